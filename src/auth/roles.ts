@@ -1,0 +1,21 @@
+export const ROLES = ['admin', 'planner', 'procurement', 'compliance', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who may do what (DESIGN section 10). Resolvers and routes declare one of these. */
+export const ACCESS = {
+  inventoryWrite: ['admin', 'planner', 'procurement'],
+  workloadWrite: ['admin', 'planner'],
+  adminOnly: ['admin'],
+  procurementPush: ['admin', 'procurement'],
+  planningRead: ['admin', 'planner', 'procurement', 'compliance', 'viewer'],
+  costRead: ['admin', 'planner', 'compliance', 'viewer'],
+  complianceRead: ['admin', 'planner', 'compliance'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type AccessRule = keyof typeof ACCESS;
+
+/** The authenticated caller; its name becomes the `actor` of the events it causes. */
+export interface Principal {
+  name: string;
+  role: Role;
+}

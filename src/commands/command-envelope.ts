@@ -1,0 +1,14 @@
+import { Principal } from '../auth/roles';
+import { EventSource } from '../event-store/event-store.port';
+
+/** Everything about a command that is not its business data (DESIGN section 2). */
+export interface CommandEnvelope {
+  principal: Principal;
+  source: EventSource;
+  commandId?: string;
+  effectiveAt?: string;
+  expectedRevision?: number;
+  correlationId?: string;
+  /** Batch callers (procurement) wait once for the batch's last position instead of once per command. */
+  skipProjectionWait?: boolean;
+}

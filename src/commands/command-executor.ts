@@ -1,0 +1,171 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { EVENT_STORE, EventStore, NewEvent, RecordedEvent, StreamNotFoundError, WrongExpectedRevisionError } from '../event-store/event-store.port';
+import { CURRENT_SCHEMA_VERSION, upcast } from '../event-store/upcasters';
+import { MetricsService } from '../metrics/metrics.service';
+import { CommandEnvelope } from './command-envelope';
+import { CommandResult } from './command-result';
+import { PROJECTION_WAITER, ProjectionWaiter } from './projection-waiter';
+import { StreamLock } from './stream-lock';
+
+export interface DomainEventLike {
+  type: string;
+  data: object;
+  effectiveAt: string;
+}
+
+/** Structural view of a pure decider (src/domain): decide never mutates; evolve may, in place. */
+export interface Decider<C, S, E extends DomainEventLike, X = undefined> {
+  initialState(): S;
+  evolve(state: S, event: E): S;
+  decide(command: C, state: S, context: X): E[];
+}
+
+interface AcceptedCommand {
+  eventIds: string[];
+  revision: number;
+  position: string;
+}
+
+interface CachedStream<S> {
+  state: S;
+  /** Last revision applied to `state`; -1 for a stream with no events. */
+  revision: number;
+  commands: Map<string, AcceptedCommand>;
+}
+
+/** Bounded retries when another process appended to the stream between our read and our append. */
+const MAX_ATTEMPTS = 8;
+const MAX_CACHED_STREAMS = 20_000;
+
+/**
+ * Runs a command against one stream: catch the cached state up with the stream (so a command's
+ * cost does not grow with the stream's length), answer a known commandId with its first result,
+ * decide, append with the expected revision, retry on a concurrent append, then wait for the
+ * projections (read your writes).
+ */
+@Injectable()
+export class CommandExecutor {
+  private readonly cache = new Map<string, CachedStream<unknown>>();
+  private readonly locks = new StreamLock();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+    @Optional() @Inject(PROJECTION_WAITER) private readonly projections?: ProjectionWaiter,
+  ) {}
+
+  async execute<C extends { type: string; effectiveAt: string }, S, E extends DomainEventLike, X>(
+    decider: Decider<C, S, E, X>,
+    streamId: string,
+    command: C,
+    envelope: CommandEnvelope,
+    context?: X,
+  ): Promise<CommandResult> {
+    const started = process.hrtime.bigint();
+    let outcome = 'error';
+    try {
+      const result = await this.locks.run(streamId, () => this.decideAndAppend(decider, streamId, command, envelope, context as X));
+      outcome = result.duplicate ? 'duplicate' : 'accepted';
+      const projected = envelope.skipProjectionWait ? false : await this.waitForProjections(result.position);
+      return { ...result, projected };
+    } catch (error) {
+      outcome = (error as { name?: string }).name === 'RuleViolationError' ? 'rejected' : 'error';
+      throw error;
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      this.metrics.commandDuration.observe({ command: command.type, outcome }, seconds);
+    }
+  }
+
+  /** The current state of a stream, for reads that a decision in another stream needs. */
+  async load<S, E extends DomainEventLike>(decider: Pick<Decider<never, S, E, never>, 'initialState' | 'evolve'>, streamId: string): Promise<{ state: S; revision: number }> {
+    return this.locks.run(streamId, async () => {
+      const cached = await this.catchUp(decider, streamId);
+      return { state: cached.state, revision: cached.revision };
+    });
+  }
+
+  private async decideAndAppend<C extends { type: string; effectiveAt: string }, S, E extends DomainEventLike, X>(
+    decider: Decider<C, S, E, X>,
+    streamId: string,
+    command: C,
+    envelope: CommandEnvelope,
+    context: X,
+  ): Promise<Omit<CommandResult, 'projected'>> {
+    for (let attempt = 1; ; attempt++) {
+      const cached = await this.catchUp(decider, streamId);
+      const known = envelope.commandId ? cached.commands.get(envelope.commandId) : undefined;
+      if (known) return { streamId, ...known, duplicate: true };
+      if (envelope.expectedRevision !== undefined && envelope.expectedRevision !== cached.revision) {
+        throw new WrongExpectedRevisionError(streamId, envelope.expectedRevision, cached.revision < 0 ? 'no_stream' : cached.revision);
+      }
+      const decided = decider.decide(command, cached.state, context);
+      const events = decided.map((event) => this.toNewEvent(event, envelope));
+      try {
+        const appended = await this.store.append(streamId, events, cached.revision < 0 ? 'no_stream' : cached.revision);
+        this.metrics.eventsAppended.inc({ category: streamId.slice(0, streamId.indexOf('-')) }, events.length);
+        return { streamId, revision: appended.revision, position: appended.position, eventIds: events.map((e) => e.eventId), duplicate: false };
+      } catch (error) {
+        // Another process appended first: decide again on the new state, unless the caller pinned a revision.
+        if (!(error instanceof WrongExpectedRevisionError) || envelope.expectedRevision !== undefined || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private toNewEvent(event: DomainEventLike, envelope: CommandEnvelope): NewEvent {
+    return {
+      eventId: randomUUID(),
+      type: event.type,
+      data: event.data as Record<string, unknown>,
+      metadata: {
+        effectiveAt: event.effectiveAt,
+        actor: envelope.principal.name,
+        source: envelope.source,
+        commandId: envelope.commandId ?? randomUUID(),
+        correlationId: envelope.correlationId ?? envelope.commandId ?? randomUUID(),
+        schemaVersion: CURRENT_SCHEMA_VERSION,
+      },
+    };
+  }
+
+  /** Applies the events appended since the cached revision (all of them on first use). */
+  private async catchUp<S, E extends DomainEventLike>(
+    decider: Pick<Decider<never, S, E, never>, 'initialState' | 'evolve'>,
+    streamId: string,
+  ): Promise<CachedStream<S>> {
+    let cached = this.cache.get(streamId) as CachedStream<S> | undefined;
+    if (cached) this.cache.delete(streamId); // re-inserted below: Map order is our LRU order
+    cached ??= { state: decider.initialState(), revision: -1, commands: new Map() };
+    try {
+      const events = await this.store.readStream(streamId, { fromRevision: cached.revision + 1 });
+      for (const recorded of events) this.apply(decider, cached, upcast(recorded));
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) throw error;
+    }
+    this.cache.set(streamId, cached);
+    if (this.cache.size > MAX_CACHED_STREAMS) this.cache.delete(this.cache.keys().next().value as string);
+    return cached;
+  }
+
+  private apply<S, E extends DomainEventLike>(decider: Pick<Decider<never, S, E, never>, 'evolve'>, cached: CachedStream<S>, recorded: RecordedEvent): void {
+    cached.state = decider.evolve(cached.state, { type: recorded.type, data: recorded.data, effectiveAt: recorded.metadata.effectiveAt } as E);
+    cached.revision = recorded.revision;
+    const commandId = recorded.metadata.commandId;
+    const accepted = cached.commands.get(commandId);
+    if (accepted) {
+      accepted.eventIds.push(recorded.eventId);
+      accepted.revision = recorded.revision;
+      accepted.position = recorded.position;
+    } else {
+      cached.commands.set(commandId, { eventIds: [recorded.eventId], revision: recorded.revision, position: recorded.position });
+    }
+  }
+
+  private async waitForProjections(position: string): Promise<boolean> {
+    if (!this.projections) return false;
+    return this.projections.waitFor(position, this.config.READ_YOUR_WRITES_TIMEOUT_MS);
+  }
+}

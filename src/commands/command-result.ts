@@ -1,0 +1,12 @@
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+
+/** What every mutation answers (DESIGN section 8). */
+@ObjectType()
+export class CommandResult {
+  @Field(() => ID) streamId: string;
+  @Field(() => Int) revision: number;
+  @Field() position: string;
+  @Field(() => [ID]) eventIds: string[];
+  @Field() duplicate: boolean;
+  @Field() projected: boolean;
+}

@@ -1,0 +1,11 @@
+/** Cost vocabularies as const arrays, so that the GraphQL enums are built from them (src/graphql/enums.ts). */
+
+/** Categories of monthly recurring cost (DESIGN section 6), in the order answers list them. */
+export const COST_CATEGORIES = ['LEASE', 'POWER', 'CONNECTIVITY', 'CLOUD'] as const;
+export type CostCategory = (typeof COST_CATEGORIES)[number];
+
+/** Where a one-off cost (NRC) comes from: the MRC categories' items, plus device purchases. */
+export type OneOffSource = Exclude<CostCategory, 'CLOUD'> | 'DEVICE';
+
+export const COST_GROUP_BYS = ['POP', 'COUNTRY', 'REGION', 'CATEGORY'] as const;
+export type CostGroupBy = (typeof COST_GROUP_BYS)[number];

@@ -1,0 +1,90 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { SQL_CLIENT, SqlClient } from '../database/sql-client';
+import { COST_CATEGORIES, CostGroupBy } from './cost-categories';
+import { recurringAt } from './cost.projection';
+import { CostGroup } from './cost.types';
+import { loadFxConverter } from './fx-converter';
+import { addTo, compareCodes, CurrencyTotals, money, moneyList } from './money';
+
+/**
+ * Monthly recurring cost at `asOf` of every registered PoP, grouped (DESIGN section 8), sorted by key.
+ * POP, COUNTRY and REGION count every PoP of the group (also those without cost); CATEGORY lists all
+ * four categories and counts the PoPs with a nonzero MRC in each.
+ */
+export class GetCostSummaryQuery extends Query<CostGroup[]> {
+  constructor(
+    readonly groupBy: CostGroupBy,
+    readonly asOf: string,
+    readonly currency: string | null,
+  ) {
+    super();
+  }
+}
+
+/** A group's PoP count (currency NULL) or its MRC in one currency (pop_count NULL). */
+interface GroupRow {
+  key: string;
+  currency: string | null;
+  amount: string | null;
+  pop_count: number | null;
+}
+
+const POP_KEYS: Record<Exclude<CostGroupBy, 'CATEGORY'>, string> = {
+  POP: 'pop_id',
+  COUNTRY: 'country_code',
+  REGION: `coalesce(region, 'UNKNOWN')`,
+};
+
+/** One set-based aggregation each: numeric sums per (key, currency) in SQL, conversion in TypeScript. */
+function summarySql(groupBy: CostGroupBy): string {
+  if (groupBy === 'CATEGORY') {
+    return `
+      WITH per_pop AS (
+        SELECT pop_id, category, currency, sum(amount) AS amount FROM rm_cost_recurring
+         WHERE ${recurringAt('$1')} GROUP BY pop_id, category, currency
+      )
+      SELECT category AS key, NULL AS currency, NULL AS amount, count(DISTINCT pop_id) FILTER (WHERE amount <> 0)::int AS pop_count
+        FROM per_pop GROUP BY category
+      UNION ALL
+      SELECT category, currency, sum(amount)::text, NULL FROM per_pop GROUP BY category, currency`;
+  }
+  return `
+    WITH pops AS (SELECT pop_id, ${POP_KEYS[groupBy]} AS key FROM rm_cost_pop),
+    per_pop AS (
+      SELECT pop_id, currency, sum(amount) AS amount FROM rm_cost_recurring
+       WHERE ${recurringAt('$1')} GROUP BY pop_id, currency
+    )
+    SELECT key, NULL AS currency, NULL AS amount, count(*)::int AS pop_count FROM pops GROUP BY key
+    UNION ALL
+    SELECT p.key, c.currency, sum(c.amount)::text, NULL FROM per_pop c JOIN pops p USING (pop_id) GROUP BY p.key, c.currency`;
+}
+
+@QueryHandler(GetCostSummaryQuery)
+export class GetCostSummaryHandler implements IQueryHandler<GetCostSummaryQuery> {
+  constructor(@Inject(SQL_CLIENT) private readonly sql: SqlClient) {}
+
+  async execute({ groupBy, asOf, currency }: GetCostSummaryQuery): Promise<CostGroup[]> {
+    const [{ rows }, fx] = await Promise.all([
+      this.sql.query<GroupRow>(summarySql(groupBy), [asOf]),
+      currency === null ? null : loadFxConverter(this.sql, asOf),
+    ]);
+    const groups = new Map<string, { popCount: number; totals: CurrencyTotals }>(
+      groupBy === 'CATEGORY' ? COST_CATEGORIES.map((category) => [category, { popCount: 0, totals: new Map() }]) : [],
+    );
+    for (const row of rows) {
+      let group = groups.get(row.key);
+      if (!group) groups.set(row.key, (group = { popCount: 0, totals: new Map() }));
+      if (row.currency === null) group.popCount = row.pop_count ?? 0;
+      else addTo(group.totals, row.currency, row.amount as string);
+    }
+    return [...groups]
+      .sort(([a], [b]) => compareCodes(a, b))
+      .map(([key, { popCount, totals }]) => ({
+        key,
+        popCount,
+        monthlyRecurring: moneyList(totals),
+        converted: fx && currency !== null ? money(fx.total(totals, currency), currency) : null,
+      }));
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * The one SQL surface the service uses, over either an embedded PGlite or a PostgreSQL server
+ * (node-postgres pool). Same SQL in both modes: the read models, checkpoints and (with
+ * EVENT_STORE=postgres) the events live behind it.
+ */
+export interface SqlQueryable {
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }>;
+}
+
+export interface SqlClient extends SqlQueryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `fn` in one transaction on one connection; rolls back when it throws. */
+  transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T>;
+  /** Runs `fn` on one dedicated connection (session-level state such as advisory locks). */
+  withConnection<T>(fn: (conn: SqlQueryable) => Promise<T>): Promise<T>;
+  /** LISTEN on a channel; returns an unsubscribe function. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Runs several statements separated by semicolons without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const SQL_CLIENT = Symbol('SQL_CLIENT');

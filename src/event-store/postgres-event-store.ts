@@ -1,0 +1,269 @@
+import { runMigrations } from '../database/migrations';
+import type { SqlClient } from '../database/sql-client';
+import {
+  StreamNotFoundError,
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllBatch,
+  type RecordedEvent,
+  type Subscription,
+  type SubscriptionHandler,
+} from './event-store.port';
+import { postgresEventStoreMigrations } from './postgres-event-store.migrations';
+
+interface EventRow {
+  transaction_id: string;
+  global_position: string;
+  stream_id: string;
+  revision: string;
+  event_id: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: NewEvent['metadata'];
+  recorded_at: Date;
+}
+
+const EVENT_COLUMNS = 'transaction_id, global_position, stream_id, revision, event_id, type, data, metadata, recorded_at';
+/** Only transactions older than every running one: their events can no longer be preceded by another. */
+const SETTLED = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
+const AFTER = '(transaction_id, global_position) > ($1::xid8, $2::bigint)';
+const POSITION = /^(\d{20}):(\d{20})$/;
+
+export interface PostgresSubscriptionTiming {
+  /** Re-read this often when idle, in case a wake-up was missed (ms). */
+  idleRecheckMs: number;
+  /** First re-check delay while committed events are held back by an older running transaction (ms); doubles. */
+  heldBackRecheckMs: number;
+  heldBackRecheckMaxMs: number;
+}
+
+const DEFAULT_TIMING: PostgresSubscriptionTiming = { idleRecheckMs: 1_000, heldBackRecheckMs: 2, heldBackRecheckMaxMs: 200 };
+
+/**
+ * Event store on PostgreSQL or PGlite (the same SQL). Positions are
+ * `<transaction id, 20 digits>:<global position, 20 digits>`. Creates its schema on first use
+ * (the application also runs these migrations at start-up; running them twice is harmless).
+ */
+export class PostgresEventStore implements EventStore {
+  readonly kind = 'postgres' as const;
+  private schemaReady?: Promise<string>;
+
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly timing: PostgresSubscriptionTiming = DEFAULT_TIMING,
+  ) {}
+
+  async append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('append needs at least one event');
+    await this.ready();
+    const payload = JSON.stringify(events.map(({ eventId, type, data, metadata }) => ({ id: eventId, type, data, metadata })));
+    const { rows } = await this.sql.query<{ ok: boolean; revision: string | null; transaction_id: string; global_position: string }>(
+      'SELECT ok, revision, transaction_id, global_position FROM es_append($1, $2, $3)',
+      [streamId, String(expectedRevision), payload],
+    );
+    const [result] = rows;
+    if (!result.ok) {
+      throw new WrongExpectedRevisionError(streamId, expectedRevision, result.revision === null ? 'no_stream' : Number(result.revision));
+    }
+    return { revision: Number(result.revision), position: toPosition(result.transaction_id, result.global_position) };
+  }
+
+  async readStream(streamId: string, options: { fromRevision?: number; maxCount?: number } = {}): Promise<RecordedEvent[]> {
+    await this.ready();
+    // One round trip: no row at all when the stream is missing, one row of NULLs when the range is empty.
+    const { rows } = await this.sql.query<Partial<EventRow>>(
+      `SELECT e.* FROM es_streams s
+       LEFT JOIN LATERAL (
+         SELECT ${EVENT_COLUMNS} FROM es_events
+         WHERE stream_id = s.stream_id AND revision >= $2
+         ORDER BY revision LIMIT $3
+       ) e ON true
+       WHERE s.stream_id = $1`,
+      [streamId, options.fromRevision ?? 0, options.maxCount ?? null],
+    );
+    if (rows.length === 0) throw new StreamNotFoundError(streamId);
+    return rows[0].event_id === null ? [] : (rows as EventRow[]).map(toRecordedEvent);
+  }
+
+  async streamRevision(streamId: string): Promise<number | null> {
+    await this.ready();
+    const { rows } = await this.sql.query<{ revision: string }>('SELECT revision FROM es_streams WHERE stream_id = $1', [streamId]);
+    return rows.length === 0 ? null : Number(rows[0].revision);
+  }
+
+  async readAll(checkpoint: string | null, maxCount: number): Promise<ReadAllBatch> {
+    await this.ready();
+    const { rows } = await this.sql.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM es_events
+       WHERE ${SETTLED} AND ${AFTER}
+       ORDER BY transaction_id, global_position LIMIT $3`,
+      [...fromPosition(checkpoint), maxCount],
+    );
+    const events = rows.map(toRecordedEvent);
+    return { events, checkpoint: events.length > 0 ? events[events.length - 1].position : checkpoint };
+  }
+
+  async headPosition(): Promise<string | null> {
+    await this.ready();
+    const { rows } = await this.sql.query<{ transaction_id: string; global_position: string }>(
+      `SELECT transaction_id, global_position FROM es_events WHERE ${SETTLED}
+       ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+    );
+    return rows.length === 0 ? null : toPosition(rows[0].transaction_id, rows[0].global_position);
+  }
+
+  /** Exact count of the events a reader may see now after `checkpoint` (not capped). */
+  async countAfter(checkpoint: string | null): Promise<number> {
+    await this.ready();
+    const { rows } = await this.sql.query<{ count: string }>(
+      `SELECT count(*) AS count FROM es_events WHERE ${SETTLED} AND ${AFTER}`,
+      fromPosition(checkpoint),
+    );
+    return Number(rows[0].count);
+  }
+
+  subscribe(checkpoint: string | null, handler: SubscriptionHandler, options: { batchSize?: number } = {}): Subscription {
+    fromPosition(checkpoint); // reject a malformed checkpoint now, not in the background
+    return new PostgresSubscription(this, this.sql, checkpoint, handler, options.batchSize ?? 500, this.timing);
+  }
+
+  /** The SqlClient is not ours: the caller closes it. Subscriptions are stopped by their owners. */
+  async close(): Promise<void> {}
+
+  /** Whether committed events exist after `checkpoint` that readAll does not return yet (held back). */
+  async hasUnsettledAfter(checkpoint: string | null): Promise<boolean> {
+    const { rows } = await this.sql.query<{ pending: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM es_events WHERE ${AFTER}) AS pending`,
+      fromPosition(checkpoint),
+    );
+    return rows[0].pending;
+  }
+
+  /** Creates the schema once and resolves to the notification channel of this schema's log. */
+  ready(): Promise<string> {
+    this.schemaReady ??= (async () => {
+      await runMigrations(this.sql, postgresEventStoreMigrations);
+      const { rows } = await this.sql.query<{ channel: string }>('SELECT es_channel() AS channel');
+      return rows[0].channel;
+    })().catch((error: unknown) => {
+      this.schemaReady = undefined;
+      throw error;
+    });
+    return this.schemaReady;
+  }
+}
+
+/**
+ * Catch-up in batches, then live: woken by the append's NOTIFY (or a re-check timer), it reads until
+ * a short batch. Committed events held back by an older running transaction are re-checked quickly,
+ * since that transaction may never notify (it may not be an append, or it may roll back).
+ */
+class PostgresSubscription implements Subscription {
+  private stopped = false;
+  private signalled = false;
+  private wake?: () => void;
+  private readonly done: Promise<void>;
+
+  constructor(
+    private readonly store: PostgresEventStore,
+    private readonly sql: SqlClient,
+    private checkpoint: string | null,
+    private readonly handler: SubscriptionHandler,
+    private readonly batchSize: number,
+    private readonly timing: PostgresSubscriptionTiming,
+  ) {
+    this.done = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.done;
+  }
+
+  private async run(): Promise<void> {
+    let unlisten: (() => Promise<void>) | undefined;
+    try {
+      const channel = await this.store.ready();
+      unlisten = await this.sql.listen(channel, () => this.signal());
+      let caughtUp = false;
+      let heldBackDelay = this.timing.heldBackRecheckMs;
+      while (!this.stopped) {
+        this.signalled = false;
+        const batch = await this.store.readAll(this.checkpoint, this.batchSize);
+        if (batch.events.length > 0) {
+          if (this.stopped) break;
+          await this.handler.onEvents(batch.events);
+          this.checkpoint = batch.checkpoint;
+          heldBackDelay = this.timing.heldBackRecheckMs;
+          if (batch.events.length === this.batchSize) continue;
+        }
+        if (!caughtUp) {
+          caughtUp = true;
+          this.handler.onCaughtUp?.();
+        }
+        if (await this.store.hasUnsettledAfter(this.checkpoint)) {
+          await this.pause(heldBackDelay);
+          heldBackDelay = Math.min(heldBackDelay * 2, this.timing.heldBackRecheckMaxMs);
+        } else {
+          heldBackDelay = this.timing.heldBackRecheckMs;
+          await this.pause(this.timing.idleRecheckMs);
+        }
+      }
+    } catch (error) {
+      if (!this.stopped) {
+        this.stopped = true;
+        this.handler.onError?.(error instanceof Error ? error : new Error(String(error)));
+      }
+    } finally {
+      await unlisten?.().catch(() => undefined);
+    }
+  }
+
+  private signal(): void {
+    this.signalled = true;
+    this.wake?.();
+  }
+
+  /** Until a notification, stop() or `ms`; returns at once if a notification came during the last read. */
+  private pause(ms: number): Promise<void> {
+    if (this.signalled || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.wake?.(), ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    eventId: row.event_id,
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+    streamId: row.stream_id,
+    revision: Number(row.revision),
+    position: toPosition(row.transaction_id, row.global_position),
+    recordedAt: row.recorded_at.toISOString(),
+  };
+}
+
+function toPosition(transactionId: string, globalPosition: string): string {
+  return `${transactionId.padStart(20, '0')}:${globalPosition.padStart(20, '0')}`;
+}
+
+/** [transaction id, global position] query parameters of a checkpoint; null: before everything. */
+function fromPosition(checkpoint: string | null): [string, string] {
+  if (checkpoint === null) return ['0', '0'];
+  const match = POSITION.exec(checkpoint);
+  if (!match) throw new Error(`Not a PostgresEventStore position: ${checkpoint}`);
+  // Without the padding: xid8 input reads a leading zero as an octal prefix.
+  return [match[1].replace(/^0+(?=\d)/, ''), match[2]];
+}

@@ -1,0 +1,25 @@
+import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
+import type { Logger } from 'pino';
+import { createGraphqlErrorFormatter } from './graphql-error-formatter';
+import { MAX_QUERY_DEPTH, queryCostRule } from './query-limits';
+import { DateScalar } from './scalars/date.scalar';
+import { DateTimeScalar } from './scalars/date-time.scalar';
+import { DecimalScalar } from './scalars/decimal.scalar';
+import { JsonScalar } from './scalars/json.scalar';
+
+/** Code-first schema on Mercurius (JIT after 20 runs of a query), GraphiQL, depth and size limits. */
+export function graphqlConfig(logger: Logger): MercuriusDriverConfig {
+  return {
+    driver: MercuriusDriver,
+    autoSchemaFile: true,
+    sortSchema: true,
+    graphiql: true,
+    path: '/graphql',
+    jit: 20,
+    queryDepth: MAX_QUERY_DEPTH,
+    validationRules: [queryCostRule],
+    allowBatchedQueries: false,
+    resolvers: { DateTime: DateTimeScalar, Date: DateScalar, Decimal: DecimalScalar, JSON: JsonScalar },
+    errorFormatter: createGraphqlErrorFormatter(logger) as MercuriusDriverConfig['errorFormatter'],
+  };
+}

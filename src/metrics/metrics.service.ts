@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface ProjectionLagReading {
+  name: string;
+  lagEvents: number;
+  failed: boolean;
+}
+
+/** Prometheus metrics of the service (GET /metrics): appends, command latency, projection lag. */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+  private projectionSource?: () => Promise<ProjectionLagReading[]>;
+
+  readonly eventsAppended = new Counter({
+    name: 'popledger_events_appended_total',
+    help: 'Events appended to the event store, by stream category',
+    labelNames: ['category'] as const,
+    registers: [this.registry],
+  });
+
+  readonly commandDuration = new Histogram({
+    name: 'popledger_command_duration_seconds',
+    help: 'Command handling time from decision to answer, by command and outcome',
+    labelNames: ['command', 'outcome'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'popledger_' });
+    const readings = () => this.projectionSource?.() ?? Promise.resolve([]);
+    new Gauge({
+      name: 'popledger_projection_lag_events',
+      help: 'Events of the global log a projection has not processed yet',
+      labelNames: ['projection'] as const,
+      registers: [this.registry],
+      async collect() {
+        for (const r of await readings()) this.set({ projection: r.name }, r.lagEvents);
+      },
+    });
+    new Gauge({
+      name: 'popledger_projection_failed',
+      help: '1 when a projection stopped on an event it could not process',
+      labelNames: ['projection'] as const,
+      registers: [this.registry],
+      async collect() {
+        for (const r of await readings()) this.set({ projection: r.name }, r.failed ? 1 : 0);
+      },
+    });
+  }
+
+  /** The projection engine registers how to read its status. */
+  setProjectionSource(source: () => Promise<ProjectionLagReading[]>): void {
+    this.projectionSource = source;
+  }
+}

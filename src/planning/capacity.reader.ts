@@ -1,0 +1,254 @@
+import { SqlQueryable } from '../database/sql-client';
+import { CapacityTotals, NetworkTypeCapacity, PopWideTallies, RackTally } from '../domain/capacity/pop-capacity-at';
+import { POP_STATUSES, PopStatus } from '../domain/pop/pop.enums';
+import { INVENTORY_TABLES as T, statusRank } from './inventory.projection';
+
+/**
+ * Set-based reads of the inventory at one effective instant: a fixed number of statements whatever
+ * the number of PoPs, each filtering rows by their effective interval. The capacity figures are
+ * then computed by the domain (src/domain/capacity) from these sums.
+ */
+
+export interface PopHeader {
+  popId: string;
+  code: string;
+  countryCode: string;
+  /** Status at the instant. */
+  status: PopStatus;
+}
+
+export interface PopWideRead extends PopHeader {
+  popWide: PopWideTallies;
+}
+
+/** Sums over a PoP's racks. */
+export type RackTotals = Omit<CapacityTotals, keyof PopWideTallies>;
+
+/** Sums of a PoP without racks. */
+export const NO_RACKS: RackTotals = { totalU: 0, usedU: 0, provisionedKw: 0, racksUsableKw: 0, allocatedKw: 0, redundant: true };
+
+/** Which PoPs to read; an absent list does not filter. */
+export interface PopSelection {
+  popIds?: string[];
+  countryCodes?: string[];
+  regions?: string[];
+  /** Status at the instant. */
+  statuses?: PopStatus[];
+}
+
+/** Present at $1 (the instant): effective on [valid_from, valid_to). */
+export const presentAt = (alias: string) => `${alias}.valid_from <= $1 AND (${alias}.valid_to IS NULL OR ${alias}.valid_to > $1)`;
+
+/** The status rank at $1 of PoP `p`: the highest status reached by then (the lifecycle never goes back). */
+export const STATUS_RANK_AT = `coalesce((SELECT max(s.rank) FROM ${T.status} s WHERE s.pop_id = p.pop_id AND s.effective_at <= $1), 0)`;
+
+/**
+ * A statement's parameters ($1 = the instant) and the conditions a selection puts on PoPs. Only
+ * the filters given appear in the SQL, so that the planner sees plain conditions.
+ */
+export class PopFilter {
+  readonly params: unknown[];
+  /** Conditions on `rm_pop p` other than the ids. */
+  private readonly conditions: string[] = [];
+  private idsParam?: string;
+
+  constructor(asOf: string) {
+    this.params = [asOf];
+  }
+
+  /** Adds a parameter; returns its placeholder. */
+  param(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+
+  /** Adds a condition on `rm_pop p`. */
+  where(condition: string): this {
+    this.conditions.push(condition);
+    return this;
+  }
+
+  select(selection: PopSelection): this {
+    if (selection.popIds) this.idsParam = `${this.param(selection.popIds)}::text[]`;
+    if (selection.countryCodes) this.where(`p.country_code = ANY(${this.param(selection.countryCodes)}::text[])`);
+    if (selection.regions) this.where(`p.region = ANY(${this.param(selection.regions)}::text[])`);
+    if (selection.statuses) this.where(`${STATUS_RANK_AT} = ANY(${this.param(selection.statuses.map(statusRank))}::int[])`);
+    return this;
+  }
+
+  /** Restricts `alias`'s rows (of any table with a pop_id) to the selected PoPs; TRUE when nothing is filtered. */
+  on(alias: string): string {
+    const parts = [];
+    if (this.idsParam) parts.push(`${alias}.pop_id = ANY(${this.idsParam})`);
+    if (this.conditions.length > 0) {
+      parts.push(alias === 'p' ? this.conditions.join(' AND ') : `${alias}.pop_id IN (SELECT p.pop_id FROM ${T.pop} p WHERE ${this.conditions.join(' AND ')})`);
+    }
+    return parts.length > 0 ? parts.join(' AND ') : 'TRUE';
+  }
+}
+
+interface PopWideRow {
+  pop_id: string;
+  code: string;
+  country_code: string;
+  status_rank: number;
+  contracted_kw: number;
+  contracting: number;
+  space_u: number;
+  power_kw: number;
+  bandwidth_mbps: number;
+  circuit_types: NetworkTypeCapacity[] | null;
+}
+
+/** Headers and PoP-wide sums (leases, reservations, circuits per type) of the selected PoPs, by popId. */
+export async function readPopWide(sql: SqlQueryable, asOf: string, selection: PopSelection): Promise<PopWideRead[]> {
+  const filter = new PopFilter(asOf).select(selection);
+  const { rows } = await sql.query<PopWideRow>(
+    `SELECT p.pop_id, p.code, p.country_code, ${STATUS_RANK_AT} AS status_rank,
+            coalesce(l.contracted_kw, 0) AS contracted_kw, l.contracting,
+            coalesce(r.space_u, 0) AS space_u, coalesce(r.power_kw, 0) AS power_kw, coalesce(r.bandwidth_mbps, 0) AS bandwidth_mbps,
+            c.circuit_types
+       FROM ${T.pop} p
+       CROSS JOIN LATERAL (
+             SELECT sum(l.contracted_power_kw) AS contracted_kw, count(l.contracted_power_kw)::int AS contracting
+               FROM ${T.lease} l WHERE l.pop_id = p.pop_id AND ${presentAt('l')}) l
+       CROSS JOIN LATERAL (
+             SELECT sum(r.amount) FILTER (WHERE r.resource = 'SPACE_U') AS space_u,
+                    sum(r.amount) FILTER (WHERE r.resource = 'POWER_KW') AS power_kw,
+                    sum(r.amount) FILTER (WHERE r.resource = 'BANDWIDTH_MBPS') AS bandwidth_mbps
+               FROM ${T.reservation} r WHERE r.pop_id = p.pop_id AND ${presentAt('r')}) r
+       CROSS JOIN LATERAL (
+             SELECT json_agg(json_build_object('type', c.type, 'capacityMbps', c.capacity_mbps, 'circuits', c.circuits) ORDER BY c.type) AS circuit_types
+               FROM (SELECT c.type, sum(c.bandwidth_mbps) AS capacity_mbps, count(*) AS circuits
+                       FROM ${T.circuit} c WHERE c.pop_id = p.pop_id AND ${presentAt('c')} GROUP BY c.type) c) c
+      WHERE ${filter.on('p')}
+      ORDER BY p.pop_id`,
+    filter.params,
+  );
+  return rows.map((row) => ({
+    popId: row.pop_id,
+    code: row.code,
+    countryCode: row.country_code,
+    status: POP_STATUSES[row.status_rank],
+    popWide: {
+      reserved: { SPACE_U: row.space_u, POWER_KW: row.power_kw, BANDWIDTH_MBPS: row.bandwidth_mbps },
+      contractedKw: row.contracted_kw,
+      contractingLeases: row.contracting,
+      circuitTypes: row.circuit_types ?? [],
+    },
+  }));
+}
+
+/** Sums of the present feeds of each present rack, per side, for the PoPs `filter` selects. */
+const rackFeeds = (filter: PopFilter) => `
+  SELECT f.pop_id, f.rack_id,
+         sum(f.kw) FILTER (WHERE f.side = 'A') AS a_kw, sum(f.kw) FILTER (WHERE f.side = 'B') AS b_kw,
+         count(*) FILTER (WHERE f.side = 'A')::int AS a_feeds, count(*) FILTER (WHERE f.side = 'B')::int AS b_feeds
+    FROM ${T.feed} f WHERE ${filter.on('f')} AND ${presentAt('f')}
+   GROUP BY f.pop_id, f.rack_id`;
+
+interface RackRow {
+  pop_id: string;
+  rack_id: string;
+  height_u: number;
+  max_power_kw: number | null;
+  a_kw: number;
+  b_kw: number;
+  a_feeds: number;
+  b_feeds: number;
+  used_u: number;
+  allocated_kw: number;
+}
+
+/** Racks present at the instant with their present feeds and devices, per PoP, ordered by rackId. */
+export async function readRackTallies(sql: SqlQueryable, asOf: string, popIds: string[]): Promise<Map<string, RackTally[]>> {
+  const filter = new PopFilter(asOf).select({ popIds });
+  const { rows } = await sql.query<RackRow>(
+    `WITH f AS (${rackFeeds(filter)}),
+     d AS (
+       SELECT d.pop_id, d.rack_id, sum(d.height_u)::int AS used_u, sum(d.draw_kw) AS allocated_kw
+         FROM ${T.device} d WHERE ${filter.on('d')} AND ${presentAt('d')}
+        GROUP BY d.pop_id, d.rack_id)
+     SELECT r.pop_id, r.rack_id, r.height_u, r.max_power_kw,
+            coalesce(f.a_kw, 0) AS a_kw, coalesce(f.b_kw, 0) AS b_kw, coalesce(f.a_feeds, 0) AS a_feeds, coalesce(f.b_feeds, 0) AS b_feeds,
+            coalesce(d.used_u, 0) AS used_u, coalesce(d.allocated_kw, 0) AS allocated_kw
+       FROM ${T.rack} r
+       LEFT JOIN f ON f.pop_id = r.pop_id AND f.rack_id = r.rack_id
+       LEFT JOIN d ON d.pop_id = r.pop_id AND d.rack_id = r.rack_id
+      WHERE ${filter.on('r')} AND ${presentAt('r')}
+      ORDER BY r.pop_id, r.rack_id`,
+    filter.params,
+  );
+  const racks = new Map<string, RackTally[]>();
+  for (const row of rows) {
+    const tally: RackTally = {
+      rackId: row.rack_id,
+      heightU: row.height_u,
+      maxPowerKw: row.max_power_kw,
+      aKw: row.a_kw,
+      bKw: row.b_kw,
+      aFeeds: row.a_feeds,
+      bFeeds: row.b_feeds,
+      usedU: row.used_u,
+      allocatedKw: row.allocated_kw,
+    };
+    const list = racks.get(row.pop_id);
+    if (list) list.push(tally);
+    else racks.set(row.pop_id, [tally]);
+  }
+  return racks;
+}
+
+interface RackTotalsRow {
+  pop_id: string;
+  total_u: number;
+  used_u: number;
+  provisioned_kw: number;
+  racks_usable_kw: number;
+  allocated_kw: number;
+  redundant: boolean;
+}
+
+/**
+ * Rack sums per PoP in one pass, for many PoPs at once. A rack's usable kW is the domain's
+ * `rackUsableKw` in SQL: min(ΣA, ΣB) with feeds on both sides, else ΣA + ΣB, capped by maxPowerKw
+ * (LEAST ignores a NULL cap). PoPs without racks have no entry.
+ */
+export async function readRackTotals(sql: SqlQueryable, asOf: string, selection: PopSelection): Promise<Map<string, RackTotals>> {
+  const filter = new PopFilter(asOf).select(selection);
+  const { rows } = await sql.query<RackTotalsRow>(
+    `WITH f AS (${rackFeeds(filter)}),
+     r AS (
+       SELECT r.pop_id, r.height_u,
+              coalesce(f.a_kw, 0) + coalesce(f.b_kw, 0) AS provisioned_kw,
+              least(CASE WHEN f.a_feeds > 0 AND f.b_feeds > 0 THEN least(f.a_kw, f.b_kw) ELSE coalesce(f.a_kw, 0) + coalesce(f.b_kw, 0) END,
+                    r.max_power_kw) AS usable_kw,
+              f.rack_id IS NULL OR (f.a_feeds > 0 AND f.b_feeds > 0) AS redundant
+         FROM ${T.rack} r LEFT JOIN f ON f.pop_id = r.pop_id AND f.rack_id = r.rack_id
+        WHERE ${filter.on('r')} AND ${presentAt('r')}),
+     d AS (
+       SELECT d.pop_id, sum(d.height_u)::int AS used_u, sum(d.draw_kw) AS allocated_kw
+         FROM ${T.device} d WHERE ${filter.on('d')} AND ${presentAt('d')}
+        GROUP BY d.pop_id)
+     SELECT r.pop_id, r.total_u, coalesce(d.used_u, 0) AS used_u, r.provisioned_kw, r.racks_usable_kw,
+            coalesce(d.allocated_kw, 0) AS allocated_kw, r.redundant
+       FROM (SELECT pop_id, sum(height_u)::int AS total_u, sum(provisioned_kw) AS provisioned_kw,
+                    sum(usable_kw) AS racks_usable_kw, bool_and(redundant) AS redundant
+               FROM r GROUP BY pop_id) r
+       LEFT JOIN d ON d.pop_id = r.pop_id`,
+    filter.params,
+  );
+  return new Map(
+    rows.map((row) => [
+      row.pop_id,
+      {
+        totalU: row.total_u,
+        usedU: row.used_u,
+        provisionedKw: row.provisioned_kw,
+        racksUsableKw: row.racks_usable_kw,
+        allocatedKw: row.allocated_kw,
+        redundant: row.redundant,
+      },
+    ]),
+  );
+}

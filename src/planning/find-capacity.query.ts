@@ -1,0 +1,89 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { SQL_CLIENT, SqlClient } from '../database/sql-client';
+import { rackCapacity } from '../domain/capacity/pop-capacity-at';
+import { PopStatus } from '../domain/pop/pop.enums';
+import { GroupName, membersAt } from '../domain/residency/country-groups';
+import { NO_RACKS, PopSelection, readPopWide, readRackTallies, readRackTotals } from './capacity.reader';
+import { popCapacity, thresholdsOf } from './get-capacity.query';
+import { PopCapacity } from './pop.types';
+
+/** What to look for (DESIGN section 8); an absent or empty list does not filter. */
+export interface CapacityNeed {
+  spaceU?: number | null;
+  powerKw?: number | null;
+  bandwidthMbps?: number | null;
+  countryCodes?: string[] | null;
+  countryGroups?: GroupName[] | null;
+  regions?: string[] | null;
+  statuses?: PopStatus[] | null;
+}
+
+/**
+ * PoPs whose headroom covers every amount asked for, most headroom first: by the headroom of the
+ * first resource asked for (spaceU, powerKw, bandwidthMbps in that order), then by popId.
+ */
+export class FindCapacityQuery extends Query<PopCapacity[]> {
+  constructor(
+    readonly need: CapacityNeed,
+    readonly asOf: string,
+    /** Whether the answer needs each PoP's racks (one more statement). */
+    readonly withRacks = true,
+  ) {
+    super();
+  }
+}
+
+/** The figure that must cover each amount. */
+const HEADROOM = {
+  spaceU: (capacity: PopCapacity) => capacity.space.freeU,
+  powerKw: (capacity: PopCapacity) => capacity.power.headroomKw,
+  bandwidthMbps: (capacity: PopCapacity) => capacity.network.headroomMbps,
+} as const;
+
+const RESOURCES = Object.keys(HEADROOM) as (keyof typeof HEADROOM)[];
+
+/**
+ * Set-based: PoP-wide sums and per-PoP rack sums of every selected PoP in two statements run side
+ * by side, figures and the headroom test in the domain; racks of the PoPs kept in a third.
+ */
+@QueryHandler(FindCapacityQuery)
+export class FindCapacityHandler implements IQueryHandler<FindCapacityQuery> {
+  constructor(
+    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async execute({ need, asOf, withRacks }: FindCapacityQuery): Promise<PopCapacity[]> {
+    const selection = selectionOf(need, asOf);
+    const [pops, rackTotals] = await Promise.all([readPopWide(this.sql, asOf, selection), readRackTotals(this.sql, asOf, selection)]);
+    const thresholds = thresholdsOf(this.config);
+    const requested = RESOURCES.filter((resource) => need[resource] != null);
+    const found = pops
+      .map((pop) => popCapacity(pop, rackTotals.get(pop.popId) ?? NO_RACKS, [], asOf, thresholds))
+      .filter((capacity) => requested.every((resource) => HEADROOM[resource](capacity) >= (need[resource] as number)));
+    const [primary] = requested;
+    if (primary) found.sort((a, b) => HEADROOM[primary](b) - HEADROOM[primary](a) || byCodePoint(a.popId, b.popId));
+    if (withRacks && found.length > 0) {
+      const racks = await readRackTallies(this.sql, asOf, found.map((capacity) => capacity.popId));
+      for (const capacity of found) capacity.space.racks = (racks.get(capacity.popId) ?? []).map(rackCapacity);
+    }
+    return found;
+  }
+}
+
+/** Countries: the ones listed and the members of the groups listed on asOf's date. */
+function selectionOf(need: CapacityNeed, asOf: string): PopSelection {
+  const given = <T>(list: T[] | null | undefined) => (list && list.length > 0 ? list : undefined);
+  const groups = given(need.countryGroups);
+  const countryCodes =
+    given(need.countryCodes) || groups
+      ? [...new Set([...(need.countryCodes ?? []), ...(groups ?? []).flatMap((group) => membersAt(group, asOf.slice(0, 10)).map((member) => member.country))])]
+      : undefined;
+  return { countryCodes, regions: given(need.regions), statuses: given(need.statuses) };
+}
+
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

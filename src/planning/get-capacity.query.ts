@@ -1,0 +1,51 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { SQL_CLIENT, SqlClient } from '../database/sql-client';
+import { CapacityThresholds } from '../domain/capacity/capacity-math';
+import { capacityFigures, RackCapacity, rackCapacity, totalsOf } from '../domain/capacity/pop-capacity-at';
+import { PopHeader, PopWideRead, RackTotals, readPopWide, readRackTallies } from './capacity.reader';
+import { PopCapacity } from './pop.types';
+
+/** A PoP's capacity at `asOf` (DESIGN section 5); null for a PoP that was never registered. */
+export class GetCapacityQuery extends Query<PopCapacity | null> {
+  constructor(
+    readonly popId: string,
+    /** ISO 8601 instant. */
+    readonly asOf: string,
+  ) {
+    super();
+  }
+}
+
+export function thresholdsOf(config: AppConfig): CapacityThresholds {
+  return { warnPercent: config.CAPACITY_WARN_PERCENT, criticalPercent: config.CAPACITY_CRITICAL_PERCENT };
+}
+
+/** The answer for one PoP: its header, and the domain's figures from the read sums. */
+export function popCapacity(
+  pop: PopWideRead,
+  rackTotals: RackTotals,
+  racks: RackCapacity[],
+  asOf: string,
+  thresholds: CapacityThresholds,
+): PopCapacity {
+  const header: PopHeader = { popId: pop.popId, code: pop.code, countryCode: pop.countryCode, status: pop.status };
+  return { ...header, asOf, ...capacityFigures({ ...pop.popWide, ...rackTotals }, racks, thresholds) };
+}
+
+/** Two statements by pop_id, run side by side: PoP-wide sums, and per-rack sums (rack math in the domain). */
+@QueryHandler(GetCapacityQuery)
+export class GetCapacityHandler implements IQueryHandler<GetCapacityQuery> {
+  constructor(
+    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async execute({ popId, asOf }: GetCapacityQuery): Promise<PopCapacity | null> {
+    const [[pop], racksByPop] = await Promise.all([readPopWide(this.sql, asOf, { popIds: [popId] }), readRackTallies(this.sql, asOf, [popId])]);
+    if (!pop) return null;
+    const tallies = racksByPop.get(popId) ?? [];
+    return popCapacity(pop, totalsOf(tallies, pop.popWide), tallies.map(rackCapacity), asOf, thresholdsOf(this.config));
+  }
+}

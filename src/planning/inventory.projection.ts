@@ -1,0 +1,261 @@
+import { SqlQueryable } from '../database/sql-client';
+import { feedKw } from '../domain/capacity/capacity-math';
+import { POP_STATUSES, PopStatus } from '../domain/pop/pop.enums';
+import { POP_EVENT_TYPES, PopEvent } from '../domain/pop/pop.events';
+import { DAY_MS, dayStart, isoOf } from '../domain/shared/time';
+import { RecordedEvent } from '../event-store/event-store.port';
+import { upcast } from '../event-store/upcasters';
+import { Projection, TableNames } from '../projections/projection';
+
+/**
+ * The PoP inventory as of any effective time. Every item is one row with its effective interval
+ * [valid_from, valid_to) (valid_to NULL: open), so a back-dated or planned event only sets a
+ * bound and queries filter by `asOf`. Lifecycle transitions are rows of `rm_pop_status`, one per
+ * status reached (the lifecycle never goes back): the status at t is the highest one effective by t.
+ */
+
+export const INVENTORY_TABLES = {
+  pop: 'rm_pop',
+  status: 'rm_pop_status',
+  lease: 'rm_lease',
+  rack: 'rm_rack',
+  feed: 'rm_feed',
+  device: 'rm_device',
+  circuit: 'rm_circuit',
+  reservation: 'rm_reservation',
+} as const;
+
+const T = INVENTORY_TABLES;
+
+/** Rank of a status in lifecycle order (0 = PLANNED, which needs no row). */
+export function statusRank(status: PopStatus): number {
+  return POP_STATUSES.indexOf(status);
+}
+
+const TRANSITIONS: Partial<Record<PopEvent['type'], PopStatus>> = {
+  SiteLeased: 'LEASED',
+  BuildOutStarted: 'BUILDING',
+  PopActivated: 'LIVE',
+  DecommissionStarted: 'DECOMMISSIONING',
+  PopClosed: 'CLOSED',
+};
+
+const POP_EVENTS = new Set<string>(POP_EVENT_TYPES);
+
+type PgType = 'text' | 'int' | 'float8' | 'timestamptz';
+
+/** Rows to insert into one table, column by column (the arrays an `unnest` takes). */
+class Inserts {
+  private readonly values: unknown[][];
+
+  constructor(
+    private readonly table: string,
+    private readonly columns: Record<string, PgType>,
+  ) {
+    this.values = Object.keys(columns).map(() => []);
+  }
+
+  add(...row: unknown[]): void {
+    row.forEach((value, index) => this.values[index].push(value));
+  }
+
+  async write(tx: SqlQueryable, t: TableNames, conflict = ''): Promise<void> {
+    if (this.values[0].length === 0) return;
+    const names = Object.keys(this.columns);
+    const arrays = Object.values(this.columns).map((type, index) => `$${index + 1}::${type}[]`);
+    await tx.query(`INSERT INTO ${t(this.table)} (${names.join(', ')}) SELECT * FROM unnest(${arrays.join(', ')}) ${conflict}`, this.values);
+  }
+}
+
+/**
+ * Ends of items (removal instants). Keyed by item, last one wins, so that one UPDATE ... FROM never
+ * matches a row twice; it runs after the batch's inserts, so it finds an item added in the same batch.
+ */
+class Ends {
+  private readonly ends = new Map<string, [string, string, string]>();
+
+  constructor(
+    private readonly table: string,
+    private readonly idColumn: string,
+    /** SQL for the new valid_to of row `r` given the event's instant `u.at`. */
+    private readonly set = 'valid_to = u.at',
+  ) {}
+
+  add(popId: string, id: string, at: string): void {
+    this.ends.set(`${popId}\u0000${id}`, [popId, id, at]);
+  }
+
+  async write(tx: SqlQueryable, t: TableNames): Promise<void> {
+    if (this.ends.size === 0) return;
+    const rows = [...this.ends.values()];
+    await tx.query(
+      `UPDATE ${t(this.table)} AS r SET ${this.set}
+         FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS u(pop_id, id, at)
+        WHERE r.pop_id = u.pop_id AND r.${this.idColumn} = u.id`,
+      [rows.map((row) => row[0]), rows.map((row) => row[1]), rows.map((row) => row[2])],
+    );
+  }
+}
+
+/** One batch's writes, gathered event by event in log order. */
+class InventoryBatch {
+  readonly pops = new Inserts(T.pop, {
+    pop_id: 'text', code: 'text', name: 'text', kind: 'text', operator_model: 'text', country_code: 'text', city: 'text',
+    region: 'text', latitude: 'float8', longitude: 'float8', provider: 'text', cloud_region: 'text', registered_at: 'timestamptz',
+  });
+  readonly statuses = new Inserts(T.status, { pop_id: 'text', rank: 'int', effective_at: 'timestamptz' });
+  readonly leases = new Inserts(T.lease, {
+    pop_id: 'text', lease_id: 'text', contracted_power_kw: 'float8', max_racks: 'int', valid_from: 'timestamptz', valid_to: 'timestamptz',
+  });
+  readonly leaseEnds = new Ends(T.lease, 'lease_id');
+  readonly racks = new Inserts(T.rack, {
+    pop_id: 'text', rack_id: 'text', name: 'text', height_u: 'int', max_power_kw: 'float8', valid_from: 'timestamptz',
+  });
+  readonly rackEnds = new Ends(T.rack, 'rack_id');
+  readonly feeds = new Inserts(T.feed, {
+    pop_id: 'text', feed_id: 'text', rack_id: 'text', side: 'text', phase: 'text', voltage: 'float8', amperage: 'float8',
+    derating_percent: 'float8', power_factor: 'float8', kw: 'float8', valid_from: 'timestamptz',
+  });
+  readonly feedEnds = new Ends(T.feed, 'feed_id');
+  readonly devices = new Inserts(T.device, {
+    pop_id: 'text', device_id: 'text', rack_id: 'text', name: 'text', role: 'text', position_u: 'int', height_u: 'int',
+    power_draw_watts: 'float8', draw_kw: 'float8', valid_from: 'timestamptz',
+  });
+  readonly deviceEnds = new Ends(T.device, 'device_id');
+  readonly circuits = new Inserts(T.circuit, {
+    pop_id: 'text', circuit_id: 'text', carrier: 'text', type: 'text', bandwidth_mbps: 'float8', valid_from: 'timestamptz',
+  });
+  readonly circuitEnds = new Ends(T.circuit, 'circuit_id');
+  readonly reservations = new Inserts(T.reservation, {
+    pop_id: 'text', reservation_id: 'text', resource: 'text', amount: 'float8', note: 'text', reserved_at: 'timestamptz',
+    valid_from: 'timestamptz', until_at: 'timestamptz', valid_to: 'timestamptz',
+  });
+  /** Released at t: present on [from, min(until, t)), empty when t precedes from (the domain's rule). */
+  readonly releases = new Ends(
+    T.reservation,
+    'reservation_id',
+    'released_at = u.at, valid_to = greatest(r.valid_from, least(u.at, coalesce(r.until_at, u.at)))',
+  );
+
+  add(event: PopEvent): void {
+    const at = event.effectiveAt;
+    const status = TRANSITIONS[event.type];
+    if (status) this.statuses.add(event.data.popId, statusRank(status), at);
+    switch (event.type) {
+      case 'PopRegistered': {
+        const d = event.data;
+        this.pops.add(d.popId, d.code, d.name, d.kind, d.operatorModel, d.countryCode, d.city, d.region, d.latitude, d.longitude, d.provider, d.cloudRegion, at);
+        return;
+      }
+      case 'SiteLeased': {
+        const d = event.data;
+        this.leases.add(d.popId, d.leaseId, d.contractedPowerKw, d.maxRacks, isoOf(dayStart(d.startsOn)), endOfDay(d.endsOn));
+        return;
+      }
+      case 'LeaseTerminated':
+        this.leaseEnds.add(event.data.popId, event.data.leaseId, endOfDay(event.data.endsOn) as string);
+        return;
+      case 'RackInstalled': {
+        const d = event.data;
+        this.racks.add(d.popId, d.rackId, d.name, d.heightU, d.maxPowerKw, at);
+        return;
+      }
+      case 'RackRemoved':
+        this.rackEnds.add(event.data.popId, event.data.rackId, at);
+        return;
+      case 'PowerFeedAdded': {
+        const d = event.data;
+        this.feeds.add(d.popId, d.feedId, d.rackId, d.side, d.phase, d.voltage, d.amperage, d.deratingPercent, d.powerFactor, feedKw(d), at);
+        return;
+      }
+      case 'PowerFeedRemoved':
+        this.feedEnds.add(event.data.popId, event.data.feedId, at);
+        return;
+      case 'DeviceInstalled': {
+        const d = event.data;
+        this.devices.add(d.popId, d.deviceId, d.rackId, d.name, d.role, d.positionU, d.heightU, d.powerDrawWatts, d.powerDrawWatts / 1000, at);
+        return;
+      }
+      case 'DeviceRemoved':
+        this.deviceEnds.add(event.data.popId, event.data.deviceId, at);
+        return;
+      case 'CarrierConnected': {
+        const d = event.data;
+        this.circuits.add(d.popId, d.circuitId, d.carrier, d.type, d.bandwidthMbps, at);
+        return;
+      }
+      case 'CarrierDisconnected':
+        this.circuitEnds.add(event.data.popId, event.data.circuitId, at);
+        return;
+      case 'CapacityReserved': {
+        const d = event.data;
+        this.reservations.add(d.popId, d.reservationId, d.resource, d.amount, d.note, at, d.from, d.until, d.until);
+        return;
+      }
+      case 'ReservationReleased':
+        this.releases.add(event.data.popId, event.data.reservationId, at);
+        return;
+    }
+  }
+
+  async write(tx: SqlQueryable, t: TableNames): Promise<void> {
+    await this.pops.write(tx, t);
+    // Only the first lease moves the PoP to LEASED: later ones find the LEASED row and add none.
+    await this.statuses.write(tx, t, 'ON CONFLICT DO NOTHING');
+    for (const inserts of [this.leases, this.racks, this.feeds, this.devices, this.circuits, this.reservations]) await inserts.write(tx, t);
+    for (const ends of [this.leaseEnds, this.rackEnds, this.feedEnds, this.deviceEnds, this.circuitEnds, this.releases]) await ends.write(tx, t);
+  }
+}
+
+/** A lease's inclusive last day ends at the next day's 00:00Z. */
+function endOfDay(date: string | null): string | null {
+  return date === null ? null : isoOf(dayStart(date) + DAY_MS);
+}
+
+const PERIOD = 'valid_from timestamptz NOT NULL, valid_to timestamptz';
+/** Ids, codes and enum values compare by code point (as the domain sorts them), in every database. */
+const ID = 'text COLLATE "C" NOT NULL';
+
+export const inventoryProjection: Projection = {
+  name: 'planning_inventory',
+  tables: Object.values(T),
+  createTables: (t) => `
+    CREATE TABLE ${t(T.pop)} (
+      pop_id ${ID} PRIMARY KEY, code ${ID}, name text NOT NULL, kind text NOT NULL, operator_model text NOT NULL,
+      country_code text NOT NULL, city text, region text, latitude float8, longitude float8, provider text, cloud_region text,
+      registered_at timestamptz NOT NULL);
+    CREATE TABLE ${t(T.status)} (
+      pop_id ${ID}, rank int NOT NULL, effective_at timestamptz NOT NULL, PRIMARY KEY (pop_id, rank));
+    CREATE TABLE ${t(T.lease)} (
+      pop_id ${ID}, lease_id ${ID}, contracted_power_kw float8, max_racks int, ${PERIOD}, PRIMARY KEY (pop_id, lease_id));
+    CREATE TABLE ${t(T.rack)} (
+      pop_id ${ID}, rack_id ${ID}, name text, height_u int NOT NULL, max_power_kw float8, ${PERIOD}, PRIMARY KEY (pop_id, rack_id));
+    CREATE TABLE ${t(T.feed)} (
+      pop_id ${ID}, feed_id ${ID}, rack_id ${ID}, side text NOT NULL, phase text NOT NULL,
+      voltage float8 NOT NULL, amperage float8 NOT NULL, derating_percent float8 NOT NULL, power_factor float8 NOT NULL,
+      kw float8 NOT NULL, ${PERIOD}, PRIMARY KEY (pop_id, feed_id));
+    CREATE TABLE ${t(T.device)} (
+      pop_id ${ID}, device_id ${ID}, rack_id ${ID}, name text, role text NOT NULL,
+      position_u int NOT NULL, height_u int NOT NULL, power_draw_watts float8 NOT NULL, draw_kw float8 NOT NULL, ${PERIOD},
+      PRIMARY KEY (pop_id, device_id));
+    CREATE TABLE ${t(T.circuit)} (
+      pop_id ${ID}, circuit_id ${ID}, carrier text NOT NULL, type ${ID}, bandwidth_mbps float8 NOT NULL, ${PERIOD},
+      PRIMARY KEY (pop_id, circuit_id));
+    CREATE TABLE ${t(T.reservation)} (
+      pop_id ${ID}, reservation_id ${ID}, resource text NOT NULL, amount float8 NOT NULL, note text,
+      reserved_at timestamptz NOT NULL, until_at timestamptz, released_at timestamptz, ${PERIOD},
+      PRIMARY KEY (pop_id, reservation_id))`,
+  // The primary keys (pop_id first) serve the per-PoP reads; this one the order of pops().
+  createIndexes: (t) => `CREATE INDEX ${t(T.pop)}_code_idx ON ${t(T.pop)} (code, pop_id)`,
+  async handle(tx, events, t) {
+    const batch = new InventoryBatch();
+    for (const event of events) {
+      if (event.streamId.startsWith('pop-') && POP_EVENTS.has(event.type)) batch.add(toPopEvent(upcast(event)));
+    }
+    await batch.write(tx, t);
+  },
+};
+
+function toPopEvent(event: RecordedEvent): PopEvent {
+  return { type: event.type, data: event.data, effectiveAt: event.metadata.effectiveAt } as PopEvent;
+}

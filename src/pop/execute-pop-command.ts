@@ -1,0 +1,24 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandEnvelope } from '../commands/command-envelope';
+import { CommandExecutor } from '../commands/command-executor';
+import { CommandResult } from '../commands/command-result';
+import { PopCommand } from '../domain/pop/pop.commands';
+import { popDecider } from '../domain/pop/pop.decider';
+import { popStream } from '../domain/streams';
+
+/** A PoP command on its way to the `pop-<popId>` stream. */
+export class ExecutePopCommand {
+  constructor(
+    readonly command: PopCommand,
+    readonly envelope: CommandEnvelope,
+  ) {}
+}
+
+@CommandHandler(ExecutePopCommand)
+export class ExecutePopCommandHandler implements ICommandHandler<ExecutePopCommand, CommandResult> {
+  constructor(private readonly executor: CommandExecutor) {}
+
+  execute({ command, envelope }: ExecutePopCommand): Promise<CommandResult> {
+    return this.executor.execute(popDecider, popStream(command.data.popId), command, envelope);
+  }
+}

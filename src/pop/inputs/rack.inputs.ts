@@ -1,0 +1,40 @@
+import { Field, Float, InputType, Int } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { FEED_PHASES, FEED_SIDES, FeedPhase, FeedSide } from '../../domain/pop/pop.enums';
+import { FeedPhaseEnum, FeedSideEnum } from '../../graphql/enums';
+import { MoneyInput } from '../../graphql/inputs/money.input';
+import { IsEntityId } from '../../validation/validators';
+import { PopCommandInput } from './pop-lifecycle.inputs';
+
+@InputType()
+export class InstallRackInput extends PopCommandInput {
+  @Field() @IsEntityId() rackId: string;
+  @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 200) name?: string;
+  @Field(() => Int, { defaultValue: 42 }) @IsInt() @Min(1) @Max(60) heightU: number = 42;
+  @Field(() => Float, { nullable: true }) @IsOptional() @IsNumber() @Min(0.001) @Max(10_000) maxPowerKw?: number;
+}
+
+@InputType()
+export class RemoveRackInput extends PopCommandInput {
+  @Field() @IsEntityId() rackId: string;
+}
+
+@InputType()
+export class AddPowerFeedInput extends PopCommandInput {
+  @Field() @IsEntityId() feedId: string;
+  @Field() @IsEntityId() rackId: string;
+  @Field(() => FeedSideEnum) @IsIn(FEED_SIDES) side: FeedSide;
+  @Field(() => FeedPhaseEnum) @IsIn(FEED_PHASES) phase: FeedPhase;
+  @Field(() => Float, { description: 'Volts (line-to-line for THREE phase)' }) @IsNumber() @Min(1) @Max(1000) voltage: number;
+  @Field(() => Float) @IsNumber() @Min(1) @Max(1000) amperage: number;
+  @Field(() => Float, { defaultValue: 80 }) @IsNumber() @Min(1) @Max(100) deratingPercent: number = 80;
+  @Field(() => Float, { defaultValue: 0.95 }) @IsNumber() @Min(0.5) @Max(1) powerFactor: number = 0.95;
+  @Field(() => MoneyInput, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => MoneyInput) monthlyCost?: MoneyInput;
+  @Field(() => MoneyInput, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => MoneyInput) oneOffCost?: MoneyInput;
+}
+
+@InputType()
+export class RemovePowerFeedInput extends PopCommandInput {
+  @Field() @IsEntityId() feedId: string;
+}

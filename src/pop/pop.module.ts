@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { CommandsModule } from '../commands/commands.module';
+import { ExecutePopCommandHandler } from './execute-pop-command';
+import { PopResolver } from './pop.resolver';
+
+@Module({
+  imports: [CommandsModule],
+  providers: [PopResolver, ExecutePopCommandHandler],
+})
+export class PopModule {}

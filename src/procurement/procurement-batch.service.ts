@@ -1,0 +1,117 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { Principal } from '../auth/roles';
+import { CommandResult } from '../commands/command-result';
+import { PROJECTION_WAITER, ProjectionWaiter } from '../commands/projection-waiter';
+import { toDomainCommand } from '../commands/to-domain-command';
+import { ApiError, FieldError } from '../common/api-error';
+import { toApiError } from '../common/to-api-error';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { PopCommand } from '../domain/pop/pop.commands';
+import { LOGGER } from '../logging/logger';
+import { ExecutePopCommand } from '../pop/execute-pop-command';
+import { BatchResult, RecordResult } from './procurement-batch';
+import { checkRecord, ValidRecord } from './procurement-record';
+
+/** PoPs worked on at once; the records of one PoP always run one after the other, in input order. */
+const CONCURRENT_POPS = 16;
+
+interface Queued {
+  index: number;
+  record: ValidRecord;
+}
+
+/**
+ * Turns a batch of procurement records into PoP commands (the webhook and the import CLI share it).
+ * Each record is validated like its mutation, runs with a commandId derived from its externalId
+ * (so a resent record is a duplicate that appends nothing) and gets its own result: one bad record
+ * never blocks the others. Read-your-writes is one wait for the batch's last event, not one per record.
+ */
+@Injectable()
+export class ProcurementBatchService {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() @Inject(PROJECTION_WAITER) private readonly projections?: ProjectionWaiter,
+  ) {}
+
+  async process(records: readonly Record<string, unknown>[], principal: Principal, source: 'procurement' | 'import'): Promise<BatchResult> {
+    const correlationId = randomUUID();
+    const results: RecordResult[] = new Array(records.length);
+    const queues = new Map<string, Queued[]>();
+    const firstUse = new Map<string, Queued>();
+    records.forEach((raw, index) => {
+      const check = checkRecord(raw);
+      if (!check.valid) {
+        results[index] = rejectedInput(check.externalId, check.fields);
+        return;
+      }
+      const { record } = check;
+      const popId = record.input.popId;
+      // The same externalId twice for one PoP is a duplicate the stream recognises; for two PoPs it is a mistake.
+      const first = firstUse.get(record.externalId);
+      if (first && first.record.input.popId !== popId) {
+        const message = `externalId ${record.externalId} is already used by record ${first.index + 1} of this batch, for PoP ${first.record.input.popId}`;
+        results[index] = rejectedInput(record.externalId, [{ field: 'externalId', message }]);
+        return;
+      }
+      const queued = { index, record };
+      if (!first) firstUse.set(record.externalId, queued);
+      const queue = queues.get(popId) ?? [];
+      queues.set(popId, queue);
+      queue.push(queued);
+    });
+    let lastPosition: string | undefined;
+    await forEachBounded([...queues.values()], CONCURRENT_POPS, async (queue) => {
+      for (const { index, record } of queue) {
+        const { result, position } = await this.execute(record, principal, source, correlationId);
+        results[index] = result;
+        if (position !== undefined && (lastPosition === undefined || position > lastPosition)) lastPosition = position;
+      }
+    });
+    return summarise(results, await this.waitForProjections(lastPosition));
+  }
+
+  private async execute(record: ValidRecord, principal: Principal, source: 'procurement' | 'import', correlationId: string): Promise<{ result: RecordResult; position?: string }> {
+    const { command, envelope } = toDomainCommand(record.kind.command, record.input, principal, source, correlationId);
+    try {
+      const done: CommandResult = await this.commands.execute(new ExecutePopCommand(command as PopCommand, { ...envelope, skipProjectionWait: true }));
+      const status = done.duplicate ? 'duplicate' : 'accepted';
+      return { result: { externalId: record.externalId, status, eventIds: done.eventIds }, position: done.position };
+    } catch (error) {
+      const apiError = toApiError(error);
+      if (apiError.code === 'INTERNAL_SERVER_ERROR') this.logger.error({ err: error, externalId: record.externalId }, 'procurement record failed');
+      const { rule, fields } = apiError.extensions as { rule?: string; fields?: FieldError[] };
+      return {
+        result: { externalId: record.externalId, status: 'rejected', code: apiError.code, ...(rule && { rule }), reason: apiError.message, ...(fields && { fields }), eventIds: [] },
+      };
+    }
+  }
+
+  private async waitForProjections(position: string | undefined): Promise<boolean> {
+    if (!this.projections) return false;
+    if (position === undefined) return true;
+    return this.projections.waitFor(position, this.config.READ_YOUR_WRITES_TIMEOUT_MS);
+  }
+}
+
+function rejectedInput(externalId: string | null, fields: FieldError[]): RecordResult {
+  return { externalId, status: 'rejected', code: 'BAD_USER_INPUT', reason: ApiError.badInput(fields, 'Invalid record').message, fields, eventIds: [] };
+}
+
+function summarise(results: RecordResult[], projected: boolean): BatchResult {
+  const count = (status: RecordResult['status']) => results.filter((r) => r.status === status).length;
+  return { accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), projected, results };
+}
+
+/** Runs `work` on every item with at most `limit` at once; `work` must not throw. */
+async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

@@ -1,0 +1,32 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Access } from '../auth/access.decorator';
+import { ApiError } from '../common/api-error';
+import { ProjectionEngine, RebuildInProgressError } from './projection-engine';
+import { ProjectionStatusNode, RebuildResultNode } from './projection-status.types';
+
+@Resolver()
+export class ProjectionsResolver {
+  constructor(private readonly engine: ProjectionEngine) {}
+
+  @Query(() => [ProjectionStatusNode])
+  @Access('planningRead')
+  projectionStatus(): Promise<ProjectionStatusNode[]> {
+    return this.engine.status();
+  }
+
+  /** Rebuilds read models into fresh tables and swaps them in; queries keep answering meanwhile. */
+  @Mutation(() => RebuildResultNode)
+  @Access('adminOnly')
+  async rebuildProjections(@Args('names', { type: () => [String], nullable: true }) names?: string[]): Promise<RebuildResultNode> {
+    const known = (await this.engine.status()).map((s) => s.name);
+    const unknown = (names ?? []).filter((name) => !known.includes(name));
+    if (unknown.length) throw ApiError.badInput([{ field: 'names', message: `unknown projection(s) ${unknown.join(', ')}; known: ${known.join(', ')}` }]);
+    try {
+      const result = await this.engine.rebuild(names);
+      return { ...result, durationMs: Math.round(result.durationMs) };
+    } catch (error) {
+      if (error instanceof RebuildInProgressError) throw new ApiError('CONFLICT', error.message);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ApiError } from '../../src/common/api-error';
+import { FxConverter } from '../../src/cost/fx-converter';
+import { addTo, CurrencyTotals, Decimal, formatAmount, moneyList } from '../../src/cost/money';
+
+describe('money', () => {
+  test('formats half-even to 4 decimals, trimming trailing zeros down to 2', () => {
+    const cases: Array<[string, string]> = [
+      ['1250.5', '1250.50'],
+      ['0.12345', '0.1234'],
+      ['0.12355', '0.1236'],
+      ['0.123451', '0.1235'],
+      ['100', '100.00'],
+      ['1.234', '1.234'],
+      ['0.00004', '0.00'],
+      ['123456789012345.6789', '123456789012345.6789'],
+    ];
+    for (const [input, expected] of cases) assert.equal(formatAmount(new Decimal(input)), expected, input);
+  });
+
+  test('sums per currency exactly, sorted by code, zero totals left out', () => {
+    const totals: CurrencyTotals = new Map();
+    addTo(totals, 'USD', '0.1');
+    addTo(totals, 'EUR', '1000.0001');
+    addTo(totals, 'USD', '0.2');
+    addTo(totals, 'GBP', '0');
+    addTo(totals, 'CHF', '0.0001');
+    assert.deepEqual(moneyList(totals), [
+      { amount: '0.0001', currency: 'CHF' },
+      { amount: '1000.0001', currency: 'EUR' },
+      { amount: '0.30', currency: 'USD' },
+    ]);
+  });
+});
+
+describe('FxConverter', () => {
+  const fx = new FxConverter('2027-01-01T00:00:00.000Z', 'EUR', new Map([['USD', new Decimal('0.9')], ['GBP', new Decimal('1.2')]]));
+
+  test('converts through the base: amount × toBase(from) / toBase(to)', () => {
+    assert.equal(formatAmount(fx.convert(new Decimal('100'), 'USD', 'EUR')), '90.00');
+    assert.equal(formatAmount(fx.convert(new Decimal('100'), 'EUR', 'GBP')), '83.3333');
+    assert.equal(formatAmount(fx.convert(new Decimal('100'), 'USD', 'GBP')), '75.00');
+    assert.equal(formatAmount(fx.convert(new Decimal('7.25'), 'JPY', 'JPY')), '7.25');
+    const totals: CurrencyTotals = new Map([['USD', new Decimal('100')], ['EUR', new Decimal('10')]]);
+    assert.equal(formatAmount(fx.total(totals, 'GBP')), '83.3333');
+  });
+
+  test('a missing rate is BAD_USER_INPUT on currency naming the pair and the instant', () => {
+    assert.throws(
+      () => fx.convert(new Decimal('1'), 'JPY', 'EUR'),
+      (error: ApiError) => {
+        assert.equal(error.code, 'BAD_USER_INPUT');
+        assert.deepEqual(error.extensions.fields, [{ field: 'currency', message: 'no exchange rate for JPY to EUR at 2027-01-01T00:00:00.000Z' }]);
+        return true;
+      },
+    );
+  });
+});

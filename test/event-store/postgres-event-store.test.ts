@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { createSqlClient } from '../../src/database/create-sql-client';
+import { runMigrations } from '../../src/database/migrations';
+import type { SqlClient } from '../../src/database/sql-client';
+import type { NewEvent, RecordedEvent } from '../../src/event-store/event-store.port';
+import { PostgresEventStore } from '../../src/event-store/postgres-event-store';
+import { postgresEventStoreMigrations } from '../../src/event-store/postgres-event-store.migrations';
+import { testDatabases, type TestDatabaseFactory } from '../support/test-databases';
+import { eventStoreConformance } from './conformance';
+
+const TIMEOUT = { timeout: 60_000 };
+/** Live subscribers in these tests never re-poll on their own: only a notification can wake them. */
+const NOTIFY_ONLY = { idleRecheckMs: 3_600_000, heldBackRecheckMs: 3_600_000, heldBackRecheckMaxMs: 3_600_000 };
+
+for (const database of testDatabases()) {
+  eventStoreConformance(`PostgresEventStore on ${database.name}`, async () => {
+    const { sql, dispose } = await database.create();
+    return { store: new PostgresEventStore(sql), dispose };
+  });
+
+  describe(`PostgresEventStore on ${database.name}`, () => {
+    test('migrations run twice are applied once', TIMEOUT, async () => {
+      await withDatabase(database, async (sql) => {
+        await runMigrations(sql, postgresEventStoreMigrations);
+        await runMigrations(sql, postgresEventStoreMigrations);
+        const { rows } = await sql.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id');
+        assert.deepEqual(rows.map((row) => row.id), ['0001-event-store']);
+      });
+    });
+
+    test('a live subscriber is woken by the append notification alone', TIMEOUT, async () => {
+      await withDatabase(database, async (sql) => {
+        const store = new PostgresEventStore(sql, NOTIFY_ONLY);
+        const received = deferred<RecordedEvent[]>();
+        const caughtUp = deferred<void>();
+        const subscription = store.subscribe(null, { onEvents: async (events) => received.resolve(events), onCaughtUp: () => caughtUp.resolve() });
+        await caughtUp.promise;
+        const event = newEvent('Woken');
+        await store.append('live-1', [event], 'no_stream');
+        const events = await received.promise;
+        await subscription.stop();
+        assert.deepEqual(events.map((e) => e.eventId), [event.eventId]);
+      });
+    });
+
+    test('the position is <transaction id>:<global position>, 20 digits each', TIMEOUT, async () => {
+      await withDatabase(database, async (sql) => {
+        const store = new PostgresEventStore(sql);
+        const { position } = await store.append('pos-1', [newEvent('A')], 'no_stream');
+        assert.match(position, /^\d{20}:\d{20}$/);
+        const { rows } = await sql.query<{ transaction_id: string; global_position: string }>(
+          'SELECT transaction_id::text, global_position::text FROM es_events',
+        );
+        assert.equal(position, `${rows[0].transaction_id.padStart(20, '0')}:${rows[0].global_position.padStart(20, '0')}`);
+        assert.throws(() => store.subscribe('42', { onEvents: async () => undefined }), /Not a PostgresEventStore position/);
+      });
+    });
+  });
+}
+
+const postgres = testDatabases().find((database) => database.name === 'postgres');
+
+describe('PostgresEventStore on a PostgreSQL server', () => {
+  test(
+    'a slow transaction that committed last is neither skipped nor overtaken',
+    { ...TIMEOUT, skip: postgres ? false : 'needs DATABASE_URL' },
+    async () => {
+      await withDatabase(postgres, async (sql) => {
+        const store = new PostgresEventStore(sql, NOTIFY_ONLY);
+        await store.append('warm-up', [newEvent('WarmUp')], 'no_stream');
+        const head = await store.headPosition();
+        const slowEvent = newEvent('Slow');
+        const fastEvent = newEvent('Fast');
+
+        const xidTaken = deferred<void>();
+        const release = deferred<void>();
+        const fastCommitted = deferred<void>();
+        // The slow transaction takes its transaction id first, but its event's sequence number last.
+        const slow = sql.transaction(async (tx) => {
+          await tx.query('SELECT pg_current_xact_id()');
+          xidTaken.resolve();
+          await fastCommitted.promise;
+          await tx.query('SELECT * FROM es_append($1, $2, $3)', ['slow', 'no_stream', JSON.stringify([toRow(slowEvent)])]);
+          await release.promise;
+        });
+        await xidTaken.promise;
+        const fast = await store.append('fast', [fastEvent], 'no_stream');
+        fastCommitted.resolve();
+
+        // The fast event is committed but must wait behind the open slow transaction.
+        assert.deepEqual(await store.readAll(head, 10), { events: [], checkpoint: head });
+        assert.equal(await store.headPosition(), head);
+        assert.equal(await store.countAfter(head), 0);
+        const received: RecordedEvent[] = [];
+        const both = deferred<void>();
+        const caughtUp = deferred<void>();
+        const subscription = store.subscribe(head, {
+          onEvents: async (events) => {
+            received.push(...events);
+            if (received.length >= 2) both.resolve();
+          },
+          onCaughtUp: () => caughtUp.resolve(),
+        });
+        await caughtUp.promise;
+        assert.equal(received.length, 0);
+
+        release.resolve();
+        await slow;
+        await both.promise;
+        await subscription.stop();
+        assert.deepEqual(received.map((e) => e.eventId), [slowEvent.eventId, fastEvent.eventId]);
+        assert.ok(received[0].position < received[1].position);
+        assert.equal(received[1].position, fast.position);
+        // (transaction id, sequence) order: the slow event has the lower transaction id but the higher sequence.
+        const [slowTx, slowSeq] = received[0].position.split(':');
+        const [fastTx, fastSeq] = received[1].position.split(':');
+        assert.ok(slowTx < fastTx && slowSeq > fastSeq);
+        assert.deepEqual((await store.readAll(head, 10)).events, received);
+      });
+    },
+  );
+
+  test('migrations started by two processes at once are applied once', { ...TIMEOUT, skip: postgres ? false : 'needs DATABASE_URL' }, async () => {
+    await withDatabase(postgres, async (sql) => {
+      const schema = (await sql.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0].schema;
+      const other = await createSqlClient({ databaseUrl: process.env.DATABASE_URL, schema, poolSize: 2 });
+      try {
+        await Promise.all([runMigrations(sql, postgresEventStoreMigrations), runMigrations(other, postgresEventStoreMigrations)]);
+      } finally {
+        await other.close();
+      }
+      const { rows } = await sql.query<{ id: string }>('SELECT id FROM schema_migrations');
+      assert.deepEqual(rows.map((row) => row.id), ['0001-event-store']);
+    });
+  });
+});
+
+async function withDatabase(database: TestDatabaseFactory | undefined, run: (sql: SqlClient) => Promise<void>): Promise<void> {
+  if (!database) throw new Error('no such test database');
+  const { sql, dispose } = await database.create();
+  try {
+    await run(sql);
+  } finally {
+    await dispose();
+  }
+}
+
+function newEvent(type: string): NewEvent {
+  return {
+    eventId: randomUUID(),
+    type,
+    data: { type },
+    metadata: { effectiveAt: '2030-01-01T00:00:00.000Z', actor: 't', source: 'cli', commandId: randomUUID(), correlationId: randomUUID(), schemaVersion: 1 },
+  };
+}
+
+function toRow({ eventId, type, data, metadata }: NewEvent) {
+  return { id: eventId, type, data, metadata };
+}
+
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}

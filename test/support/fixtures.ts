@@ -1,0 +1,18 @@
+/** GraphQL documents and inputs shared by the API tests. */
+export const RESULT = 'streamId revision position eventIds duplicate projected';
+
+export function mutation(name: string): string {
+  const type = `${name[0].toUpperCase()}${name.slice(1)}Input`;
+  return `mutation($input: ${type}!) { ${name}(input: $input) { ${RESULT} } }`;
+}
+
+export const EUR = (amount: string) => ({ amount, currency: 'EUR' });
+
+/** A physical PoP leased and building, with one 42U rack fed A+B (2 × 5.5936 kW... usable 5.5936 kW). */
+export const physicalPopSetup = (popId: string, at = '2026-01-01T00:00:00Z') => [
+  ['registerPop', { popId, code: popId.toUpperCase(), name: `PoP ${popId}`, kind: 'PHYSICAL', operatorModel: 'COLOCATION', countryCode: 'DE', city: 'Frankfurt', region: 'EMEA', effectiveAt: at }],
+  ['leaseSite', { popId, leaseId: `${popId}-l1`, lessor: 'Equinix', startsOn: at.slice(0, 10), monthlyCost: EUR('10000.00'), effectiveAt: at }],
+  ['installRack', { popId, rackId: 'r1', effectiveAt: at }],
+  ['addPowerFeed', { popId, feedId: 'r1-a', rackId: 'r1', side: 'A', phase: 'SINGLE', voltage: 230, amperage: 32, effectiveAt: at }],
+  ['addPowerFeed', { popId, feedId: 'r1-b', rackId: 'r1', side: 'B', phase: 'SINGLE', voltage: 230, amperage: 32, effectiveAt: at }],
+] as const;

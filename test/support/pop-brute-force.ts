@@ -1,0 +1,132 @@
+import { popUsableKw, rackUsableKw } from '../../src/domain/capacity/capacity-math';
+import { DeviceRecord, FeedRecord, Pop, POP_METRIC_SET, POP_METRICS, PopMetric, Presence, RACK_METRIC_SET, RACK_METRICS, RackMetric, RackRecord } from '../../src/domain/pop/pop.state';
+import { valuesAt } from '../../src/domain/shared/step-timeline';
+
+/**
+ * An independent, slow check of a PoP state: every invariant of DESIGN section 4 evaluated from
+ * the records at every instant where anything starts or ends, without the decision indexes;
+ * and a comparison of those indexes with totals recomputed from the records.
+ */
+
+const EPSILON = 1e-6;
+
+export function bruteForceViolations(pop: Pop): string[] {
+  const violations: string[] = [];
+  const contents = contentsByRack(pop);
+  for (const t of instantsOf(pop)) {
+    const at = new Date(t).toISOString();
+    for (const rack of Object.values(pop.racks)) {
+      const { values, devices } = rackAt(contents, rack, t);
+      if (!isPresent(rack, t)) {
+        if (values.aFeeds + values.bFeeds + devices.length > 0) violations.push(`UNKNOWN_RACK ${rack.rackId} at ${at}`);
+        continue;
+      }
+      const usable = rackUsableKw(values, rack.maxPowerKw);
+      if (values.drawKw > usable + EPSILON) violations.push(`POWER_EXCEEDED rack ${rack.rackId} ${values.drawKw} > ${usable} at ${at}`);
+      for (const device of devices) {
+        if (device.positionU + device.heightU - 1 > rack.heightU) violations.push(`OUT_OF_RACK ${device.deviceId}`);
+        for (const other of devices) {
+          const overlap = device.positionU <= other.positionU + other.heightU - 1 && other.positionU <= device.positionU + device.heightU - 1;
+          if (device.deviceId < other.deviceId && overlap) violations.push(`SPACE_OVERLAP ${device.deviceId} ${other.deviceId} at ${at}`);
+        }
+      }
+    }
+    const v = popAt(pop, contents, t);
+    if (v.allocatedKw + v.reservedKw > popUsableKw(v.racksUsableKw, v.contractedKw, v.contractLeases) + EPSILON) violations.push(`POWER_EXCEEDED PoP at ${at}`);
+    if (v.usedU + v.reservedU > v.totalU + EPSILON) violations.push(`SPACE_EXCEEDED at ${at}`);
+    if (v.reservedMbps > v.capacityMbps + EPSILON) violations.push(`BANDWIDTH_EXCEEDED at ${at}`);
+    if (v.rackLimitLeases > 0 && v.racks > v.rackLimit) violations.push(`RACK_LIMIT at ${at}`);
+  }
+  return violations;
+}
+
+/** Differences between the decision indexes (timelines) and the same totals recomputed from the records. */
+export function indexMismatches(pop: Pop): string[] {
+  const mismatches: string[] = [];
+  const compare = <K extends string>(what: string, keys: readonly K[], index: Record<K, number>, records: Record<K, number>, t: number) => {
+    for (const key of keys) {
+      if (Math.abs(index[key] - records[key]) > EPSILON) mismatches.push(`${what} ${key} at ${new Date(t).toISOString()}: index ${index[key]}, records ${records[key]}`);
+    }
+  };
+  const contents = contentsByRack(pop);
+  for (const t of instantsOf(pop)) {
+    compare('PoP', POP_METRICS, valuesAt(pop.timeline, POP_METRIC_SET, t), popAt(pop, contents, t), t);
+    for (const rack of Object.values(pop.racks)) compare(`rack ${rack.rackId}`, RACK_METRICS, valuesAt(rack.timeline, RACK_METRIC_SET, t), rackAt(contents, rack, t).values, t);
+  }
+  return mismatches;
+}
+
+function isPresent(item: Presence, t: number): boolean {
+  return item.from <= t && (item.to === null || t < item.to);
+}
+
+type RackContents = Map<string, { feeds: FeedRecord[]; devices: DeviceRecord[] }>;
+
+function contentsByRack(pop: Pop): RackContents {
+  const contents: RackContents = new Map(Object.values(pop.racks).map((rack) => [rack.rackId, { feeds: [], devices: [] }]));
+  for (const feed of Object.values(pop.feeds)) contents.get(feed.rackId)?.feeds.push(feed);
+  for (const device of Object.values(pop.devices)) contents.get(device.rackId)?.devices.push(device);
+  return contents;
+}
+
+function rackAt(contents: RackContents, rack: RackRecord, t: number): { values: Record<RackMetric, number>; devices: DeviceRecord[] } {
+  const all = contents.get(rack.rackId) as { feeds: FeedRecord[]; devices: DeviceRecord[] };
+  const feeds = all.feeds.filter((feed) => isPresent(feed, t));
+  const devices = all.devices.filter((device) => isPresent(device, t));
+  const side = (name: 'A' | 'B') => feeds.filter((feed) => feed.side === name);
+  return {
+    values: {
+      aKw: sum(side('A').map((feed) => feed.kw)),
+      bKw: sum(side('B').map((feed) => feed.kw)),
+      aFeeds: side('A').length,
+      bFeeds: side('B').length,
+      drawKw: sum(devices.map((device) => device.drawKw)),
+    },
+    devices,
+  };
+}
+
+function popAt(pop: Pop, contents: RackContents, t: number): Record<PopMetric, number> {
+  const present = (item: Presence) => isPresent(item, t);
+  const racks = Object.values(pop.racks).filter(present);
+  const devices = Object.values(pop.devices).filter(present);
+  const leases = Object.values(pop.leases).filter(present);
+  const reservations = Object.values(pop.reservations).filter(present);
+  const reservedOf = (resource: string) => sum(reservations.filter((reservation) => reservation.resource === resource).map((reservation) => reservation.amount));
+  return {
+    racks: racks.length,
+    rackLimit: sum(leases.map((lease) => lease.maxRacks ?? 0)),
+    rackLimitLeases: leases.filter((lease) => lease.maxRacks !== null).length,
+    totalU: sum(racks.map((rack) => rack.heightU)),
+    usedU: sum(devices.map((device) => device.heightU)),
+    reservedU: reservedOf('SPACE_U'),
+    racksUsableKw: sum(racks.map((rack) => rackUsableKw(rackAt(contents, rack, t).values, rack.maxPowerKw))),
+    contractedKw: sum(leases.map((lease) => lease.contractedPowerKw ?? 0)),
+    contractLeases: leases.filter((lease) => lease.contractedPowerKw !== null).length,
+    allocatedKw: sum(devices.map((device) => device.drawKw)),
+    reservedKw: reservedOf('POWER_KW'),
+    capacityMbps: sum(Object.values(pop.circuits).filter(present).map((circuit) => circuit.bandwidthMbps)),
+    reservedMbps: reservedOf('BANDWIDTH_MBPS'),
+  };
+}
+
+function instantsOf(pop: Pop): number[] {
+  const records: Presence[] = [
+    ...Object.values(pop.leases),
+    ...Object.values(pop.racks),
+    ...Object.values(pop.feeds),
+    ...Object.values(pop.devices),
+    ...Object.values(pop.circuits),
+    ...Object.values(pop.reservations),
+  ];
+  const instants = new Set<number>();
+  for (const record of records) {
+    instants.add(record.from);
+    if (record.to !== null) instants.add(record.to);
+  }
+  return [...instants].sort((a, b) => a - b);
+}
+
+function sum(values: number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}

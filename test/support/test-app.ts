@@ -1,0 +1,89 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { createApp } from '../../src/app/create-app';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { ROLES, Role } from '../../src/auth/roles';
+
+/** One key per role, named after it: `Bearer secret-<role>-0123456789`. */
+export const KEYS: Record<Role, string> = Object.fromEntries(ROLES.map((r) => [r, `secret-${r}-0123456789`])) as Record<Role, string>;
+export const API_KEYS = ROLES.map((r) => `${r}:${r}:${KEYS[r]}`).join(',');
+
+export interface GqlResponse<T> {
+  status: number;
+  data: T;
+  errors?: Array<{ message: string; extensions: Record<string, any>; path?: unknown[] }>;
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  url: string;
+  /** POST /graphql over HTTP as `role` (default admin), or with a raw Authorization header, or none. */
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, auth?: Role | { header?: string }): Promise<GqlResponse<T>>;
+  close(): Promise<void>;
+}
+
+/**
+ * Where a test app keeps its data: PGlite in memory (or in a temp directory when it must survive a
+ * restart), or a fresh schema on the PostgreSQL server when DATABASE_URL is set.
+ */
+export interface TestStorage {
+  env: NodeJS.ProcessEnv;
+  overrides: Partial<AppConfig>;
+  dispose(): Promise<void>;
+}
+
+export async function createTestStorage(options: { persistent?: boolean } = {}): Promise<TestStorage> {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (databaseUrl) {
+    const schema = `test_app_${randomBytes(6).toString('hex')}`;
+    return { env: { DATABASE_URL: databaseUrl }, overrides: { databaseSchema: schema }, dispose: () => dropSchema(databaseUrl, schema) };
+  }
+  if (!options.persistent) return { env: { DATA_DIR: 'memory://' }, overrides: {}, dispose: async () => undefined };
+  const dir = await mkdtemp(join(tmpdir(), 'pop-ledger-test-'));
+  return { env: { DATA_DIR: dir }, overrides: {}, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Starts the whole service on a free loopback port. Without `storage`, it gets (and later drops) its own. */
+export async function startTestApp(
+  overrides: Partial<AppConfig> = {},
+  env: NodeJS.ProcessEnv = {},
+  storage?: TestStorage,
+): Promise<TestApp> {
+  const own = storage ? undefined : await createTestStorage();
+  const store = storage ?? (own as TestStorage);
+  const config = loadConfig({ LOG_LEVEL: 'warn', API_KEYS, ...store.env, ...env }, { ...store.overrides, ...overrides });
+  const app = await createApp(config, () => undefined);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
+  return {
+    app,
+    url,
+    async gql(query, variables, auth = 'admin') {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (typeof auth === 'string') headers.authorization = `Bearer ${KEYS[auth]}`;
+      else if (auth.header !== undefined) headers.authorization = auth.header;
+      const response = await fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+      const body = (await response.json()) as { data: any; errors?: any[] };
+      return { status: response.status, data: body.data, errors: body.errors };
+    },
+    async close() {
+      await app.close();
+      await own?.dispose();
+    },
+  };
+}
+
+async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}

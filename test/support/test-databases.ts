@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { createSqlClient } from '../../src/database/create-sql-client';
+import type { SqlClient } from '../../src/database/sql-client';
+
+export interface TestDatabase {
+  sql: SqlClient;
+  /** Closes the client and removes everything the test created. */
+  dispose(): Promise<void>;
+}
+
+export interface TestDatabaseFactory {
+  name: 'pglite' | 'postgres';
+  create(): Promise<TestDatabase>;
+}
+
+/** Small pools: test files run in parallel processes against one server. */
+const TEST_POOL_SIZE = 8;
+
+/**
+ * The databases a test should run against: an in-memory PGlite always, and the PostgreSQL server
+ * of DATABASE_URL when set, each test database in a fresh schema dropped by dispose().
+ */
+export function testDatabases(): TestDatabaseFactory[] {
+  const databaseUrl = process.env.DATABASE_URL;
+  const pglite: TestDatabaseFactory = {
+    name: 'pglite',
+    async create() {
+      const sql = await createSqlClient({});
+      return { sql, dispose: () => sql.close() };
+    },
+  };
+  if (!databaseUrl) return [pglite];
+  const postgres: TestDatabaseFactory = {
+    name: 'postgres',
+    async create() {
+      const schema = `test_${randomBytes(6).toString('hex')}`;
+      const sql = await createSqlClient({ databaseUrl, schema, poolSize: TEST_POOL_SIZE });
+      return {
+        sql,
+        async dispose() {
+          await sql.close();
+          await dropSchema(databaseUrl, schema);
+        },
+      };
+    },
+  };
+  return [pglite, postgres];
+}
+
+async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
