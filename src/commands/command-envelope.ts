@@ -9,6 +9,4 @@ export interface CommandEnvelope {
   effectiveAt?: string;
   expectedRevision?: number;
   correlationId?: string;
-  /** Batch callers (procurement) wait once for the batch's last position instead of once per command. */
-  skipProjectionWait?: boolean;
 }

@@ -35,6 +35,15 @@ interface CachedStream<S> {
   commands: Map<string, AcceptedCommand>;
 }
 
+/** One command of a batch for one stream, with its own envelope (commandId, actor, effective time). */
+export interface CommandItem<C> {
+  command: C;
+  envelope: CommandEnvelope;
+}
+
+/** What became of one command of a batch: its result, or what was thrown deciding or appending it. */
+export type CommandOutcome = { result: Omit<CommandResult, 'projected'> } | { error: unknown };
+
 /** Bounded retries when another process appended to the stream between our read and our append. */
 const MAX_ATTEMPTS = 8;
 const MAX_CACHED_STREAMS = 20_000;
@@ -67,17 +76,40 @@ export class CommandExecutor {
     const started = process.hrtime.bigint();
     let outcome = 'error';
     try {
-      const result = await this.locks.run(streamId, () => this.decideAndAppend(decider, streamId, command, envelope, context as X));
-      outcome = result.duplicate ? 'duplicate' : 'accepted';
-      const projected = envelope.skipProjectionWait ? false : await this.waitForProjections(result.position);
-      return { ...result, projected };
+      const [done] = await this.locks.run(streamId, () => this.decideAndAppend(decider, streamId, [{ command, envelope }], context as X));
+      if ('error' in done) throw done.error;
+      outcome = done.result.duplicate ? 'duplicate' : 'accepted';
+      const projected = await this.waitForProjections(done.result.position);
+      return { ...done.result, projected };
     } catch (error) {
-      outcome = (error as { name?: string }).name === 'RuleViolationError' ? 'rejected' : 'error';
+      outcome = outcomeOf(error);
       throw error;
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.metrics.commandDuration.observe({ command: command.type, outcome }, seconds);
     }
+  }
+
+  /**
+   * Several commands on one stream (batch imports): decided in order, each on the state the ones
+   * before it leave, and appended together in one round trip and one commit. Each keeps its own
+   * commandId and outcome, so one rejected command leaves the others alone; an append that fails
+   * fails all that it carried. Positions are the append's. No projection wait: the caller waits once.
+   */
+  async executeAll<C extends { type: string; effectiveAt: string }, S, E extends DomainEventLike, X>(
+    decider: Decider<C, S, E, X>,
+    streamId: string,
+    items: readonly CommandItem<C>[],
+    context?: X,
+  ): Promise<CommandOutcome[]> {
+    const started = process.hrtime.bigint();
+    const outcomes = await this.locks.run(streamId, () => this.decideAndAppend(decider, streamId, items, context as X));
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9 / Math.max(items.length, 1);
+    outcomes.forEach((done, i) => {
+      const outcome = 'error' in done ? outcomeOf(done.error) : done.result.duplicate ? 'duplicate' : 'accepted';
+      this.metrics.commandDuration.observe({ command: items[i].command.type, outcome }, seconds);
+    });
+    return outcomes;
   }
 
   /** The current state of a stream, for reads that a decision in another stream needs. */
@@ -91,27 +123,69 @@ export class CommandExecutor {
   private async decideAndAppend<C extends { type: string; effectiveAt: string }, S, E extends DomainEventLike, X>(
     decider: Decider<C, S, E, X>,
     streamId: string,
-    command: C,
-    envelope: CommandEnvelope,
+    items: readonly CommandItem<C>[],
     context: X,
-  ): Promise<Omit<CommandResult, 'projected'>> {
+  ): Promise<CommandOutcome[]> {
     for (let attempt = 1; ; attempt++) {
       const cached = await this.catchUp(decider, streamId);
-      const known = envelope.commandId ? cached.commands.get(envelope.commandId) : undefined;
-      if (known) return { streamId, ...known, duplicate: true };
-      if (envelope.expectedRevision !== undefined && envelope.expectedRevision !== cached.revision) {
-        throw new WrongExpectedRevisionError(streamId, envelope.expectedRevision, cached.revision < 0 ? 'no_stream' : cached.revision);
-      }
-      const decided = decider.decide(command, cached.state, context);
-      const events = decided.map((event) => this.toNewEvent(event, envelope));
+      const outcomes: CommandOutcome[] = new Array(items.length);
+      const events: NewEvent[] = [];
+      const decided: { index: number; first: number; count: number }[] = [];
+      const repeats: { index: number; of: number }[] = [];
+      const decidedHere = new Map<string, number>();
+      // Later commands are decided on the state earlier ones leave: a private copy, so the cache never holds unappended events.
+      let state = cached.state;
+      let ownState = false;
+      items.forEach(({ command, envelope }, index) => {
+        const known = envelope.commandId ? cached.commands.get(envelope.commandId) : undefined;
+        if (known) {
+          outcomes[index] = { result: { streamId, ...known, duplicate: true } };
+          return;
+        }
+        const earlier = envelope.commandId ? decidedHere.get(envelope.commandId) : undefined;
+        if (earlier !== undefined) {
+          repeats.push({ index, of: earlier });
+          return;
+        }
+        const revision = cached.revision + events.length;
+        if (envelope.expectedRevision !== undefined && envelope.expectedRevision !== revision) {
+          outcomes[index] = { error: new WrongExpectedRevisionError(streamId, envelope.expectedRevision, revision < 0 ? 'no_stream' : revision) };
+          return;
+        }
+        try {
+          const newEvents = decider.decide(command, state, context);
+          if (index < items.length - 1) {
+            if (!ownState) state = structuredClone(state);
+            ownState = true;
+            for (const event of newEvents) state = decider.evolve(state, event);
+          }
+          decided.push({ index, first: events.length, count: newEvents.length });
+          events.push(...newEvents.map((event) => this.toNewEvent(event, envelope)));
+          if (envelope.commandId) decidedHere.set(envelope.commandId, index);
+        } catch (error) {
+          outcomes[index] = { error };
+        }
+      });
+      if (decided.length === 0) return outcomes;
       try {
         const appended = await this.store.append(streamId, events, cached.revision < 0 ? 'no_stream' : cached.revision);
         this.metrics.eventsAppended.inc({ category: streamId.slice(0, streamId.indexOf('-')) }, events.length);
-        return { streamId, revision: appended.revision, position: appended.position, eventIds: events.map((e) => e.eventId), duplicate: false };
+        for (const { index, first, count } of decided) {
+          const revision = appended.revision - (events.length - first - count);
+          const eventIds = events.slice(first, first + count).map((e) => e.eventId);
+          outcomes[index] = { result: { streamId, revision, position: appended.position, eventIds, duplicate: false } };
+        }
       } catch (error) {
-        // Another process appended first: decide again on the new state, unless the caller pinned a revision.
-        if (!(error instanceof WrongExpectedRevisionError) || envelope.expectedRevision !== undefined || attempt >= MAX_ATTEMPTS) throw error;
+        // Another process appended first: decide again on the new state, unless a caller pinned a revision.
+        const pinned = decided.some(({ index }) => items[index].envelope.expectedRevision !== undefined);
+        if (error instanceof WrongExpectedRevisionError && !pinned && attempt < MAX_ATTEMPTS) continue;
+        for (const { index } of decided) outcomes[index] = { error };
       }
+      for (const { index, of } of repeats) {
+        const first = outcomes[of];
+        outcomes[index] = 'result' in first ? { result: { ...first.result, duplicate: true } } : first;
+      }
+      return outcomes;
     }
   }
 
@@ -168,4 +242,8 @@ export class CommandExecutor {
     if (!this.projections) return false;
     return this.projections.waitFor(position, this.config.READ_YOUR_WRITES_TIMEOUT_MS);
   }
+}
+
+function outcomeOf(error: unknown): string {
+  return (error as { name?: string }).name === 'RuleViolationError' ? 'rejected' : 'error';
 }

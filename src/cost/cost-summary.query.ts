@@ -30,13 +30,18 @@ interface GroupRow {
   pop_count: number | null;
 }
 
-const POP_KEYS: Record<Exclude<CostGroupBy, 'CATEGORY'>, string> = {
+/** Grouping keys, as columns of both rm_cost_pop and rm_cost_recurring (which copies them). */
+const GROUP_KEYS: Record<Exclude<CostGroupBy, 'CATEGORY'>, string> = {
   POP: 'pop_id',
   COUNTRY: 'country_code',
   REGION: `coalesce(region, 'UNKNOWN')`,
 };
 
-/** One set-based aggregation each: numeric sums per (key, currency) in SQL, conversion in TypeScript. */
+/**
+ * One statement each: numeric sums per (key, currency) over the items active at $1 in one scan, and the
+ * PoP counts; conversion then happens in TypeScript. CATEGORY first sums per PoP to count the PoPs
+ * with a nonzero MRC in each category.
+ */
 function summarySql(groupBy: CostGroupBy): string {
   if (groupBy === 'CATEGORY') {
     return `
@@ -49,15 +54,11 @@ function summarySql(groupBy: CostGroupBy): string {
       UNION ALL
       SELECT category, currency, sum(amount)::text, NULL FROM per_pop GROUP BY category, currency`;
   }
+  const key = GROUP_KEYS[groupBy];
   return `
-    WITH pops AS (SELECT pop_id, ${POP_KEYS[groupBy]} AS key FROM rm_cost_pop),
-    per_pop AS (
-      SELECT pop_id, currency, sum(amount) AS amount FROM rm_cost_recurring
-       WHERE ${recurringAt('$1')} GROUP BY pop_id, currency
-    )
-    SELECT key, NULL AS currency, NULL AS amount, count(*)::int AS pop_count FROM pops GROUP BY key
+    SELECT ${key} AS key, NULL AS currency, NULL AS amount, count(*)::int AS pop_count FROM rm_cost_pop GROUP BY 1
     UNION ALL
-    SELECT p.key, c.currency, sum(c.amount)::text, NULL FROM per_pop c JOIN pops p USING (pop_id) GROUP BY p.key, c.currency`;
+    SELECT ${key}, currency, sum(amount)::text, NULL FROM rm_cost_recurring WHERE ${recurringAt('$1')} GROUP BY 1, 2`;
 }
 
 @QueryHandler(GetCostSummaryQuery)

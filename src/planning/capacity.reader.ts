@@ -36,6 +36,11 @@ export interface PopSelection {
   statuses?: PopStatus[];
 }
 
+/** A filter list, or undefined when absent or empty (an empty list does not filter). */
+export function nonEmpty<T>(list: T[] | null | undefined): T[] | undefined {
+  return list && list.length > 0 ? list : undefined;
+}
+
 /** Present at $1 (the instant): effective on [valid_from, valid_to). */
 export const presentAt = (alias: string) => `${alias}.valid_from <= $1 AND (${alias}.valid_to IS NULL OR ${alias}.valid_to > $1)`;
 

@@ -5,7 +5,7 @@ import { SQL_CLIENT, SqlClient } from '../database/sql-client';
 import { rackCapacity } from '../domain/capacity/pop-capacity-at';
 import { PopStatus } from '../domain/pop/pop.enums';
 import { GroupName, membersAt } from '../domain/residency/country-groups';
-import { NO_RACKS, PopSelection, readPopWide, readRackTallies, readRackTotals } from './capacity.reader';
+import { NO_RACKS, nonEmpty, PopSelection, readPopWide, readRackTallies, readRackTotals } from './capacity.reader';
 import { popCapacity, thresholdsOf } from './get-capacity.query';
 import { PopCapacity } from './pop.types';
 
@@ -75,13 +75,12 @@ export class FindCapacityHandler implements IQueryHandler<FindCapacityQuery> {
 
 /** Countries: the ones listed and the members of the groups listed on asOf's date. */
 function selectionOf(need: CapacityNeed, asOf: string): PopSelection {
-  const given = <T>(list: T[] | null | undefined) => (list && list.length > 0 ? list : undefined);
-  const groups = given(need.countryGroups);
+  const groups = nonEmpty(need.countryGroups);
   const countryCodes =
-    given(need.countryCodes) || groups
+    nonEmpty(need.countryCodes) || groups
       ? [...new Set([...(need.countryCodes ?? []), ...(groups ?? []).flatMap((group) => membersAt(group, asOf.slice(0, 10)).map((member) => member.country))])]
       : undefined;
-  return { countryCodes, regions: given(need.regions), statuses: given(need.statuses) };
+  return { countryCodes, regions: nonEmpty(need.regions), statuses: nonEmpty(need.statuses) };
 }
 
 function byCodePoint(a: string, b: string): number {

@@ -1,6 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandEnvelope } from '../commands/command-envelope';
-import { CommandExecutor } from '../commands/command-executor';
+import { CommandExecutor, CommandItem, CommandOutcome } from '../commands/command-executor';
 import { CommandResult } from '../commands/command-result';
 import { PopCommand } from '../domain/pop/pop.commands';
 import { popDecider } from '../domain/pop/pop.decider';
@@ -20,5 +20,22 @@ export class ExecutePopCommandHandler implements ICommandHandler<ExecutePopComma
 
   execute({ command, envelope }: ExecutePopCommand): Promise<CommandResult> {
     return this.executor.execute(popDecider, popStream(command.data.popId), command, envelope);
+  }
+}
+
+/** Commands for one PoP from a batch import, applied in order and appended together (see CommandExecutor.executeAll). */
+export class ExecutePopCommands {
+  constructor(
+    readonly popId: string,
+    readonly items: readonly CommandItem<PopCommand>[],
+  ) {}
+}
+
+@CommandHandler(ExecutePopCommands)
+export class ExecutePopCommandsHandler implements ICommandHandler<ExecutePopCommands, CommandOutcome[]> {
+  constructor(private readonly executor: CommandExecutor) {}
+
+  execute({ popId, items }: ExecutePopCommands): Promise<CommandOutcome[]> {
+    return this.executor.executeAll(popDecider, popStream(popId), items);
   }
 }

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Principal } from '../auth/roles';
-import { CommandResult } from '../commands/command-result';
+import { CommandItem, CommandOutcome } from '../commands/command-executor';
 import { PROJECTION_WAITER, ProjectionWaiter } from '../commands/projection-waiter';
 import { toDomainCommand } from '../commands/to-domain-command';
 import { ApiError, FieldError } from '../common/api-error';
@@ -11,11 +11,11 @@ import { toApiError } from '../common/to-api-error';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PopCommand } from '../domain/pop/pop.commands';
 import { LOGGER } from '../logging/logger';
-import { ExecutePopCommand } from '../pop/execute-pop-command';
+import { ExecutePopCommands } from '../pop/execute-pop-command';
 import { BatchResult, RecordResult } from './procurement-batch';
 import { checkRecord, ValidRecord } from './procurement-record';
 
-/** PoPs worked on at once; the records of one PoP always run one after the other, in input order. */
+/** PoPs worked on at once. */
 const CONCURRENT_POPS = 16;
 
 interface Queued {
@@ -25,9 +25,11 @@ interface Queued {
 
 /**
  * Turns a batch of procurement records into PoP commands (the webhook and the import CLI share it).
- * Each record is validated like its mutation, runs with a commandId derived from its externalId
- * (so a resent record is a duplicate that appends nothing) and gets its own result: one bad record
- * never blocks the others. Read-your-writes is one wait for the batch's last event, not one per record.
+ * Each record is validated like its mutation and runs with a commandId derived from its externalId,
+ * so a resent record is a duplicate that appends nothing. A PoP's records are decided in input order
+ * and appended together (one commit per PoP and batch, which is what makes month-end imports fast);
+ * each still gets its own result, and one bad record never blocks the others. Read-your-writes is one
+ * wait for the batch's last event, not one per record.
  */
 @Injectable()
 export class ProcurementBatchService {
@@ -65,29 +67,44 @@ export class ProcurementBatchService {
       queue.push(queued);
     });
     let lastPosition: string | undefined;
-    await forEachBounded([...queues.values()], CONCURRENT_POPS, async (queue) => {
-      for (const { index, record } of queue) {
-        const { result, position } = await this.execute(record, principal, source, correlationId);
-        results[index] = result;
-        if (position !== undefined && (lastPosition === undefined || position > lastPosition)) lastPosition = position;
-      }
+    await forEachBounded([...queues.entries()], CONCURRENT_POPS, async ([popId, queue]) => {
+      const items = queue.map(({ record }) => this.toItem(record, principal, source, correlationId));
+      const outcomes = await this.run(popId, items);
+      queue.forEach(({ index, record }, i) => {
+        const outcome = outcomes[i];
+        results[index] = resultOf(record.externalId, outcome);
+        if ('result' in outcome && (lastPosition === undefined || outcome.result.position > lastPosition)) lastPosition = outcome.result.position;
+        if ('error' in outcome && results[index].code === 'INTERNAL_SERVER_ERROR') {
+          this.logger.error({ err: outcome.error, externalId: record.externalId }, 'procurement record failed');
+        }
+      });
     });
     return summarise(results, await this.waitForProjections(lastPosition));
   }
 
-  private async execute(record: ValidRecord, principal: Principal, source: 'procurement' | 'import', correlationId: string): Promise<{ result: RecordResult; position?: string }> {
+  private toItem(record: ValidRecord, principal: Principal, source: 'procurement' | 'import', correlationId: string): CommandItem<PopCommand> {
     const { command, envelope } = toDomainCommand(record.kind.command, record.input, principal, source, correlationId);
+    return { command: command as PopCommand, envelope };
+  }
+
+  /**
+   * A PoP's records in one append. When that append fails for a reason that is not a rule (say, a
+   * value the database refuses), the records are tried again one by one, so only the bad one fails.
+   */
+  private async run(popId: string, items: CommandItem<PopCommand>[]): Promise<CommandOutcome[]> {
+    const outcomes = await this.send(popId, items);
+    if (items.length === 1) return outcomes;
+    for (const [i, outcome] of outcomes.entries()) {
+      if ('error' in outcome && toApiError(outcome.error).code === 'INTERNAL_SERVER_ERROR') [outcomes[i]] = await this.send(popId, [items[i]]);
+    }
+    return outcomes;
+  }
+
+  private async send(popId: string, items: CommandItem<PopCommand>[]): Promise<CommandOutcome[]> {
     try {
-      const done: CommandResult = await this.commands.execute(new ExecutePopCommand(command as PopCommand, { ...envelope, skipProjectionWait: true }));
-      const status = done.duplicate ? 'duplicate' : 'accepted';
-      return { result: { externalId: record.externalId, status, eventIds: done.eventIds }, position: done.position };
+      return await this.commands.execute(new ExecutePopCommands(popId, items));
     } catch (error) {
-      const apiError = toApiError(error);
-      if (apiError.code === 'INTERNAL_SERVER_ERROR') this.logger.error({ err: error, externalId: record.externalId }, 'procurement record failed');
-      const { rule, fields } = apiError.extensions as { rule?: string; fields?: FieldError[] };
-      return {
-        result: { externalId: record.externalId, status: 'rejected', code: apiError.code, ...(rule && { rule }), reason: apiError.message, ...(fields && { fields }), eventIds: [] },
-      };
+      return items.map(() => ({ error }));
     }
   }
 
@@ -100,6 +117,13 @@ export class ProcurementBatchService {
 
 function rejectedInput(externalId: string | null, fields: FieldError[]): RecordResult {
   return { externalId, status: 'rejected', code: 'BAD_USER_INPUT', reason: ApiError.badInput(fields, 'Invalid record').message, fields, eventIds: [] };
+}
+
+function resultOf(externalId: string, outcome: CommandOutcome): RecordResult {
+  if ('result' in outcome) return { externalId, status: outcome.result.duplicate ? 'duplicate' : 'accepted', eventIds: outcome.result.eventIds };
+  const error = toApiError(outcome.error);
+  const { rule, fields } = error.extensions as { rule?: string; fields?: FieldError[] };
+  return { externalId, status: 'rejected', code: error.code, ...(rule && { rule }), reason: error.message, ...(fields && { fields }), eventIds: [] };
 }
 
 function summarise(results: RecordResult[], projected: boolean): BatchResult {

@@ -92,7 +92,7 @@ export class CheckpointWatch {
 
   private onNotice(payload: string): void {
     // An empty payload: the listener reconnected and may have missed notices.
-    if (payload === '') return void this.refresh().catch((error) => this.options.logger.warn({ err: error }, 'projection checkpoint re-read failed'));
+    if (payload === '') return this.recheckNow();
     const notice = JSON.parse(payload) as CheckpointNotice;
     this.notices++;
     for (const { name, position, status } of notice.checkpoints) {
@@ -111,10 +111,12 @@ export class CheckpointWatch {
     this.settle();
   }
 
+  private recheckNow(): void {
+    this.refresh().catch((error) => this.options.logger.warn({ err: error }, 'projection checkpoint re-read failed'));
+  }
+
   private startRecheck(): void {
-    this.recheck ??= setInterval(() => {
-      this.refresh().catch((error) => this.options.logger.warn({ err: error }, 'projection checkpoint re-check failed'));
-    }, this.options.recheckMs);
+    this.recheck ??= setInterval(() => this.recheckNow(), this.options.recheckMs);
     this.recheck.unref();
   }
 

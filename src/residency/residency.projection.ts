@@ -13,9 +13,9 @@ import type { EvidenceRef } from '../domain/residency/residency.types';
  * - rm_res_placement: one row per WorkloadPlaced, present on [placed_at, withdrawn_at).
  * - rm_res_policy: a policy (defined once per id) in force on [effective_from, retired_at).
  *
- * The workload decider keeps the stays of a workload at one PoP disjoint, appends a new stay only after
- * the existing ones and withdraws only the last one; so a WorkloadWithdrawn ends the stay of its
- * (workload, PoP) that starts last before it (effective time, then log position for one instant).
+ * The workload decider places a workload at a PoP only after its earlier stays there ended, and withdraws
+ * only the last stay; so a WorkloadWithdrawn ends the placement of its (workload, PoP) recorded last
+ * before it in the log, whatever the effective times.
  */
 export const residencyProjection: Projection = {
   name: 'residency',
@@ -25,25 +25,24 @@ export const residencyProjection: Projection = {
     CREATE TABLE ${t('rm_res_workload')} (
       workload_id text PRIMARY KEY,
       tenant text NOT NULL,
-      name text NOT NULL,
       data_categories jsonb NOT NULL,
-      evidence jsonb NOT NULL
+      evidence json NOT NULL
     );
     CREATE TABLE ${t('rm_res_pop')} (
       pop_id text PRIMARY KEY,
       code text NOT NULL,
       country_code text NOT NULL,
-      evidence jsonb NOT NULL
+      evidence json NOT NULL
     );
     CREATE TABLE ${t('rm_res_placement')} (
-      event_id text PRIMARY KEY,
       workload_id text NOT NULL,
       pop_id text NOT NULL,
-      role text NOT NULL,
       placed_at timestamptz NOT NULL,
       position text COLLATE "C" NOT NULL,
+      role text NOT NULL,
       withdrawn_at timestamptz,
-      evidence jsonb NOT NULL
+      evidence json NOT NULL,
+      PRIMARY KEY (workload_id, pop_id, position)
     );
     CREATE TABLE ${t('rm_res_policy')} (
       policy_id text PRIMARY KEY,
@@ -57,14 +56,11 @@ export const residencyProjection: Projection = {
       citation text,
       effective_from timestamptz NOT NULL,
       retired_at timestamptz,
-      evidence jsonb NOT NULL
+      evidence json NOT NULL
     )`,
 
-  createIndexes: (t) => `
-    CREATE INDEX ${t('rm_res_placement')}_key ON ${t('rm_res_placement')} (workload_id, pop_id, placed_at)`,
-
   async handle(tx: SqlQueryable, events: RecordedEvent[], t: TableNames): Promise<void> {
-    const batch = groupByType(events.map(upcast));
+    const batch = groupByType(events);
     await writeWorkloads(tx, t, batch.WorkloadRegistered);
     await writePops(tx, t, batch.PopRegistered);
     await writePlacements(tx, t, batch.WorkloadPlaced, batch.WorkloadWithdrawn);
@@ -82,13 +78,16 @@ const HANDLED = [
 ] as const;
 type Batch = Record<(typeof HANDLED)[number], RecordedEvent[]>;
 
+/** The batch's events of the handled types, upcast, in log order per type. */
 function groupByType(events: RecordedEvent[]): Batch {
   const batch = Object.fromEntries(HANDLED.map((type) => [type, []])) as unknown as Batch;
-  for (const event of events) batch[event.type as keyof Batch]?.push(event);
+  for (const event of events) {
+    if (Object.hasOwn(batch, event.type)) batch[event.type as keyof Batch].push(upcast(event));
+  }
   return batch;
 }
 
-/** The evidence of a fact, as JSON text for a jsonb column. */
+/** The evidence of a fact, as JSON text (a json column: stored and read back as is). */
 function evidenceOf(event: RecordedEvent): string {
   const evidence: EvidenceRef = {
     eventId: event.eventId,
@@ -119,14 +118,13 @@ async function insert(tx: SqlQueryable, table: string, events: RecordedEvent[], 
   );
 }
 
-const EVIDENCE: Column = ['evidence', 'jsonb', evidenceOf];
+const EVIDENCE: Column = ['evidence', 'json', evidenceOf];
 const field = (name: string, source: string): Column => [name, 'text', (e) => text(e, source)];
 
 async function writeWorkloads(tx: SqlQueryable, t: TableNames, registered: RecordedEvent[]): Promise<void> {
   await insert(tx, t('rm_res_workload'), registered, [
     field('workload_id', 'workloadId'),
     field('tenant', 'tenant'),
-    field('name', 'name'),
     ['data_categories', 'jsonb', (e) => list(e, 'dataCategories')],
     EVIDENCE,
   ]);
@@ -138,25 +136,23 @@ async function writePops(tx: SqlQueryable, t: TableNames, registered: RecordedEv
 
 async function writePlacements(tx: SqlQueryable, t: TableNames, placed: RecordedEvent[], withdrawn: RecordedEvent[]): Promise<void> {
   await insert(tx, t('rm_res_placement'), placed, [
-    ['event_id', 'text', (e) => e.eventId],
     field('workload_id', 'workloadId'),
     field('pop_id', 'popId'),
-    field('role', 'role'),
     ['placed_at', 'timestamptz', effectiveAt],
     ['position', 'text', (e) => e.position],
+    field('role', 'role'),
     EVIDENCE,
   ]);
   if (withdrawn.length === 0) return;
-  // After the inserts, so that a withdrawal finds a placement of the same batch.
+  // After the inserts, so that a withdrawal finds a placement of the same batch; the primary key (there
+  // from the start, also during a rebuild) finds it in one index probe.
   await tx.query(
-    `UPDATE ${t('rm_res_placement')} p SET withdrawn_at = ended.withdrawn_at
-       FROM (SELECT DISTINCT ON (w.n) s.event_id, w.withdrawn_at
-               FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[])
-                      WITH ORDINALITY AS w(workload_id, pop_id, withdrawn_at, position, n)
-               JOIN ${t('rm_res_placement')} s ON s.workload_id = w.workload_id AND s.pop_id = w.pop_id
-                AND (s.placed_at, s.position) < (w.withdrawn_at, w.position)
-              ORDER BY w.n, s.placed_at DESC, s.position DESC) ended
-      WHERE p.event_id = ended.event_id`,
+    `UPDATE ${t('rm_res_placement')} p SET withdrawn_at = w.withdrawn_at
+       FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) AS w(workload_id, pop_id, withdrawn_at, position),
+            LATERAL (SELECT s.position FROM ${t('rm_res_placement')} s
+                      WHERE s.workload_id = w.workload_id AND s.pop_id = w.pop_id AND s.position < w.position
+                      ORDER BY s.position DESC LIMIT 1) ended
+      WHERE p.workload_id = w.workload_id AND p.pop_id = w.pop_id AND p.position = ended.position`,
     [
       withdrawn.map((e) => text(e, 'workloadId')),
       withdrawn.map((e) => text(e, 'popId')),

@@ -77,6 +77,12 @@ describe('RACK_LIMIT', () => {
       .thenThrows('RACK_LIMIT', /at 2027-03-01T00:00:00.000Z$/);
   });
 
+  it('counts a planned removal: a rack fits from the removal on, not before', () => {
+    const planned = [registered(), leased(T0, { maxRacks: 1 }), rack(T0, 'r1'), popEvents.rackRemoved(iso('2027-03-01'), 'r1')];
+    spec.given(planned).when(popCommand('InstallRack', { rackId: 'r2' }, iso('2027-03-01'))).then([rack(iso('2027-03-01'), 'r2')]);
+    spec.given(planned).when(popCommand('InstallRack', { rackId: 'r2' }, iso('2027-02-01'))).thenThrows('RACK_LIMIT', 'PoP p1 would have 2 racks where its active leases allow 1, at 2027-02-01T00:00:00.000Z');
+  });
+
   it('rejects a new limited lease below the racks already present', () => {
     spec
       .given([registered(), leased(T0), rack(T0, 'r1'), rack(T0, 'r2')])

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { createSqlClient } from '../../src/database/create-sql-client';
 import { runMigrations } from '../../src/database/migrations';
 import type { SqlClient } from '../../src/database/sql-client';
@@ -11,8 +11,11 @@ import { testDatabases, type TestDatabaseFactory } from '../support/test-databas
 import { eventStoreConformance } from './conformance';
 
 const TIMEOUT = { timeout: 60_000 };
-/** Live subscribers in these tests never re-poll on their own: only a notification can wake them. */
-const NOTIFY_ONLY = { idleRecheckMs: 3_600_000, heldBackRecheckMs: 3_600_000, heldBackRecheckMaxMs: 3_600_000 };
+/**
+ * An idle subscriber never re-polls on its own here: only a notification wakes it. (Re-checks while
+ * events are held back by an older running transaction stay quick: that one may never notify.)
+ */
+const NOTIFY_ONLY = { idleRecheckMs: 3_600_000, heldBackRecheckMs: 2, heldBackRecheckMaxMs: 200 };
 
 for (const database of testDatabases()) {
   eventStoreConformance(`PostgresEventStore on ${database.name}`, async () => {
@@ -21,41 +24,43 @@ for (const database of testDatabases()) {
   });
 
   describe(`PostgresEventStore on ${database.name}`, () => {
+    let sql: SqlClient;
+    let dispose: () => Promise<void>;
+    before(async () => ({ sql, dispose } = await database.create()));
+    after(() => dispose());
+
     test('migrations run twice are applied once', TIMEOUT, async () => {
-      await withDatabase(database, async (sql) => {
-        await runMigrations(sql, postgresEventStoreMigrations);
-        await runMigrations(sql, postgresEventStoreMigrations);
-        const { rows } = await sql.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id');
-        assert.deepEqual(rows.map((row) => row.id), ['0001-event-store']);
-      });
+      await runMigrations(sql, postgresEventStoreMigrations);
+      await runMigrations(sql, postgresEventStoreMigrations);
+      const { rows } = await sql.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id');
+      assert.deepEqual(rows.map((row) => row.id), ['0001-event-store']);
     });
 
     test('a live subscriber is woken by the append notification alone', TIMEOUT, async () => {
-      await withDatabase(database, async (sql) => {
-        const store = new PostgresEventStore(sql, NOTIFY_ONLY);
-        const received = deferred<RecordedEvent[]>();
-        const caughtUp = deferred<void>();
-        const subscription = store.subscribe(null, { onEvents: async (events) => received.resolve(events), onCaughtUp: () => caughtUp.resolve() });
-        await caughtUp.promise;
-        const event = newEvent('Woken');
-        await store.append('live-1', [event], 'no_stream');
-        const events = await received.promise;
-        await subscription.stop();
-        assert.deepEqual(events.map((e) => e.eventId), [event.eventId]);
-      });
+      const store = new PostgresEventStore(sql, NOTIFY_ONLY);
+      const start = (await store.append(`marker-${randomUUID()}`, [newEvent('Marker')], 'no_stream')).position;
+      const received = deferred<RecordedEvent[]>();
+      const caughtUp = deferred<void>();
+      const subscription = store.subscribe(start, { onEvents: async (events) => received.resolve(events), onCaughtUp: () => caughtUp.resolve() });
+      await caughtUp.promise;
+      const event = newEvent('Woken');
+      await store.append(`live-${randomUUID()}`, [event], 'no_stream');
+      const events = await received.promise;
+      await subscription.stop();
+      assert.deepEqual(events.map((e) => e.eventId), [event.eventId]);
     });
 
     test('the position is <transaction id>:<global position>, 20 digits each', TIMEOUT, async () => {
-      await withDatabase(database, async (sql) => {
-        const store = new PostgresEventStore(sql);
-        const { position } = await store.append('pos-1', [newEvent('A')], 'no_stream');
-        assert.match(position, /^\d{20}:\d{20}$/);
-        const { rows } = await sql.query<{ transaction_id: string; global_position: string }>(
-          'SELECT transaction_id::text, global_position::text FROM es_events',
-        );
-        assert.equal(position, `${rows[0].transaction_id.padStart(20, '0')}:${rows[0].global_position.padStart(20, '0')}`);
-        assert.throws(() => store.subscribe('42', { onEvents: async () => undefined }), /Not a PostgresEventStore position/);
-      });
+      const store = new PostgresEventStore(sql);
+      const streamId = `pos-${randomUUID()}`;
+      const { position } = await store.append(streamId, [newEvent('A')], 'no_stream');
+      assert.match(position, /^\d{20}:\d{20}$/);
+      const { rows } = await sql.query<{ transaction_id: string; global_position: string }>(
+        'SELECT transaction_id::text, global_position::text FROM es_events WHERE stream_id = $1',
+        [streamId],
+      );
+      assert.equal(position, `${rows[0].transaction_id.padStart(20, '0')}:${rows[0].global_position.padStart(20, '0')}`);
+      assert.throws(() => store.subscribe('42', { onEvents: async () => undefined }), /Not a PostgresEventStore position/);
     });
   });
 }
@@ -69,8 +74,7 @@ describe('PostgresEventStore on a PostgreSQL server', () => {
     async () => {
       await withDatabase(postgres, async (sql) => {
         const store = new PostgresEventStore(sql, NOTIFY_ONLY);
-        await store.append('warm-up', [newEvent('WarmUp')], 'no_stream');
-        const head = await store.headPosition();
+        const head = (await store.append('warm-up', [newEvent('WarmUp')], 'no_stream')).position;
         const slowEvent = newEvent('Slow');
         const fastEvent = newEvent('Fast');
 
@@ -91,7 +95,8 @@ describe('PostgresEventStore on a PostgreSQL server', () => {
 
         // The fast event is committed but must wait behind the open slow transaction.
         assert.deepEqual(await store.readAll(head, 10), { events: [], checkpoint: head });
-        assert.equal(await store.headPosition(), head);
+        const visibleHead = await store.headPosition();
+        assert.ok(visibleHead === null || visibleHead <= head, String(visibleHead));
         assert.equal(await store.countAfter(head), 0);
         const received: RecordedEvent[] = [];
         const both = deferred<void>();

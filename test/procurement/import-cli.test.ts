@@ -18,7 +18,8 @@ interface Run {
 
 /** Runs the compiled import CLI as `npm run import` would; PGlite unless env says otherwise. */
 function runImport(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  const { DATABASE_URL: _, API_KEYS: __, PROCUREMENT_WEBHOOK_SECRET: ___, ...inherited } = process.env;
+  const inherited = { ...process.env };
+  for (const name of ['DATABASE_URL', 'API_KEYS', 'PROCUREMENT_WEBHOOK_SECRET']) delete inherited[name];
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [CLI, ...args], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -91,8 +91,7 @@ describe('checkRecord', () => {
   });
 
   it('requires occurredAt', () => {
-    const { occurredAt: _, ...withoutTime } = lease;
-    assert.deepEqual(invalid(withoutTime).fields.map((f) => f.field), ['occurredAt']);
+    assert.deepEqual(invalid({ ...lease, occurredAt: undefined }).fields.map((f) => f.field), ['occurredAt']);
   });
 });
 

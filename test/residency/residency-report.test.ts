@@ -7,7 +7,7 @@ import { REPORT_QUERY, ResidencyWorld, Row, T } from './residency-world';
 const GDPR_OUTSIDE = (country: string) => `ALLOWED_LOCATIONS: ${country} is not in the allowed set (allowed: EEA, EU_ADEQUACY)`;
 const counts = (compliant: number, violations: number, unassessed: number) => ({ compliant, violations, unassessed });
 const country = (countryCode: string, compliant: number, violations: number, unassessed: number) => ({ countryCode, ...counts(compliant, violations, unassessed) });
-const withoutGeneratedAt = ({ generatedAt, ...report }: { generatedAt: string }) => report;
+const withoutGeneratedAt = ({ generatedAt: _generatedAt, ...report }: { generatedAt: string }) => report;
 
 describe('residency report', () => {
   let app: TestApp;

@@ -1,6 +1,20 @@
 import { popUsableKw, rackUsableKw } from '../../src/domain/capacity/capacity-math';
-import { DeviceRecord, FeedRecord, Pop, POP_METRIC_SET, POP_METRICS, PopMetric, Presence, RACK_METRIC_SET, RACK_METRICS, RackMetric, RackRecord } from '../../src/domain/pop/pop.state';
-import { valuesAt } from '../../src/domain/shared/step-timeline';
+import {
+  DeviceRecord,
+  FeedRecord,
+  Pop,
+  POP_METRIC_SET,
+  POP_METRICS,
+  PopMetric,
+  popTotalsOf,
+  Presence,
+  RACK_METRIC_SET,
+  RACK_METRICS,
+  RackMetric,
+  RackRecord,
+  rackTotalsOf,
+} from '../../src/domain/pop/pop.state';
+import { pointAt } from '../../src/domain/shared/step-timeline';
 
 /**
  * An independent, slow check of a PoP state: every invariant of DESIGN section 4 evaluated from
@@ -50,8 +64,8 @@ export function indexMismatches(pop: Pop): string[] {
   };
   const contents = contentsByRack(pop);
   for (const t of instantsOf(pop)) {
-    compare('PoP', POP_METRICS, valuesAt(pop.timeline, POP_METRIC_SET, t), popAt(pop, contents, t), t);
-    for (const rack of Object.values(pop.racks)) compare(`rack ${rack.rackId}`, RACK_METRICS, valuesAt(rack.timeline, RACK_METRIC_SET, t), rackAt(contents, rack, t).values, t);
+    compare('PoP', POP_METRICS, popTotalsOf(pointAt(pop.timeline, POP_METRIC_SET, t)), popAt(pop, contents, t), t);
+    for (const rack of Object.values(pop.racks)) compare(`rack ${rack.rackId}`, RACK_METRICS, rackTotalsOf(pointAt(rack.timeline, RACK_METRIC_SET, t)), rackAt(contents, rack, t).values, t);
   }
   return mismatches;
 }

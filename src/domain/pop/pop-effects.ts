@@ -1,6 +1,6 @@
 import { feedKw, rackUsableKw } from '../capacity/capacity-math';
 import { lookup } from '../shared/id-index';
-import { StepChange, StepValues, sweep } from '../shared/step-timeline';
+import { StepChange, sweep } from '../shared/step-timeline';
 import { DAY_MS, dayStart } from '../shared/time';
 import { CapacityResource, FeedSide } from './pop.enums';
 import { PopEvent } from './pop.events';
@@ -11,8 +11,10 @@ import {
   LeaseRecord,
   Pop,
   PopMetric,
+  PopTotals,
   RACK_METRIC_SET,
   RackMetric,
+  rackTotalsOf,
   RackRecord,
   ReservationRecord,
 } from './pop.state';
@@ -98,8 +100,8 @@ function popOnly(changes: StepChange<PopMetric>[]): PopEffects {
   return { pop: changes, rack: null };
 }
 
-function leaseDelta(lease: Pick<LeaseRecord, 'contractedPowerKw' | 'maxRacks'>, sign: 1 | -1): Partial<StepValues<PopMetric>> {
-  const delta: Partial<StepValues<PopMetric>> = {};
+function leaseDelta(lease: Pick<LeaseRecord, 'contractedPowerKw' | 'maxRacks'>, sign: 1 | -1): Partial<PopTotals> {
+  const delta: Partial<PopTotals> = {};
   if (lease.contractedPowerKw !== null) Object.assign(delta, { contractedKw: sign * lease.contractedPowerKw, contractLeases: sign });
   if (lease.maxRacks !== null) Object.assign(delta, { rackLimit: sign * lease.maxRacks, rackLimitLeases: sign });
   return delta;
@@ -125,7 +127,7 @@ function feedEffects(rack: RackRecord, side: FeedSide, kw: number, at: number, s
 function usableChanges(rack: RackRecord, changes: StepChange<RackMetric>[]): StepChange<PopMetric>[] {
   const steps: { at: number; delta: number }[] = [];
   sweep(rack.timeline, RACK_METRIC_SET, changes, (at, before, after) => {
-    steps.push({ at, delta: rackUsableKw(after, rack.maxPowerKw) - rackUsableKw(before, rack.maxPowerKw) });
+    steps.push({ at, delta: rackUsableKw(rackTotalsOf(after), rack.maxPowerKw) - rackUsableKw(rackTotalsOf(before), rack.maxPowerKw) });
     return undefined;
   });
   const end = Math.max(...changes.map((change) => change.until));

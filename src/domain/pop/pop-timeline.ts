@@ -1,8 +1,8 @@
 import { popUsableKw, rackUsableKw, round4 } from '../capacity/capacity-math';
 import { RuleCode, RuleViolationError } from '../shared/domain-error';
-import { StepChange, StepValues, sweep } from '../shared/step-timeline';
+import { StepChange, sweep } from '../shared/step-timeline';
 import { isoOf } from '../shared/time';
-import { Pop, POP_METRIC_SET, PopMetric, RACK_METRIC_SET, RackMetric, RackRecord } from './pop.state';
+import { Pop, POP_METRIC_SET, PopMetric, popTotalsOf, PopTotals, RACK_METRIC_SET, RackMetric, RackRecord, rackTotalsOf } from './pop.state';
 
 /**
  * The effective-time invariants. A new event is inserted at its effective time and every later
@@ -22,8 +22,9 @@ interface Breach {
 /** POWER_EXCEEDED when the rack's device draw would exceed its usable power at any changed instant. */
 export function assertRackPower(rack: RackRecord, changes: readonly StepChange<RackMetric>[]): void {
   const breach = sweep(rack.timeline, RACK_METRIC_SET, changes, (at, _before, after) => {
-    const usable = rackUsableKw(after, rack.maxPowerKw);
-    return after.drawKw > usable + EPSILON ? `rack ${rack.rackId} would draw ${num(after.drawKw)} kW of ${num(usable)} kW usable at ${isoOf(at)}` : undefined;
+    const totals = rackTotalsOf(after);
+    const usable = rackUsableKw(totals, rack.maxPowerKw);
+    return totals.drawKw > usable + EPSILON ? `rack ${rack.rackId} would draw ${num(totals.drawKw)} kW of ${num(usable)} kW usable at ${isoOf(at)}` : undefined;
   });
   if (breach) throw new RuleViolationError('POWER_EXCEEDED', breach);
 }
@@ -33,7 +34,7 @@ export function assertRackPower(rack: RackRecord, changes: readonly StepChange<R
  * RESERVATION_EXCEEDED whatever the resource, with `reservation` describing it.
  */
 export function assertPopInvariants(pop: Pop, changes: readonly StepChange<PopMetric>[], reservation?: string): void {
-  const breach = sweep(pop.timeline, POP_METRIC_SET, changes, (at, _before, after) => popBreach(pop.popId, after, at));
+  const breach = sweep(pop.timeline, POP_METRIC_SET, changes, (at, _before, after) => popBreach(pop.popId, popTotalsOf(after), at));
   if (!breach) return;
   if (reservation) throw new RuleViolationError('RESERVATION_EXCEEDED', `${reservation} does not fit: ${breach.message}`);
   throw new RuleViolationError(breach.rule, breach.message);
@@ -41,11 +42,11 @@ export function assertPopInvariants(pop: Pop, changes: readonly StepChange<PopMe
 
 interface PopInvariant {
   rule: RuleCode;
-  broken(v: StepValues<PopMetric>): boolean;
-  describe(popId: string, v: StepValues<PopMetric>, when: string): string;
+  broken(v: PopTotals): boolean;
+  describe(popId: string, v: PopTotals, when: string): string;
 }
 
-const usableKwOf = (v: StepValues<PopMetric>) => popUsableKw(v.racksUsableKw, v.contractedKw, v.contractLeases);
+const usableKwOf = (v: PopTotals) => popUsableKw(v.racksUsableKw, v.contractedKw, v.contractLeases);
 
 const POP_INVARIANTS: readonly PopInvariant[] = [
   {
@@ -73,7 +74,7 @@ const POP_INVARIANTS: readonly PopInvariant[] = [
   },
 ];
 
-function popBreach(popId: string, v: StepValues<PopMetric>, at: number): Breach | undefined {
+function popBreach(popId: string, v: PopTotals, at: number): Breach | undefined {
   const invariant = POP_INVARIANTS.find((candidate) => candidate.broken(v));
   return invariant && { rule: invariant.rule, message: invariant.describe(popId, v, isoOf(at)) };
 }

@@ -2,7 +2,8 @@ import { Decider } from '../shared/decider';
 import { PopCommand } from './pop.commands';
 import { decidePop } from './pop.decide';
 import { PopEvent } from './pop.events';
-import { evolvePop, initialPopState, PopState } from './pop.state';
+import { evolvePop } from './pop.evolve';
+import { initialPopState, PopState } from './pop.state';
 
 /** The PoP aggregate (stream `pop-<popId>`). `evolve` updates the state in place. */
 export const popDecider: Decider<PopCommand, PopState, PopEvent> = {

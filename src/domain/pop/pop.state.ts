@@ -1,17 +1,12 @@
 import { Filled } from '../shared/decider';
-import { IdIndex, lookup, store } from '../shared/id-index';
-import { applyChanges, metricSet, StepTimeline } from '../shared/step-timeline';
+import { IdIndex } from '../shared/id-index';
+import { metricSet, StepPoint, StepTimeline } from '../shared/step-timeline';
 import { RegisterPopInput } from './pop.commands';
 import { CapacityResource, CircuitType, FeedSide, PopKind, PopStatus } from './pop.enums';
-import { PopEvent, PopRegistered } from './pop.events';
-import { effectsOf } from './pop-effects';
-import { feedKw } from '../capacity/capacity-math';
-import { DAY_MS, dayStart } from '../shared/time';
-import { nextStatus } from './pop-lifecycle';
 
 /**
  * State of one PoP stream: the records the rules need (not costs or names), plus two indexes
- * kept by `evolve` so that a decision never replays history:
+ * kept by `evolvePop` so that a decision never replays history:
  * - `timeline`: PoP-wide totals as step functions of business time;
  * - per rack, its own timeline (feeds per side, device draw) and its devices split into open
  *   ones and removed ones sorted by removal time.
@@ -40,6 +35,35 @@ export const POP_METRIC_SET = metricSet(POP_METRICS);
 export const RACK_METRICS = ['aKw', 'bKw', 'aFeeds', 'bFeeds', 'drawKw'] as const;
 export type RackMetric = (typeof RACK_METRICS)[number];
 export const RACK_METRIC_SET = metricSet(RACK_METRICS);
+
+export type PopTotals = Record<PopMetric, number>;
+export type RackTotals = Record<RackMetric, number>;
+
+const P = POP_METRIC_SET.position;
+const R = RACK_METRIC_SET.position;
+
+/** A PoP timeline point by name (an object literal: cheap enough to build for every point a check visits). */
+export function popTotalsOf(point: StepPoint): PopTotals {
+  return {
+    racks: point[P.racks],
+    rackLimit: point[P.rackLimit],
+    rackLimitLeases: point[P.rackLimitLeases],
+    totalU: point[P.totalU],
+    usedU: point[P.usedU],
+    reservedU: point[P.reservedU],
+    racksUsableKw: point[P.racksUsableKw],
+    contractedKw: point[P.contractedKw],
+    contractLeases: point[P.contractLeases],
+    allocatedKw: point[P.allocatedKw],
+    reservedKw: point[P.reservedKw],
+    capacityMbps: point[P.capacityMbps],
+    reservedMbps: point[P.reservedMbps],
+  };
+}
+
+export function rackTotalsOf(point: StepPoint): RackTotals {
+  return { aKw: point[R.aKw], bKw: point[R.bKw], aFeeds: point[R.aFeeds], bFeeds: point[R.bFeeds], drawKw: point[R.drawKw] };
+}
 
 /** Present on [from, to); `to` null: open-ended. */
 export interface Presence {
@@ -131,151 +155,4 @@ export type PopState = Pop | null;
 
 export function initialPopState(): PopState {
   return null;
-}
-
-/**
- * Applies one event. Updates `state` in place and returns it (except for the first event, which
- * creates it): the application keeps one state per stream and applies each new event once.
- */
-export function evolvePop(state: PopState, event: PopEvent): PopState {
-  if (event.type === 'PopRegistered') return registeredPop(event);
-  if (state === null) return state;
-  const effects = effectsOf(state, event);
-  applyChanges(state.timeline, POP_METRIC_SET, effects.pop);
-  if (effects.rack) applyChanges(effects.rack.rack.timeline, RACK_METRIC_SET, effects.rack.changes);
-  record(state, event, Date.parse(event.effectiveAt));
-  return state;
-}
-
-function registeredPop(event: PopRegistered): Pop {
-  return {
-    popId: event.data.popId,
-    kind: event.data.kind,
-    profile: event.data,
-    registeredAt: Date.parse(event.effectiveAt),
-    transitions: [],
-    leases: {},
-    racks: {},
-    feeds: {},
-    devices: {},
-    circuits: {},
-    reservations: {},
-    timeline: [],
-    lastAdditionAt: null,
-  };
-}
-
-/** Updates the records after the timelines (effects read the records as they were). */
-function record(pop: Pop, event: Exclude<PopEvent, PopRegistered>, at: number): void {
-  switch (event.type) {
-    case 'SiteLeased': {
-      const { leaseId, startsOn, endsOn, contractedPowerKw, maxRacks } = event.data;
-      const from = dayStart(startsOn);
-      store(pop.leases, leaseId, { leaseId, signedAt: at, from, to: endOfDay(endsOn), contractedPowerKw, maxRacks });
-      transition(pop, 'SiteLeased', at);
-      added(pop, Math.max(at, from));
-      return;
-    }
-    case 'LeaseTerminated':
-      (lookup(pop.leases, event.data.leaseId) as LeaseRecord).to = endOfDay(event.data.endsOn);
-      return;
-    case 'BuildOutStarted':
-    case 'PopActivated':
-    case 'DecommissionStarted':
-    case 'PopClosed':
-      transition(pop, event.type, at);
-      return;
-    case 'RackInstalled': {
-      const { rackId, heightU, maxPowerKw } = event.data;
-      store(pop.racks, rackId, {
-        rackId,
-        heightU,
-        maxPowerKw,
-        from: at,
-        to: null,
-        openDeviceIds: [],
-        openFeedIds: [],
-        removedDevices: [],
-        removedFeeds: [],
-        timeline: [],
-      });
-      added(pop, at);
-      return;
-    }
-    case 'RackRemoved':
-      (lookup(pop.racks, event.data.rackId) as RackRecord).to = at;
-      return;
-    case 'PowerFeedAdded': {
-      const { feedId, rackId, side } = event.data;
-      store(pop.feeds, feedId, { feedId, rackId, side, kw: feedKw(event.data), from: at, to: null });
-      (lookup(pop.racks, rackId) as RackRecord).openFeedIds.push(feedId);
-      added(pop, at);
-      return;
-    }
-    case 'PowerFeedRemoved': {
-      const feed = lookup(pop.feeds, event.data.feedId) as FeedRecord;
-      feed.to = at;
-      const rack = lookup(pop.racks, feed.rackId) as RackRecord;
-      close(rack.openFeedIds, rack.removedFeeds, feed.feedId, at);
-      return;
-    }
-    case 'DeviceInstalled': {
-      const { deviceId, rackId, positionU, heightU, powerDrawWatts } = event.data;
-      store(pop.devices, deviceId, { deviceId, rackId, positionU, heightU, drawKw: powerDrawWatts / 1000, from: at, to: null });
-      (lookup(pop.racks, rackId) as RackRecord).openDeviceIds.push(deviceId);
-      added(pop, at);
-      return;
-    }
-    case 'DeviceRemoved': {
-      const device = lookup(pop.devices, event.data.deviceId) as DeviceRecord;
-      device.to = at;
-      const rack = lookup(pop.racks, device.rackId) as RackRecord;
-      close(rack.openDeviceIds, rack.removedDevices, device.deviceId, at);
-      return;
-    }
-    case 'CarrierConnected': {
-      const { circuitId, type, bandwidthMbps } = event.data;
-      store(pop.circuits, circuitId, { circuitId, type, bandwidthMbps, from: at, to: null });
-      added(pop, at);
-      return;
-    }
-    case 'CarrierDisconnected':
-      (lookup(pop.circuits, event.data.circuitId) as CircuitRecord).to = at;
-      return;
-    case 'CapacityReserved': {
-      const { reservationId, resource, amount } = event.data;
-      const from = Date.parse(event.data.from);
-      const until = event.data.until === null ? null : Date.parse(event.data.until);
-      store(pop.reservations, reservationId, { reservationId, resource, amount, reservedAt: at, from, until, to: until, releasedAt: null });
-      added(pop, Math.max(at, from));
-      return;
-    }
-    case 'ReservationReleased': {
-      const reservation = lookup(pop.reservations, event.data.reservationId) as ReservationRecord;
-      reservation.releasedAt = at;
-      reservation.to = Math.max(reservation.from, reservation.until === null ? at : Math.min(at, reservation.until));
-      return;
-    }
-  }
-}
-
-function endOfDay(date: string | null): number | null {
-  return date === null ? null : dayStart(date) + DAY_MS;
-}
-
-function transition(pop: Pop, eventType: Parameters<typeof nextStatus>[1], at: number): void {
-  const status = nextStatus(pop, eventType);
-  if (status) pop.transitions.push({ status, at });
-}
-
-function added(pop: Pop, at: number): void {
-  if (pop.lastAdditionAt === null || at > pop.lastAdditionAt) pop.lastAdditionAt = at;
-}
-
-/** Moves an id from the open list to the removed list, keeping the latter sorted by removal time. */
-function close(open: string[], removed: RemovedRef[], id: string, at: number): void {
-  open.splice(open.indexOf(id), 1);
-  let index = removed.length;
-  while (index > 0 && removed[index - 1].to > at) index--;
-  removed.splice(index, 0, { id, to: at });
 }

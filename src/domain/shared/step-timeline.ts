@@ -4,12 +4,11 @@
  * change over [from, until) touches only the points inside that interval, so a command effective
  * near the end of a long timeline stays cheap.
  *
- * A point is a plain number array, `[at, ...values in metric order]`: compact in memory and as
- * JSON (snapshots). `applyChanges` mutates; everything else is read-only.
+ * Points are plain number arrays, compact in memory and as JSON (snapshots). `applyChanges`
+ * mutates; everything else is read-only.
  */
 
-export type StepValues<K extends string> = Record<K, number>;
-
+/** `[at, ...values in metric order]`; read a value with `point[metrics.position[key]]`. */
 export type StepPoint = number[];
 
 export type StepTimeline = StepPoint[];
@@ -25,7 +24,7 @@ export interface MetricSet<K extends string> {
 export interface StepChange<K extends string> {
   from: number;
   until: number;
-  delta: Partial<StepValues<K>>;
+  delta: Partial<Record<K, number>>;
 }
 
 /** Values this close to zero are drift from adding and subtracting the same floats. */
@@ -54,21 +53,23 @@ export function indexAtOrBefore(timeline: StepTimeline, at: number): number {
   return found;
 }
 
-export function valuesAt<K extends string>(timeline: StepTimeline, metrics: MetricSet<K>, at: number): StepValues<K> {
+/** The point in force at `at` (all zeros before the first); do not mutate it. */
+export function pointAt<K extends string>(timeline: StepTimeline, metrics: MetricSet<K>, at: number): StepPoint {
   const index = indexAtOrBefore(timeline, at);
-  return valuesOf(metrics, index < 0 ? undefined : timeline[index]);
+  return index < 0 ? zeroPoint(metrics, at) : timeline[index];
 }
 
 /**
  * Visits, in time order, every instant where the values could differ once `changes` are applied:
  * the existing points inside the changed span and the changes' own boundaries. `visit` gets the
- * values before and after the changes and returns a result to stop early.
+ * point before and after the changes (arrays, so that a scan over a long timeline allocates
+ * little; do not keep or mutate them) and returns a result to stop early.
  */
 export function sweep<K extends string, R>(
   timeline: StepTimeline,
   metrics: MetricSet<K>,
   changes: readonly StepChange<K>[],
-  visit: (at: number, before: StepValues<K>, after: StepValues<K>) => R | undefined,
+  visit: (at: number, before: StepPoint, after: StepPoint) => R | undefined,
 ): R | undefined {
   const live = changes.filter((change) => change.from < change.until);
   if (live.length === 0) return undefined;
@@ -76,16 +77,16 @@ export function sweep<K extends string, R>(
   const end = Math.max(...live.map((change) => change.until));
   const bounds = [...new Set(live.flatMap((change) => [change.from, change.until]).filter(Number.isFinite))].sort((a, b) => a - b);
   let index = indexAtOrBefore(timeline, start - 1) + 1;
-  let previous = valuesOf(metrics, timeline[index - 1]);
+  let previous = index > 0 ? timeline[index - 1] : zeroPoint(metrics, start);
   let bound = 0;
   for (;;) {
     const nextPoint = index < timeline.length ? timeline[index][0] : Infinity;
     const nextBound = bound < bounds.length ? bounds[bound] : Infinity;
     const at = Math.min(nextPoint, nextBound);
     if (at >= end) return undefined;
-    if (nextPoint === at) previous = valuesOf(metrics, timeline[index++]);
+    if (nextPoint === at) previous = timeline[index++];
     if (nextBound === at) bound++;
-    const result = visit(at, previous, withChanges(previous, live, at));
+    const result = visit(at, previous, withChanges(previous, metrics, live, at));
     if (result !== undefined) return result;
   }
 }
@@ -96,37 +97,37 @@ export function applyChanges<K extends string>(timeline: StepTimeline, metrics: 
     if (change.from >= change.until) continue;
     const start = ensurePoint(timeline, metrics, change.from);
     if (Number.isFinite(change.until)) ensurePoint(timeline, metrics, change.until);
-    for (let index = start; index < timeline.length && timeline[index][0] < change.until; index++) {
-      const point = timeline[index];
-      for (const key in change.delta) point[metrics.position[key]] = withoutDrift(point[metrics.position[key]] + (change.delta[key] as number));
-    }
+    for (let index = start; index < timeline.length && timeline[index][0] < change.until; index++) addInto(timeline[index], metrics, change.delta);
   }
 }
 
-function valuesOf<K extends string>(metrics: MetricSet<K>, point: StepPoint | undefined): StepValues<K> {
-  const values = {} as StepValues<K>;
-  for (const key of metrics.keys) values[key] = point ? point[metrics.position[key]] : 0;
-  return values;
+function zeroPoint<K extends string>(metrics: MetricSet<K>, at: number): StepPoint {
+  const point = new Array<number>(metrics.keys.length + 1).fill(0);
+  point[0] = at;
+  return point;
 }
 
-function withChanges<K extends string>(values: StepValues<K>, changes: readonly StepChange<K>[], at: number): StepValues<K> {
-  const result = { ...values };
+function withChanges<K extends string>(point: StepPoint, metrics: MetricSet<K>, changes: readonly StepChange<K>[], at: number): StepPoint {
+  const result = point.slice();
+  result[0] = at;
   for (const change of changes) {
-    if (change.from > at || at >= change.until) continue;
-    for (const key in change.delta) result[key] = withoutDrift(result[key] + (change.delta[key] as number));
+    if (change.from <= at && at < change.until) addInto(result, metrics, change.delta);
   }
   return result;
 }
 
-function withoutDrift(value: number): number {
-  return Math.abs(value) < DRIFT ? 0 : value;
+function addInto<K extends string>(point: StepPoint, metrics: MetricSet<K>, delta: Partial<Record<K, number>>): void {
+  for (const key in delta) {
+    const sum = point[metrics.position[key]] + (delta[key] as number);
+    point[metrics.position[key]] = Math.abs(sum) < DRIFT ? 0 : sum;
+  }
 }
 
 /** Index of the point at `at`, inserting one (a copy of the values in force) when missing. */
 function ensurePoint<K extends string>(timeline: StepTimeline, metrics: MetricSet<K>, at: number): number {
   const before = indexAtOrBefore(timeline, at);
   if (before >= 0 && timeline[before][0] === at) return before;
-  const point = before >= 0 ? timeline[before].slice() : new Array<number>(metrics.keys.length + 1).fill(0);
+  const point = before >= 0 ? timeline[before].slice() : zeroPoint(metrics, at);
   point[0] = at;
   timeline.splice(before + 1, 0, point);
   return before + 1;

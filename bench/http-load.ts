@@ -1,0 +1,114 @@
+/** Closed-loop HTTP load with autocannon: `connections` clients, each sending its next request when the last one answered. */
+
+interface AutocannonRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+interface AutocannonResult {
+  duration: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+
+interface AutocannonInstance {
+  on(event: 'response', listener: (client: unknown, status: number, bytes: number, responseTimeMs: number) => void): void;
+}
+
+type Autocannon = (
+  options: {
+    url: string;
+    connections: number;
+    duration: number;
+    timeout: number;
+    requests: Array<AutocannonRequest & { setupRequest(request: AutocannonRequest): AutocannonRequest; onResponse(status: number, body: string): void }>;
+  },
+  done: (error: Error | null, result: AutocannonResult) => void,
+) => AutocannonInstance;
+
+// autocannon ships no types; this is the part of its API used here.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as Autocannon;
+
+export interface LoadOptions {
+  url: string;
+  path: string;
+  headers: Record<string, string>;
+  connections: number;
+  durationS: number;
+  /** The body of the next request (each request must be a distinct, valid command). */
+  body(): string;
+  /** Why an answer counts as a failure, or null for a success. */
+  failure(status: number, body: string): string | null;
+}
+
+export interface LoadResult {
+  ok: number;
+  failed: number;
+  /** Failure reasons and how often each occurred (a few distinct ones). */
+  failures: Record<string, number>;
+  seconds: number;
+  okPerSecond: number;
+  latenciesMs: number[];
+}
+
+export function runLoad(options: LoadOptions): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    let ok = 0;
+    let failed = 0;
+    const failures: Record<string, number> = {};
+    const latenciesMs: number[] = [];
+    const fail = (reason: string) => {
+      failed += 1;
+      const key = reason.slice(0, 160);
+      failures[key] = (failures[key] ?? 0) + 1;
+    };
+    const instance = autocannon(
+      {
+        url: options.url,
+        connections: options.connections,
+        duration: options.durationS,
+        timeout: 30,
+        requests: [
+          {
+            method: 'POST',
+            path: options.path,
+            headers: { 'content-type': 'application/json', ...options.headers },
+            setupRequest: (request) => ({ ...request, body: options.body() }),
+            onResponse: (status, body) => {
+              const reason = options.failure(status, body);
+              if (reason === null) ok += 1;
+              else fail(reason);
+            },
+          },
+        ],
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        for (let i = 0; i < result.errors; i++) fail('connection error or timeout');
+        resolve({ ok, failed, failures, seconds: result.duration, okPerSecond: ok / result.duration, latenciesMs });
+      },
+    );
+    instance.on('response', (_client, _status, _bytes, responseTimeMs) => latenciesMs.push(responseTimeMs));
+  });
+}
+
+/** A GraphQL answer is a success when it is a 200 with data for `field` and no errors. */
+export function graphqlFailure(field: string): (status: number, body: string) => string | null {
+  return (status, body) => {
+    try {
+      const parsed = JSON.parse(body) as { data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: { code?: string; rule?: string } }> };
+      if (parsed.errors?.length) {
+        const [first] = parsed.errors;
+        return `HTTP ${status} ${first.extensions?.code ?? ''} ${first.extensions?.rule ?? ''}: ${first.message}`;
+      }
+      if (status !== 200) return `HTTP ${status}`;
+      return parsed.data?.[field] ? null : `HTTP ${status}: no data for ${field}`;
+    } catch {
+      return `HTTP ${status}: not JSON`;
+    }
+  };
+}

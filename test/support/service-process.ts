@@ -1,0 +1,109 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+/** The compiled service next to the compiled tests: <out>/test/support -> <out>/src/main.js. */
+export const SERVICE_MAIN = join(__dirname, '..', '..', 'src', 'main.js');
+
+export interface ServiceProcess {
+  url: string;
+  pid: number;
+  /** stdout and stderr so far (for error messages). */
+  output(): string;
+  /** Current and peak resident memory (kB), from /proc. */
+  memoryKb(): { rss: number; peak: number };
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code. */
+  stop(graceMs?: number): Promise<number | null>;
+  /** SIGKILL: a crash, no shutdown hooks. */
+  kill(): Promise<void>;
+  exited(): boolean;
+}
+
+export interface StartOptions {
+  /** Environment of the service on top of PATH and friends (DATABASE_URL or DATA_DIR, API_KEYS, ...). */
+  env: Record<string, string>;
+  startTimeoutMs?: number;
+  main?: string;
+}
+
+/** Variables of the service's configuration contract that must come only from `env`, never from ours. */
+const CONTRACT = ['PORT', 'DATA_DIR', 'DATABASE_URL', 'EVENT_STORE', 'EVENTSTORE_CONNECTION_STRING', 'API_KEYS', 'PROCUREMENT_WEBHOOK_SECRET', 'CAPACITY_WARN_PERCENT', 'CAPACITY_CRITICAL_PERCENT', 'READ_YOUR_WRITES_TIMEOUT_MS', 'LOG_LEVEL'];
+
+/** Starts `node dist/src/main.js` on a free loopback port and resolves once /health answers 200. */
+export async function startServiceProcess(options: StartOptions): Promise<ServiceProcess> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of CONTRACT) delete env[name];
+  Object.assign(env, { LOG_LEVEL: 'warn', ...options.env, PORT: String(port) });
+  const child = spawn(process.execPath, [options.main ?? SERVICE_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let exited = false;
+  void exit.then(() => (exited = true));
+  const url = `http://127.0.0.1:${port}`;
+  const service: ServiceProcess = {
+    url,
+    pid: child.pid as number,
+    output: () => output,
+    memoryKb: () => processMemoryKb(child.pid as number),
+    exited: () => exited,
+    async stop(graceMs = 15_000) {
+      if (exited) return exit;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const code = await exit;
+      clearTimeout(timer);
+      return code;
+    },
+    async kill() {
+      if (!exited) child.kill('SIGKILL');
+      await exit;
+    },
+  };
+  const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`The service exited during start-up:\n${output}`);
+    if (await healthy(url)) return service;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await service.kill();
+  throw new Error(`The service did not answer /health within ${options.startTimeoutMs ?? 120_000} ms:\n${output}`);
+}
+
+async function healthy(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
+    await response.arrayBuffer();
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** Resident and peak resident memory (kB) of a live process; zeros once it is gone. */
+export function processMemoryKb(pid: number): { rss: number; peak: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+    return { rss: field('VmRSS'), peak: field('VmHWM') };
+  } catch {
+    return { rss: 0, peak: 0 };
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
