@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { Pool } from 'pg';
 import { createSqlClient } from '../src/database/create-sql-client';
 import type { NewEvent } from '../src/event-store/event-store.port';
@@ -23,7 +25,7 @@ export interface StoreComparison {
 }
 
 /** What a store under test must do: append one event to a stream at a known revision, read a stream. */
-interface StoreUnderTest {
+export interface StoreUnderTest {
   append(streamId: string, event: NewEvent, revision: number): Promise<void>;
   read(streamId: string): Promise<number>;
   close(): Promise<void>;
@@ -57,29 +59,61 @@ export function sampleEvent(i: number): NewEvent {
  * the same number of streams and the same 16 concurrent callers (each owning its streams, so no
  * append conflicts): single-event appends, then every stream read back. Plus a raw batched INSERT
  * into a plain table, the ceiling for appending on this server. Each store gets its own schema.
+ * Emmett runs in a child process: its driver layer (dumbo) changes node-postgres' global type
+ * parsers (int8 to BigInt, JSON), which would change what our client reads in the same process.
  */
 export async function compareEventStores(databaseUrl: string, sizes: StoreSizes): Promise<StoreComparison> {
   const best = { oursAppendPerS: 0, emmettAppendPerS: 0, oursReadPerS: 0, emmettReadPerS: 0 };
-  for (let round = 0; round < sizes.rounds; round++) {
-    for (const [name, open] of [['ours', openOurs], ['emmett', openEmmett]] as const) {
-      const storage = await createServiceStorage('postgres', databaseUrl, `bench_${name}`);
-      const store = await open(databaseUrl, storage.schema as string);
-      try {
-        const { appendPerS, readPerS } = await exercise(store, sizes);
-        const key = name === 'ours' ? 'ours' : 'emmett';
-        best[`${key}AppendPerS`] = Math.max(best[`${key}AppendPerS`], appendPerS);
-        best[`${key}ReadPerS`] = Math.max(best[`${key}ReadPerS`], readPerS);
-        console.log(`  ${name} round ${round + 1}: append ${Math.round(appendPerS)} events/s, read ${Math.round(readPerS)} events/s`);
-      } finally {
-        await store.close();
-        await storage.dispose();
-      }
+  for (let round = 1; round <= sizes.rounds; round++) {
+    const ours = await inFreshSchema(databaseUrl, 'bench_ours', (schema) => runOn(openOurs(databaseUrl, schema), sizes));
+    const emmett = await inFreshSchema(databaseUrl, 'bench_emmett', (schema) => runEmmettProbe(databaseUrl, schema, sizes));
+    for (const [name, r] of [['ours', ours], ['emmett', emmett]] as const) {
+      best[`${name}AppendPerS`] = Math.max(best[`${name}AppendPerS`], r.appendPerS);
+      best[`${name}ReadPerS`] = Math.max(best[`${name}ReadPerS`], r.readPerS);
+      console.log(`  ${name} round ${round}: append ${Math.round(r.appendPerS)} events/s, read ${Math.round(r.readPerS)} events/s`);
     }
   }
   return { ...best, rawInsertPerS: await rawInsert(databaseUrl, sizes.events) };
 }
 
-async function exercise(store: StoreUnderTest, sizes: StoreSizes): Promise<{ appendPerS: number; readPerS: number }> {
+export interface StoreRates {
+  appendPerS: number;
+  readPerS: number;
+}
+
+async function inFreshSchema<T>(databaseUrl: string, label: string, run: (schema: string) => Promise<T>): Promise<T> {
+  const storage = await createServiceStorage('postgres', databaseUrl, label);
+  try {
+    return await run(storage.schema as string);
+  } finally {
+    await storage.dispose();
+  }
+}
+
+export async function runOn(opening: Promise<StoreUnderTest>, sizes: StoreSizes): Promise<StoreRates> {
+  const store = await opening;
+  try {
+    return await exercise(store, sizes);
+  } finally {
+    await store.close();
+  }
+}
+
+function runEmmettProbe(databaseUrl: string, schema: string, sizes: StoreSizes): Promise<StoreRates> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(__dirname, 'emmett-probe.js'), databaseUrl, schema, JSON.stringify(sizes)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const last = output.trim().split('\n').pop() ?? '';
+      if (code !== 0) return reject(new Error(`the Emmett probe exited with ${code}: ${output.slice(-500)}`));
+      resolve(JSON.parse(last) as StoreRates);
+    });
+  });
+}
+
+async function exercise(store: StoreUnderTest, sizes: StoreSizes): Promise<StoreRates> {
   const streamIds = Array.from({ length: sizes.streams }, (_, i) => `bench-${i}-${randomUUID().slice(0, 8)}`);
   const revisions = new Array<number>(sizes.streams).fill(-1);
   // Warm-up: the first event of every stream (creates the streams; JIT, pool and plan caches warm up).
@@ -138,7 +172,7 @@ interface EmmettStore {
   close(): Promise<void>;
 }
 
-async function openEmmett(databaseUrl: string, schema: string): Promise<StoreUnderTest> {
+export async function openEmmett(databaseUrl: string, schema: string): Promise<StoreUnderTest> {
   // ESM-only package: loaded with a dynamic import, which the CommonJS build keeps.
   const { getPostgreSQLEventStore } = (await import('@event-driven-io/emmett-postgresql')) as unknown as {
     getPostgreSQLEventStore(connectionString: string, options: object): EmmettStore;

@@ -16,7 +16,11 @@ import { HistoryResolver } from '../history/history.resolver';
 import { LOGGER } from '../logging/logger';
 import { MetricsController } from '../metrics/metrics.controller';
 import { MetricsService } from '../metrics/metrics.service';
+import { CostModule } from '../cost/cost.module';
 import { FxModule } from '../fx/fx.module';
+import { PlanningModule } from '../planning/planning.module';
+import { ProcurementModule } from '../procurement/procurement.module';
+import { ResidencyModule } from '../residency/residency.module';
 import { PolicyModule } from '../policy/policy.module';
 import { PopModule } from '../pop/pop.module';
 import { WorkloadModule } from '../workload/workload.module';
@@ -50,6 +54,10 @@ export class AppModule {
         WorkloadModule,
         PolicyModule,
         FxModule,
+        PlanningModule,
+        CostModule,
+        ResidencyModule,
+        ProcurementModule,
         ProcurementModule,
       ],
       controllers: [HealthController, MetricsController],

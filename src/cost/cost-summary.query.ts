@@ -39,20 +39,18 @@ const GROUP_KEYS: Record<Exclude<CostGroupBy, 'CATEGORY'>, string> = {
 
 /**
  * One statement each: numeric sums per (key, currency) over the items active at $1 in one scan, and the
- * PoP counts; conversion then happens in TypeScript. CATEGORY first sums per PoP to count the PoPs
- * with a nonzero MRC in each category.
+ * PoP counts; conversion then happens in TypeScript. In a CATEGORY, the PoPs counted are those with a
+ * nonzero MRC in it: amounts are never negative, so those with a nonzero active item.
  */
 function summarySql(groupBy: CostGroupBy): string {
   if (groupBy === 'CATEGORY') {
     return `
-      WITH per_pop AS (
-        SELECT pop_id, category, currency, sum(amount) AS amount FROM rm_cost_recurring
-         WHERE ${recurringAt('$1')} GROUP BY pop_id, category, currency
-      )
-      SELECT category AS key, NULL AS currency, NULL AS amount, count(DISTINCT pop_id) FILTER (WHERE amount <> 0)::int AS pop_count
-        FROM per_pop GROUP BY category
+      SELECT category AS key, currency, sum(amount)::text AS amount, NULL::int AS pop_count
+        FROM rm_cost_recurring WHERE ${recurringAt('$1')} GROUP BY 1, 2
       UNION ALL
-      SELECT category, currency, sum(amount)::text, NULL FROM per_pop GROUP BY category, currency`;
+      SELECT category, NULL, NULL, count(*)::int
+        FROM (SELECT DISTINCT category, pop_id FROM rm_cost_recurring WHERE ${recurringAt('$1')} AND amount <> 0) AS paying
+       GROUP BY 1`;
   }
   const key = GROUP_KEYS[groupBy];
   return `

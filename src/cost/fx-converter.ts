@@ -1,6 +1,8 @@
 import { ApiError } from '../common/api-error';
 import { SqlQueryable } from '../database/sql-client';
-import { CurrencyTotals, Decimal, ZERO } from './money';
+import { compareCodes, CurrencyTotals, Decimal, ZERO } from './money';
+
+const ONE = new Decimal(1);
 
 /**
  * Converts money at one instant `at` (DESIGN section 6). The rates in force at `at` are those of the
@@ -15,24 +17,34 @@ export class FxConverter {
     private readonly toBase: ReadonlyMap<string, Decimal>,
   ) {}
 
-  /** Throws BAD_USER_INPUT on field `currency` naming the pair when a rate is missing. */
-  convert(amount: Decimal, from: string, to: string): Decimal {
-    if (from === to) return amount;
-    const fromRate = this.rate(from);
-    const toRate = this.rate(to);
-    if (!fromRate || !toRate) {
-      throw ApiError.badInput([{ field: 'currency', message: `no exchange rate for ${from} to ${to} at ${this.at}` }]);
-    }
-    return amount.times(fromRate).dividedBy(toRate);
-  }
-
-  /** Σ of per-currency totals in `to`; converted currency by currency in code order, so an error names the first missing one. */
+  /**
+   * Σ of per-currency totals in `to`: Σ amount × toBase(C), exact, then one division by toBase(to).
+   * Amounts already in `to` need no rate. Currencies are checked in code order, so a missing rate is
+   * BAD_USER_INPUT on field `currency` naming the first currency that cannot be converted.
+   */
   total(totals: CurrencyTotals, to: string): Decimal {
-    return [...totals.keys()].sort().reduce((sum, currency) => sum.plus(this.convert(totals.get(currency) as Decimal, currency, to)), ZERO);
+    let same = ZERO;
+    let inBase = ZERO;
+    let toRate: Decimal | undefined;
+    for (const currency of [...totals.keys()].sort(compareCodes)) {
+      const amount = totals.get(currency) as Decimal;
+      if (currency === to) {
+        same = same.plus(amount);
+        continue;
+      }
+      const fromRate = this.rate(currency);
+      toRate ??= this.rate(to);
+      if (!fromRate || !toRate) {
+        throw ApiError.badInput([{ field: 'currency', message: `no exchange rate for ${currency} to ${to} at ${this.at}` }]);
+      }
+      inBase = inBase.plus(amount.times(fromRate));
+    }
+    if (!toRate) return same;
+    return same.plus(toRate.eq(ONE) ? inBase : inBase.dividedBy(toRate));
   }
 
   private rate(currency: string): Decimal | undefined {
-    return currency === this.base ? new Decimal(1) : this.toBase.get(currency);
+    return currency === this.base ? ONE : this.toBase.get(currency);
   }
 }
 

@@ -18,8 +18,9 @@ export type CurrencyTotals = Map<string, Decimal>;
  * least 2 decimals ("1250.50", "0.1235", "100.00").
  */
 export function formatAmount(value: Decimal): string {
-  const rounded = value.toDecimalPlaces(4, DecimalJs.ROUND_HALF_EVEN);
-  return (rounded.isZero() ? ZERO : rounded).toFixed(4).replace(/(\.\d{2}\d*?)0+$/, '$1');
+  const fixed = value.toFixed(4, DecimalJs.ROUND_HALF_EVEN);
+  const trimmed = fixed.endsWith('00') ? 2 : fixed.endsWith('0') ? 1 : 0;
+  return fixed.slice(0, fixed.length - trimmed);
 }
 
 export function money(amount: Decimal, currency: string): Money {
@@ -33,7 +34,9 @@ export function money(amount: Decimal, currency: string): Money {
  */
 export function addTo(totals: CurrencyTotals, currency: string, amount: string | Decimal): void {
   const value = new Decimal(amount);
-  if (!value.isZero()) totals.set(currency, (totals.get(currency) ?? ZERO).plus(value));
+  if (value.isZero()) return;
+  const total = totals.get(currency);
+  totals.set(currency, total ? total.plus(value) : value);
 }
 
 /** Totals as a list sorted by currency code. */

@@ -105,7 +105,7 @@ export class EsdbEventStore implements EventStore {
   async headPosition(): Promise<string | null> {
     let from: Position | typeof END = END;
     for (;;) {
-      const page = await collect(this.client.readAll({ fromPosition: from, maxCount: PAGE, direction: BACKWARDS }));
+      const page: AllStreamResolvedEvent[] = await collect(this.client.readAll({ fromPosition: from, maxCount: PAGE, direction: BACKWARDS }));
       const last = page.find(isUserEvent);
       if (last) return toRecordedEvent(last).position;
       const oldest = page[page.length - 1]?.event;

@@ -33,9 +33,10 @@ CREATE INDEX es_events_log ON es_events (transaction_id, global_position);
 CREATE FUNCTION es_channel() RETURNS text LANGUAGE sql STABLE
   AS $$ SELECT 'es_' || left(md5(current_schema()), 20) $$;
 
--- One statement per append, so one round trip: the expected-revision check on the stream row,
--- the events, and the wake-up of live readers. p_expected: 'no_stream', 'any', 'exists' or a revision.
--- Returns ok = false and the actual revision (NULL: no stream) when the check fails.
+-- One statement per append, so one round trip: the expected-revision check on the stream row, then
+-- the events. p_expected: 'no_stream', 'any', 'exists' or a revision. Returns ok = false and the
+-- actual revision (NULL: no stream) when the check fails. No NOTIFY in here: a notifying transaction
+-- holds a cluster-wide lock through its commit (and its WAL flush), which would serialise appends.
 CREATE FUNCTION es_append(p_stream_id text, p_expected text, p_events json)
 RETURNS TABLE (ok boolean, revision bigint, transaction_id xid8, global_position bigint)
 LANGUAGE plpgsql AS $$
@@ -76,8 +77,6 @@ BEGIN
     RETURNING es_events.global_position
   )
   SELECT true, v_last, pg_current_xact_id(), max(inserted.global_position) FROM inserted;
-
-  PERFORM pg_notify(es_channel(), '');
 END
 $$;
 `,

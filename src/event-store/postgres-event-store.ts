@@ -50,6 +50,8 @@ const DEFAULT_TIMING: PostgresSubscriptionTiming = { idleRecheckMs: 1_000, heldB
 export class PostgresEventStore implements EventStore {
   readonly kind = 'postgres' as const;
   private schemaReady?: Promise<string>;
+  private notifying?: Promise<void>;
+  private notifyAgain = false;
 
   constructor(
     private readonly sql: SqlClient,
@@ -68,6 +70,7 @@ export class PostgresEventStore implements EventStore {
     if (!result.ok) {
       throw new WrongExpectedRevisionError(streamId, expectedRevision, result.revision === null ? 'no_stream' : Number(result.revision));
     }
+    this.announce();
     return { revision: Number(result.revision), position: toPosition(result.transaction_id, result.global_position) };
   }
 
@@ -127,11 +130,40 @@ export class PostgresEventStore implements EventStore {
 
   subscribe(checkpoint: string | null, handler: SubscriptionHandler, options: { batchSize?: number } = {}): Subscription {
     fromPosition(checkpoint); // reject a malformed checkpoint now, not in the background
-    return new PostgresSubscription(this, this.sql, checkpoint, handler, options.batchSize ?? 500, this.timing);
+    const subscription = new PostgresSubscription(this, this.sql, checkpoint, handler, options.batchSize ?? 500, this.timing);
+    const local = subscriptionsOf(this.sql);
+    local.add(subscription);
+    void subscription.done.then(() => local.delete(subscription));
+    return subscription;
   }
 
   /** The SqlClient is not ours: the caller closes it. Subscriptions are stopped by their owners. */
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.notifying;
+  }
+
+  /**
+   * Wakes the subscriptions of this process at once, and those of other processes through NOTIFY
+   * (PGlite has no other process). The NOTIFY is sent after the append committed, without making
+   * the append wait, with at most one in flight (appends meanwhile are covered by one more), and
+   * without a WAL flush: losing one in a crash is harmless, since readers also re-poll.
+   */
+  private announce(): void {
+    for (const subscription of subscriptionsOf(this.sql)) subscription.signal();
+    if (this.sql.kind === 'pglite') return;
+    if (this.notifying) {
+      this.notifyAgain = true;
+      return;
+    }
+    this.notifying = (async () => {
+      const channel = await this.ready();
+      do {
+        this.notifyAgain = false;
+        await this.sql.query(`SET LOCAL synchronous_commit TO off; SELECT pg_notify('${channel}', '')`).catch(() => undefined);
+      } while (this.notifyAgain);
+      this.notifying = undefined;
+    })();
+  }
 
   /** Whether committed events exist after `checkpoint` that readAll does not return yet (held back). */
   async hasUnsettledAfter(checkpoint: string | null): Promise<boolean> {
@@ -157,15 +189,15 @@ export class PostgresEventStore implements EventStore {
 }
 
 /**
- * Catch-up in batches, then live: woken by the append's NOTIFY (or a re-check timer), it reads until
- * a short batch. Committed events held back by an older running transaction are re-checked quickly,
+ * Catch-up in batches, then live: woken by an append (of its own store directly, of any other
+ * through NOTIFY) or by a re-check timer, it reads until a short batch. Committed events held back by an older running transaction are re-checked quickly,
  * since that transaction may never notify (it may not be an append, or it may roll back).
  */
 class PostgresSubscription implements Subscription {
   private stopped = false;
   private signalled = false;
   private wake?: () => void;
-  private readonly done: Promise<void>;
+  readonly done: Promise<void>;
 
   constructor(
     private readonly store: PostgresEventStore,
@@ -188,7 +220,8 @@ class PostgresSubscription implements Subscription {
     let unlisten: (() => Promise<void>) | undefined;
     try {
       const channel = await this.store.ready();
-      unlisten = await this.sql.listen(channel, () => this.signal());
+      // PGlite is one process: its appends wake subscriptions directly (see announce()).
+      if (this.sql.kind === 'postgres') unlisten = await this.sql.listen(channel, () => this.signal());
       let caughtUp = false;
       let heldBackDelay = this.timing.heldBackRecheckMs;
       while (!this.stopped) {
@@ -223,7 +256,7 @@ class PostgresSubscription implements Subscription {
     }
   }
 
-  private signal(): void {
+  signal(): void {
     this.signalled = true;
     this.wake?.();
   }
@@ -240,6 +273,15 @@ class PostgresSubscription implements Subscription {
       };
     });
   }
+}
+
+/** Live subscriptions per SqlClient, whichever store instance made them: an append wakes them all. */
+const liveSubscriptions = new WeakMap<SqlClient, Set<PostgresSubscription>>();
+
+function subscriptionsOf(sql: SqlClient): Set<PostgresSubscription> {
+  let subscriptions = liveSubscriptions.get(sql);
+  if (!subscriptions) liveSubscriptions.set(sql, (subscriptions = new Set()));
+  return subscriptions;
 }
 
 function toRecordedEvent(row: EventRow): RecordedEvent {

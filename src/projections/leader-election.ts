@@ -4,7 +4,7 @@ import { ProjectionLogger } from './projection-runner';
 export interface LeaderElectionOptions {
   /** How often a follower tries to take the lock. */
   retryMs: number;
-  /** How often the leader checks that its lock connection is alive (and how long it may take). */
+  /** How often the leader checks that its lock connection is alive. */
   heartbeatMs: number;
   logger: ProjectionLogger;
 }
@@ -15,6 +15,9 @@ export interface Leadership {
 }
 
 /** First key of the two-key advisory locks of this module; the second is the schema's hash. */
+/** A heartbeat (or unlock) slower than this counts as a dead connection. */
+const HEARTBEAT_TIMEOUT_MS = 10_000;
+
 export const PROJECTION_LOCKS = { leader: 7_050_001, setup: 7_050_002, rebuild: 7_050_003 } as const;
 
 /**
@@ -77,7 +80,7 @@ export class LeaderElection {
       await this.lead();
       while (!this.stopped) {
         await this.pause(this.options.heartbeatMs);
-        await within(conn.query('SELECT 1'), this.options.heartbeatMs, 'leader heartbeat');
+        await within(conn.query('SELECT 1'), HEARTBEAT_TIMEOUT_MS, 'leader heartbeat');
       }
     } finally {
       try {
@@ -85,7 +88,7 @@ export class LeaderElection {
       } finally {
         // Throwing here (connection gone) makes the pool discard the connection, and the lock with it.
         const unlock = conn.query('SELECT pg_advisory_unlock($1, hashtext(current_schema()))', lock);
-        await within(unlock, this.options.heartbeatMs, 'leader unlock');
+        await within(unlock, HEARTBEAT_TIMEOUT_MS, 'leader unlock');
       }
     }
   }

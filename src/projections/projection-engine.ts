@@ -45,6 +45,11 @@ export class RebuildInProgressError extends Error {
   }
 }
 
+interface Prepared {
+  checkpoints: ProjectionCheckpoints;
+  watch: CheckpointWatch;
+}
+
 const silent: ProjectionLogger = { info() {}, warn() {}, error() {} };
 
 /**
@@ -54,7 +59,8 @@ const silent: ProjectionLogger = { info() {}, warn() {}, error() {} };
  */
 export class ProjectionEngine {
   private readonly options: Required<Omit<ProjectionEngineOptions, 'onBatch'>> & Pick<ProjectionEngineOptions, 'onBatch'>;
-  private prepared?: Promise<{ checkpoints: ProjectionCheckpoints; watch: CheckpointWatch }>;
+  private started?: Promise<void>;
+  private prepared?: Promise<Prepared>;
   private runners: ProjectionRunner[] = [];
   private election?: LeaderElection;
   private rebuilding = false;
@@ -83,20 +89,9 @@ export class ProjectionEngine {
   }
 
   /** Prepares, then runs the projections whenever this instance holds the leader lock. */
-  async start(): Promise<void> {
-    const { checkpoints } = await this.prepare();
-    const { sql, store, projections, options } = this;
-    const context = { sql, store, checkpoints, ...options };
-    this.runners = projections.map((projection) => new ProjectionRunner(context, projection));
-    this.election = new LeaderElection(
-      sql,
-      {
-        onElected: async () => void (await Promise.all(this.runners.map((runner) => runner.start()))),
-        onDeposed: async () => void (await Promise.all(this.runners.map((runner) => runner.stop()))),
-      },
-      { retryMs: options.leaderRetryMs, heartbeatMs: options.heartbeatMs, logger: options.logger },
-    );
-    this.election.start();
+  start(): Promise<void> {
+    this.started ??= this.campaign();
+    return this.started;
   }
 
   /**
@@ -104,7 +99,7 @@ export class ProjectionEngine {
    * missing starts over from the beginning of the log) and starts watching checkpoints. Idempotent;
    * enough on its own for an instance that only reports status or rebuilds.
    */
-  prepare(): Promise<{ checkpoints: ProjectionCheckpoints; watch: CheckpointWatch }> {
+  prepare(): Promise<Prepared> {
     this.prepared ??= this.setUp();
     return this.prepared;
   }
@@ -180,12 +175,33 @@ export class ProjectionEngine {
   /** Stops leading and watching; the SQL client and the event store stay open (they are not ours). */
   async stop(): Promise<void> {
     this.stopped = true;
+    await this.started?.catch(() => undefined);
     await this.election?.stop();
     const prepared = await this.prepared?.catch(() => undefined);
     await prepared?.watch.stop();
   }
 
-  private async setUp(): Promise<{ checkpoints: ProjectionCheckpoints; watch: CheckpointWatch }> {
+  private async campaign(): Promise<void> {
+    const { checkpoints } = await this.prepare();
+    const { sql, store, projections, options } = this;
+    const context = { sql, store, checkpoints, ...options };
+    this.runners = projections.map((projection) => new ProjectionRunner(context, projection));
+    this.election = new LeaderElection(
+      sql,
+      {
+        onElected: async () => {
+          await Promise.all(this.runners.map((runner) => runner.start()));
+        },
+        onDeposed: async () => {
+          await Promise.all(this.runners.map((runner) => runner.stop()));
+        },
+      },
+      { retryMs: options.leaderRetryMs, heartbeatMs: options.heartbeatMs, logger: options.logger },
+    );
+    if (!this.stopped) this.election.start();
+  }
+
+  private async setUp(): Promise<Prepared> {
     await runMigrations(this.sql, projectionMigrations);
     const checkpoints = new ProjectionCheckpoints(await this.checkpointChannel());
     await this.createMissingTables(checkpoints);

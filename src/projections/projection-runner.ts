@@ -76,6 +76,7 @@ export class ProjectionRunner {
     if (generation !== this.generation || !this.running) return;
     this.generation++;
     this.ctx.logger.warn({ projection: this.projection.name, err: error }, 'projection paused, resubscribing');
+    void this.enqueue(() => this.unsubscribe());
     this.retryTimer = setTimeout(() => void this.resubscribe(), this.ctx.retryDelayMs);
   }
 

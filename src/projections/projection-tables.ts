@@ -55,11 +55,9 @@ export async function hasAllTables(q: SqlQueryable, projection: Projection): Pro
   return rows[0].complete !== false;
 }
 
-/** Runs a projection's DDL one statement at a time (the extended protocol takes one per query). */
+/** A query without parameters may hold several statements (simple protocol, in both SQL clients). */
 async function run(q: SqlQueryable, script: string | undefined): Promise<void> {
-  for (const statement of (script ?? '').split(';')) {
-    if (statement.trim().length > 0) await q.query(statement);
-  }
+  if (script?.trim()) await q.query(script);
 }
 
 function quoteIdent(name: string): string {

@@ -21,7 +21,7 @@ export interface Projection {
   /** Base names of the tables it owns (at most 54 characters, so that `<base>__rebuild` fits PostgreSQL's 63). */
   readonly tables: readonly string[];
   /**
-   * CREATE TABLE statements separated by semicolons (none inside a statement), every name through `t`.
+   * CREATE TABLE statements (several, separated by semicolons), every name through `t`.
    * Indexes and sequences must be named `${t(table)}_<suffix>` so that a rebuild's copies do not collide
    * with the live ones and get their live names back on swap.
    */

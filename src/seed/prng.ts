@@ -64,6 +64,14 @@ export class Prng {
     return items[items.length - 1];
   }
 
+  /** `count` distinct items in random order. */
+  sample<T>(items: readonly T[], count: number): T[] {
+    const pool = [...items];
+    const out: T[] = [];
+    while (out.length < count && pool.length > 0) out.push(pool.splice(Math.floor(this.next() * pool.length), 1)[0]);
+    return out;
+  }
+
   /** A version-4-shaped UUID from 128 generated bits (deterministic event and command ids). */
   uuid(): string {
     const hex = [this.nextUint32(), this.nextUint32(), this.nextUint32(), this.nextUint32()].map((w) => w.toString(16).padStart(8, '0')).join('');

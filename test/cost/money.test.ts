@@ -35,25 +35,38 @@ describe('money', () => {
 });
 
 describe('FxConverter', () => {
-  const fx = new FxConverter('2027-01-01T00:00:00.000Z', 'EUR', new Map([['USD', new Decimal('0.9')], ['GBP', new Decimal('1.2')]]));
+  const fx = new FxConverter('2027-01-01T00:00:00.000Z', 'EUR', new Map([['USD', new Decimal('0.9')], ['GBP', new Decimal('1.2')], ['CHF', new Decimal('3')]]));
+  const totals = (entries: Record<string, string>): CurrencyTotals => new Map(Object.entries(entries).map(([c, a]) => [c, new Decimal(a)]));
+  const convert = (entries: Record<string, string>, to: string) => formatAmount(fx.total(totals(entries), to));
 
-  test('converts through the base: amount × toBase(from) / toBase(to)', () => {
-    assert.equal(formatAmount(fx.convert(new Decimal('100'), 'USD', 'EUR')), '90.00');
-    assert.equal(formatAmount(fx.convert(new Decimal('100'), 'EUR', 'GBP')), '83.3333');
-    assert.equal(formatAmount(fx.convert(new Decimal('100'), 'USD', 'GBP')), '75.00');
-    assert.equal(formatAmount(fx.convert(new Decimal('7.25'), 'JPY', 'JPY')), '7.25');
-    const totals: CurrencyTotals = new Map([['USD', new Decimal('100')], ['EUR', new Decimal('10')]]);
-    assert.equal(formatAmount(fx.total(totals, 'GBP')), '83.3333');
+  test('converts through the base: Σ amount × toBase(from), divided once by toBase(to)', () => {
+    assert.equal(convert({ USD: '100' }, 'EUR'), '90.00');
+    assert.equal(convert({ EUR: '100' }, 'GBP'), '83.3333');
+    assert.equal(convert({ USD: '100' }, 'GBP'), '75.00');
+    assert.equal(convert({ USD: '100', EUR: '10' }, 'GBP'), '83.3333');
+    assert.equal(convert({ USD: '100', GBP: '10' }, 'GBP'), '85.00');
+    // One rounding at the end: 0.00045 EUR / 3 is exactly 0.00015, a tie rounded half-even (also 0.00025).
+    assert.equal(convert({ EUR: '0.00045' }, 'CHF'), '0.0002');
+    assert.equal(convert({ EUR: '0.00075' }, 'CHF'), '0.0002');
+  });
+
+  test('amounts already in the target need no rate, not even one for the target', () => {
+    assert.equal(convert({ JPY: '7.25' }, 'JPY'), '7.25');
+    assert.equal(convert({}, 'JPY'), '0.00');
   });
 
   test('a missing rate is BAD_USER_INPUT on currency naming the pair and the instant', () => {
-    assert.throws(
-      () => fx.convert(new Decimal('1'), 'JPY', 'EUR'),
-      (error: ApiError) => {
-        assert.equal(error.code, 'BAD_USER_INPUT');
-        assert.deepEqual(error.extensions.fields, [{ field: 'currency', message: 'no exchange rate for JPY to EUR at 2027-01-01T00:00:00.000Z' }]);
-        return true;
-      },
-    );
+    const missing = (entries: Record<string, string>, to: string, message: string) =>
+      assert.throws(
+        () => fx.total(totals(entries), to),
+        (error: ApiError) => {
+          assert.equal(error.code, 'BAD_USER_INPUT');
+          assert.deepEqual(error.extensions.fields, [{ field: 'currency', message }]);
+          return true;
+        },
+      );
+    missing({ USD: '1', JPY: '1' }, 'EUR', 'no exchange rate for JPY to EUR at 2027-01-01T00:00:00.000Z');
+    missing({ USD: '1', JPY: '1' }, 'SEK', 'no exchange rate for JPY to SEK at 2027-01-01T00:00:00.000Z');
+    missing({ USD: '1' }, 'SEK', 'no exchange rate for USD to SEK at 2027-01-01T00:00:00.000Z');
   });
 });

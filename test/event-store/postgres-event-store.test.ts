@@ -36,18 +36,9 @@ for (const database of testDatabases()) {
       assert.deepEqual(rows.map((row) => row.id), ['0001-event-store']);
     });
 
-    test('a live subscriber is woken by the append notification alone', TIMEOUT, async () => {
-      const store = new PostgresEventStore(sql, NOTIFY_ONLY);
-      const start = (await store.append(`marker-${randomUUID()}`, [newEvent('Marker')], 'no_stream')).position;
-      const received = deferred<RecordedEvent[]>();
-      const caughtUp = deferred<void>();
-      const subscription = store.subscribe(start, { onEvents: async (events) => received.resolve(events), onCaughtUp: () => caughtUp.resolve() });
-      await caughtUp.promise;
-      const event = newEvent('Woken');
-      await store.append(`live-${randomUUID()}`, [event], 'no_stream');
-      const events = await received.promise;
-      await subscription.stop();
-      assert.deepEqual(events.map((e) => e.eventId), [event.eventId]);
+    test('a live subscriber is woken by an append of another store instance, without polling', TIMEOUT, async () => {
+      const writer = new PostgresEventStore(sql);
+      await wokenWithoutPolling(writer, new PostgresEventStore(sql, NOTIFY_ONLY));
     });
 
     test('the position is <transaction id>:<global position>, 20 digits each', TIMEOUT, async () => {
@@ -127,6 +118,20 @@ describe('PostgresEventStore on a PostgreSQL server', () => {
     },
   );
 
+  test('a subscriber in another process (its own pool) is woken by NOTIFY alone', { ...TIMEOUT, skip: postgres ? false : 'needs DATABASE_URL' }, async () => {
+    await withDatabase(postgres, async (sql) => {
+      const schema = (await sql.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0].schema;
+      const other = await createSqlClient({ databaseUrl: process.env.DATABASE_URL, schema, poolSize: 2 });
+      const writer = new PostgresEventStore(sql);
+      try {
+        await wokenWithoutPolling(writer, new PostgresEventStore(other, NOTIFY_ONLY));
+      } finally {
+        await writer.close();
+        await other.close();
+      }
+    });
+  });
+
   test('migrations started by two processes at once are applied once', { ...TIMEOUT, skip: postgres ? false : 'needs DATABASE_URL' }, async () => {
     await withDatabase(postgres, async (sql) => {
       const schema = (await sql.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0].schema;
@@ -141,6 +146,20 @@ describe('PostgresEventStore on a PostgreSQL server', () => {
     });
   });
 });
+
+/** `reader` subscribes and goes idle; one append by `writer` must reach it (it never re-polls when idle). */
+async function wokenWithoutPolling(writer: PostgresEventStore, reader: PostgresEventStore): Promise<void> {
+  const start = (await writer.append(`marker-${randomUUID()}`, [newEvent('Marker')], 'no_stream')).position;
+  const received = deferred<RecordedEvent[]>();
+  const caughtUp = deferred<void>();
+  const subscription = reader.subscribe(start, { onEvents: async (events) => received.resolve(events), onCaughtUp: () => caughtUp.resolve() });
+  await caughtUp.promise;
+  const event = newEvent('Woken');
+  await writer.append(`live-${randomUUID()}`, [event], 'no_stream');
+  const events = await received.promise;
+  await subscription.stop();
+  assert.deepEqual(events.map((e) => e.eventId), [event.eventId]);
+}
 
 async function withDatabase(database: TestDatabaseFactory | undefined, run: (sql: SqlClient) => Promise<void>): Promise<void> {
   if (!database) throw new Error('no such test database');

@@ -90,6 +90,14 @@ describe('checkRecord', () => {
     ]);
   });
 
+  it('refuses NUL characters, which the event store cannot keep, naming the field', () => {
+    const check = invalid({ ...lease, lessor: 'Equinix\u0000FR5', monthlyCost: { amount: '9200.00', currency: 'EUR\u0000' } });
+    assert.deepEqual(check.fields.slice(0, 2), [
+      { field: 'lessor', message: 'lessor must not contain the NUL character (U+0000)' },
+      { field: 'monthlyCost.currency', message: 'monthlyCost.currency must not contain the NUL character (U+0000)' },
+    ]);
+  });
+
   it('requires occurredAt', () => {
     assert.deepEqual(invalid({ ...lease, occurredAt: undefined }).fields.map((f) => f.field), ['occurredAt']);
   });

@@ -6,7 +6,7 @@ import { SqlClient } from '../../src/database/sql-client';
 import { AppendResult, EventStore, NewEvent } from '../../src/event-store/event-store.port';
 import { PostgresEventStore } from '../../src/event-store/postgres-event-store';
 import { Projection } from '../../src/projections/projection';
-import { ProjectionEngine, ProjectionEngineOptions } from '../../src/projections/projection-engine';
+import { ProjectionEngine, ProjectionEngineOptions, RebuildInProgressError } from '../../src/projections/projection-engine';
 import { RebuildFailedError } from '../../src/projections/projection-rebuild';
 import { testDatabases } from '../support/test-databases';
 import { streamCountProjection } from './stream-count.projection';
@@ -89,10 +89,14 @@ for (const database of testDatabases()) {
         await h.append('pop-a', ['A', 'B', 'C']);
         await h.append('pop-b', ['A']);
         const last = await h.append('pop-a', ['D']);
-        const engine = h.engine([streamCountProjection()], { batchSize: 2 });
+        const batches: number[] = [];
+        const engine = h.engine([streamCountProjection()], { batchSize: 2, onBatch: ({ events }) => batches.push(events) });
         await engine.start();
 
         assert.equal(await engine.waitFor(last.position, PATIENCE_MS), true);
+        // PGlite hears the checkpoint's NOTIFY before the committing call returns: onBatch may come just after.
+        await eventually('the last onBatch', () => batches.length === 3);
+        assert.deepEqual(batches, [2, 2, 1]);
         assert.deepEqual(await h.counts(), [
           ['pop-a', 4, 3],
           ['pop-b', 1, 0],
@@ -212,11 +216,13 @@ for (const database of testDatabases()) {
             await setImmediate();
           }
         })();
-        const result = await engine.rebuild();
+        const [result, concurrent] = await Promise.allSettled([engine.rebuild(), engine.rebuild()]);
         querying = false;
         await queries;
 
-        assert.deepEqual({ ...result, durationMs: 0 }, {
+        assert.ok(concurrent.status === 'rejected' && concurrent.reason instanceof RebuildInProgressError);
+        assert.ok(result.status === 'fulfilled');
+        assert.deepEqual({ ...result.value, durationMs: 0 }, {
           projections: ['stream_counts'],
           events: 80,
           position: last!.position,
@@ -303,6 +309,7 @@ for (const database of testDatabases()) {
         let appended = await h.append('pop-l', ['A']);
         assert.equal(await b.waitFor(appended.position, PATIENCE_MS), true);
         assert.deepEqual([a.isLeader, b.isLeader, c.isLeader], [true, false, false]);
+        await eventually("a's batch", () => batches.has('a')); // the checkpoint NOTIFY may beat onBatch
         assert.deepEqual([...batches.keys()], ['a']);
 
         await a.stop();

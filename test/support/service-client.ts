@@ -40,6 +40,7 @@ export async function waitForProjections(url: string, secret: string, timeoutMs 
       '{ projectionStatus { name lagEvents lastError } }',
     );
     const statuses = answer.data?.projectionStatus;
+    if (!statuses && answer.status === 400) throw new Error(`projectionStatus is not available: ${answer.errors?.[0]?.message}`);
     if (statuses) {
       const failed = statuses.find((s) => s.lastError);
       if (failed) throw new Error(`Projection ${failed.name} failed: ${failed.lastError}`);

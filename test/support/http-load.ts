@@ -1,4 +1,4 @@
-/** Closed-loop HTTP load with autocannon: `connections` clients, each sending its next request when the last one answered. */
+/** HTTP load with autocannon: `connections` clients, each sending its next request when the last one answered (at most `overallRate`/s in all). */
 
 interface AutocannonRequest {
   method: string;
@@ -24,6 +24,7 @@ type Autocannon = (
     connections: number;
     duration: number;
     timeout: number;
+    overallRate?: number;
     requests: Array<AutocannonRequest & { setupRequest(request: AutocannonRequest): AutocannonRequest; onResponse(status: number, body: string): void }>;
   },
   done: (error: Error | null, result: AutocannonResult) => void,
@@ -39,6 +40,8 @@ export interface LoadOptions {
   headers: Record<string, string>;
   connections: number;
   durationS: number;
+  /** Requests per second from all clients together (open loop); unset: as fast as answers come (closed loop). */
+  overallRate?: number;
   /** The body of the next request (each request must be a distinct, valid command). */
   body(): string;
   /** Why an answer counts as a failure, or null for a success. */
@@ -72,6 +75,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         connections: options.connections,
         duration: options.durationS,
         timeout: 30,
+        ...(options.overallRate ? { overallRate: options.overallRate } : {}),
         requests: [
           {
             method: 'POST',
@@ -96,19 +100,3 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
   });
 }
 
-/** A GraphQL answer is a success when it is a 200 with data for `field` and no errors. */
-export function graphqlFailure(field: string): (status: number, body: string) => string | null {
-  return (status, body) => {
-    try {
-      const parsed = JSON.parse(body) as { data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: { code?: string; rule?: string } }> };
-      if (parsed.errors?.length) {
-        const [first] = parsed.errors;
-        return `HTTP ${status} ${first.extensions?.code ?? ''} ${first.extensions?.rule ?? ''}: ${first.message}`;
-      }
-      if (status !== 200) return `HTTP ${status}`;
-      return parsed.data?.[field] ? null : `HTTP ${status}: no data for ${field}`;
-    } catch {
-      return `HTTP ${status}: not JSON`;
-    }
-  };
-}

@@ -1,0 +1,42 @@
+import type { StoreSizes } from './event-store-bench';
+
+/** How big each part of a run is. Quick mode must finish in under 5 minutes on a 2-core machine. */
+export interface BenchSizes {
+  mode: 'quick' | 'full';
+  stores: StoreSizes;
+  network: { pops: number; years: number; workloads: number };
+  queries: { count: number; warmup: number; residencyRuns: number };
+  longStream: { events: number; commands: number; warmup: number };
+  commands: { pops: number; seconds: number; warmupSeconds: number; connections: number };
+  procurement: { pops: number; batches: number };
+  /** The log the rebuild replays: the network's events, topped up with more generated PoPs to this size. */
+  rebuildEvents: number;
+  pglite: { pops: number; seconds: number; warmupSeconds: number };
+}
+
+/** Commands per second the bench PoPs are sized for (slots must never run out). */
+export const MAX_COMMAND_RATE = 4_000;
+
+export const QUICK: BenchSizes = {
+  mode: 'quick',
+  stores: { streams: 400, events: 8_000, concurrency: 16, rounds: 1 },
+  network: { pops: 2_000, years: 3, workloads: 2_500 },
+  queries: { count: 300, warmup: 30, residencyRuns: 3 },
+  longStream: { events: 20_000, commands: 60, warmup: 6 },
+  commands: { pops: 100, seconds: 10, warmupSeconds: 3, connections: 16 },
+  procurement: { pops: 50, batches: 5 },
+  rebuildEvents: 100_000,
+  pglite: { pops: 50, seconds: 10, warmupSeconds: 3 },
+};
+
+export const FULL: BenchSizes = {
+  mode: 'full',
+  stores: { streams: 2_000, events: 40_000, concurrency: 16, rounds: 2 },
+  network: { pops: 2_000, years: 3, workloads: 2_500 },
+  queries: { count: 2_000, warmup: 100, residencyRuns: 10 },
+  longStream: { events: 20_000, commands: 300, warmup: 10 },
+  commands: { pops: 200, seconds: 30, warmupSeconds: 5, connections: 16 },
+  procurement: { pops: 50, batches: 20 },
+  rebuildEvents: 1_000_000,
+  pglite: { pops: 100, seconds: 30, warmupSeconds: 5 },
+};

@@ -1,0 +1,44 @@
+import { graphqlFailure, type CommandMix } from '../test/support/command-mix';
+import { runLoad } from '../test/support/http-load';
+import { percentile } from './latency';
+
+export interface CommandLoadResult {
+  perS: number;
+  p50Ms: number;
+  p99Ms: number;
+  ok: number;
+  failed: number;
+  notProjected: number;
+  failures: Record<string, number>;
+}
+
+/** Warm-up (unmeasured), then `seconds` of closed-loop load from `connections` clients, each command a distinct valid one. */
+export async function measureCommands(url: string, secret: string, mix: CommandMix, seconds: number, warmupSeconds: number, connections = 16): Promise<CommandLoadResult> {
+  let notProjected = 0;
+  const failure = (status: number, body: string): string | null => {
+    const reason = graphqlFailure(status, body);
+    if (reason === null && body.includes('"projected":false')) notProjected += 1;
+    return reason;
+  };
+  const load = (durationS: number) => runLoad({ url, path: '/graphql', headers: { authorization: `Bearer ${secret}` }, connections, durationS, body: () => mix.next(), failure });
+  await load(warmupSeconds);
+  notProjected = 0;
+  const result = await load(seconds);
+  if (mix.slotsLeft < 0) throw new Error('the slot PoPs ran out of free slots: give them more racks');
+  return {
+    perS: result.okPerSecond,
+    p50Ms: percentile(result.latenciesMs, 0.5),
+    p99Ms: percentile(result.latenciesMs, 0.99),
+    ok: result.ok,
+    failed: result.failed,
+    notProjected,
+    failures: result.failures,
+  };
+}
+
+export function describeFailures(result: { failed: number; failures: Record<string, number>; notProjected?: number }): string {
+  const parts = [];
+  if (result.failed > 0) parts.push(`${result.failed} failed: ${Object.entries(result.failures).map(([reason, n]) => `${n}× ${reason}`).join('; ')}`);
+  if (result.notProjected) parts.push(`${result.notProjected} answered projected: false`);
+  return parts.join('; ');
+}

@@ -1,0 +1,69 @@
+import { Prng } from '../src/seed/prng';
+import { graphql } from '../test/support/service-client';
+import { sequentialLatencies, summary } from './latency';
+
+const CAPACITY = `query($popId: ID!) { capacity(popId: $popId) {
+  popId code countryCode status overall
+  space { totalU usedU reservedU freeU utilizationPercent status }
+  power { provisionedKw usableKw allocatedKw reservedKw headroomKw utilizationPercent redundant status }
+  network { capacityMbps reservedMbps headroomMbps utilizationPercent status byType { type capacityMbps circuits } }
+} }`;
+
+const FIND_CAPACITY = `query($need: CapacityNeedInput!) { findCapacity(need: $need) {
+  popId code countryCode overall space { freeU } power { headroomKw } network { headroomMbps }
+} }`;
+
+const COST_SUMMARY = `query($groupBy: CostGroupBy!, $currency: String) { costSummary(groupBy: $groupBy, currency: $currency) {
+  key popCount monthlyRecurring { amount currency } converted { amount currency }
+} }`;
+
+const RESIDENCY = `{ residencyReport {
+  asOf summary { compliant violations unassessed byCountry { countryCode compliant violations unassessed } }
+  rows { workloadId tenant dataCategory popId popCode countryCode role placedAt policyId outcome reason
+         evidence { eventId type streamId effectiveAt recordedAt actor } }
+} }`;
+
+export interface QueryLatencies {
+  capacity: ReturnType<typeof summary>;
+  findCapacity: ReturnType<typeof summary>;
+  costSummary: ReturnType<typeof summary>;
+}
+
+/** Planning what-ifs as a client runs them, one at a time: random PoPs, needs and groupings (seeded). */
+export async function measureQueries(url: string, secret: string, popIds: readonly string[], count: number, warmup: number): Promise<QueryLatencies> {
+  const p = Prng.derive(7, 'queries');
+  const ask = async (query: string, variables: Record<string, unknown>, field: string) => {
+    const answer = await graphql(url, secret, query, variables);
+    if (answer.errors?.length || !answer.data?.[field]) throw new Error(`${field}: ${JSON.stringify(answer.errors ?? answer.data).slice(0, 300)}`);
+  };
+  const capacity = await sequentialLatencies(count, warmup, () => ask(CAPACITY, { popId: p.pick(popIds) }, 'capacity'));
+  const findCapacity = await sequentialLatencies(count, warmup, () => ask(FIND_CAPACITY, { need: randomNeed(p) }, 'findCapacity'));
+  const costSummary = await sequentialLatencies(count, warmup, () =>
+    ask(COST_SUMMARY, { groupBy: p.pick(['POP', 'COUNTRY', 'REGION', 'CATEGORY']), currency: p.chance(0.5) ? 'EUR' : null }, 'costSummary'),
+  );
+  return { capacity: summary(capacity), findCapacity: summary(findCapacity), costSummary: summary(costSummary) };
+}
+
+function randomNeed(p: Prng): Record<string, unknown> {
+  const need: Record<string, unknown> = {};
+  if (p.chance(0.7)) need.spaceU = p.int(1, 20);
+  if (p.chance(0.6)) need.powerKw = p.int(1, 20) / 2;
+  if (p.chance(0.4)) need.bandwidthMbps = p.int(1, 10) * 1_000;
+  const scope = p.int(0, 3);
+  if (scope === 1) need.regions = [p.pick(['EMEA', 'AMER', 'APAC'])];
+  if (scope === 2) need.countryCodes = p.sample(['DE', 'NL', 'GB', 'FR', 'US', 'SG', 'JP', 'BR', 'IN', 'AU'], 3);
+  if (scope === 3) need.countryGroups = ['EU'];
+  if (p.chance(0.5)) need.statuses = ['LIVE'];
+  return need;
+}
+
+/** The whole residency report (rows with evidence), `runs` times after one warm-up; its size comes back too. */
+export async function measureResidencyReport(url: string, secret: string, runs: number): Promise<{ ms: ReturnType<typeof summary>; rows: number }> {
+  let rows = 0;
+  const samples = await sequentialLatencies(runs, 1, async () => {
+    const answer = await graphql<{ residencyReport: { rows: unknown[] } }>(url, secret, RESIDENCY);
+    if (answer.errors?.length || !answer.data) throw new Error(`residencyReport: ${JSON.stringify(answer.errors).slice(0, 300)}`);
+    rows = answer.data.residencyReport.rows.length;
+  });
+  return { ms: summary(samples), rows };
+}

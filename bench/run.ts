@@ -1,0 +1,228 @@
+import 'reflect-metadata';
+import { join } from 'node:path';
+import { NetworkGenerator } from '../src/seed/network-generator';
+import { DAY, YEAR, dayStartOf } from '../src/seed/seed-time';
+import { waitForProjections } from '../test/support/service-client';
+import { startServiceProcess } from '../test/support/service-process';
+import { createServiceStorage, type ServiceStorage } from '../test/support/service-storage';
+import { API_KEYS, KEYS } from '../test/support/test-app';
+import { benchPop, longStreamPop } from './bench-pops';
+import { FULL, MAX_COMMAND_RATE, QUICK, type BenchSizes } from './bench-sizes';
+import { chain, openBenchStore } from './bench-store';
+import { CommandMix, racksFor } from '../test/support/command-mix';
+import { describeFailures, measureCommands } from './command-load';
+import { compareEventStores } from './event-store-bench';
+import { machineInfo } from './machine';
+import { measureLongStream } from './long-stream-bench';
+import { measureProcurement, procurementRacksFor, ProcurementRecords } from './procurement-bench';
+import { measureQueries, measureResidencyReport } from './query-bench';
+import { measureRebuild } from './rebuild-bench';
+import { BenchResults, type METRICS } from './results';
+
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
+/** The build's output directory (<out>/bench/run.js): the service and the rebuild CLI are next to it. */
+const OUT_DIR = join(__dirname, '..');
+const RESULTS_FILE = join(__dirname, '..', '..', 'bench', 'results', 'latest.json');
+const PROVENANCE = { actor: 'bench', source: 'cli' } as const;
+
+type MetricName = keyof typeof METRICS;
+
+/**
+ * `npm run bench [-- --quick]`: every metric of DESIGN section 12 in one run, on the PostgreSQL
+ * server (DATABASE_URL; each part in a fresh schema, dropped at the end) and on PGlite (a temporary
+ * DATA_DIR). The service runs as a separate process (node <out>/src/main.js), loaded over loopback
+ * HTTP. Prints a table and writes bench/results/latest.json.
+ */
+async function main(): Promise<void> {
+  const sizes = process.argv.includes('--quick') ? QUICK : FULL;
+  const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  const machine = await machineInfo(databaseUrl);
+  const results = new BenchResults(sizes.mode);
+  const started = performance.now();
+  console.log(`bench (${sizes.mode}): ${machine.cpus} CPUs, ${machine.memoryMb} MB, Node ${machine.node}, load average ${machine.loadAverage}\n${machine.pg ?? 'PostgreSQL not reachable'}`);
+  const disposers: ServiceStorage[] = [];
+  const storage = async (kind: 'postgres' | 'pglite', label: string) => {
+    const created = await createServiceStorage(kind, databaseUrl, label);
+    disposers.push(created);
+    return created;
+  };
+  try {
+    await section(results, 'event stores: ours, Emmett, raw INSERT', ['append_vs_emmett_ratio', 'read_vs_emmett_ratio', 'append_fraction_of_raw_insert'], () =>
+      storeComparison(results, databaseUrl, sizes),
+    );
+    const network = await storage('postgres', 'bench_net');
+    await section(results, 'PostgreSQL service', SERVICE_METRICS, () => serviceOnPostgres(results, network, sizes));
+    await section(results, 'rebuild', ['rebuild_events_per_s_pg', 'rebuild_peak_rss_mb'], () => rebuild(results, network, sizes));
+    await section(results, 'PGlite service', ['commands_per_s_pglite'], async () => serviceOnPglite(results, await storage('pglite', 'bench_pglite'), sizes));
+  } finally {
+    for (const created of disposers.reverse()) await created.dispose().catch((error: Error) => console.error(`cleanup: ${error.message}`));
+  }
+  const durationS = Math.round((performance.now() - started) / 1000);
+  console.log(`\n${results.table()}\n\n${sizes.mode} run in ${durationS} s; results in ${RESULTS_FILE}`);
+  await results.write(RESULTS_FILE, machine, { durationS, finishedAt: new Date().toISOString(), sizes });
+}
+
+const SERVICE_METRICS: MetricName[] = [
+  'capacity_p99_ms',
+  'find_capacity_p99_ms',
+  'cost_summary_p99_ms',
+  'residency_report_ms',
+  'long_stream_command_ratio',
+  'commands_per_s_pg',
+  'command_p99_ms_pg',
+  'procurement_records_per_s',
+];
+
+async function storeComparison(results: BenchResults, databaseUrl: string, sizes: BenchSizes): Promise<void> {
+  const c = await compareEventStores(databaseUrl, sizes.stores);
+  const shape = `${sizes.stores.streams} streams, ${sizes.stores.events} single-event appends by ${sizes.stores.concurrency} concurrent callers`;
+  results.record('append_vs_emmett_ratio', c.oursAppendPerS / c.emmettAppendPerS, `ours ${Math.round(c.oursAppendPerS)} vs Emmett ${Math.round(c.emmettAppendPerS)} events/s; ${shape}`);
+  results.record('read_vs_emmett_ratio', c.oursReadPerS / c.emmettReadPerS, `ours ${Math.round(c.oursReadPerS)} vs Emmett ${Math.round(c.emmettReadPerS)} events/s; every stream read back, ${sizes.stores.concurrency} concurrent readers`);
+  results.record('append_fraction_of_raw_insert', c.oursAppendPerS / c.rawInsertPerS, `raw batched INSERT (1,000 rows per statement, 4 connections) ${Math.round(c.rawInsertPerS)} events/s`);
+}
+
+/**
+ * The generated network (2,000 PoPs, ~100k devices, workloads, policies, FX) plus bench PoPs, seeded
+ * straight into the store; then the service is started on it and every HTTP metric is measured.
+ */
+async function serviceOnPostgres(results: BenchResults, network: ServiceStorage, sizes: BenchSizes): Promise<void> {
+  const now = Date.now();
+  const generator = new NetworkGenerator({ ...sizes.network, seed: 1, endMs: dayStartOf(now), provenance: PROVENANCE });
+  const liveAt = now - 60 * DAY;
+  const loadPops = ids('load', sizes.commands.pops);
+  const loadRacks = racksFor(loadPops.length, MAX_COMMAND_RATE, sizes.commands.seconds + sizes.commands.warmupSeconds);
+  const procurementPops = ids('proc', sizes.procurement.pops);
+  const procurementRacks = procurementRacksFor(procurementPops.length, (sizes.procurement.batches + 1) * 1_000);
+  function* benchPops() {
+    for (const [i, popId] of loadPops.entries()) yield benchPop(generator, popId, loadRacks, i, liveAt);
+    for (const [i, popId] of procurementPops.entries()) yield benchPop(generator, popId, procurementRacks, i, liveAt);
+    yield longStreamPop(generator, 'long1', sizes.longStream.events, now - 2 * YEAR, now);
+    yield benchPop(generator, 'fresh1', 1, 0, now - 2 * YEAR);
+  }
+  const seedStarted = performance.now();
+  const store = await openBenchStore(network);
+  try {
+    await store.append(chain(generator.popStreams(), benchPops()), generator.referenceStreams(), generator.workloadStreams());
+    const { stats } = generator;
+    console.log(`  seeded ${stats.pops} PoPs, ${stats.devices} devices, ${stats.workloads} workloads, ${await store.eventCount()} events (with bench PoPs) in ${seconds(seedStarted)} s`);
+  } finally {
+    await store.close();
+  }
+  const service = await startServiceProcess({ env: { ...network.env, API_KEYS } });
+  try {
+    const caughtUp = performance.now();
+    if (!(await waitForProjections(service.url, KEYS.admin))) throw new Error('projections did not catch up with the seeded log');
+    console.log(`  service up, projections caught up in ${seconds(caughtUp)} s`);
+    const { url } = service;
+    const popIds = generator.summaries.map((s) => s.popId);
+    const scale = describeNetwork(generator);
+    await part(results, ['capacity_p99_ms', 'find_capacity_p99_ms', 'cost_summary_p99_ms'], async () => {
+      const q = await measureQueries(url, KEYS.planner, popIds, sizes.queries.count, sizes.queries.warmup);
+      const note = (s: { n: number; p50: number; max: number }) => `${s.n} sequential queries, p50 ${s.p50.toFixed(2)} ms, max ${s.max.toFixed(1)} ms; ${scale}`;
+      results.record('capacity_p99_ms', q.capacity.p99, note(q.capacity));
+      results.record('find_capacity_p99_ms', q.findCapacity.p99, note(q.findCapacity));
+      results.record('cost_summary_p99_ms', q.costSummary.p99, note(q.costSummary));
+    });
+    await part(results, ['residency_report_ms'], async () => {
+      const r = await measureResidencyReport(url, KEYS.compliance, sizes.queries.residencyRuns);
+      results.record('residency_report_ms', r.ms.p50, `median of ${r.ms.n} full reports (max ${r.ms.max.toFixed(0)} ms), ${r.rows} rows with evidence`);
+    });
+    await part(results, ['long_stream_command_ratio'], async () => {
+      const l = await measureLongStream(url, KEYS.planner, 'long1', 'fresh1', sizes.longStream.commands, sizes.longStream.warmup);
+      results.record('long_stream_command_ratio', l.ratio, `p50 ${l.longP50.toFixed(2)} ms on a ${sizes.longStream.events}-event PoP vs ${l.freshP50.toFixed(2)} ms on a fresh one, ${sizes.longStream.commands} commands each`);
+    });
+    await part(results, ['commands_per_s_pg', 'command_p99_ms_pg'], async () => {
+      const mix = new CommandMix(loadPops, loadRacks, 'pg', new Date(now).toISOString());
+      const c = await measureCommands(url, KEYS.planner, mix, sizes.commands.seconds, sizes.commands.warmupSeconds, sizes.commands.connections);
+      const note = `${c.ok} accepted in ${sizes.commands.seconds} s, ${sizes.commands.connections} clients, installDevice/reserveCapacity over ${loadPops.length} PoPs, read-your-writes on${describeFailures(c) ? `; ${describeFailures(c)}` : ''}`;
+      results.record('commands_per_s_pg', c.perS, note);
+      results.record('command_p99_ms_pg', c.p99Ms, `p50 ${c.p50Ms.toFixed(1)} ms`);
+    });
+    await part(results, ['procurement_records_per_s'], async () => {
+      const records = new ProcurementRecords(procurementPops, 'pb', new Date(now - DAY).toISOString());
+      const p = await measureProcurement(url, KEYS.procurement, records, sizes.procurement.batches);
+      results.record('procurement_records_per_s', p.perS, `${sizes.procurement.batches} sequential batches of 1,000 over ${procurementPops.length} PoPs, ${p.accepted} accepted${p.problems.length ? `; ${p.problems.slice(0, 3).join('; ')}` : ''}`);
+    });
+  } finally {
+    const code = await service.stop();
+    if (code !== 0 && code !== null) console.log(`  service exited with ${code}:\n${service.output().slice(-1_000)}`);
+  }
+}
+
+/** Tops the network's log up to the target size with a second generated network, then rebuilds it as a child process. */
+async function rebuild(results: BenchResults, network: ServiceStorage, sizes: BenchSizes): Promise<void> {
+  const store = await openBenchStore(network);
+  let events: number;
+  try {
+    events = await store.eventCount();
+    if (events < sizes.rebuildEvents) {
+      const topUp = new NetworkGenerator({ pops: 1_000_000, years: 3, seed: 2, endMs: dayStartOf(Date.now()), idPrefix: 'x', maxPopEvents: sizes.rebuildEvents - events, provenance: PROVENANCE });
+      const started = performance.now();
+      await store.append(topUp.popStreams());
+      console.log(`  topped up with ${topUp.stats.pops} PoPs, ${topUp.stats.events} events in ${seconds(started)} s`);
+      events = await store.eventCount();
+    }
+  } finally {
+    await store.close();
+  }
+  const r = await measureRebuild(OUT_DIR, network.env);
+  const target = `${sizes.rebuildEvents.toLocaleString('en')}-event target (${sizes.mode} mode)`;
+  results.record('rebuild_events_per_s_pg', r.eventsPerS, `${r.events} events replayed into every projection (log ${events} events, ${target}); ${r.wallSeconds.toFixed(1)} s wall clock with process start-up`);
+  results.record('rebuild_peak_rss_mb', r.peakRssMb, `VmHWM of the rebuild process, ${r.events} events`);
+}
+
+async function serviceOnPglite(results: BenchResults, pglite: ServiceStorage, sizes: BenchSizes): Promise<void> {
+  const now = Date.now();
+  const generator = new NetworkGenerator({ pops: 0, years: 1, seed: 3, endMs: dayStartOf(now), provenance: PROVENANCE });
+  const pops = ids('load', sizes.pglite.pops);
+  const racks = racksFor(pops.length, MAX_COMMAND_RATE, sizes.pglite.seconds + sizes.pglite.warmupSeconds);
+  const store = await openBenchStore(pglite);
+  try {
+    await store.append(pops.map((popId, i) => benchPop(generator, popId, racks, i, now - 60 * DAY)));
+  } finally {
+    await store.close();
+  }
+  const service = await startServiceProcess({ env: { ...pglite.env, API_KEYS } });
+  try {
+    if (!(await waitForProjections(service.url, KEYS.admin))) throw new Error('projections did not catch up with the seeded log');
+    const mix = new CommandMix(pops, racks, 'pgl', new Date(now).toISOString());
+    const c = await measureCommands(service.url, KEYS.planner, mix, sizes.pglite.seconds, sizes.pglite.warmupSeconds);
+    results.record('commands_per_s_pglite', c.perS, `${c.ok} accepted in ${sizes.pglite.seconds} s, 16 clients, p50 ${c.p50Ms.toFixed(1)} ms, p99 ${c.p99Ms.toFixed(1)} ms, read-your-writes on${describeFailures(c) ? `; ${describeFailures(c)}` : ''}`);
+  } finally {
+    await service.stop();
+  }
+}
+
+async function section(results: BenchResults, title: string, names: MetricName[], run: () => Promise<void>): Promise<void> {
+  console.log(`\n• ${title}`);
+  const started = performance.now();
+  await part(results, names, run);
+  console.log(`  (${seconds(started)} s)`);
+}
+
+/** A failing part leaves its metrics unmeasured (with the reason) and the run goes on. */
+async function part(results: BenchResults, names: MetricName[], run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    results.fail(names, error);
+  }
+}
+
+function ids(prefix: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
+}
+
+function seconds(since: number): string {
+  return ((performance.now() - since) / 1000).toFixed(1);
+}
+
+function describeNetwork(generator: NetworkGenerator): string {
+  const { pops, devices, workloads } = generator.stats;
+  return `${pops} PoPs, ${devices} devices, ${workloads} workloads`;
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${(error as Error).stack ?? String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,97 @@
+import { graphql } from '../support/service-client';
+import { startServiceProcess, type ServiceProcess } from '../support/service-process';
+import { createServiceStorage, type ServiceStorage } from '../support/service-storage';
+import { API_KEYS, KEYS } from '../support/test-app';
+
+/**
+ * Shared by the reliability tests. They run the service as a separate process (`node <out>/src/main.js`)
+ * on PostgreSQL when DATABASE_URL is set (a fresh schema), otherwise on PGlite (a temporary DATA_DIR).
+ * RELIABILITY=full runs the long versions by hand; anything else (CI sets RELIABILITY=ci) the bounded ones.
+ */
+export const LEVEL: 'ci' | 'full' = process.env.RELIABILITY === 'full' ? 'full' : 'ci';
+
+export function sized<T>(ci: T, full: T): T {
+  return LEVEL === 'full' ? full : ci;
+}
+
+export interface ServiceUnderTest {
+  service: ServiceProcess;
+  storage: ServiceStorage;
+  url: string;
+  /** Stops the service (if still running) and starts it again on the same storage. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startServiceUnderTest(label: string, env: Record<string, string> = {}): Promise<ServiceUnderTest> {
+  const storage = await createServiceStorage(process.env.DATABASE_URL ? 'postgres' : 'pglite', process.env.DATABASE_URL, `rel_${label}`);
+  const start = () => startServiceProcess({ env: { ...storage.env, API_KEYS, ...env } });
+  let service: ServiceProcess;
+  try {
+    service = await start();
+  } catch (error) {
+    await storage.dispose();
+    throw error;
+  }
+  const context: ServiceUnderTest = {
+    service,
+    storage,
+    url: service.url,
+    async restart() {
+      await context.service.stop();
+      context.service = await start();
+      context.url = context.service.url;
+    },
+    async close() {
+      await context.service.stop();
+      await storage.dispose();
+    },
+  };
+  return context;
+}
+
+export interface HistoryEvent {
+  eventId: string;
+  type: string;
+  revision: number;
+  commandId: string;
+  data: Record<string, any>;
+}
+
+/** Every event of a stream, through `history` (paged). */
+export async function streamHistory(url: string, streamId: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const answer = await graphql<{ history: { edges: Array<{ node: HistoryEvent }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
+      url,
+      KEYS.admin,
+      'query($s: ID!, $after: String) { history(streamId: $s, first: 500, after: $after) { edges { node { eventId type revision commandId data } } pageInfo { hasNextPage endCursor } } }',
+      { s: streamId, after },
+    );
+    if (!answer.data) throw new Error(`history(${streamId}): ${JSON.stringify(answer.errors)}`);
+    events.push(...answer.data.history.edges.map((e) => e.node));
+    if (!answer.data.history.pageInfo.hasNextPage) return events;
+    after = answer.data.history.pageInfo.endCursor;
+  }
+}
+
+/** Events appended by this service process so far (its /metrics counter). */
+export async function eventsAppended(url: string): Promise<number> {
+  const response = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${KEYS.admin}` } });
+  const text = await response.text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('popledger_events_appended_total'))
+    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+}
+
+/** Prints a small aligned table: the figures of a reliability case. */
+export function printTable(title: string, header: string[], rows: Array<Array<string | number>>): void {
+  const cells = [header, ...rows.map((row) => row.map(String))];
+  const widths = header.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
+  const line = (row: string[]) => row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
+  console.log([`\n${title}`, line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n'));
+}
+
+export { KEYS };
