@@ -8,7 +8,7 @@ import { createServiceStorage, type ServiceStorage } from '../test/support/servi
 import { API_KEYS, KEYS } from '../test/support/test-app';
 import { benchPop, longStreamPop } from './bench-pops';
 import { FULL, MAX_COMMAND_RATE, QUICK, type BenchSizes } from './bench-sizes';
-import { chain, openBenchStore } from './bench-store';
+import { appendToStorage, chain, openStorageStore } from '../test/support/storage-store';
 import { CommandMix, racksFor } from '../test/support/command-mix';
 import { describeFailures, measureCommands } from './command-load';
 import { compareEventStores } from './event-store-bench';
@@ -94,13 +94,13 @@ async function serviceOnPostgres(results: BenchResults, network: ServiceStorage,
   const procurementPops = ids('proc', sizes.procurement.pops);
   const procurementRacks = procurementRacksFor(procurementPops.length, (sizes.procurement.batches + 1) * 1_000);
   function* benchPops() {
-    for (const [i, popId] of loadPops.entries()) yield benchPop(generator, popId, loadRacks, i, liveAt);
-    for (const [i, popId] of procurementPops.entries()) yield benchPop(generator, popId, procurementRacks, i, liveAt);
-    yield longStreamPop(generator, 'long1', sizes.longStream.events, now - 2 * YEAR, now);
-    yield benchPop(generator, 'fresh1', 1, 0, now - 2 * YEAR);
+    for (const [i, popId] of loadPops.entries()) yield benchPop(popId, loadRacks, i, liveAt);
+    for (const [i, popId] of procurementPops.entries()) yield benchPop(popId, procurementRacks, i, liveAt);
+    yield longStreamPop('long1', sizes.longStream.events, now - 2 * YEAR, now);
+    yield benchPop('fresh1', 1, 0, now - 2 * YEAR);
   }
   const seedStarted = performance.now();
-  const store = await openBenchStore(network);
+  const store = await openStorageStore(network);
   try {
     await store.append(chain(generator.popStreams(), benchPops()), generator.referenceStreams(), generator.workloadStreams());
     const { stats } = generator;
@@ -151,7 +151,7 @@ async function serviceOnPostgres(results: BenchResults, network: ServiceStorage,
 
 /** Tops the network's log up to the target size with a second generated network, then rebuilds it as a child process. */
 async function rebuild(results: BenchResults, network: ServiceStorage, sizes: BenchSizes): Promise<void> {
-  const store = await openBenchStore(network);
+  const store = await openStorageStore(network);
   let events: number;
   try {
     events = await store.eventCount();
@@ -173,15 +173,9 @@ async function rebuild(results: BenchResults, network: ServiceStorage, sizes: Be
 
 async function serviceOnPglite(results: BenchResults, pglite: ServiceStorage, sizes: BenchSizes): Promise<void> {
   const now = Date.now();
-  const generator = new NetworkGenerator({ pops: 0, years: 1, seed: 3, endMs: dayStartOf(now), provenance: PROVENANCE });
   const pops = ids('load', sizes.pglite.pops);
   const racks = racksFor(pops.length, MAX_COMMAND_RATE, sizes.pglite.seconds + sizes.pglite.warmupSeconds);
-  const store = await openBenchStore(pglite);
-  try {
-    await store.append(pops.map((popId, i) => benchPop(generator, popId, racks, i, now - 60 * DAY)));
-  } finally {
-    await store.close();
-  }
+  await appendToStorage(pglite, pops.map((popId, i) => benchPop(popId, racks, i, now - 60 * DAY)));
   const service = await startServiceProcess({ env: { ...pglite.env, API_KEYS } });
   try {
     if (!(await waitForProjections(service.url, KEYS.admin))) throw new Error('projections did not catch up with the seeded log');

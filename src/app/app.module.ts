@@ -24,7 +24,6 @@ import { ResidencyModule } from '../residency/residency.module';
 import { PolicyModule } from '../policy/policy.module';
 import { PopModule } from '../pop/pop.module';
 import { WorkloadModule } from '../workload/workload.module';
-import { ProcurementModule } from '../procurement/procurement.module';
 import { ProjectionsModule } from '../projections/projections.module';
 
 @Module({})
@@ -57,7 +56,6 @@ export class AppModule {
         PlanningModule,
         CostModule,
         ResidencyModule,
-        ProcurementModule,
         ProcurementModule,
       ],
       controllers: [HealthController, MetricsController],

@@ -1,6 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiKeyService } from '../auth/api-key.service';
+import { sendProblem } from '../common/problem-details';
+import { toApiError } from '../common/to-api-error';
 import { AppConfig } from '../config/app-config';
 import { createLogger, PinoNestLogger } from '../logging/logger';
 import { inputValidationPipe } from '../validation/validation.pipe';
@@ -20,6 +22,13 @@ export async function createApp(config: AppConfig, print: (line: string) => void
     rawBody: true,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  // Errors Fastify raises before Nest sees a request (malformed JSON, oversize body) become problem
+  // details too. Set before init() so the routes registered there inherit it (Nest's own comes later).
+  fastify.setErrorHandler((error, _request, reply) => {
+    const apiError = toApiError(error);
+    if (apiError.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error }, 'request failed');
+    sendProblem(reply, apiError);
+  });
   // A browser opening the GraphQL endpoint gets the GraphiQL IDE.
   fastify.addHook('onRequest', async (request, reply) => {
     if (request.method === 'GET' && request.url === '/graphql' && (request.headers.accept ?? '').includes('text/html')) {

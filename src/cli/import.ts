@@ -41,6 +41,9 @@ async function sendAll(records: Record<string, unknown>[], sender: BatchSender):
       results.push(...(await sender.send(batch)).results);
       bar.update(results.length);
     }
+  } catch (error) {
+    if (!(error instanceof UsageError) || results.length === 0) throw error;
+    throw new UsageError(`${error.message} (after ${results.length} of ${records.length} records were sent; sending the file again is safe)`);
   } finally {
     bar.stop();
   }

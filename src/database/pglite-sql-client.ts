@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { PGlite, Results, Transaction } from '@electric-sql/pglite';
+import type { PGlite, Results, protocol as PgliteProtocol, parse as PgliteParse } from '@electric-sql/pglite';
 import type { SqlClient, SqlQueryable } from './sql-client';
 
 /** Same JS types as the node-postgres client (see postgres-sql-client.ts): exact int8, dates as text. */
@@ -8,43 +8,61 @@ const PARSERS = {
   1082: (value: string) => value, // date
 };
 
+interface Wire {
+  serialize: typeof PgliteProtocol.serialize;
+  parseResults: typeof PgliteParse.parseResults;
+}
+
 /**
  * SqlClient over PGlite, which is a single connection. One FIFO lock serialises every statement,
  * transaction and withConnection, so a transaction never interleaves with another caller's SQL.
+ *
+ * A parameterised query goes to PGlite as one protocol message (parse, bind, describe, execute,
+ * sync), where PGlite's own query() makes five calls into WebAssembly; parameters are sent as text
+ * like node-postgres sends them, so SQL and parameters behave the same in both modes.
  */
 export class PgliteSqlClient implements SqlClient {
   readonly kind = 'pglite' as const;
   private tail: Promise<unknown> = Promise.resolve();
-  /** Marks code running inside transaction()/withConnection(): reaching the lock again would deadlock. */
-  private readonly holder = new AsyncLocalStorage<true>();
+  /** Marks code running inside transaction()/withConnection(): taking the lock again would deadlock. */
+  private readonly holder = new AsyncLocalStorage<{ holding: boolean }>();
+  private readonly connection: SqlQueryable = { query: (text, params) => this.run(text, params) };
 
-  private constructor(private readonly db: PGlite) {}
+  private constructor(
+    private readonly db: PGlite,
+    private readonly wire: Wire,
+  ) {}
 
   /** `dataDir` undefined: in memory. */
   static async create(dataDir?: string): Promise<PgliteSqlClient> {
     // PGlite is ESM-only; SWC keeps this dynamic import as import().
-    const { PGlite } = await import('@electric-sql/pglite');
+    const { PGlite, protocol, parse } = await import('@electric-sql/pglite');
     const db = await PGlite.create(dataDir, { parsers: PARSERS });
-    return new PgliteSqlClient(db);
+    return new PgliteSqlClient(db, { serialize: protocol.serialize, parseResults: parse.parseResults });
   }
 
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }> {
-    return this.exclusive(() => run<R>(this.db, text, params));
+    return this.exclusive(() => this.run<R>(text, params));
   }
 
   transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {
-    return this.exclusive(() =>
-      this.db.transaction((tx) =>
-        this.holder.run(true, () =>
-          fn({ query: <R>(text: string, params?: unknown[]) => run<R>(tx, text, params) }),
-        ),
-      ),
-    );
+    return this.exclusive(async () => {
+      await this.db.exec('BEGIN');
+      try {
+        const result = await this.holding(() => fn(this.connection));
+        const [commit] = await this.db.exec('COMMIT');
+        // COMMIT of a transaction that had a (caught) error rolls back.
+        if (commit.command === 'ROLLBACK') throw new Error('Transaction aborted by an earlier error; rolled back');
+        return result;
+      } catch (error) {
+        if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
+        throw error;
+      }
+    });
   }
 
   withConnection<T>(fn: (conn: SqlQueryable) => Promise<T>): Promise<T> {
-    const conn: SqlQueryable = { query: <R>(text: string, params?: unknown[]) => run<R>(this.db, text, params) };
-    return this.exclusive(() => this.holder.run(true, () => fn(conn)));
+    return this.exclusive(() => this.holding(() => fn(this.connection)));
   }
 
   async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
@@ -61,7 +79,7 @@ export class PgliteSqlClient implements SqlClient {
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.holder.getStore()) {
+    if (this.holder.getStore()?.holding) {
       return Promise.reject(
         new Error('PGlite has one connection: inside transaction()/withConnection() use the queryable passed to the callback'),
       );
@@ -70,16 +88,67 @@ export class PgliteSqlClient implements SqlClient {
     this.tail = run.catch(() => undefined);
     return run;
   }
-}
 
-/** Like node-postgres: without parameters, the simple protocol, so the text may hold several statements. */
-async function run<R>(db: Pick<Transaction, 'query' | 'exec'>, text: string, params?: unknown[]) {
-  if (params && params.length > 0) return toResult(await db.query<R>(text, params));
-  const results = await db.exec(text);
-  return toResult(results[results.length - 1] as Results<R>);
+  /** Work scheduled from inside `fn` that runs after it (timers, unawaited promises) may use the client. */
+  private async holding<T>(fn: () => Promise<T>): Promise<T> {
+    const mark = { holding: true };
+    try {
+      return await this.holder.run(mark, fn);
+    } finally {
+      mark.holding = false;
+    }
+  }
+
+  /** Like node-postgres: without parameters, the simple protocol, so the text may hold several statements. */
+  private async run<R>(text: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }> {
+    if (!params || params.length === 0) {
+      const results = await this.db.exec(text);
+      return toResult(results[results.length - 1] as Results<R>);
+    }
+    const { serialize } = this.wire;
+    const message = concat([
+      serialize.parse({ text }),
+      serialize.bind({ values: params.map(toParameter) }),
+      serialize.describe({ type: 'P' }),
+      serialize.execute({}),
+      serialize.sync(),
+    ]);
+    const { messages } = await this.db.runExclusive(() => this.db.execProtocol(message));
+    return toResult(this.wire.parseResults(messages, this.db.parsers)[0] as Results<R>);
+  }
 }
 
 function toResult<R>(result: Results<R>): { rows: R[]; rowCount: number } {
   // Like node-postgres: rows returned for statements with a result set, else rows affected.
   return { rows: result.rows, rowCount: result.fields.length > 0 ? result.rows.length : (result.affectedRows ?? 0) };
+}
+
+/** A parameter as node-postgres sends it: text, except bytes (binary). */
+function toParameter(value: unknown): string | Uint8Array | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return arrayLiteral(value);
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+function arrayLiteral(values: unknown[]): string {
+  const items = values.map((value) => {
+    if (value === null || value === undefined) return 'NULL';
+    if (Array.isArray(value)) return arrayLiteral(value);
+    if (value instanceof Uint8Array) return `"\\\\x${Buffer.from(value).toString('hex')}"`;
+    return `"${String(toParameter(value)).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  });
+  return `{${items.join(',')}}`;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const message = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    message.set(part, offset);
+    offset += part.length;
+  }
+  return message;
 }

@@ -50,32 +50,32 @@ export class PostgresSqlClient implements SqlClient {
   }
 
   async transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const { client, release } = await this.checkout();
     try {
       await client.query('BEGIN');
       const result = await fn(queryable(client));
       await client.query('COMMIT');
-      client.release();
+      release();
       return result;
     } catch (error) {
       // A failed ROLLBACK (lost connection) leaves the client unusable: destroy it instead of pooling it.
       await client.query('ROLLBACK').then(
-        () => client.release(),
-        (rollbackError: Error) => client.release(rollbackError),
+        () => release(),
+        (rollbackError: Error) => release(rollbackError),
       );
       throw error;
     }
   }
 
   async withConnection<T>(fn: (conn: SqlQueryable) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const { client, release } = await this.checkout();
     try {
       const result = await fn(queryable(client));
-      client.release();
+      release();
       return result;
     } catch (error) {
       // Session state (advisory locks, an open transaction) is unknown after a failure: drop the connection.
-      client.release(error instanceof Error ? error : new Error(String(error)));
+      release(error instanceof Error ? error : new Error(String(error)));
       throw error;
     }
   }
@@ -91,6 +91,24 @@ export class PostgresSqlClient implements SqlClient {
   async close(): Promise<void> {
     await this.listener.close();
     await this.pool.end();
+  }
+
+  /**
+   * The pool stops watching a client's 'error' event while it is checked out; unwatched, a connection
+   * dying then (server restart, pg_terminate_backend) would crash the process. The next query on it
+   * fails instead, and the pool discards a dead client on release.
+   */
+  private async checkout(): Promise<{ client: PoolClient; release(error?: Error): void }> {
+    const client = await this.pool.connect();
+    const ignore = () => undefined;
+    client.on('error', ignore);
+    return {
+      client,
+      release: (error) => {
+        client.removeListener('error', ignore);
+        client.release(error);
+      },
+    };
   }
 }
 

@@ -36,8 +36,9 @@ const PAGE = 1_000;
 const POSITION = /^(\d{20}):(\d{20})$/;
 
 /**
- * Event store on EventStoreDB/KurrentDB. Positions are `<commit, 20 digits>:<prepare, 20 digits>`;
- * system events ($-prefixed types or streams) never appear in the global log of this port.
+ * Event store on EventStoreDB/KurrentDB (22.6 or later: stream reads must carry positions).
+ * Positions are `<commit, 20 digits>:<prepare, 20 digits>`; system events ($-prefixed types or
+ * streams) never appear in the global log of this port.
  */
 export class EsdbEventStore implements EventStore {
   readonly kind = 'esdb' as const;
@@ -242,7 +243,8 @@ function isUserEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): boolean 
 
 function toRecordedEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent {
   const event = resolved.event;
-  if (!event?.isJson || !event.position) throw new Error(`Unexpected EventStoreDB record: ${event?.id ?? 'link without event'}`);
+  if (!event?.isJson) throw new Error(`Not a JSON event: ${event?.id ?? 'link without event'}`);
+  if (!event.position) throw new Error(`Event ${event.id} has no position: EventStoreDB 22.6 or later is needed`);
   return {
     eventId: event.id,
     type: event.type,

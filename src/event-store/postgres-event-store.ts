@@ -60,6 +60,9 @@ export class PostgresEventStore implements EventStore {
 
   async append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
+    if (typeof expectedRevision === 'number' && !(Number.isSafeInteger(expectedRevision) && expectedRevision >= 0)) {
+      throw new Error(`Invalid expected revision: ${expectedRevision}`);
+    }
     await this.ready();
     const payload = JSON.stringify(events.map(({ eventId, type, data, metadata }) => ({ id: eventId, type, data, metadata })));
     const { rows } = await this.sql.query<{ ok: boolean; revision: string | null; transaction_id: string; global_position: string }>(
@@ -151,18 +154,22 @@ export class PostgresEventStore implements EventStore {
   private announce(): void {
     for (const subscription of subscriptionsOf(this.sql)) subscription.signal();
     if (this.sql.kind === 'pglite') return;
-    if (this.notifying) {
-      this.notifyAgain = true;
-      return;
-    }
-    this.notifying = (async () => {
+    if (this.notifying) this.notifyAgain = true;
+    else this.notifying = this.notifyOtherProcesses();
+  }
+
+  private async notifyOtherProcesses(): Promise<void> {
+    try {
       const channel = await this.ready();
       do {
         this.notifyAgain = false;
-        await this.sql.query(`SET LOCAL synchronous_commit TO off; SELECT pg_notify('${channel}', '')`).catch(() => undefined);
+        await this.sql.query(`SET LOCAL synchronous_commit TO off; SELECT pg_notify('${channel}', '')`);
       } while (this.notifyAgain);
+    } catch {
+      // Readers re-poll on their own; the next append notifies again.
+    } finally {
       this.notifying = undefined;
-    })();
+    }
   }
 
   /** Whether committed events exist after `checkpoint` that readAll does not return yet (held back). */
@@ -189,9 +196,10 @@ export class PostgresEventStore implements EventStore {
 }
 
 /**
- * Catch-up in batches, then live: woken by an append (of its own store directly, of any other
- * through NOTIFY) or by a re-check timer, it reads until a short batch. Committed events held back by an older running transaction are re-checked quickly,
- * since that transaction may never notify (it may not be an append, or it may roll back).
+ * Catch-up in batches, then live: woken by an append (directly in this process, through NOTIFY from
+ * others) or by a re-check timer, it reads until a short batch. Committed events held back by an
+ * older running transaction are re-checked quickly: that transaction may never notify (it may not
+ * be an append, or it may roll back).
  */
 class PostgresSubscription implements Subscription {
   private stopped = false;

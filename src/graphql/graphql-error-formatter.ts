@@ -27,7 +27,8 @@ export function createGraphqlErrorFormatter(logger: Logger) {
         !error.originalError || error.originalError instanceof GraphQLError
           ? new ApiError('BAD_USER_INPUT', error.message)
           : toApiError(error.originalError);
-      if (apiError.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.originalError, path: error.path }, 'resolver failed');
+      // ApiErrors come from the exception filter, which has logged the cause already.
+      if (apiError.code === 'INTERNAL_SERVER_ERROR' && !(error.originalError instanceof ApiError)) logger.error({ err: error.originalError, path: error.path }, 'resolver failed');
       else if (!error.path && !execution.data) statusCode = Math.max(statusCode, apiError.httpStatus);
       return [format(error, apiError)];
     });

@@ -7,7 +7,7 @@ import { DateTimeScalar } from './scalars/date-time.scalar';
 import { DecimalScalar } from './scalars/decimal.scalar';
 import { JsonScalar } from './scalars/json.scalar';
 
-/** Code-first schema on Mercurius (JIT after 20 runs of a query), GraphiQL, depth and size limits. */
+/** Code-first schema on Mercurius (each query JIT-compiled on its second run), GraphiQL, depth and size limits. */
 export function graphqlConfig(logger: Logger): MercuriusDriverConfig {
   return {
     driver: MercuriusDriver,
@@ -15,7 +15,7 @@ export function graphqlConfig(logger: Logger): MercuriusDriverConfig {
     sortSchema: true,
     graphiql: true,
     path: '/graphql',
-    jit: 20,
+    jit: 1,
     queryDepth: MAX_QUERY_DEPTH,
     validationRules: [queryCostRule],
     allowBatchedQueries: false,

@@ -1,6 +1,7 @@
 import { SqlQueryable } from '../database/sql-client';
 import { CapacityTotals, NetworkTypeCapacity, PopWideTallies, RackTally } from '../domain/capacity/pop-capacity-at';
 import { POP_STATUSES, PopStatus } from '../domain/pop/pop.enums';
+import { POP_STEP_TABLE, PopStepRow, totalsOfStep } from './capacity-steps';
 import { INVENTORY_TABLES as T, statusRank } from './inventory.projection';
 
 /**
@@ -20,12 +21,6 @@ export interface PopHeader {
 export interface PopWideRead extends PopHeader {
   popWide: PopWideTallies;
 }
-
-/** Sums over a PoP's racks. */
-export type RackTotals = Omit<CapacityTotals, keyof PopWideTallies>;
-
-/** Sums of a PoP without racks. */
-export const NO_RACKS: RackTotals = { totalU: 0, usedU: 0, provisionedKw: 0, racksUsableKw: 0, allocatedKw: 0, redundant: true };
 
 /** Which PoPs to read; an absent list does not filter. */
 export interface PopSelection {
@@ -144,14 +139,6 @@ export async function readPopWide(sql: SqlQueryable, asOf: string, selection: Po
   }));
 }
 
-/** Sums of the present feeds of each present rack, per side, for the PoPs `filter` selects. */
-const rackFeeds = (filter: PopFilter) => `
-  SELECT f.pop_id, f.rack_id,
-         sum(f.kw) FILTER (WHERE f.side = 'A') AS a_kw, sum(f.kw) FILTER (WHERE f.side = 'B') AS b_kw,
-         count(*) FILTER (WHERE f.side = 'A')::int AS a_feeds, count(*) FILTER (WHERE f.side = 'B')::int AS b_feeds
-    FROM ${T.feed} f WHERE ${filter.on('f')} AND ${presentAt('f')}
-   GROUP BY f.pop_id, f.rack_id`;
-
 interface RackRow {
   pop_id: string;
   rack_id: string;
@@ -169,7 +156,12 @@ interface RackRow {
 export async function readRackTallies(sql: SqlQueryable, asOf: string, popIds: string[]): Promise<Map<string, RackTally[]>> {
   const filter = new PopFilter(asOf).select({ popIds });
   const { rows } = await sql.query<RackRow>(
-    `WITH f AS (${rackFeeds(filter)}),
+    `WITH f AS (
+       SELECT f.pop_id, f.rack_id,
+              sum(f.kw) FILTER (WHERE f.side = 'A') AS a_kw, sum(f.kw) FILTER (WHERE f.side = 'B') AS b_kw,
+              count(*) FILTER (WHERE f.side = 'A')::int AS a_feeds, count(*) FILTER (WHERE f.side = 'B')::int AS b_feeds
+         FROM ${T.feed} f WHERE ${filter.on('f')} AND ${presentAt('f')}
+        GROUP BY f.pop_id, f.rack_id),
      d AS (
        SELECT d.pop_id, d.rack_id, sum(d.height_u)::int AS used_u, sum(d.draw_kw) AS allocated_kw
          FROM ${T.device} d WHERE ${filter.on('d')} AND ${presentAt('d')}
@@ -204,56 +196,31 @@ export async function readRackTallies(sql: SqlQueryable, asOf: string, popIds: s
   return racks;
 }
 
-interface RackTotalsRow {
-  pop_id: string;
-  total_u: number;
-  used_u: number;
-  provisioned_kw: number;
-  racks_usable_kw: number;
-  allocated_kw: number;
-  redundant: boolean;
+type StepTotalsRow = PopStepRow & { pop_id: string; code: string; country_code: string; status_rank: number; at: Date | null };
+
+export interface PopTotalsRead extends PopHeader {
+  totals: CapacityTotals;
 }
 
 /**
- * Rack sums per PoP in one pass, for many PoPs at once. A rack's usable kW is the domain's
- * `rackUsableKw` in SQL: min(ΣA, ΣB) with feeds on both sides, else ΣA + ΣB, capped by maxPowerKw
- * (LEAST ignores a NULL cap). PoPs without racks have no entry.
+ * The selected PoPs' totals at the instant from the capacity steps the projection keeps: one index
+ * probe per PoP for its step row (and one for its status), ordered by popId.
  */
-export async function readRackTotals(sql: SqlQueryable, asOf: string, selection: PopSelection): Promise<Map<string, RackTotals>> {
+export async function readStepTotals(sql: SqlQueryable, asOf: string, selection: PopSelection): Promise<PopTotalsRead[]> {
   const filter = new PopFilter(asOf).select(selection);
-  const { rows } = await sql.query<RackTotalsRow>(
-    `WITH f AS (${rackFeeds(filter)}),
-     r AS (
-       SELECT r.pop_id, r.height_u,
-              coalesce(f.a_kw, 0) + coalesce(f.b_kw, 0) AS provisioned_kw,
-              least(CASE WHEN f.a_feeds > 0 AND f.b_feeds > 0 THEN least(f.a_kw, f.b_kw) ELSE coalesce(f.a_kw, 0) + coalesce(f.b_kw, 0) END,
-                    r.max_power_kw) AS usable_kw,
-              f.rack_id IS NULL OR (f.a_feeds > 0 AND f.b_feeds > 0) AS redundant
-         FROM ${T.rack} r LEFT JOIN f ON f.pop_id = r.pop_id AND f.rack_id = r.rack_id
-        WHERE ${filter.on('r')} AND ${presentAt('r')}),
-     d AS (
-       SELECT d.pop_id, sum(d.height_u)::int AS used_u, sum(d.draw_kw) AS allocated_kw
-         FROM ${T.device} d WHERE ${filter.on('d')} AND ${presentAt('d')}
-        GROUP BY d.pop_id)
-     SELECT r.pop_id, r.total_u, coalesce(d.used_u, 0) AS used_u, r.provisioned_kw, r.racks_usable_kw,
-            coalesce(d.allocated_kw, 0) AS allocated_kw, r.redundant
-       FROM (SELECT pop_id, sum(height_u)::int AS total_u, sum(provisioned_kw) AS provisioned_kw,
-                    sum(usable_kw) AS racks_usable_kw, bool_and(redundant) AS redundant
-               FROM r GROUP BY pop_id) r
-       LEFT JOIN d ON d.pop_id = r.pop_id`,
+  const { rows } = await sql.query<StepTotalsRow>(
+    `SELECT s.*, p.pop_id, p.code, p.country_code, ${STATUS_RANK_AT} AS status_rank
+       FROM ${T.pop} p
+       LEFT JOIN LATERAL (SELECT * FROM ${POP_STEP_TABLE} s WHERE s.pop_id = p.pop_id AND s.at <= $1 ORDER BY s.at DESC LIMIT 1) s ON true
+      WHERE ${filter.on('p')}
+      ORDER BY p.pop_id`,
     filter.params,
   );
-  return new Map(
-    rows.map((row) => [
-      row.pop_id,
-      {
-        totalU: row.total_u,
-        usedU: row.used_u,
-        provisionedKw: row.provisioned_kw,
-        racksUsableKw: row.racks_usable_kw,
-        allocatedKw: row.allocated_kw,
-        redundant: row.redundant,
-      },
-    ]),
-  );
+  return rows.map((row) => ({
+    popId: row.pop_id,
+    code: row.code,
+    countryCode: row.country_code,
+    status: POP_STATUSES[row.status_rank],
+    totals: totalsOfStep(row.at === null ? null : row),
+  }));
 }

@@ -5,7 +5,7 @@ import { SQL_CLIENT, SqlClient } from '../database/sql-client';
 import { rackCapacity } from '../domain/capacity/pop-capacity-at';
 import { PopStatus } from '../domain/pop/pop.enums';
 import { GroupName, membersAt } from '../domain/residency/country-groups';
-import { NO_RACKS, nonEmpty, PopSelection, readPopWide, readRackTallies, readRackTotals } from './capacity.reader';
+import { nonEmpty, PopSelection, readRackTallies, readStepTotals } from './capacity.reader';
 import { popCapacity, thresholdsOf } from './get-capacity.query';
 import { PopCapacity } from './pop.types';
 
@@ -45,8 +45,8 @@ const HEADROOM = {
 const RESOURCES = Object.keys(HEADROOM) as (keyof typeof HEADROOM)[];
 
 /**
- * Set-based: PoP-wide sums and per-PoP rack sums of every selected PoP in two statements run side
- * by side, figures and the headroom test in the domain; racks of the PoPs kept in a third.
+ * Set-based: the selected PoPs' totals at asOf from the capacity steps in one statement (an index
+ * probe per PoP), figures and headroom in the domain; the racks of the PoPs kept in a second one.
  */
 @QueryHandler(FindCapacityQuery)
 export class FindCapacityHandler implements IQueryHandler<FindCapacityQuery> {
@@ -57,11 +57,10 @@ export class FindCapacityHandler implements IQueryHandler<FindCapacityQuery> {
 
   async execute({ need, asOf, withRacks }: FindCapacityQuery): Promise<PopCapacity[]> {
     const selection = selectionOf(need, asOf);
-    const [pops, rackTotals] = await Promise.all([readPopWide(this.sql, asOf, selection), readRackTotals(this.sql, asOf, selection)]);
     const thresholds = thresholdsOf(this.config);
     const requested = RESOURCES.filter((resource) => need[resource] != null);
-    const found = pops
-      .map((pop) => popCapacity(pop, rackTotals.get(pop.popId) ?? NO_RACKS, [], asOf, thresholds))
+    const found = (await readStepTotals(this.sql, asOf, selection))
+      .map((pop) => popCapacity(pop, pop.totals, [], asOf, thresholds))
       .filter((capacity) => requested.every((resource) => HEADROOM[resource](capacity) >= (need[resource] as number)));
     const [primary] = requested;
     if (primary) found.sort((a, b) => HEADROOM[primary](b) - HEADROOM[primary](a) || byCodePoint(a.popId, b.popId));

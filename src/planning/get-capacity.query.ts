@@ -3,8 +3,8 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SQL_CLIENT, SqlClient } from '../database/sql-client';
 import { CapacityThresholds } from '../domain/capacity/capacity-math';
-import { capacityFigures, RackCapacity, rackCapacity, totalsOf } from '../domain/capacity/pop-capacity-at';
-import { PopHeader, PopWideRead, RackTotals, readPopWide, readRackTallies } from './capacity.reader';
+import { capacityFigures, CapacityTotals, RackCapacity, rackCapacity, totalsOf } from '../domain/capacity/pop-capacity-at';
+import { PopHeader, readPopWide, readRackTallies } from './capacity.reader';
 import { PopCapacity } from './pop.types';
 
 /** A PoP's capacity at `asOf` (DESIGN section 5); null for a PoP that was never registered. */
@@ -22,19 +22,22 @@ export function thresholdsOf(config: AppConfig): CapacityThresholds {
   return { warnPercent: config.CAPACITY_WARN_PERCENT, criticalPercent: config.CAPACITY_CRITICAL_PERCENT };
 }
 
-/** The answer for one PoP: its header, and the domain's figures from the read sums. */
+/** The answer for one PoP: its header, and the domain's figures from its totals. */
 export function popCapacity(
-  pop: PopWideRead,
-  rackTotals: RackTotals,
+  header: PopHeader,
+  totals: CapacityTotals,
   racks: RackCapacity[],
   asOf: string,
   thresholds: CapacityThresholds,
 ): PopCapacity {
-  const header: PopHeader = { popId: pop.popId, code: pop.code, countryCode: pop.countryCode, status: pop.status };
-  return { ...header, asOf, ...capacityFigures({ ...pop.popWide, ...rackTotals }, racks, thresholds) };
+  const { popId, code, countryCode, status } = header;
+  return { popId, code, countryCode, status, asOf, ...capacityFigures(totals, racks, thresholds) };
 }
 
-/** Two statements by pop_id, run side by side: PoP-wide sums, and per-rack sums (rack math in the domain). */
+/**
+ * Two statements by pop_id, run side by side: PoP-wide sums, and per-rack sums of the items present
+ * at asOf (rack math in the domain).
+ */
 @QueryHandler(GetCapacityQuery)
 export class GetCapacityHandler implements IQueryHandler<GetCapacityQuery> {
   constructor(

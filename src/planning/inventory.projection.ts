@@ -1,11 +1,15 @@
 import { SqlQueryable } from '../database/sql-client';
 import { feedKw } from '../domain/capacity/capacity-math';
-import { POP_STATUSES, PopStatus } from '../domain/pop/pop.enums';
+import { CapacityResource, CircuitType, FeedSide, POP_STATUSES, PopStatus } from '../domain/pop/pop.enums';
 import { POP_EVENT_TYPES, PopEvent } from '../domain/pop/pop.events';
 import { DAY_MS, dayStart, isoOf } from '../domain/shared/time';
 import { RecordedEvent } from '../event-store/event-store.port';
 import { upcast } from '../event-store/upcasters';
 import { Projection, TableNames } from '../projections/projection';
+import {
+  addRackChanges, circuitColumns, newPopSteps, newRackSteps, POP_STEP_TABLE, RACK_STEP_TABLE, rackStepReturning, RESERVED_COLUMN,
+} from './capacity-steps';
+import { Ends, Inserts } from './table-writes';
 
 /**
  * The PoP inventory as of any effective time. Every item is one row with its effective interval
@@ -42,60 +46,7 @@ const TRANSITIONS: Partial<Record<PopEvent['type'], PopStatus>> = {
 
 const POP_EVENTS = new Set<string>(POP_EVENT_TYPES);
 
-type PgType = 'text' | 'int' | 'float8' | 'timestamptz';
-
-/** Rows to insert into one table, column by column (the arrays an `unnest` takes). */
-class Inserts {
-  private readonly values: unknown[][];
-
-  constructor(
-    private readonly table: string,
-    private readonly columns: Record<string, PgType>,
-  ) {
-    this.values = Object.keys(columns).map(() => []);
-  }
-
-  add(...row: unknown[]): void {
-    row.forEach((value, index) => this.values[index].push(value));
-  }
-
-  async write(tx: SqlQueryable, t: TableNames, conflict = ''): Promise<void> {
-    if (this.values[0].length === 0) return;
-    const names = Object.keys(this.columns);
-    const arrays = Object.values(this.columns).map((type, index) => `$${index + 1}::${type}[]`);
-    await tx.query(`INSERT INTO ${t(this.table)} (${names.join(', ')}) SELECT * FROM unnest(${arrays.join(', ')}) ${conflict}`, this.values);
-  }
-}
-
-/**
- * Ends of items (removal instants). Keyed by item, last one wins, so that one UPDATE ... FROM never
- * matches a row twice; it runs after the batch's inserts, so it finds an item added in the same batch.
- */
-class Ends {
-  private readonly ends = new Map<string, [string, string, string]>();
-
-  constructor(
-    private readonly table: string,
-    private readonly idColumn: string,
-    /** SQL for the new valid_to of row `r` given the event's instant `u.at`. */
-    private readonly set = 'valid_to = u.at',
-  ) {}
-
-  add(popId: string, id: string, at: string): void {
-    this.ends.set(`${popId}\u0000${id}`, [popId, id, at]);
-  }
-
-  async write(tx: SqlQueryable, t: TableNames): Promise<void> {
-    if (this.ends.size === 0) return;
-    const rows = [...this.ends.values()];
-    await tx.query(
-      `UPDATE ${t(this.table)} AS r SET ${this.set}
-         FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS u(pop_id, id, at)
-        WHERE r.pop_id = u.pop_id AND r.${this.idColumn} = u.id`,
-      [rows.map((row) => row[0]), rows.map((row) => row[1]), rows.map((row) => row[2])],
-    );
-  }
-}
+type Ended = { pop_id: string; at: Date | string };
 
 /** One batch's writes, gathered event by event in log order. */
 class InventoryBatch {
@@ -107,35 +58,40 @@ class InventoryBatch {
   readonly leases = new Inserts(T.lease, {
     pop_id: 'text', lease_id: 'text', contracted_power_kw: 'float8', max_racks: 'int', valid_from: 'timestamptz', valid_to: 'timestamptz',
   });
-  readonly leaseEnds = new Ends(T.lease, 'lease_id');
+  readonly leaseEnds = new Ends<{ pop_id: string; contracted_power_kw: number | null; old_to: Date | null; new_to: Date }>(
+    T.lease, 'lease_id', 'r.pop_id, r.contracted_power_kw, o.valid_to AS old_to, r.valid_to AS new_to',
+  );
   readonly racks = new Inserts(T.rack, {
     pop_id: 'text', rack_id: 'text', name: 'text', height_u: 'int', max_power_kw: 'float8', valid_from: 'timestamptz',
   });
-  readonly rackEnds = new Ends(T.rack, 'rack_id');
+  readonly rackEnds = new Ends<Ended & { height_u: number }>(T.rack, 'rack_id', 'r.pop_id, r.valid_to AS at, r.height_u');
   readonly feeds = new Inserts(T.feed, {
     pop_id: 'text', feed_id: 'text', rack_id: 'text', side: 'text', phase: 'text', voltage: 'float8', amperage: 'float8',
     derating_percent: 'float8', power_factor: 'float8', kw: 'float8', valid_from: 'timestamptz',
   });
-  readonly feedEnds = new Ends(T.feed, 'feed_id');
+  readonly feedEnds = new Ends<Ended & { rack_id: string; side: FeedSide; kw: number }>(T.feed, 'feed_id', 'r.pop_id, r.valid_to AS at, r.rack_id, r.side, r.kw');
   readonly devices = new Inserts(T.device, {
     pop_id: 'text', device_id: 'text', rack_id: 'text', name: 'text', role: 'text', position_u: 'int', height_u: 'int',
     power_draw_watts: 'float8', draw_kw: 'float8', valid_from: 'timestamptz',
   });
-  readonly deviceEnds = new Ends(T.device, 'device_id');
+  readonly deviceEnds = new Ends<Ended & { height_u: number; draw_kw: number }>(T.device, 'device_id', 'r.pop_id, r.valid_to AS at, r.height_u, r.draw_kw');
   readonly circuits = new Inserts(T.circuit, {
     pop_id: 'text', circuit_id: 'text', carrier: 'text', type: 'text', bandwidth_mbps: 'float8', valid_from: 'timestamptz',
   });
-  readonly circuitEnds = new Ends(T.circuit, 'circuit_id');
+  readonly circuitEnds = new Ends<Ended & { type: CircuitType; bandwidth_mbps: number }>(T.circuit, 'circuit_id', 'r.pop_id, r.valid_to AS at, r.type, r.bandwidth_mbps');
   readonly reservations = new Inserts(T.reservation, {
     pop_id: 'text', reservation_id: 'text', resource: 'text', amount: 'float8', note: 'text', reserved_at: 'timestamptz',
     valid_from: 'timestamptz', until_at: 'timestamptz', valid_to: 'timestamptz',
   });
   /** Released at t: present on [from, min(until, t)), empty when t precedes from (the domain's rule). */
-  readonly releases = new Ends(
+  readonly releases = new Ends<{ pop_id: string; resource: CapacityResource; amount: number; old_to: Date | null; new_to: Date }>(
     T.reservation,
     'reservation_id',
+    'r.pop_id, r.resource, r.amount, o.valid_to AS old_to, r.valid_to AS new_to',
     'released_at = u.at, valid_to = greatest(r.valid_from, least(u.at, coalesce(r.until_at, u.at)))',
   );
+  readonly popSteps = newPopSteps();
+  readonly rackSteps = newRackSteps();
 
   add(event: PopEvent): void {
     const at = event.effectiveAt;
@@ -149,7 +105,9 @@ class InventoryBatch {
       }
       case 'SiteLeased': {
         const d = event.data;
-        this.leases.add(d.popId, d.leaseId, d.contractedPowerKw, d.maxRacks, isoOf(dayStart(d.startsOn)), endOfDay(d.endsOn));
+        const [from, to] = [isoOf(dayStart(d.startsOn)), endOfDay(d.endsOn)];
+        this.leases.add(d.popId, d.leaseId, d.contractedPowerKw, d.maxRacks, from, to);
+        if (d.contractedPowerKw !== null) this.contract(d.popId, d.contractedPowerKw, from, to);
         return;
       }
       case 'LeaseTerminated':
@@ -158,6 +116,7 @@ class InventoryBatch {
       case 'RackInstalled': {
         const d = event.data;
         this.racks.add(d.popId, d.rackId, d.name, d.heightU, d.maxPowerKw, at);
+        this.popSteps.add([d.popId], at, { total_u: d.heightU });
         return;
       }
       case 'RackRemoved':
@@ -165,7 +124,9 @@ class InventoryBatch {
         return;
       case 'PowerFeedAdded': {
         const d = event.data;
-        this.feeds.add(d.popId, d.feedId, d.rackId, d.side, d.phase, d.voltage, d.amperage, d.deratingPercent, d.powerFactor, feedKw(d), at);
+        const kw = feedKw(d);
+        this.feeds.add(d.popId, d.feedId, d.rackId, d.side, d.phase, d.voltage, d.amperage, d.deratingPercent, d.powerFactor, kw, at);
+        this.feed(d.popId, d.rackId, d.side, kw, at, 1);
         return;
       }
       case 'PowerFeedRemoved':
@@ -173,7 +134,9 @@ class InventoryBatch {
         return;
       case 'DeviceInstalled': {
         const d = event.data;
-        this.devices.add(d.popId, d.deviceId, d.rackId, d.name, d.role, d.positionU, d.heightU, d.powerDrawWatts, d.powerDrawWatts / 1000, at);
+        const drawKw = d.powerDrawWatts / 1000;
+        this.devices.add(d.popId, d.deviceId, d.rackId, d.name, d.role, d.positionU, d.heightU, d.powerDrawWatts, drawKw, at);
+        this.popSteps.add([d.popId], at, { used_u: d.heightU, allocated_kw: drawKw });
         return;
       }
       case 'DeviceRemoved':
@@ -182,6 +145,7 @@ class InventoryBatch {
       case 'CarrierConnected': {
         const d = event.data;
         this.circuits.add(d.popId, d.circuitId, d.carrier, d.type, d.bandwidthMbps, at);
+        this.circuit(d.popId, d.type, d.bandwidthMbps, at, 1);
         return;
       }
       case 'CarrierDisconnected':
@@ -190,6 +154,7 @@ class InventoryBatch {
       case 'CapacityReserved': {
         const d = event.data;
         this.reservations.add(d.popId, d.reservationId, d.resource, d.amount, d.note, at, d.from, d.until, d.until);
+        this.reserve(d.popId, d.resource, d.amount, d.from, d.until);
         return;
       }
       case 'ReservationReleased':
@@ -203,7 +168,48 @@ class InventoryBatch {
     // Only the first lease moves the PoP to LEASED: later ones find the LEASED row and add none.
     await this.statuses.write(tx, t, 'ON CONFLICT DO NOTHING');
     for (const inserts of [this.leases, this.racks, this.feeds, this.devices, this.circuits, this.reservations]) await inserts.write(tx, t);
-    for (const ends of [this.leaseEnds, this.rackEnds, this.feedEnds, this.deviceEnds, this.circuitEnds, this.releases]) await ends.write(tx, t);
+    await this.writeEnds(tx, t);
+    addRackChanges(await this.rackSteps.write(tx, t, rackStepReturning(t(T.rack))), this.popSteps);
+    await this.popSteps.write(tx, t);
+  }
+
+  /** Applies the removals and turns what they removed into step deltas. */
+  private async writeEnds(tx: SqlQueryable, t: TableNames): Promise<void> {
+    const iso = (at: Date | string) => new Date(at).toISOString();
+    const isoOrNull = (at: Date | null) => (at === null ? null : iso(at));
+    for (const lease of await this.leaseEnds.write(tx, t)) {
+      // The lease's end moved: its contracted power stops at the new end, no longer at the old one.
+      if (lease.contracted_power_kw !== null) this.contract(lease.pop_id, lease.contracted_power_kw, iso(lease.new_to), isoOrNull(lease.old_to), -1);
+    }
+    for (const rack of await this.rackEnds.write(tx, t)) this.popSteps.add([rack.pop_id], iso(rack.at), { total_u: -rack.height_u });
+    for (const feed of await this.feedEnds.write(tx, t)) this.feed(feed.pop_id, feed.rack_id, feed.side, feed.kw, iso(feed.at), -1);
+    for (const device of await this.deviceEnds.write(tx, t)) this.popSteps.add([device.pop_id], iso(device.at), { used_u: -device.height_u, allocated_kw: -device.draw_kw });
+    for (const circuit of await this.circuitEnds.write(tx, t)) this.circuit(circuit.pop_id, circuit.type, circuit.bandwidth_mbps, iso(circuit.at), -1);
+    for (const released of await this.releases.write(tx, t)) {
+      this.reserve(released.pop_id, released.resource, released.amount, iso(released.new_to), isoOrNull(released.old_to), -1);
+    }
+  }
+
+  /** Contracted power on [from, to) (taken away with sign -1). */
+  private contract(popId: string, kw: number, from: string, to: string | null, sign: 1 | -1 = 1): void {
+    this.popSteps.add([popId], from, { contracted_kw: sign * kw, contracting_leases: sign });
+    this.popSteps.add([popId], to, { contracted_kw: -sign * kw, contracting_leases: -sign });
+  }
+
+  /** A reservation's amount on [from, to) (taken away with sign -1). */
+  private reserve(popId: string, resource: CapacityResource, amount: number, from: string, to: string | null, sign: 1 | -1 = 1): void {
+    this.popSteps.add([popId], from, { [RESERVED_COLUMN[resource]]: sign * amount });
+    this.popSteps.add([popId], to, { [RESERVED_COLUMN[resource]]: -sign * amount });
+  }
+
+  private feed(popId: string, rackId: string, side: FeedSide, kw: number, at: string, sign: 1 | -1): void {
+    this.rackSteps.add([popId, rackId], at, side === 'A' ? { a_kw: sign * kw, a_feeds: sign } : { b_kw: sign * kw, b_feeds: sign });
+    this.popSteps.add([popId], at, { provisioned_kw: sign * kw });
+  }
+
+  private circuit(popId: string, type: CircuitType, mbps: number, at: string, sign: 1 | -1): void {
+    const columns = circuitColumns(type);
+    this.popSteps.add([popId], at, { [columns.mbps]: sign * mbps, [columns.count]: sign });
   }
 }
 
@@ -218,8 +224,10 @@ const ID = 'text COLLATE "C" NOT NULL';
 
 export const inventoryProjection: Projection = {
   name: 'planning_inventory',
-  tables: Object.values(T),
+  tables: [...Object.values(T), POP_STEP_TABLE, RACK_STEP_TABLE],
   createTables: (t) => `
+    ${newPopSteps().createTable(t)};
+    ${newRackSteps().createTable(t)};
     CREATE TABLE ${t(T.pop)} (
       pop_id ${ID} PRIMARY KEY, code ${ID}, name text NOT NULL, kind text NOT NULL, operator_model text NOT NULL,
       country_code text NOT NULL, city text, region text, latitude float8, longitude float8, provider text, cloud_region text,

@@ -5,7 +5,7 @@ import { FieldError } from '../common/api-error';
 import { parseDate } from '../graphql/scalars/date.scalar';
 import { parseDateTime } from '../graphql/scalars/date-time.scalar';
 import { PopCommandInput } from '../pop/inputs/pop-lifecycle.inputs';
-import { toFieldErrors } from '../validation/validation.pipe';
+import { toFieldErrors, nulCharacterFields } from '../validation/validation.pipe';
 import { PROCUREMENT_KIND_NAMES, ProcurementKind, procurementKind } from './procurement-kinds';
 
 export const MAX_EXTERNAL_ID_LENGTH = 200;
@@ -46,7 +46,7 @@ export function checkRecord(raw: Record<string, unknown>): RecordCheck {
     errors.push({ field, message: `${field} is not allowed in a procurement record: commandId and effectiveAt come from externalId and occurredAt` });
     delete fields[field];
   }
-  errors.push(...nulCharacters(fields));
+  errors.push(...nulCharacterFields(fields));
   let input: PopCommandInput | undefined;
   if (kind) {
     input = attempt(() => plainToInstance(kind.input, fields));
@@ -63,15 +63,6 @@ export function checkRecord(raw: Record<string, unknown>): RecordCheck {
   input.commandId = commandIdOf(id);
   input.effectiveAt = effectiveAt;
   return { valid: true, record: { externalId: id, kind, input } };
-}
-
-/** PostgreSQL cannot store U+0000 in JSON: name the field instead of failing the append. */
-function nulCharacters(fields: Record<string, unknown>, prefix = ''): FieldError[] {
-  return Object.entries(fields).flatMap(([key, value]) => {
-    const field = `${prefix}${key}`;
-    if (typeof value === 'string') return value.includes('\u0000') ? [{ field, message: `${field} must not contain the NUL character (U+0000)` }] : [];
-    return typeof value === 'object' && value !== null && !Array.isArray(value) && prefix === '' ? nulCharacters(value as Record<string, unknown>, `${field}.`) : [];
-  });
 }
 
 function attempt<T>(fn: () => T): T | undefined {

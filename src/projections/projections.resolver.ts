@@ -2,6 +2,7 @@ import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Access } from '../auth/access.decorator';
 import { ApiError } from '../common/api-error';
 import { ProjectionEngine, RebuildInProgressError } from './projection-engine';
+import { RebuildFailedError } from './projection-rebuild';
 import { ProjectionStatusNode, RebuildResultNode } from './projection-status.types';
 
 @Resolver()
@@ -25,7 +26,8 @@ export class ProjectionsResolver {
       const result = await this.engine.rebuild(names);
       return { ...result, durationMs: Math.round(result.durationMs) };
     } catch (error) {
-      if (error instanceof RebuildInProgressError) throw new ApiError('CONFLICT', error.message);
+      // The live tables stay as they were in both cases; the message names the event that failed.
+      if (error instanceof RebuildInProgressError || error instanceof RebuildFailedError) throw new ApiError('CONFLICT', error.message);
       throw error;
     }
   }

@@ -83,8 +83,7 @@ export class NetworkGenerator {
     }
   }
 
-  /** A PoP stream of its own, deciding like the generated ones (the benchmarks add purpose-built PoPs). */
-  schedule(popId: string, metro: Metro): PopSchedule {
+  private schedule(popId: string, metro: Metro): PopSchedule {
     return new PopSchedule(popId, metro, Prng.derive(this.options.seed, `pop:${popId}`), this.options.provenance, this.rejections);
   }
 

@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiError, FieldError } from '../common/api-error';
 
 /** Flattens class-validator errors into `extensions.fields` entries such as `monthlyCost.amount`. */
@@ -10,8 +10,23 @@ export function toFieldErrors(errors: ValidationError[], prefix = ''): FieldErro
   });
 }
 
+/** Paths of strings holding U+0000, which PostgreSQL cannot store in text or JSON. */
+export function nulCharacterFields(value: unknown, path = ''): FieldError[] {
+  if (typeof value === 'string') return value.includes('\u0000') ? [{ field: path || 'value', message: `${path || 'value'} must not contain the NUL character (U+0000)` }] : [];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, v]) => nulCharacterFields(v, path ? `${path}.${key}` : key));
+}
+
 /** class-validator on every input (DESIGN section 9): unknown properties rejected, nothing coerced silently. */
-export const inputValidationPipe = new ValidationPipe({
+class InputValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const nul = nulCharacterFields(value);
+    if (nul.length) throw ApiError.badInput(nul);
+    return super.transform(value, metadata);
+  }
+}
+
+export const inputValidationPipe = new InputValidationPipe({
   whitelist: true,
   forbidNonWhitelisted: true,
   transform: true,

@@ -44,8 +44,8 @@ function generator(next: () => number) {
   return { int, pick, instant, maybe };
 }
 
-/** Ids issued per kind, with the effective time of the command that added each. */
-type Issued = Record<string, Array<{ id: string; at: number }>>;
+/** Ids issued per kind, with the effective time of the command that added each (and a feed's rack). */
+type Issued = Record<string, Array<{ id: string; at: number; rackId?: string }>>;
 
 /** One random command on PoP `popId`; what it refers to was added before its effective time, mostly. */
 function randomCommand(popId: string, g: ReturnType<typeof generator>, issued: Issued): PopCommand {
@@ -53,15 +53,15 @@ function randomCommand(popId: string, g: ReturnType<typeof generator>, issued: I
   const iso = (ms: number) => new Date(ms).toISOString();
   const later = (ms: number) => iso(ms + g.int(0, 24 * 120) * 3_600_000);
   const known = (kind: string) => g.pick(issued[kind]?.length ? issued[kind] : [{ id: 'none', at: START }]);
-  const issue = (kind: string, at: string) => {
+  const issue = (kind: string, at: string, rackId?: string) => {
     const id = `${kind}${(issued[kind] ??= []).length + 1}`;
-    issued[kind].push({ id, at: Date.parse(at) });
+    issued[kind].push({ id, at: Date.parse(at), rackId });
     return id;
   };
   const t = g.instant();
   const date = (offsetDays: number) => iso(Date.parse(t) + offsetDays * 86_400_000).slice(0, 10);
   switch (g.pick(['lease', 'terminate', 'rack', 'rack', 'removeRack', 'feed', 'feed', 'feed', 'removeFeed', 'device', 'device', 'device', 'device',
-    'removeDevice', 'circuit', 'disconnect', 'reserve', 'reserve', 'release', 'lifecycle'] as const)) {
+    'device', 'device', 'removeDevice', 'removeDevice', 'circuit', 'disconnect', 'reserve', 'reserve', 'release', 'release', 'lifecycle'] as const)) {
     case 'lease':
       return c.lease(t, issue('l', t), {
         startsOn: date(-g.int(0, 60)),
@@ -82,7 +82,7 @@ function randomCommand(popId: string, g: ReturnType<typeof generator>, issued: I
     case 'feed': {
       const rack = known('r');
       const at = later(rack.at);
-      return c.feed(at, issue('f', at), rack.id, g.pick(['A', 'B'] as const), {
+      return c.feed(at, issue('f', at, rack.id), rack.id, g.pick(['A', 'B'] as const), {
         phase: g.pick(['SINGLE', 'THREE'] as const),
         voltage: g.pick([120, 208, 230, 400]),
         amperage: g.pick([16, 20, 30, 32]),
@@ -94,9 +94,10 @@ function randomCommand(popId: string, g: ReturnType<typeof generator>, issued: I
       return c.removeFeed(later(feed.at), feed.id);
     }
     case 'device': {
-      const rack = known('r');
-      const at = later(rack.at);
-      return c.device(at, issue('d', at), rack.id, g.int(1, 40), g.int(1, 4), g.int(1, 30) * 100);
+      // In a fed rack, after its feed: a rack without power takes no draw.
+      const feed = known('f');
+      const at = later(feed.at);
+      return c.device(at, issue('d', at), feed.rackId ?? 'none', g.int(1, 40), g.int(1, 2), g.int(1, 10) * 100);
     }
     case 'removeDevice': {
       const device = known('d');

@@ -11,7 +11,6 @@ export const SAMPLES = resolve(ROOT, 'examples/procurement');
 export interface Answer {
   status: number;
   contentType: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever the service answered
   body: any;
 }
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { graphql, mutationDocument } from '../support/service-client';
-import { createSlotPops, SLOT_RACK_U } from '../support/slot-pops';
+import { slotPopBuilder, SLOT_RACK_U } from '../support/slot-pops';
+import { appendToStorage } from '../support/storage-store';
 import { KEYS, printTable, startServiceUnderTest, streamHistory, type ServiceUnderTest } from './reliability-support';
 
 const INSTALL = mutationDocument('installDevice');
@@ -9,8 +10,7 @@ const INSTALL = mutationDocument('installDevice');
 describe('reliability: concurrent commands on one PoP', { timeout: 180_000 }, () => {
   let sut: ServiceUnderTest;
   before(async () => {
-    sut = await startServiceUnderTest('concurrency');
-    await createSlotPops(sut.url, KEYS.admin, ['busy'], 6);
+    sut = await startServiceUnderTest('concurrency', (storage) => appendToStorage(storage, [slotPopBuilder('busy', 6, Date.now() - 60 * 86_400_000).toStream()]));
   });
   after(() => sut?.close());
 

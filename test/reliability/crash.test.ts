@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { CommandMix, racksFor } from '../support/command-mix';
 import { readModelSnapshot, rebuildProjections } from '../support/read-model-snapshot';
 import { waitForProjections } from '../support/service-client';
-import { createSlotPops } from '../support/slot-pops';
+import { slotPopBuilder } from '../support/slot-pops';
+import { appendToStorage } from '../support/storage-store';
 import { KEYS, printTable, sized, startServiceUnderTest, streamHistory } from './reliability-support';
 
 const CLIENTS = 16;
@@ -18,11 +19,12 @@ interface Acknowledged {
 
 describe('reliability: SIGKILL during a load run', { timeout: sized(240_000, 900_000) }, () => {
   it('keeps every acknowledged command, and its read models equal a fresh rebuild', async () => {
-    const sut = await startServiceUnderTest('crash');
+    const pops = ['k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7', 'k8'];
+    const racks = racksFor(pops.length, MAX_RATE, LOAD_MS / 1000);
+    const liveAt = Date.now() - 60 * 86_400_000;
+    const sut = await startServiceUnderTest('crash', (storage) => appendToStorage(storage, pops.map((popId) => slotPopBuilder(popId, racks, liveAt).toStream())));
     try {
-      const pops = ['k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7', 'k8'];
-      const racks = racksFor(pops.length, MAX_RATE, LOAD_MS / 1000);
-      await createSlotPops(sut.url, KEYS.admin, pops, racks);
+      assert.ok(await waitForProjections(sut.url, KEYS.admin, 120_000), 'projections catch up with the prepared log');
       const mix = new CommandMix(pops, racks, 'crash', new Date().toISOString());
       const acknowledged: Acknowledged[] = [];
       const refused: string[] = [];

@@ -1,6 +1,6 @@
-import { graphql } from '../support/service-client';
+import { graphql, type GraphqlAnswer } from '../support/service-client';
 import { startServiceProcess, type ServiceProcess } from '../support/service-process';
-import { createServiceStorage, type ServiceStorage } from '../support/service-storage';
+import { createServiceStorage, withClient, type ServiceStorage } from '../support/service-storage';
 import { API_KEYS, KEYS } from '../support/test-app';
 
 /**
@@ -23,11 +23,13 @@ export interface ServiceUnderTest {
   close(): Promise<void>;
 }
 
-export async function startServiceUnderTest(label: string, env: Record<string, string> = {}): Promise<ServiceUnderTest> {
+/** A fresh storage, optionally prepared (e.g. a log appended in bulk), then the service started on it. */
+export async function startServiceUnderTest(label: string, prepare?: (storage: ServiceStorage) => Promise<void>): Promise<ServiceUnderTest> {
   const storage = await createServiceStorage(process.env.DATABASE_URL ? 'postgres' : 'pglite', process.env.DATABASE_URL, `rel_${label}`);
-  const start = () => startServiceProcess({ env: { ...storage.env, API_KEYS, ...env } });
+  const start = () => startServiceProcess({ env: { ...storage.env, API_KEYS } });
   let service: ServiceProcess;
   try {
+    await prepare?.(storage);
     service = await start();
   } catch (error) {
     await storage.dispose();
@@ -58,12 +60,16 @@ export interface HistoryEvent {
   data: Record<string, any>;
 }
 
+interface HistoryPage {
+  history: { edges: Array<{ node: HistoryEvent }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+}
+
 /** Every event of a stream, through `history` (paged). */
 export async function streamHistory(url: string, streamId: string): Promise<HistoryEvent[]> {
   const events: HistoryEvent[] = [];
   let after: string | null = null;
   for (;;) {
-    const answer = await graphql<{ history: { edges: Array<{ node: HistoryEvent }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
+    const answer: GraphqlAnswer<HistoryPage> = await graphql<HistoryPage>(
       url,
       KEYS.admin,
       'query($s: ID!, $after: String) { history(streamId: $s, first: 500, after: $after) { edges { node { eventId type revision commandId data } } pageInfo { hasNextPage endCursor } } }',
@@ -76,8 +82,20 @@ export async function streamHistory(url: string, streamId: string): Promise<Hist
   }
 }
 
-/** Events appended by this service process so far (its /metrics counter). */
-export async function eventsAppended(url: string): Promise<number> {
+/**
+ * Events in the global log: counted in the schema on PostgreSQL; on PGlite (whose directory the
+ * running service holds) from the service's /metrics counter of appended events.
+ */
+export async function globalEventCount(sut: ServiceUnderTest): Promise<number> {
+  const { schema } = sut.storage;
+  if (schema && process.env.DATABASE_URL) {
+    const rows = await withClient(process.env.DATABASE_URL, (c) => c.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".es_events`));
+    return Number(rows.rows[0].n);
+  }
+  return eventsAppended(sut.url);
+}
+
+async function eventsAppended(url: string): Promise<number> {
   const response = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${KEYS.admin}` } });
   const text = await response.text();
   return text

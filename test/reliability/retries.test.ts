@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { bearer } from '../support/service-client';
-import { createSlotPops, SLOT_RACK_U } from '../support/slot-pops';
+import { slotPopBuilder, SLOT_RACK_U } from '../support/slot-pops';
+import { appendToStorage } from '../support/storage-store';
 import { KEYS, printTable, startServiceUnderTest, streamHistory, type ServiceUnderTest } from './reliability-support';
 
 interface BatchAnswer {
@@ -35,8 +36,8 @@ async function send(url: string, body: string): Promise<BatchAnswer> {
 describe('reliability: procurement retries', { timeout: 180_000 }, () => {
   let sut: ServiceUnderTest;
   before(async () => {
-    sut = await startServiceUnderTest('retries');
-    await createSlotPops(sut.url, KEYS.admin, POPS, 3);
+    const liveAt = Date.now() - 60 * 86_400_000;
+    sut = await startServiceUnderTest('retries', (storage) => appendToStorage(storage, POPS.map((popId) => slotPopBuilder(popId, 3, liveAt).toStream())));
   });
   after(() => sut?.close());
 

@@ -1,8 +1,8 @@
 import { mutationDocument } from './service-client';
 import { SLOT_RACK_U } from './slot-pops';
 
-const INSTALL = mutationDocument('installDevice', 'revision projected');
-const RESERVE = mutationDocument('reserveCapacity', 'revision projected');
+const INSTALL = mutationDocument('installDevice', 'streamId revision eventIds projected');
+const RESERVE = mutationDocument('reserveCapacity', 'streamId revision eventIds projected');
 
 /**
  * The next command of a load on slot PoPs (slot-pops.ts), always one the service accepts: three in

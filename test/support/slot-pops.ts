@@ -1,12 +1,17 @@
 import type { PopCommand } from '../../src/domain/pop/pop.commands';
-import { graphql } from './service-client';
+import { popDecider } from '../../src/domain/pop/pop.decider';
+import type { PopEvent } from '../../src/domain/pop/pop.events';
+import type { PopState } from '../../src/domain/pop/pop.state';
+import { popStream } from '../../src/domain/streams';
+import { Prng } from '../../src/seed/prng';
+import { StreamBuilder } from '../../src/seed/stream-builder';
 
 /**
  * "Slot PoPs": LIVE physical PoPs, leased without limits, with `racks` empty 42 U racks fed A+B
  * (230 V / 32 A, 5.59 kW usable each) and one 100 Gbit/s transit circuit. Every slot and every
  * Mbps is known, so load generators (benchmarks, reliability tests) can send only commands the
- * service will accept. The benchmarks decide these commands in memory and append the events; the
- * tests send them as mutations.
+ * service will accept. They are decided in memory and appended before the service starts (fast,
+ * whatever the size).
  */
 export const SLOT_RACK_U = 42;
 export const SLOT_CIRCUIT_MBPS = 100_000;
@@ -14,7 +19,7 @@ export const SLOT_CIRCUIT_MBPS = 100_000;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-export interface SlotPopStep {
+interface SlotPopStep {
   type: PopCommand['type'];
   data: Record<string, unknown>;
   effectiveAt: string;
@@ -29,7 +34,7 @@ export interface SlotPopPlace {
 const DEFAULT_PLACE: SlotPopPlace = { countryCode: 'DE', city: 'Frankfurt', region: 'EMEA' };
 
 /** The commands that set up one slot PoP, LIVE from `liveAtMs` (built in the 30 days before). */
-export function slotPopSteps(popId: string, racks: number, liveAtMs: number, place: SlotPopPlace = DEFAULT_PLACE): SlotPopStep[] {
+function slotPopSteps(popId: string, racks: number, liveAtMs: number, place: SlotPopPlace = DEFAULT_PLACE): SlotPopStep[] {
   const at = liveAtMs - 30 * DAY;
   const step = (type: PopCommand['type'], data: Record<string, unknown>, ms: number): SlotPopStep => ({ type, data: { popId, ...data }, effectiveAt: new Date(ms).toISOString() });
   const steps = [
@@ -46,15 +51,12 @@ export function slotPopSteps(popId: string, racks: number, liveAtMs: number, pla
   return steps;
 }
 
-/** Sets slot PoPs up through the GraphQL mutations (PoPs in parallel, each one's steps in order). */
-export async function createSlotPops(url: string, secret: string, popIds: readonly string[], racks: number, liveAtMs = Date.now() - 60 * DAY): Promise<void> {
-  await Promise.all(
-    popIds.map(async (popId) => {
-      for (const { type, data, effectiveAt } of slotPopSteps(popId, racks, liveAtMs)) {
-        const name = `${type[0].toLowerCase()}${type.slice(1)}`;
-        const answer = await graphql(url, secret, `mutation($input: ${type}Input!) { ${name}(input: $input) { revision } }`, { input: { ...data, effectiveAt } });
-        if (answer.errors?.length) throw new Error(`${popId} ${name}: ${JSON.stringify(answer.errors)}`);
-      }
-    }),
-  );
+/** A slot PoP decided in memory by the PoP decider; keep deciding on the builder to give it a history. */
+export function slotPopBuilder(popId: string, racks: number, liveAtMs: number, place: SlotPopPlace = DEFAULT_PLACE): StreamBuilder<PopCommand, PopState, PopEvent> {
+  const builder = new StreamBuilder(popStream(popId), popDecider, Prng.derive(0, `slot:${popId}`), { actor: 'setup', source: 'cli' }, new Map());
+  for (const step of slotPopSteps(popId, racks, liveAtMs, place)) {
+    // The steps are the mutations' inputs, which are the commands' data (DESIGN section 8).
+    if (!builder.tryDecide(step as unknown as PopCommand, undefined)) throw new Error(`The domain refused ${step.type} for slot PoP ${popId}`);
+  }
+  return builder;
 }

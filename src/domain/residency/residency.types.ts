@@ -3,16 +3,10 @@
  * streams) and the report rows it produces. Timestamps are ISO 8601 strings.
  */
 
-export type DataCategory =
-  | 'PERSONAL'
-  | 'SPECIAL_CATEGORY'
-  | 'PAYMENT'
-  | 'HEALTH'
-  | 'TELEMETRY'
-  | 'OPERATIONAL'
-  | 'PUBLIC';
-export type PlacementRole = 'PRIMARY' | 'REPLICA' | 'BACKUP' | 'PROCESSING' | 'CACHE';
-export type ResidencyPolicyKind = 'ALLOWED_LOCATIONS' | 'PRIMARY_COPY_IN';
+import type { ResidencyPolicyKind } from '../policy/policy.enums';
+import type { DataCategory, PlacementRole } from '../workload/workload.enums';
+
+export type { DataCategory, PlacementRole, ResidencyPolicyKind };
 export const RESIDENCY_OUTCOMES = ['COMPLIANT', 'VIOLATION', 'UNASSESSED'] as const;
 export type ResidencyOutcome = (typeof RESIDENCY_OUTCOMES)[number];
 

@@ -8,7 +8,11 @@ export function parseDateTime(value: unknown): string {
     throw new GraphQLError('DateTime must be an ISO 8601 date-time with a time zone, e.g. 2027-03-01T09:00:00Z');
   }
   const time = Date.parse(value);
-  if (Number.isNaN(time) || time < Date.UTC(1900, 0, 1) || time >= Date.UTC(10000, 0, 1)) {
+  // Date.parse rolls impossible days over (02-30 becomes 03-02): the calendar date must exist as written.
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number);
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  const exists = calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day && Number(value.slice(11, 13)) < 24;
+  if (!exists || Number.isNaN(time) || time < Date.UTC(1900, 0, 1) || time >= Date.UTC(10000, 0, 1)) {
     throw new GraphQLError(`DateTime ${value} is not a valid date-time between 1900 and 9999`);
   }
   return new Date(time).toISOString();

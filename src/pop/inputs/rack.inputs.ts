@@ -11,7 +11,7 @@ import { PopCommandInput } from './pop-lifecycle.inputs';
 export class InstallRackInput extends PopCommandInput {
   @Field() @IsEntityId() rackId: string;
   @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 200) name?: string;
-  @Field(() => Int, { defaultValue: 42 }) @IsInt() @Min(1) @Max(60) heightU: number = 42;
+  @Field(() => Int, { nullable: true, defaultValue: 42 }) @IsInt() @Min(1) @Max(60) heightU: number = 42;
   @Field(() => Float, { nullable: true }) @IsOptional() @IsNumber() @Min(0.001) @Max(10_000) maxPowerKw?: number;
 }
 
@@ -28,8 +28,8 @@ export class AddPowerFeedInput extends PopCommandInput {
   @Field(() => FeedPhaseEnum) @IsIn(FEED_PHASES) phase: FeedPhase;
   @Field(() => Float, { description: 'Volts (line-to-line for THREE phase)' }) @IsNumber() @Min(1) @Max(1000) voltage: number;
   @Field(() => Float) @IsNumber() @Min(1) @Max(1000) amperage: number;
-  @Field(() => Float, { defaultValue: 80 }) @IsNumber() @Min(1) @Max(100) deratingPercent: number = 80;
-  @Field(() => Float, { defaultValue: 0.95 }) @IsNumber() @Min(0.5) @Max(1) powerFactor: number = 0.95;
+  @Field(() => Float, { nullable: true, defaultValue: 80 }) @IsNumber() @Min(1) @Max(100) deratingPercent: number = 80;
+  @Field(() => Float, { nullable: true, defaultValue: 0.95 }) @IsNumber() @Min(0.5) @Max(1) powerFactor: number = 0.95;
   @Field(() => MoneyInput, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => MoneyInput) monthlyCost?: MoneyInput;
   @Field(() => MoneyInput, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => MoneyInput) oneOffCost?: MoneyInput;
 }

@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ROLES, type Role } from '../../src/auth/roles';
+import { graphql, mutationDocument } from '../support/service-client';
+import { KEYS, printTable, startServiceUnderTest, type ServiceUnderTest } from './reliability-support';
+
+type Outcome = 'ok' | '401' | '403';
+type Caller = Role | 'no key' | 'wrong key';
+
+interface Operation {
+  name: string;
+  /** Roles allowed by DESIGN section 10; null: public. */
+  allowed: readonly Role[] | null;
+  call(url: string, secret: string | undefined): Promise<Outcome>;
+}
+
+const ALL: readonly Role[] = ROLES;
+const INVENTORY: readonly Role[] = ['admin', 'planner', 'procurement'];
+const WORKLOAD: readonly Role[] = ['admin', 'planner'];
+const ADMIN: readonly Role[] = ['admin'];
+const COST: readonly Role[] = ['admin', 'planner', 'compliance', 'viewer'];
+const COMPLIANCE: readonly Role[] = ['admin', 'planner', 'compliance'];
+
+const gqlOutcome = async (url: string, secret: string | undefined, query: string, variables?: Record<string, unknown>): Promise<Outcome> => {
+  const answer = await graphql(url, secret, query, variables);
+  const code = answer.errors?.[0]?.extensions?.code;
+  return code === 'UNAUTHENTICATED' ? '401' : code === 'FORBIDDEN' ? '403' : 'ok';
+};
+
+const mutation = (name: string, allowed: readonly Role[], input: Record<string, unknown>): Operation => ({
+  name,
+  allowed,
+  call: (url, secret) => gqlOutcome(url, secret, mutationDocument(name, 'revision'), { input }),
+});
+
+const query = (name: string, allowed: readonly Role[], document: string): Operation => ({ name, allowed, call: (url, secret) => gqlOutcome(url, secret, document) });
+
+const rest = (name: string, allowed: readonly Role[] | null, method: 'GET' | 'POST', path: string, body?: unknown): Operation => ({
+  name,
+  allowed,
+  async call(url, secret) {
+    const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+    if (secret !== undefined) headers.authorization = `Bearer ${secret}`;
+    const response = await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    await response.arrayBuffer();
+    return response.status === 401 ? '401' : response.status === 403 ? '403' : 'ok';
+  },
+});
+
+const pop = { popId: 'acl-pop' };
+const EUR = { amount: '10.00', currency: 'EUR' };
+
+/** Every operation of the API (DESIGN sections 8, 10 and 11), with inputs that get past validation. */
+const OPERATIONS: Operation[] = [
+  mutation('registerPop', INVENTORY, { ...pop, code: 'ACL', name: 'Access', kind: 'PHYSICAL', operatorModel: 'OWNED', countryCode: 'DE' }),
+  mutation('leaseSite', INVENTORY, { ...pop, leaseId: 'l1', lessor: 'x', startsOn: '2026-01-01', monthlyCost: EUR }),
+  mutation('terminateLease', INVENTORY, { ...pop, leaseId: 'l1', endsOn: '2027-01-01' }),
+  mutation('startBuildOut', INVENTORY, pop),
+  mutation('activatePop', INVENTORY, pop),
+  mutation('startDecommission', INVENTORY, pop),
+  mutation('closePop', INVENTORY, pop),
+  mutation('installRack', INVENTORY, { ...pop, rackId: 'r1' }),
+  mutation('removeRack', INVENTORY, { ...pop, rackId: 'r1' }),
+  mutation('addPowerFeed', INVENTORY, { ...pop, feedId: 'f1', rackId: 'r1', side: 'A', phase: 'SINGLE', voltage: 230, amperage: 32 }),
+  mutation('removePowerFeed', INVENTORY, { ...pop, feedId: 'f1' }),
+  mutation('installDevice', INVENTORY, { ...pop, deviceId: 'd1', rackId: 'r1', role: 'SERVER', positionU: 1, heightU: 1, powerDrawWatts: 100 }),
+  mutation('removeDevice', INVENTORY, { ...pop, deviceId: 'd1' }),
+  mutation('connectCarrier', INVENTORY, { ...pop, circuitId: 'c1', carrier: 'x', type: 'TRANSIT', bandwidthMbps: 1_000, monthlyCost: EUR }),
+  mutation('disconnectCarrier', INVENTORY, { ...pop, circuitId: 'c1' }),
+  mutation('reserveCapacity', INVENTORY, { ...pop, reservationId: 'x1', resource: 'SPACE_U', amount: 1, from: '2026-01-01T00:00:00Z' }),
+  mutation('releaseReservation', INVENTORY, { ...pop, reservationId: 'x1' }),
+  mutation('registerWorkload', WORKLOAD, { workloadId: 'acl-w', tenant: 't', name: 'n', dataCategories: ['PUBLIC'] }),
+  mutation('placeWorkload', WORKLOAD, { workloadId: 'acl-w', popId: 'acl-pop', role: 'PRIMARY' }),
+  mutation('withdrawWorkload', WORKLOAD, { workloadId: 'acl-w', popId: 'acl-pop' }),
+  mutation('defineResidencyPolicy', ADMIN, { policyId: 'acl-p', name: 'n', kind: 'ALLOWED_LOCATIONS', dataCategory: 'PUBLIC', allowedGroups: ['EU'] }),
+  mutation('retireResidencyPolicy', ADMIN, { policyId: 'acl-p' }),
+  mutation('setExchangeRates', ADMIN, { base: 'EUR', rates: [{ currency: 'USD', toBase: '0.92' }] }),
+  query('rebuildProjections', ADMIN, 'mutation { rebuildProjections { events } }'),
+  rest('POST /integrations/procurement/records', ['admin', 'procurement'], 'POST', '/integrations/procurement/records', { records: [] }),
+  query('pop', ALL, '{ pop(popId: "acl-pop") { popId } }'),
+  query('pops', ALL, '{ pops(first: 1) { totalCount } }'),
+  query('capacity', ALL, '{ capacity(popId: "acl-pop") { popId } }'),
+  query('findCapacity', ALL, '{ findCapacity(need: { spaceU: 1 }) { popId } }'),
+  query('capacityForecast', ALL, '{ capacityForecast(popId: "acl-pop", resource: SPACE_U) { resource } }'),
+  query('projectionStatus', ALL, '{ projectionStatus { name } }'),
+  rest('GET /metrics', ALL, 'GET', '/metrics'),
+  query('cost', COST, '{ cost(popId: "acl-pop") { popId } }'),
+  query('costSummary', COST, '{ costSummary(groupBy: COUNTRY) { key } }'),
+  query('residencyReport', COMPLIANCE, '{ residencyReport { asOf } }'),
+  rest('GET /reports/residency.json', COMPLIANCE, 'GET', '/reports/residency.json'),
+  rest('GET /reports/residency.csv', COMPLIANCE, 'GET', '/reports/residency.csv'),
+  query('history', COMPLIANCE, '{ history(streamId: "pop-acl-pop", first: 1) { totalCount } }'),
+  rest('GET /health', null, 'GET', '/health'),
+];
+
+const CALLERS: Caller[] = [...ROLES, 'no key', 'wrong key'];
+
+function expected(operation: Operation, caller: Caller): Outcome {
+  if (operation.allowed === null) return 'ok';
+  if (caller === 'no key' || caller === 'wrong key') return '401';
+  return operation.allowed.includes(caller) ? 'ok' : '403';
+}
+
+function secretOf(caller: Caller): string | undefined {
+  if (caller === 'no key') return undefined;
+  if (caller === 'wrong key') return 'wrong-secret-0123456789';
+  return KEYS[caller];
+}
+
+describe('reliability: access matrix (DESIGN section 10)', { timeout: 180_000 }, () => {
+  let sut: ServiceUnderTest;
+  before(async () => {
+    sut = await startServiceUnderTest('access');
+  });
+  after(() => sut?.close());
+
+  it('answers every operation × role × (no key, wrong key, right key) as the design says', async () => {
+    const rows: string[][] = [];
+    const mismatches: string[] = [];
+    for (const operation of OPERATIONS) {
+      const row = [operation.name];
+      for (const caller of CALLERS) {
+        const outcome = await operation.call(sut.url, secretOf(caller));
+        const want = expected(operation, caller);
+        row.push(outcome === want ? (outcome === 'ok' ? 'yes' : outcome) : `${outcome}≠${want}`);
+        if (outcome !== want) mismatches.push(`${operation.name} as ${caller}: ${outcome}, expected ${want}`);
+      }
+      rows.push(row);
+    }
+    printTable(`Access matrix: yes = allowed, 401 = UNAUTHENTICATED, 403 = FORBIDDEN (${OPERATIONS.length} operations × ${CALLERS.length} callers)`, ['operation', ...CALLERS], rows);
+    assert.deepEqual(mismatches, []);
+  });
+});
