@@ -5,11 +5,16 @@ export interface BenchSizes {
   mode: 'quick' | 'full';
   stores: StoreSizes;
   network: { pops: number; years: number; workloads: number };
-  queries: { count: number; warmup: number; residencyRuns: number };
+  /** Per planning query: up to `count` samples within `budgetMs` (at least 20). */
+  queries: { count: number; warmup: number; budgetMs: number; residencyRuns: number };
   longStream: { events: number; commands: number; warmup: number };
   commands: { pops: number; seconds: number; warmupSeconds: number; connections: number };
   procurement: { pops: number; batches: number };
-  /** The log the rebuild replays: the network's events, topped up with more generated PoPs to this size. */
+  /**
+   * The log the measured rebuild replays: the network's own log when it is big enough (then that
+   * rebuild also builds the read models the service starts with), else topped up with a second
+   * generated network to this size after the service measurements.
+   */
   rebuildEvents: number;
   pglite: { pops: number; seconds: number; warmupSeconds: number };
 }
@@ -21,7 +26,7 @@ export const QUICK: BenchSizes = {
   mode: 'quick',
   stores: { streams: 400, events: 8_000, concurrency: 16, rounds: 1 },
   network: { pops: 2_000, years: 3, workloads: 2_500 },
-  queries: { count: 300, warmup: 30, residencyRuns: 3 },
+  queries: { count: 300, warmup: 20, budgetMs: 15_000, residencyRuns: 3 },
   longStream: { events: 20_000, commands: 60, warmup: 6 },
   commands: { pops: 100, seconds: 10, warmupSeconds: 3, connections: 16 },
   procurement: { pops: 50, batches: 5 },
@@ -33,7 +38,7 @@ export const FULL: BenchSizes = {
   mode: 'full',
   stores: { streams: 2_000, events: 40_000, concurrency: 16, rounds: 2 },
   network: { pops: 2_000, years: 3, workloads: 2_500 },
-  queries: { count: 2_000, warmup: 100, residencyRuns: 10 },
+  queries: { count: 2_000, warmup: 100, budgetMs: 120_000, residencyRuns: 10 },
   longStream: { events: 20_000, commands: 300, warmup: 10 },
   commands: { pops: 200, seconds: 30, warmupSeconds: 5, connections: 16 },
   procurement: { pops: 50, batches: 20 },

@@ -10,14 +10,22 @@ export function summary(samples: readonly number[]): { n: number; p50: number; p
   return { n: samples.length, p50: percentile(samples, 0.5), p99: percentile(samples, 0.99), max: percentile(samples, 1) };
 }
 
-/** Runs `call(i)` one at a time, `warmup` times unmeasured, then `count` times measured. */
-export async function sequentialLatencies(count: number, warmup: number, call: (i: number) => Promise<void>): Promise<number[]> {
+/** Measured calls made even when the time budget is spent. */
+const MIN_SAMPLES = 20;
+
+/**
+ * Runs `call(i)` one at a time, `warmup` times unmeasured, then up to `count` times measured, but
+ * not longer than `budgetMs` (a slow query must not stretch a quick run; the sample size is reported).
+ */
+export async function sequentialLatencies(count: number, warmup: number, call: (i: number) => Promise<void>, budgetMs = Infinity): Promise<number[]> {
   for (let i = 0; i < warmup; i++) await call(i);
   const samples: number[] = [];
-  for (let i = 0; i < count; i++) {
+  const deadline = performance.now() + budgetMs;
+  for (let i = 0; i < count && (i < MIN_SAMPLES || performance.now() < deadline); i++) {
     const started = performance.now();
     await call(warmup + i);
     samples.push(performance.now() - started);
   }
   return samples;
 }
+

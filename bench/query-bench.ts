@@ -23,25 +23,36 @@ const RESIDENCY = `{ residencyReport {
          evidence { eventId type streamId effectiveAt recordedAt actor } }
 } }`;
 
-export interface QueryLatencies {
-  capacity: ReturnType<typeof summary>;
-  findCapacity: ReturnType<typeof summary>;
-  costSummary: ReturnType<typeof summary>;
+export type PlanningQuery = 'capacity' | 'findCapacity' | 'costSummary';
+
+export interface QuerySizes {
+  count: number;
+  warmup: number;
+  budgetMs: number;
 }
 
-/** Planning what-ifs as a client runs them, one at a time: random PoPs, needs and groupings (seeded). */
-export async function measureQueries(url: string, secret: string, popIds: readonly string[], count: number, warmup: number): Promise<QueryLatencies> {
-  const p = Prng.derive(7, 'queries');
-  const ask = async (query: string, variables: Record<string, unknown>, field: string) => {
-    const answer = await graphql(url, secret, query, variables);
-    if (answer.errors?.length || !answer.data?.[field]) throw new Error(`${field}: ${JSON.stringify(answer.errors ?? answer.data).slice(0, 300)}`);
+/**
+ * A planning what-if as a client runs it, one request at a time, over HTTP: random PoPs, needs and
+ * groupings (seeded, so every run asks the same questions).
+ */
+export async function measureQuery(url: string, secret: string, query: PlanningQuery, popIds: readonly string[], sizes: QuerySizes): Promise<ReturnType<typeof summary>> {
+  const p = Prng.derive(7, query);
+  const request = (): [string, Record<string, unknown>] => {
+    if (query === 'capacity') return [CAPACITY, { popId: p.pick(popIds) }];
+    if (query === 'findCapacity') return [FIND_CAPACITY, { need: randomNeed(p) }];
+    return [COST_SUMMARY, { groupBy: p.pick(['POP', 'COUNTRY', 'REGION', 'CATEGORY']), currency: p.chance(0.5) ? 'EUR' : null }];
   };
-  const capacity = await sequentialLatencies(count, warmup, () => ask(CAPACITY, { popId: p.pick(popIds) }, 'capacity'));
-  const findCapacity = await sequentialLatencies(count, warmup, () => ask(FIND_CAPACITY, { need: randomNeed(p) }, 'findCapacity'));
-  const costSummary = await sequentialLatencies(count, warmup, () =>
-    ask(COST_SUMMARY, { groupBy: p.pick(['POP', 'COUNTRY', 'REGION', 'CATEGORY']), currency: p.chance(0.5) ? 'EUR' : null }, 'costSummary'),
+  const samples = await sequentialLatencies(
+    sizes.count,
+    sizes.warmup,
+    async () => {
+      const [document, variables] = request();
+      const answer = await graphql(url, secret, document, variables);
+      if (answer.errors?.length || !answer.data?.[query]) throw new Error(`${query}: ${JSON.stringify(answer.errors ?? answer.data).slice(0, 300)}`);
+    },
+    sizes.budgetMs,
   );
-  return { capacity: summary(capacity), findCapacity: summary(findCapacity), costSummary: summary(costSummary) };
+  return summary(samples);
 }
 
 function randomNeed(p: Prng): Record<string, unknown> {

@@ -2,20 +2,20 @@ import 'reflect-metadata';
 import { join } from 'node:path';
 import { NetworkGenerator } from '../src/seed/network-generator';
 import { DAY, YEAR, dayStartOf } from '../src/seed/seed-time';
+import { CommandMix, racksFor } from '../test/support/command-mix';
 import { waitForProjections } from '../test/support/service-client';
 import { startServiceProcess } from '../test/support/service-process';
 import { createServiceStorage, type ServiceStorage } from '../test/support/service-storage';
+import { appendToStorage, chain, openStorageStore } from '../test/support/storage-store';
 import { API_KEYS, KEYS } from '../test/support/test-app';
 import { benchPop, longStreamPop } from './bench-pops';
 import { FULL, MAX_COMMAND_RATE, QUICK, type BenchSizes } from './bench-sizes';
-import { appendToStorage, chain, openStorageStore } from '../test/support/storage-store';
-import { CommandMix, racksFor } from '../test/support/command-mix';
 import { describeFailures, measureCommands } from './command-load';
 import { compareEventStores } from './event-store-bench';
 import { machineInfo } from './machine';
 import { measureLongStream } from './long-stream-bench';
 import { measureProcurement, procurementRacksFor, ProcurementRecords } from './procurement-bench';
-import { measureQueries, measureResidencyReport } from './query-bench';
+import { measureQuery, measureResidencyReport, type PlanningQuery } from './query-bench';
 import { measureRebuild } from './rebuild-bench';
 import { BenchResults, type METRICS } from './results';
 
@@ -24,6 +24,7 @@ const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const OUT_DIR = join(__dirname, '..');
 const RESULTS_FILE = join(__dirname, '..', '..', 'bench', 'results', 'latest.json');
 const PROVENANCE = { actor: 'bench', source: 'cli' } as const;
+const REBUILD_METRICS: MetricName[] = ['rebuild_events_per_s_pg', 'rebuild_peak_rss_mb'];
 
 type MetricName = keyof typeof METRICS;
 
@@ -40,10 +41,10 @@ async function main(): Promise<void> {
   const results = new BenchResults(sizes.mode);
   const started = performance.now();
   console.log(`bench (${sizes.mode}): ${machine.cpus} CPUs, ${machine.memoryMb} MB, Node ${machine.node}, load average ${machine.loadAverage}\n${machine.pg ?? 'PostgreSQL not reachable'}`);
-  const disposers: ServiceStorage[] = [];
+  const storages: ServiceStorage[] = [];
   const storage = async (kind: 'postgres' | 'pglite', label: string) => {
     const created = await createServiceStorage(kind, databaseUrl, label);
-    disposers.push(created);
+    storages.push(created);
     return created;
   };
   try {
@@ -51,15 +52,18 @@ async function main(): Promise<void> {
       storeComparison(results, databaseUrl, sizes),
     );
     const network = await storage('postgres', 'bench_net');
-    await section(results, 'PostgreSQL service', SERVICE_METRICS, () => serviceOnPostgres(results, network, sizes));
-    await section(results, 'rebuild', ['rebuild_events_per_s_pg', 'rebuild_peak_rss_mb'], () => rebuild(results, network, sizes));
+    await section(results, 'PostgreSQL service', [...SERVICE_METRICS, ...REBUILD_METRICS], () => serviceOnPostgres(results, network, sizes));
+    if (results.metrics.rebuild_events_per_s_pg.value === null) {
+      await section(results, `rebuild of a ${sizes.rebuildEvents.toLocaleString('en')}-event log`, REBUILD_METRICS, () => rebuildLargeLog(results, network, sizes));
+    }
     await section(results, 'PGlite service', ['commands_per_s_pglite'], async () => serviceOnPglite(results, await storage('pglite', 'bench_pglite'), sizes));
   } finally {
-    for (const created of disposers.reverse()) await created.dispose().catch((error: Error) => console.error(`cleanup: ${error.message}`));
+    for (const created of storages.reverse()) await created.dispose().catch((error: Error) => console.error(`cleanup: ${error.message}`));
   }
   const durationS = Math.round((performance.now() - started) / 1000);
-  console.log(`\n${results.table()}\n\n${sizes.mode} run in ${durationS} s; results in ${RESULTS_FILE}`);
-  await results.write(RESULTS_FILE, machine, { durationS, finishedAt: new Date().toISOString(), sizes });
+  const { loadAverage } = await machineInfo(undefined);
+  console.log(`\n${results.table()}\n\n${sizes.mode} run in ${durationS} s (load average ${machine.loadAverage} at the start, ${loadAverage} at the end); results in ${RESULTS_FILE}`);
+  await results.write(RESULTS_FILE, { ...machine, loadAverageAtEnd: loadAverage }, { durationS, finishedAt: new Date().toISOString(), sizes });
 }
 
 const SERVICE_METRICS: MetricName[] = [
@@ -75,15 +79,16 @@ const SERVICE_METRICS: MetricName[] = [
 
 async function storeComparison(results: BenchResults, databaseUrl: string, sizes: BenchSizes): Promise<void> {
   const c = await compareEventStores(databaseUrl, sizes.stores);
-  const shape = `${sizes.stores.streams} streams, ${sizes.stores.events} single-event appends by ${sizes.stores.concurrency} concurrent callers`;
+  const shape = `${sizes.stores.streams} streams, ${sizes.stores.events} single-event appends by ${sizes.stores.concurrency} concurrent callers, best of ${sizes.stores.rounds}`;
   results.record('append_vs_emmett_ratio', c.oursAppendPerS / c.emmettAppendPerS, `ours ${Math.round(c.oursAppendPerS)} vs Emmett ${Math.round(c.emmettAppendPerS)} events/s; ${shape}`);
-  results.record('read_vs_emmett_ratio', c.oursReadPerS / c.emmettReadPerS, `ours ${Math.round(c.oursReadPerS)} vs Emmett ${Math.round(c.emmettReadPerS)} events/s; every stream read back, ${sizes.stores.concurrency} concurrent readers`);
+  results.record('read_vs_emmett_ratio', c.oursReadPerS / c.emmettReadPerS, `ours ${Math.round(c.oursReadPerS)} vs Emmett ${Math.round(c.emmettReadPerS)} events/s; every stream read back by ${sizes.stores.concurrency} concurrent readers`);
   results.record('append_fraction_of_raw_insert', c.oursAppendPerS / c.rawInsertPerS, `raw batched INSERT (1,000 rows per statement, 4 connections) ${Math.round(c.rawInsertPerS)} events/s`);
 }
 
 /**
- * The generated network (2,000 PoPs, ~100k devices, workloads, policies, FX) plus bench PoPs, seeded
- * straight into the store; then the service is started on it and every HTTP metric is measured.
+ * The generated network (2,000 PoPs, ~100k devices, workloads, policies, FX) plus slot PoPs for the
+ * load, seeded straight into the store; the read models built by a rebuild (measured when the log is
+ * as big as the run's rebuild target); then the service started on it and every HTTP metric measured.
  */
 async function serviceOnPostgres(results: BenchResults, network: ServiceStorage, sizes: BenchSizes): Promise<void> {
   const now = Date.now();
@@ -93,7 +98,7 @@ async function serviceOnPostgres(results: BenchResults, network: ServiceStorage,
   const loadRacks = racksFor(loadPops.length, MAX_COMMAND_RATE, sizes.commands.seconds + sizes.commands.warmupSeconds);
   const procurementPops = ids('proc', sizes.procurement.pops);
   const procurementRacks = procurementRacksFor(procurementPops.length, (sizes.procurement.batches + 1) * 1_000);
-  function* benchPops() {
+  function* slotPops() {
     for (const [i, popId] of loadPops.entries()) yield benchPop(popId, loadRacks, i, liveAt);
     for (const [i, popId] of procurementPops.entries()) yield benchPop(popId, procurementRacks, i, liveAt);
     yield longStreamPop('long1', sizes.longStream.events, now - 2 * YEAR, now);
@@ -101,31 +106,37 @@ async function serviceOnPostgres(results: BenchResults, network: ServiceStorage,
   }
   const seedStarted = performance.now();
   const store = await openStorageStore(network);
+  let events: number;
   try {
-    await store.append(chain(generator.popStreams(), benchPops()), generator.referenceStreams(), generator.workloadStreams());
-    const { stats } = generator;
-    console.log(`  seeded ${stats.pops} PoPs, ${stats.devices} devices, ${stats.workloads} workloads, ${await store.eventCount()} events (with bench PoPs) in ${seconds(seedStarted)} s`);
+    await store.append(chain(generator.popStreams(), slotPops()), generator.referenceStreams(), generator.workloadStreams());
+    events = await store.eventCount();
   } finally {
     await store.close();
   }
+  const scale = `${generator.stats.pops} PoPs, ${generator.stats.devices} devices, ${generator.stats.workloads} workloads`;
+  console.log(`  seeded ${scale}: ${events} events with the slot PoPs, in ${seconds(seedStarted)} s`);
+  // Without it (a failed rebuild), the service builds its read models itself when it starts.
+  await part(results, REBUILD_METRICS, async () => {
+    const rebuilt = await measureRebuild(OUT_DIR, network.env);
+    console.log(`  read models rebuilt: ${rebuilt.events} events in ${rebuilt.wallSeconds.toFixed(1)} s`);
+    if (events >= sizes.rebuildEvents) recordRebuild(results, rebuilt, sizes, `the benchmark network's log`);
+  });
+
   const service = await startServiceProcess({ env: { ...network.env, API_KEYS } });
   try {
-    const caughtUp = performance.now();
     if (!(await waitForProjections(service.url, KEYS.admin))) throw new Error('projections did not catch up with the seeded log');
-    console.log(`  service up, projections caught up in ${seconds(caughtUp)} s`);
     const { url } = service;
     const popIds = generator.summaries.map((s) => s.popId);
-    const scale = describeNetwork(generator);
-    await part(results, ['capacity_p99_ms', 'find_capacity_p99_ms', 'cost_summary_p99_ms'], async () => {
-      const q = await measureQueries(url, KEYS.planner, popIds, sizes.queries.count, sizes.queries.warmup);
-      const note = (s: { n: number; p50: number; max: number }) => `${s.n} sequential queries, p50 ${s.p50.toFixed(2)} ms, max ${s.max.toFixed(1)} ms; ${scale}`;
-      results.record('capacity_p99_ms', q.capacity.p99, note(q.capacity));
-      results.record('find_capacity_p99_ms', q.findCapacity.p99, note(q.findCapacity));
-      results.record('cost_summary_p99_ms', q.costSummary.p99, note(q.costSummary));
-    });
+    const queryMetrics: Record<PlanningQuery, MetricName> = { capacity: 'capacity_p99_ms', findCapacity: 'find_capacity_p99_ms', costSummary: 'cost_summary_p99_ms' };
+    for (const [query, metric] of Object.entries(queryMetrics) as Array<[PlanningQuery, MetricName]>) {
+      await part(results, [metric], async () => {
+        const q = await measureQuery(url, KEYS.planner, query, popIds, sizes.queries);
+        results.record(metric, q.p99, `${q.n} sequential queries, p50 ${q.p50.toFixed(2)} ms, max ${q.max.toFixed(1)} ms; ${scale}`);
+      });
+    }
     await part(results, ['residency_report_ms'], async () => {
       const r = await measureResidencyReport(url, KEYS.compliance, sizes.queries.residencyRuns);
-      results.record('residency_report_ms', r.ms.p50, `median of ${r.ms.n} full reports (max ${r.ms.max.toFixed(0)} ms), ${r.rows} rows with evidence`);
+      results.record('residency_report_ms', r.ms.p50, `median of ${r.ms.n} whole reports (max ${r.ms.max.toFixed(0)} ms), ${r.rows} rows with evidence`);
     });
     await part(results, ['long_stream_command_ratio'], async () => {
       const l = await measureLongStream(url, KEYS.planner, 'long1', 'fresh1', sizes.longStream.commands, sizes.longStream.warmup);
@@ -134,14 +145,15 @@ async function serviceOnPostgres(results: BenchResults, network: ServiceStorage,
     await part(results, ['commands_per_s_pg', 'command_p99_ms_pg'], async () => {
       const mix = new CommandMix(loadPops, loadRacks, 'pg', new Date(now).toISOString());
       const c = await measureCommands(url, KEYS.planner, mix, sizes.commands.seconds, sizes.commands.warmupSeconds, sizes.commands.connections);
-      const note = `${c.ok} accepted in ${sizes.commands.seconds} s, ${sizes.commands.connections} clients, installDevice/reserveCapacity over ${loadPops.length} PoPs, read-your-writes on${describeFailures(c) ? `; ${describeFailures(c)}` : ''}`;
-      results.record('commands_per_s_pg', c.perS, note);
+      const failures = describeFailures(c);
+      results.record('commands_per_s_pg', c.perS, `${c.ok} accepted in ${sizes.commands.seconds} s, ${sizes.commands.connections} clients, installDevice/reserveCapacity over ${loadPops.length} PoPs, read-your-writes on${failures ? `; ${failures}` : ''}`);
       results.record('command_p99_ms_pg', c.p99Ms, `p50 ${c.p50Ms.toFixed(1)} ms`);
     });
     await part(results, ['procurement_records_per_s'], async () => {
       const records = new ProcurementRecords(procurementPops, 'pb', new Date(now - DAY).toISOString());
       const p = await measureProcurement(url, KEYS.procurement, records, sizes.procurement.batches);
-      results.record('procurement_records_per_s', p.perS, `${sizes.procurement.batches} sequential batches of 1,000 over ${procurementPops.length} PoPs, ${p.accepted} accepted${p.problems.length ? `; ${p.problems.slice(0, 3).join('; ')}` : ''}`);
+      const problems = p.problems.length ? `; ${p.problems.slice(0, 3).join('; ')}` : '';
+      results.record('procurement_records_per_s', p.perS, `${sizes.procurement.batches} sequential batches of 1,000 over ${procurementPops.length} PoPs, ${p.accepted} accepted${problems}`);
     });
   } finally {
     const code = await service.stop();
@@ -149,26 +161,27 @@ async function serviceOnPostgres(results: BenchResults, network: ServiceStorage,
   }
 }
 
-/** Tops the network's log up to the target size with a second generated network, then rebuilds it as a child process. */
-async function rebuild(results: BenchResults, network: ServiceStorage, sizes: BenchSizes): Promise<void> {
+/** Tops the network's log up to the target size (if short) with a second generated network, then rebuilds it (a child process). */
+async function rebuildLargeLog(results: BenchResults, network: ServiceStorage, sizes: BenchSizes): Promise<void> {
   const store = await openStorageStore(network);
-  let events: number;
   try {
-    events = await store.eventCount();
+    const events = await store.eventCount();
     if (events < sizes.rebuildEvents) {
       const topUp = new NetworkGenerator({ pops: 1_000_000, years: 3, seed: 2, endMs: dayStartOf(Date.now()), idPrefix: 'x', maxPopEvents: sizes.rebuildEvents - events, provenance: PROVENANCE });
       const started = performance.now();
       await store.append(topUp.popStreams());
       console.log(`  topped up with ${topUp.stats.pops} PoPs, ${topUp.stats.events} events in ${seconds(started)} s`);
-      events = await store.eventCount();
     }
   } finally {
     await store.close();
   }
-  const r = await measureRebuild(OUT_DIR, network.env);
-  const target = `${sizes.rebuildEvents.toLocaleString('en')}-event target (${sizes.mode} mode)`;
-  results.record('rebuild_events_per_s_pg', r.eventsPerS, `${r.events} events replayed into every projection (log ${events} events, ${target}); ${r.wallSeconds.toFixed(1)} s wall clock with process start-up`);
-  results.record('rebuild_peak_rss_mb', r.peakRssMb, `VmHWM of the rebuild process, ${r.events} events`);
+  recordRebuild(results, await measureRebuild(OUT_DIR, network.env), sizes, 'the benchmark network topped up with a second generated network');
+}
+
+function recordRebuild(results: BenchResults, r: Awaited<ReturnType<typeof measureRebuild>>, sizes: BenchSizes, log: string): void {
+  const target = `${sizes.rebuildEvents.toLocaleString('en')}-event target of ${sizes.mode} mode`;
+  results.record('rebuild_events_per_s_pg', r.eventsPerS, `${r.events} events (${log}; ${target}) replayed into every projection by the rebuild CLI; ${r.wallSeconds.toFixed(1)} s wall clock with process start-up`);
+  results.record('rebuild_peak_rss_mb', r.peakRssMb, `VmHWM of the rebuild process over ${r.events} events`);
 }
 
 async function serviceOnPglite(results: BenchResults, pglite: ServiceStorage, sizes: BenchSizes): Promise<void> {
@@ -181,7 +194,8 @@ async function serviceOnPglite(results: BenchResults, pglite: ServiceStorage, si
     if (!(await waitForProjections(service.url, KEYS.admin))) throw new Error('projections did not catch up with the seeded log');
     const mix = new CommandMix(pops, racks, 'pgl', new Date(now).toISOString());
     const c = await measureCommands(service.url, KEYS.planner, mix, sizes.pglite.seconds, sizes.pglite.warmupSeconds);
-    results.record('commands_per_s_pglite', c.perS, `${c.ok} accepted in ${sizes.pglite.seconds} s, 16 clients, p50 ${c.p50Ms.toFixed(1)} ms, p99 ${c.p99Ms.toFixed(1)} ms, read-your-writes on${describeFailures(c) ? `; ${describeFailures(c)}` : ''}`);
+    const failures = describeFailures(c);
+    results.record('commands_per_s_pglite', c.perS, `${c.ok} accepted in ${sizes.pglite.seconds} s, 16 clients, p50 ${c.p50Ms.toFixed(1)} ms, p99 ${c.p99Ms.toFixed(1)} ms, read-your-writes on${failures ? `; ${failures}` : ''}`);
   } finally {
     await service.stop();
   }
@@ -209,11 +223,6 @@ function ids(prefix: string, count: number): string[] {
 
 function seconds(since: number): string {
   return ((performance.now() - since) / 1000).toFixed(1);
-}
-
-function describeNetwork(generator: NetworkGenerator): string {
-  const { pops, devices, workloads } = generator.stats;
-  return `${pops} PoPs, ${devices} devices, ${workloads} workloads`;
 }
 
 main().catch((error: unknown) => {

@@ -4,8 +4,5 @@
 export const COST_CATEGORIES = ['LEASE', 'POWER', 'CONNECTIVITY', 'CLOUD'] as const;
 export type CostCategory = (typeof COST_CATEGORIES)[number];
 
-/** Where a one-off cost (NRC) comes from: the MRC categories' items, plus device purchases. */
-export type OneOffSource = Exclude<CostCategory, 'CLOUD'> | 'DEVICE';
-
 export const COST_GROUP_BYS = ['POP', 'COUNTRY', 'REGION', 'CATEGORY'] as const;
 export type CostGroupBy = (typeof COST_GROUP_BYS)[number];

@@ -5,7 +5,7 @@ import { DAY_MS, dayStart, isoOf } from '../domain/shared/time';
 import { RecordedEvent } from '../event-store/event-store.port';
 import { upcast } from '../event-store/upcasters';
 import { Projection, TableNames } from '../projections/projection';
-import { CostCategory, OneOffSource } from './cost-categories';
+import { CostCategory } from './cost-categories';
 
 /**
  * The cost read model (DESIGN section 6): every cost-bearing item with its effective interval, so that
@@ -24,7 +24,8 @@ import { CostCategory, OneOffSource } from './cost-categories';
  *   the effective time of the event that recorded them; a query counts them in the period containing it.
  *
  * Ids are unique per PoP and kind forever (DUPLICATE_ID), so (pop_id, category, item_id) is a key.
- * One-off rows are never updated, so they need no key: only the (deferred) index the queries use.
+ * One-off rows are never updated and only summed, so they need no key and no item id: only the
+ * (deferred) index the queries use.
  */
 export const costProjection: Projection = {
   name: 'cost',
@@ -52,9 +53,7 @@ export const costProjection: Projection = {
       pop_id text NOT NULL,
       effective_at timestamptz NOT NULL,
       amount numeric NOT NULL,
-      currency text NOT NULL,
-      source text NOT NULL,
-      item_id text NOT NULL
+      currency text NOT NULL
     )`,
 
   createIndexes: (t) => `
@@ -98,7 +97,7 @@ class Columns<K extends string> {
 class CostBatch {
   private readonly pops = new Columns(['pop_id', 'country_code', 'region'] as const);
   private readonly recurring = new Columns(['pop_id', 'category', 'item_id', 'amount', 'currency', 'valid_from', 'valid_to'] as const);
-  private readonly oneOff = new Columns(['pop_id', 'source', 'item_id', 'amount', 'currency', 'effective_at'] as const);
+  private readonly oneOff = new Columns(['pop_id', 'effective_at', 'amount', 'currency'] as const);
   private readonly ends = new Map<string, { pop_id: string; category: CostCategory; item_id: string; valid_to: string }>();
 
   add(event: RecordedEvent): void {
@@ -110,7 +109,7 @@ class CostBatch {
       case 'SiteLeased': {
         const { popId, leaseId, startsOn, endsOn, monthlyCost, oneOffCost } = pe.data;
         this.addRecurring(popId, 'LEASE', leaseId, monthlyCost, dayStartIso(startsOn), endsOn ? dayAfterIso(endsOn) : null);
-        return this.addOneOff(popId, 'LEASE', leaseId, oneOffCost, at);
+        return this.addOneOff(popId, oneOffCost, at);
       }
       case 'LeaseTerminated':
         return this.end(pe.data.popId, 'LEASE', pe.data.leaseId, dayAfterIso(pe.data.endsOn));
@@ -119,19 +118,19 @@ class CostBatch {
       case 'PowerFeedAdded': {
         const { popId, feedId, monthlyCost, oneOffCost } = pe.data;
         this.addRecurring(popId, 'POWER', feedId, monthlyCost, at, null);
-        return this.addOneOff(popId, 'POWER', feedId, oneOffCost, at);
+        return this.addOneOff(popId, oneOffCost, at);
       }
       case 'PowerFeedRemoved':
         return this.end(pe.data.popId, 'POWER', pe.data.feedId, at);
       case 'CarrierConnected': {
         const { popId, circuitId, monthlyCost, oneOffCost } = pe.data;
         this.addRecurring(popId, 'CONNECTIVITY', circuitId, monthlyCost, at, null);
-        return this.addOneOff(popId, 'CONNECTIVITY', circuitId, oneOffCost, at);
+        return this.addOneOff(popId, oneOffCost, at);
       }
       case 'CarrierDisconnected':
         return this.end(pe.data.popId, 'CONNECTIVITY', pe.data.circuitId, at);
       case 'DeviceInstalled':
-        return this.addOneOff(pe.data.popId, 'DEVICE', pe.data.deviceId, pe.data.purchaseCost, at);
+        return this.addOneOff(pe.data.popId, pe.data.purchaseCost, at);
       default:
         return;
     }
@@ -156,8 +155,8 @@ class CostBatch {
     }
     if (this.oneOff.size > 0) {
       await tx.query(
-        `INSERT INTO ${t('rm_cost_one_off')} (pop_id, source, item_id, amount, currency, effective_at)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[], $5::text[], $6::timestamptz[])`,
+        `INSERT INTO ${t('rm_cost_one_off')} (pop_id, effective_at, amount, currency)
+         SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::numeric[], $4::text[])`,
         this.oneOff.params(),
       );
     }
@@ -184,9 +183,9 @@ class CostBatch {
     this.recurring.push({ pop_id: popId, category, item_id: itemId, amount: cost.amount, currency: cost.currency, valid_from: from, valid_to: to });
   }
 
-  private addOneOff(popId: string, source: OneOffSource, itemId: string, cost: Money | null | undefined, at: string): void {
+  private addOneOff(popId: string, cost: Money | null | undefined, at: string): void {
     if (!cost) return;
-    this.oneOff.push({ pop_id: popId, source, item_id: itemId, amount: cost.amount, currency: cost.currency, effective_at: at });
+    this.oneOff.push({ pop_id: popId, effective_at: at, amount: cost.amount, currency: cost.currency });
   }
 
   private end(popId: string, category: CostCategory, itemId: string, validTo: string): void {

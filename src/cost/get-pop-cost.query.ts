@@ -22,11 +22,27 @@ export class GetPopCostQuery extends Query<PopCost | null> {
 }
 
 interface CostRow {
-  /** Null on a one-off row (and on the single row of a PoP without costs). */
+  /** Null on a one-off row. */
   category: CostCategory | null;
   currency: string | null;
   amount: string | null;
 }
+
+/**
+ * No row for an unknown PoP; else MRC per (category, currency) of the items active at $2, and one-off
+ * costs per currency effective in [$3, $4) (category NULL); one row of NULLs for a PoP without any.
+ */
+const POP_COST_SQL = `
+  SELECT c.category, c.currency, c.amount
+    FROM rm_cost_pop p
+    LEFT JOIN LATERAL (
+      SELECT category, currency, sum(amount)::text AS amount FROM rm_cost_recurring
+       WHERE pop_id = p.pop_id AND ${recurringAt('$2')} GROUP BY category, currency
+      UNION ALL
+      SELECT NULL, currency, sum(amount)::text FROM rm_cost_one_off
+       WHERE pop_id = p.pop_id AND effective_at >= $3::timestamptz AND effective_at < $4::timestamptz GROUP BY currency
+    ) c ON true
+   WHERE p.pop_id = $1`;
 
 @QueryHandler(GetPopCostQuery)
 export class GetPopCostHandler implements IQueryHandler<GetPopCostQuery> {
@@ -36,22 +52,12 @@ export class GetPopCostHandler implements IQueryHandler<GetPopCostQuery> {
   ) {}
 
   async execute({ popId, asOf, currency }: GetPopCostQuery): Promise<PopCost | null> {
+    // One-off costs count in the UTC calendar month that contains asOf.
     const [start, end] = monthOf(asOf);
-    // One round trip: no row for an unknown PoP; MRC per (category, currency) active at asOf, and
-    // one-off costs per currency effective in asOf's UTC calendar month (category NULL).
-    const { rows } = await this.sql.query<CostRow>(
-      `SELECT c.category, c.currency, c.amount
-         FROM rm_cost_pop p
-         LEFT JOIN LATERAL (
-           SELECT category, currency, sum(amount)::text AS amount FROM rm_cost_recurring
-            WHERE pop_id = p.pop_id AND ${recurringAt('$2')} GROUP BY category, currency
-           UNION ALL
-           SELECT NULL, currency, sum(amount)::text FROM rm_cost_one_off
-            WHERE pop_id = p.pop_id AND effective_at >= $3::timestamptz AND effective_at < $4::timestamptz GROUP BY currency
-         ) c ON true
-        WHERE p.pop_id = $1`,
-      [popId, asOf, start, end],
-    );
+    const [{ rows }, fx] = await Promise.all([
+      this.sql.query<CostRow>(POP_COST_SQL, [popId, asOf, start, end]),
+      currency === null ? null : loadFxConverter(this.sql, asOf),
+    ]);
     if (rows.length === 0) return null;
 
     const total: CurrencyTotals = new Map();
@@ -67,7 +73,7 @@ export class GetPopCostHandler implements IQueryHandler<GetPopCostQuery> {
       }
     }
 
-    const converted = currency === null ? null : { amount: (await loadFxConverter(this.sql, asOf)).total(total, currency), currency };
+    const converted = fx && currency !== null ? { amount: fx.total(total, currency), currency } : null;
     // Unit costs need one currency: the converted total, or else the PoP's only currency.
     const [single] = total.size === 1 ? [...total] : [];
     const base = converted ?? (single ? { amount: single[1], currency: single[0] } : null);

@@ -19,5 +19,5 @@ export async function createSqlClient(options: SqlClientOptions): Promise<SqlCli
     return PostgresSqlClient.create({ databaseUrl: options.databaseUrl, schema: options.schema, poolSize: options.poolSize });
   }
   if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
-  return PgliteSqlClient.create(options.dataDir);
+  return PgliteSqlClient.create({ dataDir: options.dataDir });
 }

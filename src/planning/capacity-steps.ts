@@ -1,7 +1,8 @@
 import { isRedundant, RackFeedTotals, rackUsableKw } from '../domain/capacity/capacity-math';
 import { CapacityTotals } from '../domain/capacity/pop-capacity-at';
-import { CapacityResource, CIRCUIT_TYPES, CircuitType } from '../domain/pop/pop.enums';
-import { MetricType, StepTable } from './step-table';
+import { CapacityResource } from '../domain/pop/pop.enums';
+import { SqlQueryable } from '../database/sql-client';
+import { ChangedPoint, MetricType, StepTable } from './step-table';
 
 /**
  * Capacity totals of each PoP as step functions of effective time (DESIGN section 5), kept by the
@@ -17,14 +18,7 @@ import { MetricType, StepTable } from './step-table';
 export const POP_STEP_TABLE = 'rm_pop_step';
 export const RACK_STEP_TABLE = 'rm_rack_step';
 
-export function circuitColumns(type: CircuitType): { mbps: string; count: string } {
-  const base = type.toLowerCase();
-  return { mbps: `${base}_mbps`, count: `${base}_circuits` };
-}
-
-export const RESERVED_COLUMN: Record<CapacityResource, string> = { SPACE_U: 'reserved_u', POWER_KW: 'reserved_kw', BANDWIDTH_MBPS: 'reserved_mbps' };
-
-const POP_STEP_METRICS: Record<string, MetricType> = {
+const POP_STEP_METRICS = {
   total_u: 'int',
   used_u: 'int',
   reserved_u: 'float8',
@@ -37,62 +31,62 @@ const POP_STEP_METRICS: Record<string, MetricType> = {
   /** Σ contractedPowerKw of the active leases that set it, and how many do. */
   contracted_kw: 'float8',
   contracting_leases: 'int',
+  capacity_mbps: 'float8',
   reserved_mbps: 'float8',
-  ...Object.fromEntries(CIRCUIT_TYPES.flatMap((type) => [[circuitColumns(type).mbps, 'float8'], [circuitColumns(type).count, 'int']])),
-};
+} as const satisfies Record<string, MetricType>;
+
+export const RESERVED_COLUMN = {
+  SPACE_U: 'reserved_u',
+  POWER_KW: 'reserved_kw',
+  BANDWIDTH_MBPS: 'reserved_mbps',
+} as const satisfies Record<CapacityResource, keyof typeof POP_STEP_METRICS>;
 
 const RACK_STEP_METRICS = { a_kw: 'float8', b_kw: 'float8', a_feeds: 'int', b_feeds: 'int' } as const satisfies Record<string, MetricType>;
 
-export type PopSteps = StepTable<string>;
+export type PopSteps = StepTable<keyof typeof POP_STEP_METRICS>;
 export type RackSteps = StepTable<keyof typeof RACK_STEP_METRICS>;
 
 export const newPopSteps = (): PopSteps => new StepTable(POP_STEP_TABLE, ['pop_id'], POP_STEP_METRICS);
 export const newRackSteps = (): RackSteps => new StepTable(RACK_STEP_TABLE, ['pop_id', 'rack_id'], RACK_STEP_METRICS);
 
-/** A changed point of `rm_rack_step`, before (`old_*`) and after, with its rack's cap. */
-interface RackStepChange {
-  pop_id: string;
-  rack_id: string;
-  at: Date | string;
-  max_power_kw: number | null;
-  old_a_kw: number;
-  old_b_kw: number;
-  old_a_feeds: number;
-  old_b_feeds: number;
-  a_kw: number;
-  b_kw: number;
-  a_feeds: number;
-  b_feeds: number;
-}
-
-/** What `RackSteps.write` must return for `popChangesOf`, given the rack table's name. */
-export const rackStepReturning = (rackTable: string) => ({
-  extraJoin: `JOIN ${rackTable} AS k ON k.pop_id = x.pop_id AND k.rack_id = x.rack_id`,
-  columns: `s.pop_id, s.rack_id, s.at, k.max_power_kw, o.a_kw AS old_a_kw, o.b_kw AS old_b_kw, o.a_feeds AS old_a_feeds,
-    o.b_feeds AS old_b_feeds, s.a_kw, s.b_kw, s.a_feeds, s.b_feeds`,
-});
-
 /**
  * Adds to `popSteps` what the rack step changes do to the PoPs' usable power and redundancy: at
  * each changed point, the change of (after − before) since the rack's previous changed point.
- * Points before a rack's first changed one are unchanged.
+ * Points before a rack's first changed one are unchanged. `caps` holds each rack's maxPowerKw.
  */
-export function addRackChanges(changes: RackStepChange[], popSteps: PopSteps): void {
-  const sorted = [...changes].sort((a, b) => compare(a.pop_id, b.pop_id) || compare(a.rack_id, b.rack_id) || instant(a.at) - instant(b.at));
+export function addRackChanges(rackSteps: RackSteps, changes: ChangedPoint[], caps: Map<string, number | null>, popSteps: PopSteps): void {
+  const { a_kw, b_kw, a_feeds, b_feeds } = rackSteps.index;
+  const feedTotals = (values: Float64Array): RackFeedTotals => ({ aKw: values[a_kw], bKw: values[b_kw], aFeeds: values[a_feeds], bFeeds: values[b_feeds] });
   let previous: { rack: string; usable: number; nonRedundant: number } | null = null;
-  for (const change of sorted) {
-    const rack = `${change.pop_id}\u0000${change.rack_id}`;
-    const before = { aKw: change.old_a_kw, bKw: change.old_b_kw, aFeeds: change.old_a_feeds, bFeeds: change.old_b_feeds };
-    const after = { aKw: change.a_kw, bKw: change.b_kw, aFeeds: change.a_feeds, bFeeds: change.b_feeds };
-    const usable = rackUsableKw(after, change.max_power_kw) - rackUsableKw(before, change.max_power_kw);
-    const nonRedundant = nonRedundantCount(after) - nonRedundantCount(before);
+  // Points come per rack, in time order.
+  for (const { keys, at, before, after } of changes) {
+    const rack = keys.join('\u0000');
+    const cap = caps.get(rack) ?? null;
+    const usable = rackUsableKw(feedTotals(after), cap) - rackUsableKw(feedTotals(before), cap);
+    const nonRedundant = nonRedundantCount(feedTotals(after)) - nonRedundantCount(feedTotals(before));
     const base = previous?.rack === rack ? previous : { usable: 0, nonRedundant: 0 };
-    popSteps.add([change.pop_id], new Date(change.at).toISOString(), {
-      racks_usable_kw: usable - base.usable,
-      nonredundant_racks: nonRedundant - base.nonRedundant,
-    });
+    popSteps.add([keys[0]], at, { racks_usable_kw: usable - base.usable, nonredundant_racks: nonRedundant - base.nonRedundant });
     previous = { rack, usable, nonRedundant };
   }
+}
+
+/** maxPowerKw of the racks whose steps changed, keyed like the steps: `known` ones, the others read. */
+export async function readRackCaps(
+  tx: SqlQueryable,
+  rackTable: string,
+  changes: ChangedPoint[],
+  known: ReadonlyMap<string, number | null>,
+): Promise<Map<string, number | null>> {
+  const caps = new Map(known);
+  const missing = [...new Map(changes.map(({ keys }) => [keys.join('\u0000'), keys])).entries()].filter(([id]) => !caps.has(id)).map(([, keys]) => keys);
+  if (missing.length === 0) return caps;
+  const { rows } = await tx.query<{ pop_id: string; rack_id: string; max_power_kw: number | null }>(
+    `SELECT k.pop_id, k.rack_id, k.max_power_kw FROM unnest($1::text[], $2::text[]) AS r(pop_id, rack_id)
+       JOIN ${rackTable} k ON k.pop_id = r.pop_id AND k.rack_id = r.rack_id`,
+    [missing.map((keys) => keys[0]), missing.map((keys) => keys[1])],
+  );
+  for (const row of rows) caps.set(`${row.pop_id}\u0000${row.rack_id}`, row.max_power_kw);
+  return caps;
 }
 
 function nonRedundantCount(feeds: RackFeedTotals): number {
@@ -102,7 +96,7 @@ function nonRedundantCount(feeds: RackFeedTotals): number {
 /** A row of `rm_pop_step`: its metrics by column name. */
 export type PopStepRow = Readonly<Record<string, unknown>>;
 
-/** The totals a PoP step row holds (zero before the PoP's first point). */
+/** The totals a PoP step row holds (zero before the PoP's first point), without the split of circuits by type. */
 export function totalsOfStep(row: PopStepRow | null): CapacityTotals {
   const value = (column: string) => (row ? (row[column] as number) : 0);
   return {
@@ -115,17 +109,7 @@ export function totalsOfStep(row: PopStepRow | null): CapacityTotals {
     reserved: { SPACE_U: value('reserved_u'), POWER_KW: value('reserved_kw'), BANDWIDTH_MBPS: value('reserved_mbps') },
     contractedKw: value('contracted_kw'),
     contractingLeases: value('contracting_leases'),
-    circuitTypes: [...CIRCUIT_TYPES]
-      .sort(compare)
-      .map((type) => ({ type, capacityMbps: value(circuitColumns(type).mbps), circuits: value(circuitColumns(type).count) }))
-      .filter((entry) => entry.circuits > 0),
+    capacityMbps: value('capacity_mbps'),
+    circuitTypes: [],
   };
-}
-
-function instant(value: Date | string): number {
-  return new Date(value).getTime();
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

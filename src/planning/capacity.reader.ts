@@ -1,6 +1,6 @@
 import { SqlQueryable } from '../database/sql-client';
 import { CapacityTotals, NetworkTypeCapacity, PopWideTallies, RackTally } from '../domain/capacity/pop-capacity-at';
-import { POP_STATUSES, PopStatus } from '../domain/pop/pop.enums';
+import { CircuitType, POP_STATUSES, PopStatus } from '../domain/pop/pop.enums';
 import { POP_STEP_TABLE, PopStepRow, totalsOfStep } from './capacity-steps';
 import { INVENTORY_TABLES as T, statusRank } from './inventory.projection';
 
@@ -223,4 +223,21 @@ export async function readStepTotals(sql: SqlQueryable, asOf: string, selection:
     status: POP_STATUSES[row.status_rank],
     totals: totalsOfStep(row.at === null ? null : row),
   }));
+}
+
+/** Present circuits per type of each PoP, ordered by type. */
+export async function readCircuitTypes(sql: SqlQueryable, asOf: string, popIds: string[]): Promise<Map<string, NetworkTypeCapacity[]>> {
+  const { rows } = await sql.query<{ pop_id: string; type: CircuitType; capacity_mbps: number; circuits: number }>(
+    `SELECT c.pop_id, c.type, sum(c.bandwidth_mbps) AS capacity_mbps, count(*)::int AS circuits
+       FROM ${T.circuit} c WHERE c.pop_id = ANY($2::text[]) AND ${presentAt('c')}
+      GROUP BY c.pop_id, c.type ORDER BY c.pop_id, c.type`,
+    [asOf, popIds],
+  );
+  const byPop = new Map<string, NetworkTypeCapacity[]>();
+  for (const { pop_id, type, capacity_mbps, circuits } of rows) {
+    const list = byPop.get(pop_id) ?? [];
+    list.push({ type, capacityMbps: capacity_mbps, circuits });
+    byPop.set(pop_id, list);
+  }
+  return byPop;
 }

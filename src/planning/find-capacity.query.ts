@@ -2,10 +2,11 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SQL_CLIENT, SqlClient } from '../database/sql-client';
+import { round4 } from '../domain/capacity/capacity-math';
 import { rackCapacity } from '../domain/capacity/pop-capacity-at';
 import { PopStatus } from '../domain/pop/pop.enums';
 import { GroupName, membersAt } from '../domain/residency/country-groups';
-import { nonEmpty, PopSelection, readRackTallies, readStepTotals } from './capacity.reader';
+import { nonEmpty, PopSelection, readCircuitTypes, readRackTallies, readStepTotals } from './capacity.reader';
 import { popCapacity, thresholdsOf } from './get-capacity.query';
 import { PopCapacity } from './pop.types';
 
@@ -28,11 +29,16 @@ export class FindCapacityQuery extends Query<PopCapacity[]> {
   constructor(
     readonly need: CapacityNeed,
     readonly asOf: string,
-    /** Whether the answer needs each PoP's racks (one more statement). */
-    readonly withRacks = true,
+    /** The parts of the answer that cost one more statement each: `space.racks` and `network.byType`. */
+    readonly details: FoundDetails = { racks: true, byType: true },
   ) {
     super();
   }
+}
+
+export interface FoundDetails {
+  racks: boolean;
+  byType: boolean;
 }
 
 /** The figure that must cover each amount. */
@@ -46,7 +52,8 @@ const RESOURCES = Object.keys(HEADROOM) as (keyof typeof HEADROOM)[];
 
 /**
  * Set-based: the selected PoPs' totals at asOf from the capacity steps in one statement (an index
- * probe per PoP), figures and headroom in the domain; the racks of the PoPs kept in a second one.
+ * probe per PoP), figures and headroom in the domain; the racks and the circuits by type of the PoPs
+ * kept, when asked for, in one statement each.
  */
 @QueryHandler(FindCapacityQuery)
 export class FindCapacityHandler implements IQueryHandler<FindCapacityQuery> {
@@ -55,7 +62,7 @@ export class FindCapacityHandler implements IQueryHandler<FindCapacityQuery> {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async execute({ need, asOf, withRacks }: FindCapacityQuery): Promise<PopCapacity[]> {
+  async execute({ need, asOf, details }: FindCapacityQuery): Promise<PopCapacity[]> {
     const selection = selectionOf(need, asOf);
     const thresholds = thresholdsOf(this.config);
     const requested = RESOURCES.filter((resource) => need[resource] != null);
@@ -64,9 +71,14 @@ export class FindCapacityHandler implements IQueryHandler<FindCapacityQuery> {
       .filter((capacity) => requested.every((resource) => HEADROOM[resource](capacity) >= (need[resource] as number)));
     const [primary] = requested;
     if (primary) found.sort((a, b) => HEADROOM[primary](b) - HEADROOM[primary](a) || byCodePoint(a.popId, b.popId));
-    if (withRacks && found.length > 0) {
-      const racks = await readRackTallies(this.sql, asOf, found.map((capacity) => capacity.popId));
-      for (const capacity of found) capacity.space.racks = (racks.get(capacity.popId) ?? []).map(rackCapacity);
+    const ids = found.map((capacity) => capacity.popId);
+    const [racks, byType] = await Promise.all([
+      details.racks && ids.length > 0 ? readRackTallies(this.sql, asOf, ids) : undefined,
+      details.byType && ids.length > 0 ? readCircuitTypes(this.sql, asOf, ids) : undefined,
+    ]);
+    for (const capacity of found) {
+      if (racks) capacity.space.racks = (racks.get(capacity.popId) ?? []).map(rackCapacity);
+      if (byType) capacity.network.byType = (byType.get(capacity.popId) ?? []).map((entry) => ({ ...entry, capacityMbps: round4(entry.capacityMbps) }));
     }
     return found;
   }

@@ -1,13 +1,13 @@
 import { SqlQueryable } from '../database/sql-client';
 import { feedKw } from '../domain/capacity/capacity-math';
-import { CapacityResource, CircuitType, FeedSide, POP_STATUSES, PopStatus } from '../domain/pop/pop.enums';
+import { CapacityResource, FeedSide, POP_STATUSES, PopStatus } from '../domain/pop/pop.enums';
 import { POP_EVENT_TYPES, PopEvent } from '../domain/pop/pop.events';
 import { DAY_MS, dayStart, isoOf } from '../domain/shared/time';
 import { RecordedEvent } from '../event-store/event-store.port';
 import { upcast } from '../event-store/upcasters';
 import { Projection, TableNames } from '../projections/projection';
 import {
-  addRackChanges, circuitColumns, newPopSteps, newRackSteps, POP_STEP_TABLE, RACK_STEP_TABLE, rackStepReturning, RESERVED_COLUMN,
+  addRackChanges, newPopSteps, newRackSteps, POP_STEP_TABLE, RACK_STEP_TABLE, readRackCaps, RESERVED_COLUMN,
 } from './capacity-steps';
 import { Ends, Inserts } from './table-writes';
 
@@ -55,40 +55,29 @@ class InventoryBatch {
     region: 'text', latitude: 'float8', longitude: 'float8', provider: 'text', cloud_region: 'text', registered_at: 'timestamptz',
   });
   readonly statuses = new Inserts(T.status, { pop_id: 'text', rank: 'int', effective_at: 'timestamptz' });
-  readonly leases = new Inserts(T.lease, {
-    pop_id: 'text', lease_id: 'text', contracted_power_kw: 'float8', max_racks: 'int', valid_from: 'timestamptz', valid_to: 'timestamptz',
-  });
+  readonly leases = new Inserts(T.lease, { pop_id: 'text', lease_id: 'text', contracted_power_kw: 'float8', valid_from: 'timestamptz', valid_to: 'timestamptz' });
   readonly leaseEnds = new Ends<{ pop_id: string; contracted_power_kw: number | null; old_to: Date | null; new_to: Date }>(
     T.lease, 'lease_id', 'r.pop_id, r.contracted_power_kw, o.valid_to AS old_to, r.valid_to AS new_to',
   );
-  readonly racks = new Inserts(T.rack, {
-    pop_id: 'text', rack_id: 'text', name: 'text', height_u: 'int', max_power_kw: 'float8', valid_from: 'timestamptz',
-  });
+  readonly racks = new Inserts(T.rack, { pop_id: 'text', rack_id: 'text', height_u: 'int', max_power_kw: 'float8', valid_from: 'timestamptz' });
+  /** maxPowerKw of the racks installed in this batch (the others are read when their steps change). */
+  readonly caps = new Map<string, number | null>();
   readonly rackEnds = new Ends<Ended & { height_u: number }>(T.rack, 'rack_id', 'r.pop_id, r.valid_to AS at, r.height_u');
-  readonly feeds = new Inserts(T.feed, {
-    pop_id: 'text', feed_id: 'text', rack_id: 'text', side: 'text', phase: 'text', voltage: 'float8', amperage: 'float8',
-    derating_percent: 'float8', power_factor: 'float8', kw: 'float8', valid_from: 'timestamptz',
-  });
+  readonly feeds = new Inserts(T.feed, { pop_id: 'text', feed_id: 'text', rack_id: 'text', side: 'text', kw: 'float8', valid_from: 'timestamptz' });
   readonly feedEnds = new Ends<Ended & { rack_id: string; side: FeedSide; kw: number }>(T.feed, 'feed_id', 'r.pop_id, r.valid_to AS at, r.rack_id, r.side, r.kw');
-  readonly devices = new Inserts(T.device, {
-    pop_id: 'text', device_id: 'text', rack_id: 'text', name: 'text', role: 'text', position_u: 'int', height_u: 'int',
-    power_draw_watts: 'float8', draw_kw: 'float8', valid_from: 'timestamptz',
-  });
+  readonly devices = new Inserts(T.device, { pop_id: 'text', device_id: 'text', rack_id: 'text', height_u: 'int', draw_kw: 'float8', valid_from: 'timestamptz' });
   readonly deviceEnds = new Ends<Ended & { height_u: number; draw_kw: number }>(T.device, 'device_id', 'r.pop_id, r.valid_to AS at, r.height_u, r.draw_kw');
-  readonly circuits = new Inserts(T.circuit, {
-    pop_id: 'text', circuit_id: 'text', carrier: 'text', type: 'text', bandwidth_mbps: 'float8', valid_from: 'timestamptz',
-  });
-  readonly circuitEnds = new Ends<Ended & { type: CircuitType; bandwidth_mbps: number }>(T.circuit, 'circuit_id', 'r.pop_id, r.valid_to AS at, r.type, r.bandwidth_mbps');
+  readonly circuits = new Inserts(T.circuit, { pop_id: 'text', circuit_id: 'text', type: 'text', bandwidth_mbps: 'float8', valid_from: 'timestamptz' });
+  readonly circuitEnds = new Ends<Ended & { bandwidth_mbps: number }>(T.circuit, 'circuit_id', 'r.pop_id, r.valid_to AS at, r.bandwidth_mbps');
   readonly reservations = new Inserts(T.reservation, {
-    pop_id: 'text', reservation_id: 'text', resource: 'text', amount: 'float8', note: 'text', reserved_at: 'timestamptz',
-    valid_from: 'timestamptz', until_at: 'timestamptz', valid_to: 'timestamptz',
+    pop_id: 'text', reservation_id: 'text', resource: 'text', amount: 'float8', valid_from: 'timestamptz', until_at: 'timestamptz', valid_to: 'timestamptz',
   });
   /** Released at t: present on [from, min(until, t)), empty when t precedes from (the domain's rule). */
   readonly releases = new Ends<{ pop_id: string; resource: CapacityResource; amount: number; old_to: Date | null; new_to: Date }>(
     T.reservation,
     'reservation_id',
     'r.pop_id, r.resource, r.amount, o.valid_to AS old_to, r.valid_to AS new_to',
-    'released_at = u.at, valid_to = greatest(r.valid_from, least(u.at, coalesce(r.until_at, u.at)))',
+    'valid_to = greatest(r.valid_from, least(u.at, coalesce(r.until_at, u.at)))',
   );
   readonly popSteps = newPopSteps();
   readonly rackSteps = newRackSteps();
@@ -106,7 +95,7 @@ class InventoryBatch {
       case 'SiteLeased': {
         const d = event.data;
         const [from, to] = [isoOf(dayStart(d.startsOn)), endOfDay(d.endsOn)];
-        this.leases.add(d.popId, d.leaseId, d.contractedPowerKw, d.maxRacks, from, to);
+        this.leases.add(d.popId, d.leaseId, d.contractedPowerKw, from, to);
         if (d.contractedPowerKw !== null) this.contract(d.popId, d.contractedPowerKw, from, to);
         return;
       }
@@ -115,7 +104,8 @@ class InventoryBatch {
         return;
       case 'RackInstalled': {
         const d = event.data;
-        this.racks.add(d.popId, d.rackId, d.name, d.heightU, d.maxPowerKw, at);
+        this.racks.add(d.popId, d.rackId, d.heightU, d.maxPowerKw, at);
+        this.caps.set(`${d.popId}\u0000${d.rackId}`, d.maxPowerKw);
         this.popSteps.add([d.popId], at, { total_u: d.heightU });
         return;
       }
@@ -125,7 +115,7 @@ class InventoryBatch {
       case 'PowerFeedAdded': {
         const d = event.data;
         const kw = feedKw(d);
-        this.feeds.add(d.popId, d.feedId, d.rackId, d.side, d.phase, d.voltage, d.amperage, d.deratingPercent, d.powerFactor, kw, at);
+        this.feeds.add(d.popId, d.feedId, d.rackId, d.side, kw, at);
         this.feed(d.popId, d.rackId, d.side, kw, at, 1);
         return;
       }
@@ -135,7 +125,7 @@ class InventoryBatch {
       case 'DeviceInstalled': {
         const d = event.data;
         const drawKw = d.powerDrawWatts / 1000;
-        this.devices.add(d.popId, d.deviceId, d.rackId, d.name, d.role, d.positionU, d.heightU, d.powerDrawWatts, drawKw, at);
+        this.devices.add(d.popId, d.deviceId, d.rackId, d.heightU, drawKw, at);
         this.popSteps.add([d.popId], at, { used_u: d.heightU, allocated_kw: drawKw });
         return;
       }
@@ -144,8 +134,8 @@ class InventoryBatch {
         return;
       case 'CarrierConnected': {
         const d = event.data;
-        this.circuits.add(d.popId, d.circuitId, d.carrier, d.type, d.bandwidthMbps, at);
-        this.circuit(d.popId, d.type, d.bandwidthMbps, at, 1);
+        this.circuits.add(d.popId, d.circuitId, d.type, d.bandwidthMbps, at);
+        this.circuit(d.popId, d.bandwidthMbps, at, 1);
         return;
       }
       case 'CarrierDisconnected':
@@ -153,7 +143,7 @@ class InventoryBatch {
         return;
       case 'CapacityReserved': {
         const d = event.data;
-        this.reservations.add(d.popId, d.reservationId, d.resource, d.amount, d.note, at, d.from, d.until, d.until);
+        this.reservations.add(d.popId, d.reservationId, d.resource, d.amount, d.from, d.until, d.until);
         this.reserve(d.popId, d.resource, d.amount, d.from, d.until);
         return;
       }
@@ -169,7 +159,8 @@ class InventoryBatch {
     await this.statuses.write(tx, t, 'ON CONFLICT DO NOTHING');
     for (const inserts of [this.leases, this.racks, this.feeds, this.devices, this.circuits, this.reservations]) await inserts.write(tx, t);
     await this.writeEnds(tx, t);
-    addRackChanges(await this.rackSteps.write(tx, t, rackStepReturning(t(T.rack))), this.popSteps);
+    const rackChanges = await this.rackSteps.write(tx, t, { changes: true });
+    addRackChanges(this.rackSteps, rackChanges, await readRackCaps(tx, t(T.rack), rackChanges, this.caps), this.popSteps);
     await this.popSteps.write(tx, t);
   }
 
@@ -184,7 +175,7 @@ class InventoryBatch {
     for (const rack of await this.rackEnds.write(tx, t)) this.popSteps.add([rack.pop_id], iso(rack.at), { total_u: -rack.height_u });
     for (const feed of await this.feedEnds.write(tx, t)) this.feed(feed.pop_id, feed.rack_id, feed.side, feed.kw, iso(feed.at), -1);
     for (const device of await this.deviceEnds.write(tx, t)) this.popSteps.add([device.pop_id], iso(device.at), { used_u: -device.height_u, allocated_kw: -device.draw_kw });
-    for (const circuit of await this.circuitEnds.write(tx, t)) this.circuit(circuit.pop_id, circuit.type, circuit.bandwidth_mbps, iso(circuit.at), -1);
+    for (const circuit of await this.circuitEnds.write(tx, t)) this.circuit(circuit.pop_id, circuit.bandwidth_mbps, iso(circuit.at), -1);
     for (const released of await this.releases.write(tx, t)) {
       this.reserve(released.pop_id, released.resource, released.amount, iso(released.new_to), isoOrNull(released.old_to), -1);
     }
@@ -198,8 +189,9 @@ class InventoryBatch {
 
   /** A reservation's amount on [from, to) (taken away with sign -1). */
   private reserve(popId: string, resource: CapacityResource, amount: number, from: string, to: string | null, sign: 1 | -1 = 1): void {
-    this.popSteps.add([popId], from, { [RESERVED_COLUMN[resource]]: sign * amount });
-    this.popSteps.add([popId], to, { [RESERVED_COLUMN[resource]]: -sign * amount });
+    const column = RESERVED_COLUMN[resource];
+    this.popSteps.add([popId], from, { [column]: sign * amount });
+    this.popSteps.add([popId], to, { [column]: -sign * amount });
   }
 
   private feed(popId: string, rackId: string, side: FeedSide, kw: number, at: string, sign: 1 | -1): void {
@@ -207,9 +199,8 @@ class InventoryBatch {
     this.popSteps.add([popId], at, { provisioned_kw: sign * kw });
   }
 
-  private circuit(popId: string, type: CircuitType, mbps: number, at: string, sign: 1 | -1): void {
-    const columns = circuitColumns(type);
-    this.popSteps.add([popId], at, { [columns.mbps]: sign * mbps, [columns.count]: sign });
+  private circuit(popId: string, mbps: number, at: string, sign: 1 | -1): void {
+    this.popSteps.add([popId], at, { capacity_mbps: sign * mbps });
   }
 }
 
@@ -235,23 +226,17 @@ export const inventoryProjection: Projection = {
     CREATE TABLE ${t(T.status)} (
       pop_id ${ID}, rank int NOT NULL, effective_at timestamptz NOT NULL, PRIMARY KEY (pop_id, rank));
     CREATE TABLE ${t(T.lease)} (
-      pop_id ${ID}, lease_id ${ID}, contracted_power_kw float8, max_racks int, ${PERIOD}, PRIMARY KEY (pop_id, lease_id));
+      pop_id ${ID}, lease_id ${ID}, contracted_power_kw float8, ${PERIOD}, PRIMARY KEY (pop_id, lease_id));
     CREATE TABLE ${t(T.rack)} (
-      pop_id ${ID}, rack_id ${ID}, name text, height_u int NOT NULL, max_power_kw float8, ${PERIOD}, PRIMARY KEY (pop_id, rack_id));
+      pop_id ${ID}, rack_id ${ID}, height_u int NOT NULL, max_power_kw float8, ${PERIOD}, PRIMARY KEY (pop_id, rack_id));
     CREATE TABLE ${t(T.feed)} (
-      pop_id ${ID}, feed_id ${ID}, rack_id ${ID}, side text NOT NULL, phase text NOT NULL,
-      voltage float8 NOT NULL, amperage float8 NOT NULL, derating_percent float8 NOT NULL, power_factor float8 NOT NULL,
-      kw float8 NOT NULL, ${PERIOD}, PRIMARY KEY (pop_id, feed_id));
+      pop_id ${ID}, feed_id ${ID}, rack_id ${ID}, side text NOT NULL, kw float8 NOT NULL, ${PERIOD}, PRIMARY KEY (pop_id, feed_id));
     CREATE TABLE ${t(T.device)} (
-      pop_id ${ID}, device_id ${ID}, rack_id ${ID}, name text, role text NOT NULL,
-      position_u int NOT NULL, height_u int NOT NULL, power_draw_watts float8 NOT NULL, draw_kw float8 NOT NULL, ${PERIOD},
-      PRIMARY KEY (pop_id, device_id));
+      pop_id ${ID}, device_id ${ID}, rack_id ${ID}, height_u int NOT NULL, draw_kw float8 NOT NULL, ${PERIOD}, PRIMARY KEY (pop_id, device_id));
     CREATE TABLE ${t(T.circuit)} (
-      pop_id ${ID}, circuit_id ${ID}, carrier text NOT NULL, type ${ID}, bandwidth_mbps float8 NOT NULL, ${PERIOD},
-      PRIMARY KEY (pop_id, circuit_id));
+      pop_id ${ID}, circuit_id ${ID}, type ${ID}, bandwidth_mbps float8 NOT NULL, ${PERIOD}, PRIMARY KEY (pop_id, circuit_id));
     CREATE TABLE ${t(T.reservation)} (
-      pop_id ${ID}, reservation_id ${ID}, resource text NOT NULL, amount float8 NOT NULL, note text,
-      reserved_at timestamptz NOT NULL, until_at timestamptz, released_at timestamptz, ${PERIOD},
+      pop_id ${ID}, reservation_id ${ID}, resource text NOT NULL, amount float8 NOT NULL, until_at timestamptz, ${PERIOD},
       PRIMARY KEY (pop_id, reservation_id))`,
   // The primary keys (pop_id first) serve the per-PoP reads; this one the order of pops().
   createIndexes: (t) => `CREATE INDEX ${t(T.pop)}_code_idx ON ${t(T.pop)} (code, pop_id)`,

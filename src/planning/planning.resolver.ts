@@ -60,7 +60,8 @@ export class PlanningResolver {
     @Args('need', { type: () => CapacityNeedInput, nullable: true }) need?: CapacityNeedInput,
     @Args('asOf', { type: () => DateTimeScalar, nullable: true }) asOf?: string,
   ): Promise<PopCapacity[]> {
-    return this.queries.execute(new FindCapacityQuery(need ?? {}, asOf ?? now(), selects(info, ['space', 'racks'])));
+    const details = { racks: selects(info, ['space', 'racks']), byType: selects(info, ['network', 'byType']) };
+    return this.queries.execute(new FindCapacityQuery(need ?? {}, asOf ?? now(), details));
   }
 
   @Query(() => CapacityForecast, { nullable: true, description: 'Trend of the last 365 days; null when the PoP is unknown' })

@@ -4,26 +4,39 @@ import { TableNames } from '../projections/projection';
 /**
  * A table of step functions over effective time: per key (e.g. a PoP), rows (key, at, values) hold
  * the values in force from `at` until the key's next row, so the values at t are one index probe
- * (the last row at or before t). Writers add deltas at instants; a batch's deltas are applied in
- * two statements: missing points are inserted with the values in force there, then every point at
- * or after a key's earliest delta gets the running sum of the deltas up to it. A back-dated delta
- * thus corrects all later points; one near the end touches only a few.
+ * (the last row at or before t). A batch's deltas are applied with two index-driven statements:
+ * read, per key, the point in force just before its earliest delta and every point after it; add
+ * the running sum of the deltas to each (new points start from the values in force there); upsert
+ * the changed points. A back-dated delta thus corrects all later points; one near the end touches
+ * only a few. Values are kept in arrays in metric order (rebuilds write hundreds of thousands).
  */
 
 export type MetricType = 'int' | 'float8';
 
+/** A point whose values changed: `before` is what was in force there, `after` what is now (metric order). */
+export interface ChangedPoint {
+  keys: string[];
+  at: string;
+  before: Float64Array;
+  after: Float64Array;
+}
+
 /** Sums of floats this close to zero are drift from adding and subtracting the same values. */
 const DRIFT = 1e-9;
 
-interface Delta<M extends string> {
-  keys: string[];
+interface Point {
   at: string;
-  values: Partial<Record<M, number>>;
+  values: Float64Array;
 }
 
 export class StepTable<M extends string> {
-  private readonly deltas = new Map<string, Delta<M>>();
-  private readonly metricNames: M[];
+  readonly metricNames: readonly M[];
+  /** Position of each metric in the value arrays. */
+  readonly index: Readonly<Record<M, number>>;
+  /** Per key, per instant (ISO, ms and Z), the delta. */
+  private readonly deltas = new Map<string, { keys: string[]; at: Map<string, Float64Array> }>();
+  private readonly floats: boolean[];
+  private readonly zero: Float64Array;
 
   constructor(
     readonly table: string,
@@ -31,6 +44,9 @@ export class StepTable<M extends string> {
     private readonly metrics: Readonly<Record<M, MetricType>>,
   ) {
     this.metricNames = Object.keys(metrics) as M[];
+    this.index = Object.fromEntries(this.metricNames.map((metric, position) => [metric, position])) as Record<M, number>;
+    this.floats = this.metricNames.map((metric) => metrics[metric] === 'float8');
+    this.zero = new Float64Array(this.metricNames.length);
   }
 
   createTable(t: TableNames): string {
@@ -42,60 +58,99 @@ export class StepTable<M extends string> {
   /** Adds `delta` to the values from `at` on; an absent `at` (an open end) adds nothing. */
   add(keys: string[], at: string | null, delta: Partial<Record<M, number>>): void {
     if (at === null) return;
-    const id = `${keys.join('\u0000')}\u0000${at}`;
-    const entry = this.deltas.get(id);
+    const id = keys.join('\u0000');
+    let entry = this.deltas.get(id);
     if (!entry) {
-      this.deltas.set(id, { keys, at, values: { ...delta } });
-      return;
+      entry = { keys, at: new Map() };
+      this.deltas.set(id, entry);
     }
-    for (const metric in delta) entry.values[metric] = (entry.values[metric] ?? 0) + (delta[metric] as number);
+    let values = entry.at.get(at);
+    if (!values) {
+      values = new Float64Array(this.metricNames.length);
+      entry.at.set(at, values);
+    }
+    for (const metric of Object.keys(delta) as M[]) values[this.index[metric]] += delta[metric] as number;
   }
 
-  /**
-   * Applies the deltas. `returning` lists what to return of each changed point: `s` is the point
-   * after the change, `o` before it, and `extraJoin` may join more tables to them.
-   */
-  async write<R>(tx: SqlQueryable, t: TableNames, returning?: { columns: string; extraJoin?: string }): Promise<R[]> {
+  /** Applies the deltas; with `changes`, returns the changed points per key in time order. */
+  async write(tx: SqlQueryable, t: TableNames, { changes = false } = {}): Promise<ChangedPoint[]> {
     if (this.deltas.size === 0) return [];
-    const deltas = [...this.deltas.values()];
     const table = t(this.table);
-    const keys = this.keyColumns;
-    const keyArrays = keys.map((_, index) => deltas.map((delta) => delta.keys[index]));
-    const keyParams = keys.map((_, index) => `$${index + 1}::text[]`);
-    const atParam = `$${keys.length + 1}::timestamptz[]`;
-    const sameKey = (a: string, b: string) => keys.map((column) => `${a}.${column} = ${b}.${column}`).join(' AND ');
-    const metrics = this.metricNames;
-
-    await tx.query(
-      `INSERT INTO ${table} (${[...keys, 'at', ...metrics].join(', ')})
-       SELECT ${keys.map((column) => `d.${column}`).join(', ')}, d.at, ${metrics.map((metric) => `coalesce(p.${metric}, 0)`).join(', ')}
-         FROM unnest(${keyParams.join(', ')}, ${atParam}) AS d(${keys.join(', ')}, at)
-         LEFT JOIN LATERAL (
-           SELECT ${metrics.join(', ')} FROM ${table} s WHERE ${sameKey('s', 'd')} AND s.at < d.at ORDER BY s.at DESC LIMIT 1
-         ) p ON true
-       ON CONFLICT DO NOTHING`,
-      [...keyArrays, deltas.map((delta) => delta.at)],
-    );
-
-    const metricParams = metrics.map((metric, index) => `$${keys.length + 2 + index}::${this.metrics[metric]}[]`);
-    const snap = (metric: M, value: string) => (this.metrics[metric] === 'float8' ? `CASE WHEN abs(${value}) < ${DRIFT} THEN 0 ELSE ${value} END` : value);
-    const { rows } = await tx.query<R>(
-      `WITH d AS (
-         SELECT * FROM unnest(${[...keyParams, atParam, ...metricParams].join(', ')}) AS d(${[...keys, 'at', ...metrics].join(', ')})),
-       since AS (SELECT ${keys.join(', ')}, min(at) AS at FROM d GROUP BY ${keys.join(', ')}),
-       x AS (
-         SELECT ${keys.join(', ')}, at, is_point, ${metrics.map((metric) => `sum(${metric}) OVER w AS ${metric}`).join(', ')}
-           FROM (SELECT ${keys.join(', ')}, at, false AS is_point, ${metrics.join(', ')} FROM d
-                 UNION ALL
-                 SELECT ${keys.map((column) => `s.${column}`).join(', ')}, s.at, true, ${metrics.map(() => '0').join(', ')}
-                   FROM ${table} s JOIN since ON ${sameKey('s', 'since')} AND s.at >= since.at) u
-         WINDOW w AS (PARTITION BY ${keys.join(', ')} ORDER BY at, is_point ROWS UNBOUNDED PRECEDING))
-       UPDATE ${table} AS s SET ${metrics.map((metric) => `${metric} = ${snap(metric, `s.${metric} + x.${metric}`)}`).join(', ')}
-         FROM x JOIN ${table} AS o ON ${sameKey('o', 'x')} AND o.at = x.at ${returning?.extraJoin ?? ''}
-        WHERE x.is_point AND ${sameKey('s', 'x')} AND s.at = x.at
-       ${returning ? `RETURNING ${returning.columns}` : ''}`,
-      [...keyArrays, deltas.map((delta) => delta.at), ...metrics.map((metric) => deltas.map((delta) => delta.values[metric] ?? 0))],
-    );
-    return rows;
+    const entries = [...this.deltas.values()].map(({ keys, at }) => ({ keys, deltas: [...at].sort(([a], [b]) => compare(a, b)) }));
+    const existing = await this.readFrom(tx, table, entries.map(({ keys, deltas }) => ({ keys, since: deltas[0][0] })));
+    const size = this.metricNames.length;
+    const columns = { keys: this.keyColumns.map((): string[] => []), at: [] as string[], metrics: this.metricNames.map((): number[] => []) };
+    const changed: ChangedPoint[] = [];
+    for (const { keys, deltas } of entries) {
+      const points = existing.get(keys.join('\u0000')) ?? [];
+      let p = 0;
+      // Values in force before the first delta: the point before it (read first), or zero.
+      let inForce = this.zero;
+      if (points.length > 0 && points[0].at < deltas[0][0]) inForce = points[p++].values;
+      const sum = new Float64Array(size);
+      let d = 0;
+      while (p < points.length || d < deltas.length) {
+        const at = d >= deltas.length || (p < points.length && points[p].at <= deltas[d][0]) ? points[p].at : deltas[d][0];
+        if (p < points.length && points[p].at === at) inForce = points[p++].values;
+        if (d < deltas.length && deltas[d][0] === at) {
+          const delta = deltas[d++][1];
+          for (let m = 0; m < size; m++) sum[m] += delta[m];
+        }
+        const after = new Float64Array(size);
+        for (let m = 0; m < size; m++) {
+          const value = inForce[m] + sum[m];
+          after[m] = this.floats[m] && Math.abs(value) < DRIFT ? 0 : value;
+          columns.metrics[m].push(after[m]);
+        }
+        keys.forEach((key, k) => columns.keys[k].push(key));
+        columns.at.push(at);
+        if (changes) changed.push({ keys, at, before: inForce, after });
+      }
+    }
+    await this.upsert(tx, table, [...columns.keys, columns.at, ...columns.metrics]);
+    return changed;
   }
+
+  /** Per key, the point in force just before `since` (if any) and every point from `since` on, in time order. */
+  private async readFrom(tx: SqlQueryable, table: string, keys: { keys: string[]; since: string }[]): Promise<Map<string, Point[]>> {
+    const columns = this.keyColumns;
+    const sameKey = columns.map((column) => `s.${column} = d.${column}`).join(' AND ');
+    const metrics = this.metricNames.map((metric) => `s.${metric}`).join(', ');
+    const { rows } = await tx.query<Record<string, unknown>>(
+      `SELECT ${columns.map((column) => `d.${column}`).join(', ')}, p.*
+         FROM unnest(${columns.map((_, index) => `$${index + 1}::text[]`).join(', ')}, $${columns.length + 1}::timestamptz[]) AS d(${columns.join(', ')}, since)
+         CROSS JOIN LATERAL (
+           (SELECT s.at, ${metrics} FROM ${table} s WHERE ${sameKey} AND s.at < d.since ORDER BY s.at DESC LIMIT 1)
+           UNION ALL
+           (SELECT s.at, ${metrics} FROM ${table} s WHERE ${sameKey} AND s.at >= d.since ORDER BY s.at)
+         ) p`,
+      [...columns.map((_, index) => keys.map((key) => key.keys[index])), keys.map((key) => key.since)],
+    );
+    const byKey = new Map<string, Point[]>();
+    for (const row of rows) {
+      const id = columns.map((column) => row[column] as string).join('\u0000');
+      const values = Float64Array.from(this.metricNames, (metric) => row[metric] as number);
+      const list = byKey.get(id);
+      const point = { at: (row.at as Date).toISOString(), values };
+      if (list) list.push(point);
+      else byKey.set(id, [point]);
+    }
+    return byKey;
+  }
+
+  private async upsert(tx: SqlQueryable, table: string, values: unknown[][]): Promise<void> {
+    const columns = [...this.keyColumns, 'at', ...this.metricNames];
+    const types = [...this.keyColumns.map(() => 'text'), 'timestamptz', ...this.metricNames.map((metric) => this.metrics[metric])];
+    await tx.query(
+      `INSERT INTO ${table} (${columns.join(', ')})
+       SELECT * FROM unnest(${types.map((type, index) => `$${index + 1}::${type}[]`).join(', ')})
+       ON CONFLICT (${[...this.keyColumns, 'at'].join(', ')}) DO UPDATE SET ${this.metricNames.map((metric) => `${metric} = excluded.${metric}`).join(', ')}`,
+      values,
+    );
+  }
+}
+
+/** ISO instants of one format compare as strings. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

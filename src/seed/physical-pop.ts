@@ -108,7 +108,7 @@ export function planPhysicalPop(s: PopSchedule, period: SeedPeriod, registeredAt
     const rack = new RackPlan(`r${number}`, p.weighted(RACK_HEIGHTS, ([, w]) => w)[0], p.chance(0.2) ? Math.round(sideKw * 0.8 * 10) / 10 : null);
     const redundant = p.chance(0.92);
     const age = (period.endMs - at) / YEAR;
-    const fill = Math.min(0.95, 0.35 + 0.3 * Math.max(age, 0)) * p.float(0.6, 1);
+    const fill = Math.min(0.95, 0.45 + 0.3 * Math.max(age, 0)) * p.float(0.65, 1);
     const capacity = Math.min(rack.heightU / 1.4, ((rack.maxPowerKw ?? sideKw) * RACK_POWER_TARGET) / 0.42);
     const deviceCount = Math.round(fill * capacity);
     s.at(at, () => {

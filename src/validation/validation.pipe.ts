@@ -10,17 +10,18 @@ export function toFieldErrors(errors: ValidationError[], prefix = ''): FieldErro
   });
 }
 
-/** Paths of strings holding U+0000, which PostgreSQL cannot store in text or JSON. */
-export function nulCharacterFields(value: unknown, path = ''): FieldError[] {
+/** Paths of strings holding U+0000, which PostgreSQL cannot store in text or JSON (plain data only). */
+export function nulCharacterFields(value: unknown, path = '', depth = 0): FieldError[] {
   if (typeof value === 'string') return value.includes('\u0000') ? [{ field: path || 'value', message: `${path || 'value'} must not contain the NUL character (U+0000)` }] : [];
-  if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([key, v]) => nulCharacterFields(v, path ? `${path}.${key}` : key));
+  if (value === null || typeof value !== 'object' || depth > 16) return [];
+  return Object.entries(value).flatMap(([key, v]) => nulCharacterFields(v, path ? `${path}.${key}` : key, depth + 1));
 }
 
 /** class-validator on every input (DESIGN section 9): unknown properties rejected, nothing coerced silently. */
 class InputValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const nul = nulCharacterFields(value);
+    // Only client input: custom parameter decorators (the principal, the GraphQL context) are ours.
+    const nul = metadata.type === 'custom' ? [] : nulCharacterFields(value);
     if (nul.length) throw ApiError.badInput(nul);
     return super.transform(value, metadata);
   }

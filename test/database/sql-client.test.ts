@@ -25,6 +25,26 @@ for (const database of testDatabases()) {
       ]);
     });
 
+    test('parameters are sent as node-postgres sends them: arrays as arrays, objects as JSON, dates as timestamps', TIMEOUT, async () => {
+      const { rows } = await sql.query(
+        'SELECT $1::text[] AS tags, $2::int[] AS nested, $3::jsonb AS doc, $4::timestamptz AS at, $5::bytea AS bytes, $6::bool AS flag, $7::int8 AS big, $8::text AS missing',
+        [['a', 'b "quoted" \\ back', null], [[1, 2], [3, 4]], { k: ['v', 1] }, new Date('2031-03-01T12:00:00Z'), Buffer.from([0, 255]), true, 9007199254740993n, null],
+      );
+      assert.deepEqual(rows, [
+        {
+          tags: ['a', 'b "quoted" \\ back', null],
+          nested: [[1, 2], [3, 4]],
+          doc: { k: ['v', 1] },
+          at: new Date('2031-03-01T12:00:00Z'),
+          bytes: rows[0].bytes,
+          flag: true,
+          big: '9007199254740993',
+          missing: null,
+        },
+      ]);
+      assert.deepEqual([...(rows[0].bytes as Uint8Array)], [0, 255]);
+    });
+
     test('rowCount counts affected rows; a query without parameters may hold several statements', TIMEOUT, async () => {
       await sql.query('CREATE TABLE counted (n int); INSERT INTO counted VALUES (1), (2), (3)');
       assert.equal((await sql.query('UPDATE counted SET n = n + 1 WHERE n > $1', [1])).rowCount, 2);
@@ -54,7 +74,7 @@ for (const database of testDatabases()) {
         if (payloads.length === 2) received();
       });
       await sql.query("SELECT pg_notify('sql_client_test', 'one')");
-      await sql.query("SELECT pg_notify('sql_client_test', 'two')");
+      await sql.query('SELECT pg_notify($1, $2)', ['sql_client_test', 'two']);
       await second;
       await unlisten();
       await sql.query("SELECT pg_notify('sql_client_test', 'three')");

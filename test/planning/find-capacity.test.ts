@@ -74,7 +74,7 @@ for (const database of testDatabases()) {
         assert.deepEqual(await find({ countryCodes: [], countryGroups: [], regions: [], statuses: [] }), ['f1', 'f2', 'f3', 'f4', 'f5']);
       }));
 
-    test('answers the figures of capacity, racks only when asked for', () =>
+    test('answers the figures of capacity, racks and circuits by type only when asked for', () =>
       withPlanning(database, async (h) => {
         await buildSites(h);
         const [f2] = await h.findCapacity({ countryCodes: ['FR'] }, at('2026-06-01'));
@@ -83,8 +83,9 @@ for (const database of testDatabases()) {
         assert.deepEqual(f2.power, {
           provisionedKw: 16.8494, usableKw: 16.8494, allocatedKw: 2, reservedKw: 0, headroomKw: 14.8494, utilizationPercent: 11.8699, redundant: false, status: 'OK',
         });
-        const [bare] = await h.findCapacity({ countryCodes: ['FR'] }, at('2026-06-01'), false);
-        assert.deepEqual(bare, { ...f2, space: { ...f2.space, racks: [] } });
+        assert.deepEqual(f2.network.byType, [{ type: 'DARK_FIBER', capacityMbps: 10000, circuits: 1 }]);
+        const [bare] = await h.findCapacity({ countryCodes: ['FR'] }, at('2026-06-01'), { racks: false, byType: false });
+        assert.deepEqual(bare, { ...f2, space: { ...f2.space, racks: [] }, network: { ...f2.network, byType: [] } });
       }));
   });
 }

@@ -23,7 +23,7 @@ describe('seed: network generator', () => {
     assert.notDeepEqual(generate({ ...OPTIONS, seed: 8 }), generate(OPTIONS));
   });
 
-  it('appends every PoP before any workload is placed, so the global order is causal', () => {
+  it('places workloads only at PoPs it generated (whose streams are appended first)', () => {
     const generator = new NetworkGenerator(OPTIONS);
     const pops = [...generator.popStreams()].map((s) => s.streamId);
     const workloads = [...generator.workloadStreams()];

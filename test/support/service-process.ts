@@ -43,7 +43,13 @@ export async function startServiceProcess(options: StartOptions): Promise<Servic
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let exitedWith = '';
+  const exit = new Promise<number | null>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exitedWith = signal ? `signal ${signal}` : `code ${code}`;
+      resolve(code);
+    }),
+  );
   let exited = false;
   void exit.then(() => (exited = true));
   const url = `http://127.0.0.1:${port}`;
@@ -68,7 +74,7 @@ export async function startServiceProcess(options: StartOptions): Promise<Servic
   };
   const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
   while (Date.now() < deadline) {
-    if (exited) throw new Error(`The service exited during start-up:\n${output}`);
+    if (exited) throw new Error(`The service exited during start-up (${exitedWith}):\n${output}`);
     if (await healthy(url)) return service;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

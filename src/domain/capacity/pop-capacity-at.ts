@@ -111,6 +111,8 @@ export interface CapacityTotals extends PopWideTallies {
   allocatedKw: number;
   /** Every rack that has feeds has them on both sides. */
   redundant: boolean;
+  /** Σ present circuits' bandwidth (`circuitTypes` may be left empty when the split is not needed). */
+  capacityMbps: number;
 }
 
 /** The records capacity is computed from: a PoP state has them, and a read model can rebuild them. */
@@ -137,6 +139,7 @@ export function totalsOf(racks: readonly RackTally[], popWide: PopWideTallies): 
     racksUsableKw: sum(racks.map(usableOf)),
     allocatedKw: sum(racks.map((tally) => tally.allocatedKw)),
     redundant: racks.every((tally) => tally.aFeeds + tally.bFeeds === 0 || isRedundant(tally)),
+    capacityMbps: sum(popWide.circuitTypes.map((entry) => entry.capacityMbps)),
   };
 }
 
@@ -243,8 +246,7 @@ function powerOf(totals: CapacityTotals, thresholds: CapacityThresholds): PowerC
 }
 
 function networkOf(totals: CapacityTotals, thresholds: CapacityThresholds): NetworkCapacity {
-  const { circuitTypes, reserved } = totals;
-  const capacityMbps = sum(circuitTypes.map((entry) => entry.capacityMbps));
+  const { circuitTypes, reserved, capacityMbps } = totals;
   const utilization = utilizationPercent(reserved.BANDWIDTH_MBPS, capacityMbps);
   return {
     capacityMbps: round4(capacityMbps),
