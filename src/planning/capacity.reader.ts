@@ -176,24 +176,17 @@ export async function readRackTallies(sql: SqlQueryable, asOf: string, popIds: s
       ORDER BY r.pop_id, r.rack_id`,
     filter.params,
   );
-  const racks = new Map<string, RackTally[]>();
-  for (const row of rows) {
-    const tally: RackTally = {
-      rackId: row.rack_id,
-      heightU: row.height_u,
-      maxPowerKw: row.max_power_kw,
-      aKw: row.a_kw,
-      bKw: row.b_kw,
-      aFeeds: row.a_feeds,
-      bFeeds: row.b_feeds,
-      usedU: row.used_u,
-      allocatedKw: row.allocated_kw,
-    };
-    const list = racks.get(row.pop_id);
-    if (list) list.push(tally);
-    else racks.set(row.pop_id, [tally]);
-  }
-  return racks;
+  return groupByPop(rows, (row) => ({
+    rackId: row.rack_id,
+    heightU: row.height_u,
+    maxPowerKw: row.max_power_kw,
+    aKw: row.a_kw,
+    bKw: row.b_kw,
+    aFeeds: row.a_feeds,
+    bFeeds: row.b_feeds,
+    usedU: row.used_u,
+    allocatedKw: row.allocated_kw,
+  }));
 }
 
 type StepTotalsRow = PopStepRow & { pop_id: string; code: string; country_code: string; status_rank: number; at: Date | null };
@@ -233,11 +226,16 @@ export async function readCircuitTypes(sql: SqlQueryable, asOf: string, popIds: 
       GROUP BY c.pop_id, c.type ORDER BY c.pop_id, c.type`,
     [asOf, popIds],
   );
-  const byPop = new Map<string, NetworkTypeCapacity[]>();
-  for (const { pop_id, type, capacity_mbps, circuits } of rows) {
-    const list = byPop.get(pop_id) ?? [];
-    list.push({ type, capacityMbps: capacity_mbps, circuits });
-    byPop.set(pop_id, list);
+  return groupByPop(rows, ({ type, capacity_mbps, circuits }) => ({ type, capacityMbps: capacity_mbps, circuits }));
+}
+
+/** Rows mapped and grouped by PoP, in row order. */
+function groupByPop<R extends { pop_id: string }, V>(rows: R[], value: (row: R) => V): Map<string, V[]> {
+  const groups = new Map<string, V[]>();
+  for (const row of rows) {
+    const group = groups.get(row.pop_id);
+    if (group) group.push(value(row));
+    else groups.set(row.pop_id, [value(row)]);
   }
-  return byPop;
+  return groups;
 }

@@ -4,11 +4,12 @@ import { TableNames } from '../projections/projection';
 /**
  * A table of step functions over effective time: per key (e.g. a PoP), rows (key, at, values) hold
  * the values in force from `at` until the key's next row, so the values at t are one index probe
- * (the last row at or before t). A batch's deltas are applied with two index-driven statements:
- * read, per key, the point in force just before its earliest delta and every point after it; add
- * the running sum of the deltas to each (new points start from the values in force there); upsert
- * the changed points. A back-dated delta thus corrects all later points; one near the end touches
- * only a few. Values are kept in arrays in metric order (rebuilds write hundreds of thousands).
+ * (the last row at or before t). A batch's deltas are applied with index-driven statements: read,
+ * per key, the point in force just before its earliest delta and every point after it; add the
+ * running sum of the deltas to each (new points start from the values in force there); insert the
+ * new points and update the others. A back-dated delta thus corrects all later points; one near
+ * the end touches only a few. Values are kept in arrays in metric order (rebuilds write hundreds
+ * of thousands of points).
  */
 
 export type MetricType = 'int' | 'float8';
@@ -79,7 +80,9 @@ export class StepTable<M extends string> {
     const entries = [...this.deltas.values()].map(({ keys, at }) => ({ keys, deltas: [...at].sort(([a], [b]) => compare(a, b)) }));
     const existing = await this.readFrom(tx, table, entries.map(({ keys, deltas }) => ({ keys, since: deltas[0][0] })));
     const size = this.metricNames.length;
-    const columns = { keys: this.keyColumns.map((): string[] => []), at: [] as string[], metrics: this.metricNames.map((): number[] => []) };
+    // New points are inserted, existing ones updated (in a rebuild nearly all are new).
+    const inserts = this.columns();
+    const updates = this.columns();
     const changed: ChangedPoint[] = [];
     for (const { keys, deltas } of entries) {
       const points = existing.get(keys.join('\u0000')) ?? [];
@@ -91,7 +94,8 @@ export class StepTable<M extends string> {
       let d = 0;
       while (p < points.length || d < deltas.length) {
         const at = d >= deltas.length || (p < points.length && points[p].at <= deltas[d][0]) ? points[p].at : deltas[d][0];
-        if (p < points.length && points[p].at === at) inForce = points[p++].values;
+        const exists = p < points.length && points[p].at === at;
+        if (exists) inForce = points[p++].values;
         if (d < deltas.length && deltas[d][0] === at) {
           const delta = deltas[d++][1];
           for (let m = 0; m < size; m++) sum[m] += delta[m];
@@ -100,15 +104,31 @@ export class StepTable<M extends string> {
         for (let m = 0; m < size; m++) {
           const value = inForce[m] + sum[m];
           after[m] = this.floats[m] && Math.abs(value) < DRIFT ? 0 : value;
-          columns.metrics[m].push(after[m]);
         }
-        keys.forEach((key, k) => columns.keys[k].push(key));
-        columns.at.push(at);
+        (exists ? updates : inserts).push(keys, at, after);
         if (changes) changed.push({ keys, at, before: inForce, after });
       }
     }
-    await this.upsert(tx, table, [...columns.keys, columns.at, ...columns.metrics]);
+    await this.insert(tx, table, inserts);
+    await this.update(tx, table, updates);
     return changed;
+  }
+
+  /** Column arrays of points to write. */
+  private columns() {
+    const keys = this.keyColumns.map((): string[] => []);
+    const at: string[] = [];
+    const metrics = this.metricNames.map((): number[] => []);
+    return {
+      keys,
+      at,
+      metrics,
+      push(pointKeys: string[], pointAt: string, values: Float64Array) {
+        pointKeys.forEach((key, index) => keys[index].push(key));
+        at.push(pointAt);
+        values.forEach((value, index) => metrics[index].push(value));
+      },
+    };
   }
 
   /** Per key, the point in force just before `since` (if any) and every point from `since` on, in time order. */
@@ -138,15 +158,30 @@ export class StepTable<M extends string> {
     return byKey;
   }
 
-  private async upsert(tx: SqlQueryable, table: string, values: unknown[][]): Promise<void> {
+  private async insert(tx: SqlQueryable, table: string, points: ReturnType<StepTable<M>['columns']>): Promise<void> {
+    if (points.at.length === 0) return;
     const columns = [...this.keyColumns, 'at', ...this.metricNames];
-    const types = [...this.keyColumns.map(() => 'text'), 'timestamptz', ...this.metricNames.map((metric) => this.metrics[metric])];
     await tx.query(
-      `INSERT INTO ${table} (${columns.join(', ')})
-       SELECT * FROM unnest(${types.map((type, index) => `$${index + 1}::${type}[]`).join(', ')})
-       ON CONFLICT (${[...this.keyColumns, 'at'].join(', ')}) DO UPDATE SET ${this.metricNames.map((metric) => `${metric} = excluded.${metric}`).join(', ')}`,
-      values,
+      `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${this.arrayParams().join(', ')})`,
+      [...points.keys, points.at, ...points.metrics],
     );
+  }
+
+  private async update(tx: SqlQueryable, table: string, points: ReturnType<StepTable<M>['columns']>): Promise<void> {
+    if (points.at.length === 0) return;
+    const columns = [...this.keyColumns, 'at', ...this.metricNames];
+    await tx.query(
+      `UPDATE ${table} AS s SET ${this.metricNames.map((metric) => `${metric} = u.${metric}`).join(', ')}
+         FROM unnest(${this.arrayParams().join(', ')}) AS u(${columns.join(', ')})
+        WHERE ${[...this.keyColumns, 'at'].map((column) => `s.${column} = u.${column}`).join(' AND ')}`,
+      [...points.keys, points.at, ...points.metrics],
+    );
+  }
+
+  /** `$n::type[]` for the keys, `at` and the metrics, in that order. */
+  private arrayParams(): string[] {
+    const types = [...this.keyColumns.map(() => 'text'), 'timestamptz', ...this.metricNames.map((metric) => this.metrics[metric])];
+    return types.map((type, index) => `$${index + 1}::${type}[]`);
   }
 }
 

@@ -109,6 +109,7 @@ export function planPhysicalPop(s: PopSchedule, period: SeedPeriod, registeredAt
     const redundant = p.chance(0.92);
     const age = (period.endMs - at) / YEAR;
     const fill = Math.min(0.95, 0.45 + 0.3 * Math.max(age, 0)) * p.float(0.65, 1);
+    // What a rack holds of the catalogue's average device (1.4 U, 0.42 kW), by space or by power.
     const capacity = Math.min(rack.heightU / 1.4, ((rack.maxPowerKw ?? sideKw) * RACK_POWER_TARGET) / 0.42);
     const deviceCount = Math.round(fill * capacity);
     s.at(at, () => {

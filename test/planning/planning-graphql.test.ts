@@ -92,8 +92,8 @@ describe('planning queries over GraphQL', () => {
       { popId: 'gq1', space: { freeU: 40 }, power: { headroomKw: 4.0936 } },
       { popId: 'gq2', space: { freeU: 40 }, power: { headroomKw: 0 } },
     ]);
-    const power = await app.gql('{ findCapacity(need: { powerKw: 4 }) { popId } }');
-    assert.deepEqual(power.data.findCapacity, [{ popId: 'gq1' }]);
+    const power = await app.gql('{ findCapacity(need: { powerKw: 4 }) { popId network { headroomMbps byType { type capacityMbps circuits } } } }');
+    assert.deepEqual(power.data.findCapacity, [{ popId: 'gq1', network: { headroomMbps: 1000, byType: [{ type: 'TRANSIT', capacityMbps: 1000, circuits: 1 }] } }]);
   });
 
   it('capacityForecast over the last 365 days', async () => {
