@@ -66,7 +66,7 @@ export class BenchResults {
 
   async write(path: string, machine: object, extra: object): Promise<void> {
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, `${JSON.stringify({ machine, mode: this.mode, ...extra, metrics: this.metrics }, null, 2)}\n`);
+    await writeFile(path, `${JSON.stringify({ machine, metrics: this.metrics, mode: this.mode, ...extra }, null, 2)}\n`);
   }
 }
 

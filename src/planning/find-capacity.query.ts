@@ -2,7 +2,6 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SQL_CLIENT, SqlClient } from '../database/sql-client';
-import { round4 } from '../domain/capacity/capacity-math';
 import { rackCapacity } from '../domain/capacity/pop-capacity-at';
 import { PopStatus } from '../domain/pop/pop.enums';
 import { GroupName, membersAt } from '../domain/residency/country-groups';
@@ -63,24 +62,23 @@ export class FindCapacityHandler implements IQueryHandler<FindCapacityQuery> {
   ) {}
 
   async execute({ need, asOf, details }: FindCapacityQuery): Promise<PopCapacity[]> {
-    const selection = selectionOf(need, asOf);
     const thresholds = thresholdsOf(this.config);
     const requested = RESOURCES.filter((resource) => need[resource] != null);
-    const found = (await readStepTotals(this.sql, asOf, selection))
-      .map((pop) => popCapacity(pop, pop.totals, [], asOf, thresholds))
-      .filter((capacity) => requested.every((resource) => HEADROOM[resource](capacity) >= (need[resource] as number)));
+    const found = (await readStepTotals(this.sql, asOf, selectionOf(need, asOf)))
+      .map((pop) => ({ pop, capacity: popCapacity(pop, pop.totals, [], asOf, thresholds) }))
+      .filter(({ capacity }) => requested.every((resource) => HEADROOM[resource](capacity) >= (need[resource] as number)));
     const [primary] = requested;
-    if (primary) found.sort((a, b) => HEADROOM[primary](b) - HEADROOM[primary](a) || byCodePoint(a.popId, b.popId));
-    const ids = found.map((capacity) => capacity.popId);
+    if (primary) found.sort((a, b) => HEADROOM[primary](b.capacity) - HEADROOM[primary](a.capacity) || byCodePoint(a.pop.popId, b.pop.popId));
+    const ids = found.map(({ pop }) => pop.popId);
+    if (ids.length === 0 || (!details.racks && !details.byType)) return found.map(({ capacity }) => capacity);
     const [racks, byType] = await Promise.all([
-      details.racks && ids.length > 0 ? readRackTallies(this.sql, asOf, ids) : undefined,
-      details.byType && ids.length > 0 ? readCircuitTypes(this.sql, asOf, ids) : undefined,
+      details.racks ? readRackTallies(this.sql, asOf, ids) : undefined,
+      details.byType ? readCircuitTypes(this.sql, asOf, ids) : undefined,
     ]);
-    for (const capacity of found) {
-      if (racks) capacity.space.racks = (racks.get(capacity.popId) ?? []).map(rackCapacity);
-      if (byType) capacity.network.byType = (byType.get(capacity.popId) ?? []).map((entry) => ({ ...entry, capacityMbps: round4(entry.capacityMbps) }));
-    }
-    return found;
+    return found.map(({ pop }) => {
+      const totals = { ...pop.totals, circuitTypes: byType?.get(pop.popId) ?? [] };
+      return popCapacity(pop, totals, (racks?.get(pop.popId) ?? []).map(rackCapacity), asOf, thresholds);
+    });
   }
 }
 

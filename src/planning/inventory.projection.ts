@@ -16,6 +16,8 @@ import { Ends, Inserts } from './table-writes';
  * [valid_from, valid_to) (valid_to NULL: open), so a back-dated or planned event only sets a
  * bound and queries filter by `asOf`. Lifecycle transitions are rows of `rm_pop_status`, one per
  * status reached (the lifecycle never goes back): the status at t is the highest one effective by t.
+ * The PoPs' capacity totals are also kept as step functions (capacity-steps.ts) for queries over
+ * many PoPs. A batch is a fixed number of multi-row statements, whatever its size.
  */
 
 export const INVENTORY_TABLES = {

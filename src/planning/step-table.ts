@@ -34,7 +34,7 @@ export class StepTable<M extends string> {
   readonly metricNames: readonly M[];
   /** Position of each metric in the value arrays. */
   readonly index: Readonly<Record<M, number>>;
-  /** Per key, per instant (ISO, ms and Z), the delta. */
+  /** Per key, per instant (ISO with ms and Z), the delta. */
   private readonly deltas = new Map<string, { keys: string[]; at: Map<string, Float64Array> }>();
   private readonly floats: boolean[];
   private readonly zero: Float64Array;
@@ -56,19 +56,21 @@ export class StepTable<M extends string> {
     return `CREATE TABLE ${t(this.table)} (${[...keys, 'at timestamptz NOT NULL', ...metrics].join(', ')}, PRIMARY KEY (${[...this.keyColumns, 'at'].join(', ')}))`;
   }
 
-  /** Adds `delta` to the values from `at` on; an absent `at` (an open end) adds nothing. */
+  /** Adds `delta` to the values from `at` (ISO 8601) on; an absent `at` (an open end) adds nothing. */
   add(keys: string[], at: string | null, delta: Partial<Record<M, number>>): void {
     if (at === null) return;
+    // One spelling per instant (ms and Z): instants are compared and matched as strings.
+    const instant = new Date(at).toISOString();
     const id = keys.join('\u0000');
     let entry = this.deltas.get(id);
     if (!entry) {
       entry = { keys, at: new Map() };
       this.deltas.set(id, entry);
     }
-    let values = entry.at.get(at);
+    let values = entry.at.get(instant);
     if (!values) {
       values = new Float64Array(this.metricNames.length);
-      entry.at.set(at, values);
+      entry.at.set(instant, values);
     }
     for (const metric of Object.keys(delta) as M[]) values[this.index[metric]] += delta[metric] as number;
   }

@@ -7,7 +7,7 @@ import type { SeedStream } from '../../src/seed/stream-builder';
 import { GraphqlSink, inParallel } from '../../src/seed/stream-sinks';
 import { startTestApp, type TestApp } from '../support/test-app';
 
-const OPTIONS: NetworkOptions = { pops: 5, years: 1, seed: 7, endMs: Date.parse('2026-06-01T00:00:00.000Z'), workloads: 6, provenance: { actor: 'seed', source: 'cli' } };
+const OPTIONS: NetworkOptions = { pops: 4, years: 1, seed: 3, endMs: Date.parse('2026-06-01T00:00:00.000Z'), workloads: 4, provenance: { actor: 'seed', source: 'cli' } };
 
 function generate(options: NetworkOptions): SeedStream[] {
   const generator = new NetworkGenerator(options);
@@ -20,7 +20,7 @@ const facts = (events: Array<{ type: string; data: unknown; effectiveAt: string 
 describe('seed: network generator', () => {
   it('generates the same streams, ids included, for the same options', () => {
     assert.deepEqual(generate(OPTIONS), generate(OPTIONS));
-    assert.notDeepEqual(generate({ ...OPTIONS, seed: 8 }), generate(OPTIONS));
+    assert.notDeepEqual(generate({ ...OPTIONS, seed: 4 }), generate(OPTIONS));
   });
 
   it('places workloads only at PoPs it generated (whose streams are appended first)', () => {

@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { createApp } from '../../src/app/create-app';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { ROLES, Role } from '../../src/auth/roles';
+import { dropSchema } from './test-databases';
 
 /** One key per role, named after it: `Bearer secret-<role>-0123456789`. */
 export const KEYS: Record<Role, string> = Object.fromEntries(ROLES.map((r) => [r, `secret-${r}-0123456789`])) as Record<Role, string>;
@@ -76,14 +76,4 @@ export async function startTestApp(
       await own?.dispose();
     },
   };
-}
-
-async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
 }

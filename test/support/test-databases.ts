@@ -65,7 +65,7 @@ function emptyPgliteCluster(): Promise<Blob> {
   return emptyCluster;
 }
 
-async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
+export async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {

@@ -1,7 +1,6 @@
 import { instantMs } from '../shared/time';
 import { CapacityResource, CircuitType } from '../pop/pop.enums';
-import { IdIndex } from '../shared/id-index';
-import { CircuitRecord, DeviceRecord, FeedRecord, LeaseRecord, Presence, RackRecord, ReservationRecord } from '../pop/pop.state';
+import { CircuitRecord, Pop, Presence } from '../pop/pop.state';
 import {
   CapacityStatus,
   capacityStatus,
@@ -100,7 +99,7 @@ export interface PopWideTallies {
 
 /**
  * Everything the figures are computed from. The reference below sums the state's records; the read
- * models sum SQL rows, per rack (one PoP) or straight per PoP (many PoPs).
+ * models sum SQL rows (one PoP) or keep these totals as step functions of time (many PoPs).
  */
 export interface CapacityTotals extends PopWideTallies {
   totalU: number;
@@ -115,17 +114,7 @@ export interface CapacityTotals extends PopWideTallies {
   capacityMbps: number;
 }
 
-/** The records capacity is computed from: a PoP state has them, and a read model can rebuild them. */
-export interface CapacityRecords {
-  leases: IdIndex<Pick<LeaseRecord, 'from' | 'to' | 'contractedPowerKw'>>;
-  racks: IdIndex<Pick<RackRecord, 'from' | 'to' | 'rackId' | 'heightU' | 'maxPowerKw'>>;
-  feeds: IdIndex<Pick<FeedRecord, 'from' | 'to' | 'rackId' | 'side' | 'kw'>>;
-  devices: IdIndex<Pick<DeviceRecord, 'from' | 'to' | 'rackId' | 'heightU' | 'drawKw'>>;
-  circuits: IdIndex<Pick<CircuitRecord, 'from' | 'to' | 'type' | 'bandwidthMbps'>>;
-  reservations: IdIndex<Pick<ReservationRecord, 'from' | 'to' | 'resource' | 'amount'>>;
-}
-
-export function popCapacityAt(pop: CapacityRecords, at: string, thresholds: CapacityThresholds): PopCapacityFigures {
+export function popCapacityAt(pop: Pop, at: string, thresholds: CapacityThresholds): PopCapacityFigures {
   const { racks, popWide } = tallyAt(pop, at);
   return capacityFigures(totalsOf(racks, popWide), racks.map(rackCapacity), thresholds);
 }
@@ -163,7 +152,7 @@ export function capacityFigures(totals: CapacityTotals, racks: RackCapacity[], t
   return { space, power, network, overall: worstStatus([space.status, power.status, network.status]) };
 }
 
-function tallyAt(pop: CapacityRecords, at: string): { racks: RackTally[]; popWide: PopWideTallies } {
+function tallyAt(pop: Pop, at: string): { racks: RackTally[]; popWide: PopWideTallies } {
   const t = instantMs(at, 'asOf');
   const present = (item: Presence) => item.from <= t && (item.to === null || t < item.to);
   const reserved: ReservedAmounts = { SPACE_U: 0, POWER_KW: 0, BANDWIDTH_MBPS: 0 };
@@ -181,7 +170,7 @@ function tallyAt(pop: CapacityRecords, at: string): { racks: RackTally[]; popWid
 }
 
 /** Racks present at the instant with their present feeds and devices, ordered by rackId. */
-function tallyRacks(pop: CapacityRecords, present: (item: Presence) => boolean): RackTally[] {
+function tallyRacks(pop: Pop, present: (item: Presence) => boolean): RackTally[] {
   const tallies = new Map<string, RackTally>();
   for (const { rackId, heightU, maxPowerKw } of Object.values(pop.racks).filter(present)) {
     tallies.set(rackId, { rackId, heightU, maxPowerKw, aKw: 0, bKw: 0, aFeeds: 0, bFeeds: 0, usedU: 0, allocatedKw: 0 });
@@ -204,7 +193,7 @@ function tallyRacks(pop: CapacityRecords, present: (item: Presence) => boolean):
   return [...tallies.values()].sort((a, b) => byCodePoint(a.rackId, b.rackId));
 }
 
-function tallyCircuits(circuits: CapacityRecords['circuits'][string][]): NetworkTypeCapacity[] {
+function tallyCircuits(circuits: CircuitRecord[]): NetworkTypeCapacity[] {
   const byType = new Map<CircuitType, NetworkTypeCapacity>();
   for (const circuit of circuits) {
     const entry = byType.get(circuit.type) ?? { type: circuit.type, capacityMbps: 0, circuits: 0 };
