@@ -126,8 +126,14 @@ export class CommandExecutor {
     items: readonly CommandItem<C>[],
     context: X,
   ): Promise<CommandOutcome[]> {
+    // The cached state is trusted for the first decision (the append's expected revision catches any
+    // event appended meanwhile), except where a stale state could change the answer without an append:
+    // a pinned expectedRevision, or a rejection. Those are checked against the stream first.
+    let refresh = items.some(({ envelope }) => envelope.expectedRevision !== undefined);
     for (let attempt = 1; ; attempt++) {
-      const cached = await this.catchUp(decider, streamId);
+      const refreshed = refresh || !this.cache.has(streamId);
+      const cached = await this.catchUp(decider, streamId, refresh);
+      refresh = true;
       const outcomes: CommandOutcome[] = new Array(items.length);
       const events: NewEvent[] = [];
       const decided: { index: number; first: number; count: number }[] = [];
@@ -166,10 +172,15 @@ export class CommandExecutor {
           outcomes[index] = { error };
         }
       });
+      if (!refreshed && outcomes.some((outcome) => outcome && 'error' in outcome)) continue;
       if (decided.length === 0) return outcomes;
       try {
         const appended = await this.store.append(streamId, events, cached.revision < 0 ? 'no_stream' : cached.revision);
         this.metrics.eventsAppended.inc({ category: streamId.slice(0, streamId.indexOf('-')) }, events.length);
+        events.forEach((event, k) => {
+          const revision = appended.revision - (events.length - 1 - k);
+          this.apply(decider, cached, { ...event, streamId, revision, position: appended.position, recordedAt: '' });
+        });
         for (const { index, first, count } of decided) {
           const revision = appended.revision - (events.length - first - count);
           const eventIds = events.slice(first, first + count).map((e) => e.eventId);
@@ -209,9 +220,14 @@ export class CommandExecutor {
   private async catchUp<S, E extends DomainEventLike>(
     decider: Pick<Decider<never, S, E, never>, 'initialState' | 'evolve'>,
     streamId: string,
+    refresh = true,
   ): Promise<CachedStream<S>> {
     let cached = this.cache.get(streamId) as CachedStream<S> | undefined;
     if (cached) this.cache.delete(streamId); // re-inserted below: Map order is our LRU order
+    if (cached && !refresh) {
+      this.cache.set(streamId, cached);
+      return cached;
+    }
     cached ??= { state: decider.initialState(), revision: -1, commands: new Map() };
     try {
       const events = await this.store.readStream(streamId, { fromRevision: cached.revision + 1 });

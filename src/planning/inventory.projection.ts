@@ -9,7 +9,7 @@ import { Projection, TableNames } from '../projections/projection';
 import {
   addRackChanges, newPopSteps, newRackSteps, POP_STEP_TABLE, RACK_STEP_TABLE, readRackCaps, RESERVED_COLUMN,
 } from './capacity-steps';
-import { Ends, Inserts } from './table-writes';
+import { Ends, Inserts, ItemInserts } from './table-writes';
 
 /**
  * The PoP inventory as of any effective time. Every item is one row with its effective interval
@@ -59,17 +59,25 @@ class InventoryBatch {
   readonly statuses = new Inserts(T.status, { pop_id: 'text', rank: 'int', effective_at: 'timestamptz' });
   readonly leases = new Inserts(T.lease, { pop_id: 'text', lease_id: 'text', contracted_power_kw: 'float8', valid_from: 'timestamptz', valid_to: 'timestamptz' });
   readonly leaseEnds = new Ends<{ pop_id: string; contracted_power_kw: number | null; old_to: Date | null; new_to: Date }>(
-    T.lease, 'lease_id', 'r.pop_id, r.contracted_power_kw, o.valid_to AS old_to, r.valid_to AS new_to',
+    T.lease, 'lease_id', 'r.pop_id, r.contracted_power_kw, o.valid_to AS old_to, r.valid_to AS new_to', { old: true },
   );
-  readonly racks = new Inserts(T.rack, { pop_id: 'text', rack_id: 'text', height_u: 'int', max_power_kw: 'float8', valid_from: 'timestamptz' });
+  readonly racks = new ItemInserts<{ heightU: number }>(T.rack, {
+    pop_id: 'text', rack_id: 'text', height_u: 'int', max_power_kw: 'float8', valid_from: 'timestamptz', valid_to: 'timestamptz',
+  });
   /** maxPowerKw of the racks installed in this batch (the others are read when their steps change). */
   readonly caps = new Map<string, number | null>();
   readonly rackEnds = new Ends<Ended & { height_u: number }>(T.rack, 'rack_id', 'r.pop_id, r.valid_to AS at, r.height_u');
-  readonly feeds = new Inserts(T.feed, { pop_id: 'text', feed_id: 'text', rack_id: 'text', side: 'text', kw: 'float8', valid_from: 'timestamptz' });
+  readonly feeds = new ItemInserts<{ rackId: string; side: FeedSide; kw: number }>(T.feed, {
+    pop_id: 'text', feed_id: 'text', rack_id: 'text', side: 'text', kw: 'float8', valid_from: 'timestamptz', valid_to: 'timestamptz',
+  });
   readonly feedEnds = new Ends<Ended & { rack_id: string; side: FeedSide; kw: number }>(T.feed, 'feed_id', 'r.pop_id, r.valid_to AS at, r.rack_id, r.side, r.kw');
-  readonly devices = new Inserts(T.device, { pop_id: 'text', device_id: 'text', rack_id: 'text', height_u: 'int', draw_kw: 'float8', valid_from: 'timestamptz' });
+  readonly devices = new ItemInserts<{ heightU: number; drawKw: number }>(T.device, {
+    pop_id: 'text', device_id: 'text', rack_id: 'text', height_u: 'int', draw_kw: 'float8', valid_from: 'timestamptz', valid_to: 'timestamptz',
+  });
   readonly deviceEnds = new Ends<Ended & { height_u: number; draw_kw: number }>(T.device, 'device_id', 'r.pop_id, r.valid_to AS at, r.height_u, r.draw_kw');
-  readonly circuits = new Inserts(T.circuit, { pop_id: 'text', circuit_id: 'text', type: 'text', bandwidth_mbps: 'float8', valid_from: 'timestamptz' });
+  readonly circuits = new ItemInserts<{ bandwidthMbps: number }>(T.circuit, {
+    pop_id: 'text', circuit_id: 'text', type: 'text', bandwidth_mbps: 'float8', valid_from: 'timestamptz', valid_to: 'timestamptz',
+  });
   readonly circuitEnds = new Ends<Ended & { bandwidth_mbps: number }>(T.circuit, 'circuit_id', 'r.pop_id, r.valid_to AS at, r.bandwidth_mbps');
   readonly reservations = new Inserts(T.reservation, {
     pop_id: 'text', reservation_id: 'text', resource: 'text', amount: 'float8', valid_from: 'timestamptz', until_at: 'timestamptz', valid_to: 'timestamptz',
@@ -79,7 +87,7 @@ class InventoryBatch {
     T.reservation,
     'reservation_id',
     'r.pop_id, r.resource, r.amount, o.valid_to AS old_to, r.valid_to AS new_to',
-    'valid_to = greatest(r.valid_from, least(u.at, coalesce(r.until_at, u.at)))',
+    { old: true, set: 'valid_to = greatest(r.valid_from, least(u.at, coalesce(r.until_at, u.at)))' },
   );
   readonly popSteps = newPopSteps();
   readonly rackSteps = newRackSteps();
@@ -106,43 +114,59 @@ class InventoryBatch {
         return;
       case 'RackInstalled': {
         const d = event.data;
-        this.racks.add(d.popId, d.rackId, d.heightU, d.maxPowerKw, at);
-        this.caps.set(`${d.popId}\u0000${d.rackId}`, d.maxPowerKw);
+        this.racks.addItem(key(d.popId, d.rackId), d, d.popId, d.rackId, d.heightU, d.maxPowerKw, at);
+        this.caps.set(key(d.popId, d.rackId), d.maxPowerKw);
         this.popSteps.add([d.popId], at, { total_u: d.heightU });
         return;
       }
-      case 'RackRemoved':
-        this.rackEnds.add(event.data.popId, event.data.rackId, at);
+      case 'RackRemoved': {
+        const { popId, rackId } = event.data;
+        const rack = this.racks.end(key(popId, rackId), at);
+        if (rack) this.popSteps.add([popId], at, { total_u: -rack.heightU });
+        else this.rackEnds.add(popId, rackId, at);
         return;
+      }
       case 'PowerFeedAdded': {
         const d = event.data;
         const kw = feedKw(d);
-        this.feeds.add(d.popId, d.feedId, d.rackId, d.side, kw, at);
+        this.feeds.addItem(key(d.popId, d.feedId), { rackId: d.rackId, side: d.side, kw }, d.popId, d.feedId, d.rackId, d.side, kw, at);
         this.feed(d.popId, d.rackId, d.side, kw, at, 1);
         return;
       }
-      case 'PowerFeedRemoved':
-        this.feedEnds.add(event.data.popId, event.data.feedId, at);
+      case 'PowerFeedRemoved': {
+        const { popId, feedId } = event.data;
+        const feed = this.feeds.end(key(popId, feedId), at);
+        if (feed) this.feed(popId, feed.rackId, feed.side, feed.kw, at, -1);
+        else this.feedEnds.add(popId, feedId, at);
         return;
+      }
       case 'DeviceInstalled': {
         const d = event.data;
         const drawKw = d.powerDrawWatts / 1000;
-        this.devices.add(d.popId, d.deviceId, d.rackId, d.heightU, drawKw, at);
+        this.devices.addItem(key(d.popId, d.deviceId), { heightU: d.heightU, drawKw }, d.popId, d.deviceId, d.rackId, d.heightU, drawKw, at);
         this.popSteps.add([d.popId], at, { used_u: d.heightU, allocated_kw: drawKw });
         return;
       }
-      case 'DeviceRemoved':
-        this.deviceEnds.add(event.data.popId, event.data.deviceId, at);
+      case 'DeviceRemoved': {
+        const { popId, deviceId } = event.data;
+        const device = this.devices.end(key(popId, deviceId), at);
+        if (device) this.popSteps.add([popId], at, { used_u: -device.heightU, allocated_kw: -device.drawKw });
+        else this.deviceEnds.add(popId, deviceId, at);
         return;
+      }
       case 'CarrierConnected': {
         const d = event.data;
-        this.circuits.add(d.popId, d.circuitId, d.type, d.bandwidthMbps, at);
+        this.circuits.addItem(key(d.popId, d.circuitId), d, d.popId, d.circuitId, d.type, d.bandwidthMbps, at);
         this.circuit(d.popId, d.bandwidthMbps, at, 1);
         return;
       }
-      case 'CarrierDisconnected':
-        this.circuitEnds.add(event.data.popId, event.data.circuitId, at);
+      case 'CarrierDisconnected': {
+        const { popId, circuitId } = event.data;
+        const circuit = this.circuits.end(key(popId, circuitId), at);
+        if (circuit) this.circuit(popId, circuit.bandwidthMbps, at, -1);
+        else this.circuitEnds.add(popId, circuitId, at);
         return;
+      }
       case 'CapacityReserved': {
         const d = event.data;
         this.reservations.add(d.popId, d.reservationId, d.resource, d.amount, d.from, d.until, d.until);
@@ -204,6 +228,10 @@ class InventoryBatch {
   private circuit(popId: string, mbps: number, at: string, sign: 1 | -1): void {
     this.popSteps.add([popId], at, { capacity_mbps: sign * mbps });
   }
+}
+
+function key(popId: string, id: string): string {
+  return `${popId}\u0000${id}`;
 }
 
 /** A lease's inclusive last day ends at the next day's 00:00Z. */

@@ -95,11 +95,11 @@ function toNewEvent(event: PopEvent): NewEvent {
 type CommandOf<T extends PopCommand['type']> = Extract<PopCommand, { type: T }>;
 
 /** A command as the GraphQL layer hands it over: input fields (defaults left to the domain) and effectiveAt. */
-export function command<T extends PopCommand['type']>(type: T, data: CommandOf<T>['data'], effectiveAt: string): CommandOf<T> {
+function command<T extends PopCommand['type']>(type: T, data: CommandOf<T>['data'], effectiveAt: string): CommandOf<T> {
   return { type, data, effectiveAt } as CommandOf<T>;
 }
 
-export const EUR = (amount: string) => ({ amount, currency: 'EUR' });
+const EUR = (amount: string) => ({ amount, currency: 'EUR' });
 
 /** Commands for one PoP, with the fields a test does not care about filled in. */
 export function popCommands(popId: string) {
