@@ -57,17 +57,18 @@ export class ListPopsHandler implements IQueryHandler<ListPopsQuery> {
   constructor(@Inject(SQL_CLIENT) private readonly sql: SqlClient) {}
 
   async execute({ filter, first, after, asOf }: ListPopsQuery): Promise<PopConnection> {
-    const sql = filtered(filter, asOf);
-    const matching = sql.on('p');
-    const keyset = after ? `AND (p.code, p.pop_id) > (${sql.param(after.code)}, ${sql.param(after.popId)})` : '';
+    const where = filtered(filter, asOf);
+    const matching = where.on('p');
+    const keyset = after ? `AND (p.code, p.pop_id) > (${where.param(after.code)}, ${where.param(after.popId)})` : '';
+    // The count's row joined to the page: an empty page gives one row whose PoP columns are NULL.
     const { rows } = await this.sql.query<{ total: number } & (PopRow | { [K in keyof PopRow]: null })>(
       `SELECT c.total, x.*
          FROM (SELECT count(*)::int AS total FROM ${T.pop} p WHERE ${matching}) c
          LEFT JOIN LATERAL (
-           SELECT ${POP_COLUMNS} FROM ${T.pop} p WHERE ${matching} ${keyset} ORDER BY p.code, p.pop_id LIMIT ${sql.param(first + 1)}::int
+           SELECT ${POP_COLUMNS} FROM ${T.pop} p WHERE ${matching} ${keyset} ORDER BY p.code, p.pop_id LIMIT ${where.param(first + 1)}::int
          ) x ON true
         ORDER BY x.code, x.pop_id`,
-      sql.params,
+      where.params,
     );
     const pops = rows.filter((row): row is { total: number } & PopRow => row.pop_id !== null);
     const edges = pops.slice(0, first).map((row) => ({ cursor: encodePopCursor({ code: row.code, popId: row.pop_id }), node: toPop(row) }));
@@ -77,12 +78,12 @@ export class ListPopsHandler implements IQueryHandler<ListPopsQuery> {
 }
 
 function filtered(filter: PopListFilter, asOf: string): PopFilter {
-  const sql = new PopFilter(asOf).select({ countryCodes: nonEmpty(filter.countryCodes), regions: nonEmpty(filter.regions), statuses: nonEmpty(filter.statuses) });
+  const where = new PopFilter(asOf).select({ countryCodes: nonEmpty(filter.countryCodes), regions: nonEmpty(filter.regions), statuses: nonEmpty(filter.statuses) });
   const kinds = nonEmpty(filter.kinds);
-  if (kinds) sql.where(`p.kind = ANY(${sql.param(kinds)}::text[])`);
+  if (kinds) where.where(`p.kind = ANY(${where.param(kinds)}::text[])`);
   if (filter.search) {
-    const pattern = sql.param(`%${filter.search.replace(/[\\%_]/g, '\\$&')}%`);
-    sql.where(`(p.code ILIKE ${pattern} OR p.name ILIKE ${pattern} OR p.city ILIKE ${pattern})`);
+    const pattern = where.param(`%${filter.search.replace(/[\\%_]/g, '\\$&')}%`);
+    where.where(`(p.code ILIKE ${pattern} OR p.name ILIKE ${pattern} OR p.city ILIKE ${pattern})`);
   }
-  return sql;
+  return where;
 }
