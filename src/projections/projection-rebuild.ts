@@ -106,6 +106,8 @@ class Replay {
   private async apply(events: RecordedEvent[]): Promise<void> {
     try {
       await this.ctx.sql.transaction(async (tx) => {
+        // Scratch tables: a crash mid-rebuild discards them anyway, so no batch waits for the WAL flush.
+        await tx.query('SET LOCAL synchronous_commit TO OFF');
         for (const projection of this.projections) await projection.handle(tx, events, rebuildTables);
       });
     } catch (error) {
