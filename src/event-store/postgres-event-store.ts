@@ -40,7 +40,7 @@ export interface PostgresSubscriptionTiming {
   heldBackRecheckMaxMs: number;
 }
 
-const DEFAULT_TIMING: PostgresSubscriptionTiming = { idleRecheckMs: 1_000, heldBackRecheckMs: 2, heldBackRecheckMaxMs: 200 };
+const DEFAULT_TIMING: PostgresSubscriptionTiming = { idleRecheckMs: 1_000, heldBackRecheckMs: 2, heldBackRecheckMaxMs: 10 };
 
 /**
  * Event store on PostgreSQL or PGlite (the same SQL). Positions are
