@@ -4,7 +4,6 @@ import {
   CAPACITY_RESOURCES, CIRCUIT_TYPES, DEVICE_ROLES, FEED_PHASES, FEED_SIDES, OPERATOR_MODELS, POP_KINDS, POP_STATUSES,
 } from '../domain/pop/pop.enums';
 import { RESIDENCY_POLICY_KINDS } from '../domain/policy/policy.enums';
-import { GROUP_NAMES } from '../domain/residency/country-groups';
 import { RESIDENCY_OUTCOMES } from '../domain/residency/residency.types';
 import { DATA_CATEGORIES, PLACEMENT_ROLES } from '../domain/workload/workload.enums';
 import { COST_CATEGORIES, COST_GROUP_BYS } from '../cost/cost-categories';
@@ -31,4 +30,3 @@ export const DataCategoryEnum = graphqlEnum('DataCategory', DATA_CATEGORIES);
 export const PlacementRoleEnum = graphqlEnum('PlacementRole', PLACEMENT_ROLES);
 export const PolicyKindEnum = graphqlEnum('PolicyKind', RESIDENCY_POLICY_KINDS);
 export const ResidencyOutcomeEnum = graphqlEnum('ResidencyOutcome', RESIDENCY_OUTCOMES);
-export const CountryGroupEnum = graphqlEnum('CountryGroup', GROUP_NAMES);
