@@ -24,7 +24,7 @@ export const MAX_COMMAND_RATE = 4_000;
 
 export const QUICK: BenchSizes = {
   mode: 'quick',
-  stores: { streams: 400, events: 8_000, concurrency: 16, rounds: 1 },
+  stores: { streams: 400, events: 8_000, concurrency: 16, rounds: 3 },
   network: { pops: 2_000, years: 3, workloads: 2_500 },
   queries: { count: 300, warmup: 20, budgetMs: 15_000, residencyRuns: 3 },
   longStream: { events: 20_000, commands: 60, warmup: 6 },

@@ -36,6 +36,9 @@ type MetricName = keyof typeof METRICS;
  */
 async function main(): Promise<void> {
   const sizes = process.argv.includes('--quick') ? QUICK : FULL;
+  // `--only=pglite` (or stores, postgres; comma-separated): run some sections, e.g. while tuning one.
+  const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+  const wanted = (name: string) => !only || only.includes(name);
   const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   const machine = await machineInfo(databaseUrl);
   const results = new BenchResults(sizes.mode);
@@ -48,15 +51,17 @@ async function main(): Promise<void> {
     return created;
   };
   try {
-    await section(results, 'event stores: ours, Emmett, raw INSERT', ['append_vs_emmett_ratio', 'read_vs_emmett_ratio', 'append_fraction_of_raw_insert'], () =>
+    if (wanted('stores')) await section(results, 'event stores: ours, Emmett, raw INSERT', ['append_vs_emmett_ratio', 'read_vs_emmett_ratio', 'append_fraction_of_raw_insert'], () =>
       storeComparison(results, databaseUrl, sizes),
     );
-    const network = await storage('postgres', 'bench_net');
-    await section(results, 'PostgreSQL service', [...SERVICE_METRICS, ...REBUILD_METRICS], () => serviceOnPostgres(results, network, sizes));
-    if (results.metrics.rebuild_events_per_s_pg.value === null) {
-      await section(results, `rebuild of a ${sizes.rebuildEvents.toLocaleString('en')}-event log`, REBUILD_METRICS, () => rebuildLargeLog(results, network, sizes));
+    if (wanted('postgres')) {
+      const network = await storage('postgres', 'bench_net');
+      await section(results, 'PostgreSQL service', [...SERVICE_METRICS, ...REBUILD_METRICS], () => serviceOnPostgres(results, network, sizes));
+      if (results.metrics.rebuild_events_per_s_pg.value === null) {
+        await section(results, `rebuild of a ${sizes.rebuildEvents.toLocaleString('en')}-event log`, REBUILD_METRICS, () => rebuildLargeLog(results, network, sizes));
+      }
     }
-    await section(results, 'PGlite service', ['commands_per_s_pglite'], async () => serviceOnPglite(results, await storage('pglite', 'bench_pglite'), sizes));
+    if (wanted('pglite')) await section(results, 'PGlite service', ['commands_per_s_pglite'], async () => serviceOnPglite(results, await storage('pglite', 'bench_pglite'), sizes));
   } finally {
     for (const created of storages.reverse()) await created.dispose().catch((error: Error) => console.error(`cleanup: ${error.message}`));
   }

@@ -139,9 +139,14 @@ export class CommandExecutor {
       const decided: { index: number; first: number; count: number }[] = [];
       const repeats: { index: number; of: number }[] = [];
       const decidedHere = new Map<string, number>();
-      // Later commands are decided on the state earlier ones leave: a private copy, so the cache never holds unappended events.
+      // Each command is decided on the state the ones before it leave: evolved in place on the cached
+      // state (no copy per batch). Until the append succeeds that state holds events the store does not
+      // have, so every way out but success drops it from the cache, and the next use re-reads the stream.
       let state = cached.state;
-      let ownState = false;
+      let evolved = false;
+      const forget = () => {
+        if (evolved && this.cache.get(streamId) === cached) this.cache.delete(streamId);
+      };
       items.forEach(({ command, envelope }, index) => {
         const known = envelope.commandId ? cached.commands.get(envelope.commandId) : undefined;
         if (known) {
@@ -158,28 +163,36 @@ export class CommandExecutor {
           outcomes[index] = { error: new WrongExpectedRevisionError(streamId, envelope.expectedRevision, revision < 0 ? 'no_stream' : revision) };
           return;
         }
+        let newEvents: E[];
         try {
-          const newEvents = decider.decide(command, state, context);
-          if (index < items.length - 1) {
-            if (!ownState) state = structuredClone(state);
-            ownState = true;
-            for (const event of newEvents) state = decider.evolve(state, event);
-          }
-          decided.push({ index, first: events.length, count: newEvents.length });
-          events.push(...newEvents.map((event) => this.toNewEvent(event, envelope)));
-          if (envelope.commandId) decidedHere.set(envelope.commandId, index);
+          newEvents = decider.decide(command, state, context);
         } catch (error) {
           outcomes[index] = { error };
+          return;
         }
+        evolved = true;
+        try {
+          for (const event of newEvents) state = decider.evolve(state, event);
+        } catch (error) {
+          forget(); // a failing evolve is a bug; the state it left is not trusted
+          throw error;
+        }
+        decided.push({ index, first: events.length, count: newEvents.length });
+        events.push(...newEvents.map((event) => this.toNewEvent(event, envelope)));
+        if (envelope.commandId) decidedHere.set(envelope.commandId, index);
       });
-      if (!refreshed && outcomes.some((outcome) => outcome && 'error' in outcome)) continue;
+      if (!refreshed && outcomes.some((outcome) => outcome && 'error' in outcome)) {
+        forget();
+        continue;
+      }
       if (decided.length === 0) return outcomes;
       try {
         const appended = await this.store.append(streamId, events, cached.revision < 0 ? 'no_stream' : cached.revision);
         this.metrics.eventsAppended.inc({ category: streamId.slice(0, streamId.indexOf('-')) }, events.length);
+        cached.state = state;
         events.forEach((event, k) => {
           const revision = appended.revision - (events.length - 1 - k);
-          this.apply(decider, cached, { ...event, streamId, revision, position: appended.position, recordedAt: '' });
+          this.remember(cached, { ...event, streamId, revision, position: appended.position, recordedAt: '' });
         });
         for (const { index, first, count } of decided) {
           const revision = appended.revision - (events.length - first - count);
@@ -187,6 +200,7 @@ export class CommandExecutor {
           outcomes[index] = { result: { streamId, revision, position: appended.position, eventIds, duplicate: false } };
         }
       } catch (error) {
+        forget();
         // Another process appended first: decide again on the new state, unless a caller pinned a revision.
         const pinned = decided.some(({ index }) => items[index].envelope.expectedRevision !== undefined);
         if (error instanceof WrongExpectedRevisionError && !pinned && attempt < MAX_ATTEMPTS) continue;
@@ -242,6 +256,11 @@ export class CommandExecutor {
 
   private apply<S, E extends DomainEventLike>(decider: Pick<Decider<never, S, E, never>, 'evolve'>, cached: CachedStream<S>, recorded: RecordedEvent): void {
     cached.state = decider.evolve(cached.state, { type: recorded.type, data: recorded.data, effectiveAt: recorded.metadata.effectiveAt } as E);
+    this.remember(cached, recorded);
+  }
+
+  /** Moves the cached revision to the event and files it under its command (for duplicates). */
+  private remember<S>(cached: CachedStream<S>, recorded: RecordedEvent): void {
     cached.revision = recorded.revision;
     const commandId = recorded.metadata.commandId;
     const accepted = cached.commands.get(commandId);

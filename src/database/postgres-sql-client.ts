@@ -46,7 +46,7 @@ export class PostgresSqlClient implements SqlClient {
   }
 
   async query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }> {
-    return toResult<R>(await this.pool.query(text, params));
+    return toResult<R>(await this.pool.query(text, params?.map(toParameter)));
   }
 
   async transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {
@@ -113,8 +113,30 @@ export class PostgresSqlClient implements SqlClient {
 }
 
 function queryable(client: PoolClient): SqlQueryable {
-  return { query: async <R>(text: string, params?: unknown[]) => toResult<R>(await client.query(text, params)) };
+  return { query: async <R>(text: string, params?: unknown[]) => toResult<R>(await client.query(text, params?.map(toParameter))) };
 }
+
+/**
+ * Arrays of strings and numbers (the columns of multi-row writes, up to hundreds of thousands of
+ * elements in a rebuild) as the array literal node-postgres would send, built at a fraction of its
+ * cost: numbers need no quotes and most strings nothing escaped. Anything else goes to node-postgres.
+ */
+function toParameter(value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  let literal = '{';
+  for (let index = 0; index < value.length; index++) {
+    const item: unknown = value[index];
+    if (index > 0) literal += ',';
+    if (item === null || item === undefined) literal += 'NULL';
+    else if (typeof item === 'number') literal += String(item);
+    else if (typeof item === 'string') literal += `"${ESCAPED.test(item) ? item.replace(ESCAPED_ALL, '\\$&') : item}"`;
+    else return value;
+  }
+  return `${literal}}`;
+}
+
+const ESCAPED = /["\\]/;
+const ESCAPED_ALL = /["\\]/g;
 
 /** Without parameters node-postgres uses the simple protocol: several statements give several results. */
 function toResult<R>(result: QueryResult | QueryResult[]): { rows: R[]; rowCount: number } {

@@ -74,6 +74,11 @@ export interface EventStore {
   streamRevision(streamId: string): Promise<number | null>;
   /** Global log after `checkpoint` (null: from the start), at most `maxCount` events. */
   readAll(checkpoint: string | null, maxCount: number): Promise<ReadAllBatch>;
+  /**
+   * Optional: `readAll` for a bulk replay (a rebuild), the same events, cheaper to read (in CPU) when
+   * the log is read to its end in large batches.
+   */
+  readAllForReplay?(checkpoint: string | null, maxCount: number): Promise<ReadAllBatch>;
   /** Position of the last event of the global log that a reader may see now (null when empty). */
   headPosition(): Promise<string | null>;
   /** How many events of the global log come after `checkpoint` (projection lag; may be capped, see adapter). */

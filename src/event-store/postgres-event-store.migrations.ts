@@ -81,4 +81,49 @@ END
 $$;
 `,
   },
+  {
+    id: '0002-event-store-stream-locks-append-all',
+    sql: `
+-- Appends to one stream are serialised by a transaction-level advisory lock taken before anything is
+-- written. A transaction id is assigned at the first write, so an append's transaction id is always
+-- later than that of the append before it on the same stream, and the global log (in transaction id
+-- order) keeps every stream's order, also when one transaction carries several appends
+-- (es_append_all). Locks are taken in key order: two transactions never wait for each other.
+CREATE FUNCTION es_lock_streams(p_stream_ids text[]) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  v_key bigint;
+BEGIN
+  FOR v_key IN SELECT DISTINCT hashtextextended(current_schema() || '/' || s.id, 0) FROM unnest(p_stream_ids) AS s (id) ORDER BY 1 LOOP
+    PERFORM pg_advisory_xact_lock(v_key);
+  END LOOP;
+END
+$$;
+
+ALTER FUNCTION es_append(text, text, json) RENAME TO es_append_locked;
+
+CREATE FUNCTION es_append(p_stream_id text, p_expected text, p_events json)
+RETURNS TABLE (ok boolean, revision bigint, transaction_id xid8, global_position bigint)
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM es_lock_streams(ARRAY[p_stream_id]);
+  RETURN QUERY SELECT * FROM es_append_locked(p_stream_id, p_expected, p_events);
+END
+$$;
+
+-- Appends that queued up while others were in flight, in one statement and one commit (group commit):
+-- each checked and written in order exactly as es_append does it alone; one row per append, in order.
+CREATE FUNCTION es_append_all(p_appends json)
+RETURNS TABLE (ok boolean, revision bigint, transaction_id xid8, global_position bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_append json;
+BEGIN
+  PERFORM es_lock_streams(ARRAY(SELECT a->>'stream' FROM json_array_elements(p_appends) AS a));
+  FOR v_append IN SELECT a.value FROM json_array_elements(p_appends) WITH ORDINALITY AS a (value, ord) ORDER BY a.ord LOOP
+    RETURN QUERY SELECT * FROM es_append_locked(v_append->>'stream', v_append->>'expected', v_append->'events');
+  END LOOP;
+END
+$$;
+`,
+  },
 ];

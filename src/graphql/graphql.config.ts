@@ -1,6 +1,7 @@
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import type { Logger } from 'pino';
 import { createGraphqlErrorFormatter } from './graphql-error-formatter';
+import { plainFieldReads } from './plain-field-reads';
 import { MAX_QUERY_DEPTH, queryCostRule } from './query-limits';
 import { DateScalar } from './scalars/date.scalar';
 import { DateTimeScalar } from './scalars/date-time.scalar';
@@ -20,6 +21,7 @@ export function graphqlConfig(logger: Logger): MercuriusDriverConfig {
     validationRules: [queryCostRule],
     allowBatchedQueries: false,
     resolvers: { DateTime: DateTimeScalar, Date: DateScalar, Decimal: DecimalScalar, JSON: JsonScalar },
+    transformSchema: plainFieldReads,
     errorFormatter: createGraphqlErrorFormatter(logger) as MercuriusDriverConfig['errorFormatter'],
   };
 }

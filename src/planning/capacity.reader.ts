@@ -101,10 +101,8 @@ interface PopWideRow {
 }
 
 /** Headers and PoP-wide sums (leases, reservations, circuits per type) of the selected PoPs, by popId. */
-export async function readPopWide(sql: SqlQueryable, asOf: string, selection: PopSelection): Promise<PopWideRead[]> {
-  const filter = new PopFilter(asOf).select(selection);
-  const { rows } = await sql.query<PopWideRow>(
-    `SELECT p.pop_id, p.code, p.country_code, ${STATUS_RANK_AT} AS status_rank,
+function popWideSql(filter: PopFilter): string {
+  return `SELECT p.pop_id, p.code, p.country_code, ${STATUS_RANK_AT} AS status_rank,
             coalesce(l.contracted_kw, 0) AS contracted_kw, l.contracting,
             coalesce(r.space_u, 0) AS space_u, coalesce(r.power_kw, 0) AS power_kw, coalesce(r.bandwidth_mbps, 0) AS bandwidth_mbps,
             c.circuit_types
@@ -122,10 +120,11 @@ export async function readPopWide(sql: SqlQueryable, asOf: string, selection: Po
                FROM (SELECT c.type, sum(c.bandwidth_mbps) AS capacity_mbps, count(*) AS circuits
                        FROM ${T.circuit} c WHERE c.pop_id = p.pop_id AND ${presentAt('c')} GROUP BY c.type) c) c
       WHERE ${filter.on('p')}
-      ORDER BY p.pop_id`,
-    filter.params,
-  );
-  return rows.map((row) => ({
+      ORDER BY p.pop_id`;
+}
+
+function toPopWideRead(row: PopWideRow): PopWideRead {
+  return {
     popId: row.pop_id,
     code: row.code,
     countryCode: row.country_code,
@@ -136,7 +135,7 @@ export async function readPopWide(sql: SqlQueryable, asOf: string, selection: Po
       contractingLeases: row.contracting,
       circuitTypes: row.circuit_types ?? [],
     },
-  }));
+  };
 }
 
 interface RackRow {
@@ -155,8 +154,25 @@ interface RackRow {
 /** Racks present at the instant with their present feeds and devices, per PoP, ordered by rackId. */
 export async function readRackTallies(sql: SqlQueryable, asOf: string, popIds: string[]): Promise<Map<string, RackTally[]>> {
   const filter = new PopFilter(asOf).select({ popIds });
-  const { rows } = await sql.query<RackRow>(
-    `WITH f AS (
+  const { rows } = await sql.query<RackRow>(rackTalliesSql(filter), filter.params);
+  return groupByPop(rows, toRackTally);
+}
+
+/**
+ * What the capacity of one PoP needs, in one statement (one round trip): its PoP-wide sums and its
+ * racks' tallies; null for an unknown PoP.
+ */
+export async function readPopCapacityInputs(sql: SqlQueryable, asOf: string, popId: string): Promise<{ pop: PopWideRead; racks: RackTally[] } | null> {
+  const filter = new PopFilter(asOf).select({ popIds: [popId] });
+  const { rows } = await sql.query<PopWideRow & { racks: RackRow[] | null }>(
+    `SELECT w.*, (SELECT json_agg(r) FROM (${rackTalliesSql(filter)}) r) AS racks FROM (${popWideSql(filter)}) w`,
+    filter.params,
+  );
+  return rows.length === 0 ? null : { pop: toPopWideRead(rows[0]), racks: (rows[0].racks ?? []).map(toRackTally) };
+}
+
+function rackTalliesSql(filter: PopFilter): string {
+  return `WITH f AS (
        SELECT f.pop_id, f.rack_id,
               sum(f.kw) FILTER (WHERE f.side = 'A') AS a_kw, sum(f.kw) FILTER (WHERE f.side = 'B') AS b_kw,
               count(*) FILTER (WHERE f.side = 'A')::int AS a_feeds, count(*) FILTER (WHERE f.side = 'B')::int AS b_feeds
@@ -173,10 +189,11 @@ export async function readRackTallies(sql: SqlQueryable, asOf: string, popIds: s
        LEFT JOIN f ON f.pop_id = r.pop_id AND f.rack_id = r.rack_id
        LEFT JOIN d ON d.pop_id = r.pop_id AND d.rack_id = r.rack_id
       WHERE ${filter.on('r')} AND ${presentAt('r')}
-      ORDER BY r.pop_id, r.rack_id`,
-    filter.params,
-  );
-  return groupByPop(rows, (row) => ({
+      ORDER BY r.pop_id, r.rack_id`;
+}
+
+function toRackTally(row: RackRow): RackTally {
+  return {
     rackId: row.rack_id,
     heightU: row.height_u,
     maxPowerKw: row.max_power_kw,
@@ -186,7 +203,7 @@ export async function readRackTallies(sql: SqlQueryable, asOf: string, popIds: s
     bFeeds: row.b_feeds,
     usedU: row.used_u,
     allocatedKw: row.allocated_kw,
-  }));
+  };
 }
 
 type StepTotalsRow = PopStepRow & { pop_id: string; code: string; country_code: string; status_rank: number; at: Date | null };

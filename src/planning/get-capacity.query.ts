@@ -4,7 +4,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SQL_CLIENT, SqlClient } from '../database/sql-client';
 import { CapacityThresholds } from '../domain/capacity/capacity-math';
 import { capacityFigures, CapacityTotals, RackCapacity, rackCapacity, totalsOf } from '../domain/capacity/pop-capacity-at';
-import { PopHeader, readPopWide, readRackTallies } from './capacity.reader';
+import { PopHeader, readPopCapacityInputs } from './capacity.reader';
 import { PopCapacity } from './pop.types';
 
 /** A PoP's capacity at `asOf` (DESIGN section 5); null for a PoP that was never registered. */
@@ -34,10 +34,7 @@ export function popCapacity(
   return { popId, code, countryCode, status, asOf, ...capacityFigures(totals, racks, thresholds) };
 }
 
-/**
- * Two statements by pop_id, run side by side: PoP-wide sums, and per-rack sums of the items present
- * at asOf (rack math in the domain).
- */
+/** One statement by pop_id: PoP-wide sums and per-rack sums of the items present at asOf (rack math in the domain). */
 @QueryHandler(GetCapacityQuery)
 export class GetCapacityHandler implements IQueryHandler<GetCapacityQuery> {
   constructor(
@@ -46,9 +43,9 @@ export class GetCapacityHandler implements IQueryHandler<GetCapacityQuery> {
   ) {}
 
   async execute({ popId, asOf }: GetCapacityQuery): Promise<PopCapacity | null> {
-    const [[pop], racksByPop] = await Promise.all([readPopWide(this.sql, asOf, { popIds: [popId] }), readRackTallies(this.sql, asOf, [popId])]);
-    if (!pop) return null;
-    const tallies = racksByPop.get(popId) ?? [];
-    return popCapacity(pop, totalsOf(tallies, pop.popWide), tallies.map(rackCapacity), asOf, thresholdsOf(this.config));
+    const read = await readPopCapacityInputs(this.sql, asOf, popId);
+    if (!read) return null;
+    const { pop, racks } = read;
+    return popCapacity(pop, totalsOf(racks, pop.popWide), racks.map(rackCapacity), asOf, thresholdsOf(this.config));
   }
 }

@@ -12,8 +12,8 @@ export interface CheckpointWatchOptions {
   /** Safety re-read of the checkpoint table while someone waits (a notification can be lost with its connection). */
   recheckMs: number;
   logger: ProjectionLogger;
-  /** A rebuild swapped these projections' tables in: their live runners must resubscribe. */
-  onReset(names: string[]): void;
+  /** A rebuild swapped projections' tables in: the live runner must resubscribe. */
+  onReset(): void;
 }
 
 /**
@@ -90,17 +90,27 @@ export class CheckpointWatch {
     }
   }
 
-  private onNotice(payload: string): void {
-    // An empty payload: the listener reconnected and may have missed notices.
-    if (payload === '') return this.recheckNow();
-    const notice = JSON.parse(payload) as CheckpointNotice;
+  /**
+   * Takes in a checkpoint change: from the channel, or straight from this instance's runner after its
+   * commit (the notification of that commit then repeats it).
+   */
+  observe(notice: CheckpointNotice): void {
     this.notices++;
     for (const { name, position, status } of notice.checkpoints) {
+      // A notification can come after the runner's own report of a later commit: never step back (a reset may).
+      const known = this.states.get(name);
+      if (!notice.reset && status === 'RUNNING' && known?.status === 'RUNNING' && known.position !== null && (position === null || position < known.position)) continue;
       this.states.set(name, { position, status });
       this.touched.set(name, this.notices);
     }
     this.settle();
-    if (notice.reset) this.options.onReset(notice.checkpoints.map(({ name }) => name));
+    if (notice.reset) this.options.onReset();
+  }
+
+  private onNotice(payload: string): void {
+    // An empty payload: the listener reconnected and may have missed notices.
+    if (payload === '') return this.recheckNow();
+    this.observe(JSON.parse(payload) as CheckpointNotice);
   }
 
   private async refresh(): Promise<void> {

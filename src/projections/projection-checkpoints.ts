@@ -76,19 +76,23 @@ export class ProjectionCheckpoints {
     return rows.map(toCheckpoint);
   }
 
-  async get(q: SqlQueryable, name: string): Promise<Checkpoint | undefined> {
-    const { rows } = await q.query<CheckpointRow>(`SELECT ${COLUMNS} FROM projection_checkpoints WHERE name = $1`, [name]);
-    return rows.map(toCheckpoint)[0];
-  }
-
-  /** Locks the row and checks it still says `expected`, else throws CheckpointMovedError. */
-  async claim(tx: SqlQueryable, name: string, expected: string | null): Promise<void> {
-    const { rows } = await tx.query<{ position: string | null; status: ProjectionState }>(
-      'SELECT position, status FROM projection_checkpoints WHERE name = $1 FOR UPDATE',
-      [name],
+  /**
+   * Locks the rows (in name order, like every multi-row lock here) and checks each still says its
+   * `expected` position and RUNNING, else throws CheckpointMovedError. Also lets the transaction
+   * commit without waiting for the WAL flush: a checkpoint commits with its projection's writes, so a
+   * crash that loses the transaction loses the checkpoint move too, and the batch is replayed.
+   */
+  async claim(tx: SqlQueryable, expected: ReadonlyMap<string, string | null>): Promise<void> {
+    const names = [...expected.keys()].sort();
+    const { rows } = await tx.query<{ name: string; position: string | null; status: ProjectionState }>(
+      `SELECT name, position, status FROM projection_checkpoints, set_config('synchronous_commit', 'off', true)
+        WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE OF projection_checkpoints`,
+      [names],
     );
-    if (rows.length === 0 || rows[0].position !== expected || rows[0].status !== 'RUNNING') {
-      throw new CheckpointMovedError(name);
+    const found = new Map(rows.map((row) => [row.name, row]));
+    for (const name of names) {
+      const row = found.get(name);
+      if (!row || row.position !== expected.get(name) || row.status !== 'RUNNING') throw new CheckpointMovedError(name);
     }
   }
 
@@ -97,8 +101,8 @@ export class ProjectionCheckpoints {
     await tx.query('SELECT name FROM projection_checkpoints WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE', [names]);
   }
 
-  async advance(tx: SqlQueryable, name: string, position: string): Promise<void> {
-    await this.update(tx, [name], position, 'RUNNING', null, null);
+  async advance(tx: SqlQueryable, names: string[], position: string): Promise<void> {
+    await this.update(tx, names, position, 'RUNNING', null, null);
   }
 
   async fail(tx: SqlQueryable, name: string, position: string | null, error: string, event: RecordedEvent): Promise<void> {

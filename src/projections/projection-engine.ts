@@ -23,7 +23,7 @@ export interface ProjectionEngineOptions {
   /** Safety re-read of checkpoints while read-your-writes waits are pending. */
   recheckMs?: number;
   logger?: ProjectionLogger;
-  /** Called after each committed live batch (metrics). */
+  /** Called after each committed live batch. */
   onBatch?: (batch: BatchInfo) => void;
 }
 
@@ -61,7 +61,7 @@ export class ProjectionEngine {
   private readonly options: Required<Omit<ProjectionEngineOptions, 'onBatch'>> & Pick<ProjectionEngineOptions, 'onBatch'>;
   private started?: Promise<void>;
   private prepared?: Promise<Prepared>;
-  private runners: ProjectionRunner[] = [];
+  private runner?: ProjectionRunner;
   private election?: LeaderElection;
   private rebuilding = false;
   private stopped = false;
@@ -182,18 +182,23 @@ export class ProjectionEngine {
   }
 
   private async campaign(): Promise<void> {
-    const { checkpoints } = await this.prepare();
+    const { checkpoints, watch } = await this.prepare();
     const { sql, store, projections, options } = this;
-    const context = { sql, store, checkpoints, ...options };
-    this.runners = projections.map((projection) => new ProjectionRunner(context, projection));
+    // Read-your-writes in this instance learns of a commit at once, before its notification comes back.
+    const onBatch = (batch: BatchInfo) => {
+      watch.observe({ checkpoints: batch.projections.map((name) => ({ name, position: batch.position, status: 'RUNNING' })) });
+      options.onBatch?.(batch);
+    };
+    const runner = new ProjectionRunner({ sql, store, checkpoints, ...options, onBatch }, projections);
+    this.runner = runner;
     this.election = new LeaderElection(
       sql,
       {
         onElected: async () => {
-          await Promise.all(this.runners.map((runner) => runner.start()));
+          await runner.start();
         },
         onDeposed: async () => {
-          await Promise.all(this.runners.map((runner) => runner.stop()));
+          await runner.stop();
         },
       },
       { retryMs: options.leaderRetryMs, heartbeatMs: options.heartbeatMs, logger: options.logger },
@@ -212,9 +217,7 @@ export class ProjectionEngine {
       {
         recheckMs: this.options.recheckMs,
         logger: this.options.logger,
-        onReset: (names) => {
-          for (const runner of this.runners) if (names.includes(runner.projection.name)) void runner.restart();
-        },
+        onReset: () => void this.runner?.restart(),
       },
     );
     await watch.start();

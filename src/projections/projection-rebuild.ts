@@ -70,7 +70,15 @@ export async function rebuildProjections(ctx: RebuildContext, projections: Proje
   }
 }
 
-/** Reads batch n+1 while batch n is written. */
+/** Batches read ahead of the slowest projection (memory: a few batches of events). */
+const READ_AHEAD = 4;
+
+/**
+ * Each projection applies the batches in log order in its own chain of transactions, concurrently
+ * with the others: the scratch tables need no atomicity across projections (a failed rebuild drops
+ * them all), and one projection's SQL then runs while the others' JavaScript does. The log is read
+ * ahead of the slowest.
+ */
 class Replay {
   events = 0;
   position: string | null = null;
@@ -83,52 +91,104 @@ class Replay {
   ) {}
 
   async toHead(): Promise<void> {
-    let next = this.read(this.checkpoint);
-    for (;;) {
-      if (this.ctx.aborted()) throw new Error('Projection engine stopped during a rebuild');
-      const batch = await next;
-      if (batch.events.length === 0) return;
-      this.checkpoint = batch.checkpoint;
-      next = this.read(batch.checkpoint);
-      await this.apply(batch.events);
-      this.events += batch.events.length;
-      this.position = batch.events[batch.events.length - 1].position;
-      this.ctx.onProgress?.({ events: this.events, total: this.total });
+    const lanes = this.projections.map((projection) => new Lane(this.ctx.sql, projection));
+    const failed = () => lanes.some((lane) => lane.failure);
+    const applied: Promise<unknown>[] = [];
+    try {
+      for (let index = 0; !failed(); index++) {
+        if (this.ctx.aborted()) throw new Error('Projection engine stopped during a rebuild');
+        const { events, checkpoint } = await this.read(this.checkpoint);
+        if (events.length === 0) break;
+        this.checkpoint = checkpoint;
+        const batch = { index, events };
+        applied.push(
+          Promise.all(lanes.map((lane) => lane.apply(batch))).then(() => {
+            if (!failed()) this.done(events);
+          }),
+        );
+        if (applied.length >= READ_AHEAD) await applied.shift();
+      }
+    } catch (error) {
+      lanes.forEach((lane) => lane.stop());
+      await Promise.allSettled(applied);
+      throw error;
     }
+    if (failed()) lanes.forEach((lane) => lane.stop());
+    await Promise.all(applied);
+    throwFirstFailure(lanes);
   }
 
   private read(checkpoint: string | null): Promise<ReadAllBatch> {
-    const batch = this.ctx.store.readAll(checkpoint, this.ctx.batchSize);
-    batch.catch(() => undefined); // awaited later, or abandoned when a write fails first
-    return batch;
+    const { store, batchSize } = this.ctx;
+    return store.readAllForReplay ? store.readAllForReplay(checkpoint, batchSize) : store.readAll(checkpoint, batchSize);
   }
 
-  private async apply(events: RecordedEvent[]): Promise<void> {
-    try {
-      await this.ctx.sql.transaction(async (tx) => {
-        // Scratch tables: a crash mid-rebuild discards them anyway, so no batch waits for the WAL flush.
-        await tx.query('SET LOCAL synchronous_commit TO OFF');
-        for (const projection of this.projections) await projection.handle(tx, events, rebuildTables);
-      });
-    } catch (error) {
-      if (isTransientError(error)) throw error;
-      await this.findFailingEvent(events);
-      throw error;
-    }
+  /** Batches complete in log order: every lane applies them in that order. */
+  private done(events: RecordedEvent[]): void {
+    this.events += events.length;
+    this.position = events[events.length - 1].position;
+    this.ctx.onProgress?.({ events: this.events, total: this.total });
+  }
+}
+
+interface Batch {
+  index: number;
+  events: RecordedEvent[];
+}
+
+/** One projection's chain of batch transactions. After a failure (or stop) it skips the batches still queued. */
+class Lane {
+  failure?: { batch: number; error: unknown };
+  private stopped = false;
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly sql: SqlClient,
+    readonly projection: Projection,
+  ) {}
+
+  apply(batch: Batch): Promise<void> {
+    this.tail = this.tail.then(async () => {
+      if (this.stopped || this.failure) return;
+      try {
+        await this.write(batch.events);
+      } catch (error) {
+        this.failure = { batch: batch.index, error: isTransientError(error) ? error : await this.failingEvent(batch.events, error) };
+      }
+    });
+    return this.tail;
   }
 
-  /** Replays the batch one event and projection at a time to name the culprit. */
-  private async findFailingEvent(events: RecordedEvent[]): Promise<void> {
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private async write(events: RecordedEvent[]): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      // Scratch tables: a crash mid-rebuild discards them anyway, so no batch waits for the WAL flush.
+      await tx.query('SET LOCAL synchronous_commit TO OFF');
+      await this.projection.handle(tx, events, rebuildTables);
+    });
+  }
+
+  /** Replays the batch one event at a time to name the culprit. */
+  private async failingEvent(events: RecordedEvent[], batchError: unknown): Promise<unknown> {
     for (const event of events) {
-      for (const projection of this.projections) {
-        try {
-          await this.ctx.sql.transaction((tx) => projection.handle(tx, [event], rebuildTables));
-        } catch (error) {
-          throw new RebuildFailedError(projection.name, event, error);
-        }
+      try {
+        await this.sql.transaction((tx) => this.projection.handle(tx, [event], rebuildTables));
+      } catch (error) {
+        return new RebuildFailedError(this.projection.name, event, error);
       }
     }
+    return batchError;
   }
+}
+
+/** The failure of the earliest batch (of the first projection among those that failed on it). */
+function throwFirstFailure(lanes: Lane[]): void {
+  const failures = lanes.flatMap(({ failure }) => (failure ? [failure] : []));
+  if (failures.length === 0) return;
+  throw failures.reduce((first, failure) => (failure.batch < first.batch ? failure : first)).error;
 }
 
 async function swap(ctx: RebuildContext, projections: Projection[], position: string | null): Promise<void> {

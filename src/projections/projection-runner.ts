@@ -11,13 +11,6 @@ export interface ProjectionLogger {
   error(details: object, message: string): void;
 }
 
-export interface BatchInfo {
-  projection: string;
-  events: number;
-  position: string;
-  durationMs: number;
-}
-
 export interface RunnerContext {
   sql: SqlClient;
   store: EventStore;
@@ -25,20 +18,34 @@ export interface RunnerContext {
   batchSize: number;
   retryDelayMs: number;
   logger: ProjectionLogger;
+  /** Called after each committed batch. */
   onBatch?: (batch: BatchInfo) => void;
 }
 
+export interface BatchInfo {
+  /** The projections whose checkpoints moved to `position`. */
+  projections: string[];
+  events: number;
+  position: string;
+  durationMs: number;
+}
+
 /**
- * Runs one projection live in the leader: subscribes from its stored checkpoint and applies each
- * batch in one transaction together with the checkpoint move. A batch that throws is replayed one
- * event per transaction to commit the good prefix and stop on the exact event that fails.
+ * Runs the projections live in the leader, together: one subscription from the oldest checkpoint,
+ * and each batch applied to every running projection in one transaction with their checkpoint
+ * moves, so a batch costs one read of the log, one commit and one notification, however many
+ * projections there are. Each projection only sees the events after its own checkpoint (they differ
+ * after a rebuild of some). When a batch throws, each projection is applied on its own, and one
+ * that throws is replayed event by event to commit its good prefix and stop on the exact event that
+ * fails; the others go on.
  */
 export class ProjectionRunner {
   private running = false;
   /** Bumped whenever the current subscription's later batches must be ignored. */
   private generation = 0;
   private subscription?: Subscription;
-  private position: string | null = null;
+  /** Checkpoint of each RUNNING projection, as this runner last read or wrote it. */
+  private positions = new Map<string, string | null>();
   private busy: Promise<void> = Promise.resolve();
   /** Subscribe/stop steps run one after the other. */
   private control: Promise<void> = Promise.resolve();
@@ -46,7 +53,7 @@ export class ProjectionRunner {
 
   constructor(
     private readonly ctx: RunnerContext,
-    readonly projection: Projection,
+    private readonly projections: readonly Projection[],
   ) {}
 
   start(): Promise<void> {
@@ -54,7 +61,7 @@ export class ProjectionRunner {
     return this.resubscribe();
   }
 
-  /** Resubscribes from the stored checkpoint: after a rebuild swap, or when another writer moved it. */
+  /** Resubscribes from the stored checkpoints: after a rebuild swap, or when another writer moved one. */
   restart(): Promise<void> {
     return this.running ? this.resubscribe() : Promise.resolve();
   }
@@ -75,7 +82,7 @@ export class ProjectionRunner {
   private retryLater(generation: number, error: unknown): void {
     if (generation !== this.generation || !this.running) return;
     this.generation++;
-    this.ctx.logger.warn({ projection: this.projection.name, err: error }, 'projection paused, resubscribing');
+    this.ctx.logger.warn({ err: error }, 'projections paused, resubscribing');
     void this.enqueue(() => this.unsubscribe());
     this.retryTimer = setTimeout(() => void this.resubscribe(), this.ctx.retryDelayMs);
   }
@@ -84,11 +91,16 @@ export class ProjectionRunner {
     await this.unsubscribe();
     if (!this.running) return;
     const generation = ++this.generation;
-    const checkpoint = await this.ctx.checkpoints.get(this.ctx.sql, this.projection.name);
-    if (generation !== this.generation || checkpoint?.status !== 'RUNNING') return;
-    this.position = checkpoint.position;
+    const stored = new Map((await this.ctx.checkpoints.all(this.ctx.sql)).map((checkpoint) => [checkpoint.name, checkpoint]));
+    if (generation !== this.generation) return;
+    this.positions = new Map();
+    for (const { name } of this.projections) {
+      const checkpoint = stored.get(name);
+      if (checkpoint?.status === 'RUNNING') this.positions.set(name, checkpoint.position);
+    }
+    if (this.positions.size === 0) return;
     this.subscription = this.ctx.store.subscribe(
-      checkpoint.position,
+      oldest(this.positions.values()),
       {
         onEvents: (events) => this.track(generation, events),
         onError: (error) => this.retryLater(generation, error),
@@ -100,7 +112,7 @@ export class ProjectionRunner {
   private async unsubscribe(): Promise<void> {
     const subscription = this.subscription;
     this.subscription = undefined;
-    await subscription?.stop().catch((error) => this.ctx.logger.warn({ projection: this.projection.name, err: error }, 'unsubscribing failed'));
+    await subscription?.stop().catch((error) => this.ctx.logger.warn({ err: error }, 'unsubscribing failed'));
     await this.busy;
   }
 
@@ -120,7 +132,16 @@ export class ProjectionRunner {
   private async process(generation: number, events: RecordedEvent[]): Promise<void> {
     if (generation !== this.generation || events.length === 0) return;
     try {
-      await this.applyOrIsolate(generation, events);
+      try {
+        await this.apply(this.runningProjections(), events);
+      } catch (error) {
+        if (error instanceof CheckpointMovedError || isTransientError(error)) throw error;
+        // Find the projection that throws: each on its own, the good ones commit.
+        for (const projection of this.runningProjections()) {
+          if (generation !== this.generation) return;
+          await this.applyOrIsolate(generation, projection, events);
+        }
+      }
     } catch (error) {
       if (generation !== this.generation) return;
       if (error instanceof CheckpointMovedError) void this.resubscribe();
@@ -128,49 +149,78 @@ export class ProjectionRunner {
     }
   }
 
-  private async applyOrIsolate(generation: number, events: RecordedEvent[]): Promise<void> {
+  private runningProjections(): Projection[] {
+    return this.projections.filter(({ name }) => this.positions.has(name));
+  }
+
+  private async applyOrIsolate(generation: number, projection: Projection, events: RecordedEvent[]): Promise<void> {
     try {
-      await this.apply(events);
+      await this.apply([projection], events);
     } catch (error) {
       if (error instanceof CheckpointMovedError || isTransientError(error)) throw error;
-      if (events.length === 1) return this.fail(generation, events[0], error);
-      for (const event of events) {
-        if (generation !== this.generation) return;
-        await this.applyOrIsolate(generation, [event]);
+      const pending = this.pendingFor(projection.name, events);
+      if (pending.length === 1) return this.fail(generation, projection.name, pending[0], error);
+      for (const event of pending) {
+        if (generation !== this.generation || !this.positions.has(projection.name)) return;
+        await this.applyOrIsolate(generation, projection, [event]);
       }
     }
   }
 
-  private async apply(events: RecordedEvent[]): Promise<void> {
+  /** Applies `events` to `projections` and moves their checkpoints to the last one, in one transaction. */
+  private async apply(projections: Projection[], events: RecordedEvent[]): Promise<void> {
     const started = performance.now();
-    const { name } = this.projection;
     const position = events[events.length - 1].position;
+    // A projection already past the batch (rebuilt on its own, say) is left where it is.
+    const before = (name: string) => {
+      const at = this.positions.get(name) ?? null;
+      return at === null || at < position;
+    };
+    const names = projections.map(({ name }) => name).filter(before);
+    if (names.length === 0) return;
     await this.ctx.sql.transaction(async (tx) => {
-      // No wait for the WAL flush: the checkpoint commits with the writes, so a crash that loses this
-      // transaction loses its checkpoint too and the batch is replayed.
-      await tx.query('SET LOCAL synchronous_commit TO OFF');
-      await this.ctx.checkpoints.claim(tx, name, this.position);
-      await this.projection.handle(tx, events, liveTables);
-      await this.ctx.checkpoints.advance(tx, name, position);
+      await this.ctx.checkpoints.claim(tx, new Map(names.map((name) => [name, this.positions.get(name) ?? null])));
+      for (const projection of projections.filter(({ name }) => names.includes(name))) {
+        const pending = this.pendingFor(projection.name, events);
+        if (pending.length > 0) await projection.handle(tx, pending, liveTables);
+      }
+      await this.ctx.checkpoints.advance(tx, names, position);
     });
-    this.position = position;
-    this.ctx.onBatch?.({ projection: name, events: events.length, position, durationMs: performance.now() - started });
+    for (const name of names) this.positions.set(name, position);
+    this.ctx.onBatch?.({ projections: names, events: events.length, position, durationMs: performance.now() - started });
   }
 
-  /** Records the failure and stops; only a rebuild sets the projection going again. */
-  private async fail(generation: number, event: RecordedEvent, error: unknown): Promise<void> {
-    const { name } = this.projection;
+  /** The events of the batch after the projection's checkpoint. */
+  private pendingFor(name: string, events: RecordedEvent[]): RecordedEvent[] {
+    const position = this.positions.get(name) ?? null;
+    return position === null ? events : events.filter((event) => event.position > position);
+  }
+
+  /** Records the failure and stops the projection; only a rebuild sets it going again. */
+  private async fail(generation: number, name: string, event: RecordedEvent, error: unknown): Promise<void> {
+    const position = this.positions.get(name) ?? null;
     await this.ctx.sql.transaction(async (tx) => {
-      await this.ctx.checkpoints.claim(tx, name, this.position);
-      await this.ctx.checkpoints.fail(tx, name, this.position, errorMessage(error), event);
+      await this.ctx.checkpoints.claim(tx, new Map([[name, position]]));
+      await this.ctx.checkpoints.fail(tx, name, position, errorMessage(error), event);
     });
     this.ctx.logger.error(
       { projection: name, err: error, eventId: event.eventId, type: event.type, streamId: event.streamId, position: event.position },
       'projection failed on an event and stopped',
     );
-    if (generation === this.generation) {
+    this.positions.delete(name);
+    if (this.positions.size === 0 && generation === this.generation) {
       this.generation++;
       void this.enqueue(() => this.unsubscribe());
     }
   }
+}
+
+/** The earliest of checkpoints (null: before the first event); positions of one store compare as strings. */
+function oldest(positions: Iterable<string | null>): string | null {
+  let first: string | null | undefined;
+  for (const position of positions) {
+    if (position === null) return null;
+    if (first === undefined || first === null || position < first) first = position;
+  }
+  return first ?? null;
 }

@@ -45,6 +45,19 @@ for (const database of testDatabases()) {
       assert.deepEqual([...(rows[0].bytes as Uint8Array)], [0, 255]);
     });
 
+    test('arrays of strings and numbers keep every value, however spelled', TIMEOUT, async () => {
+      const texts = ['', 'NULL', ' padded ', '{a,b}', 'quote " and \\ backslash', 'ünï 🚀', 'x'.repeat(1000), null];
+      const numbers = [0, -0, 1.5, -2.25e-7, 1e21, 0.1 + 0.2, Number.MAX_VALUE, null];
+      const { rows } = await sql.query('SELECT $1::text[] AS texts, $2::float8[] AS floats, $3::int[] AS ints, $4::text[] AS mixed, $5::text[] AS empty', [
+        texts,
+        numbers,
+        [1, -2, null],
+        [1.5, 'a'],
+        [],
+      ]);
+      assert.deepEqual(rows, [{ texts, floats: [0, 0, ...numbers.slice(2)], ints: [1, -2, null], mixed: ['1.5', 'a'], empty: [] }]);
+    });
+
     test('rowCount counts affected rows; a query without parameters may hold several statements', TIMEOUT, async () => {
       await sql.query('CREATE TABLE counted (n int); INSERT INTO counted VALUES (1), (2), (3)');
       assert.equal((await sql.query('UPDATE counted SET n = n + 1 WHERE n > $1', [1])).rowCount, 2);

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { createSqlClient } from '../../src/database/create-sql-client';
 import { runMigrations } from '../../src/database/migrations';
 import type { SqlClient } from '../../src/database/sql-client';
-import type { NewEvent, RecordedEvent } from '../../src/event-store/event-store.port';
+import { WrongExpectedRevisionError, type NewEvent, type RecordedEvent } from '../../src/event-store/event-store.port';
 import { PostgresEventStore } from '../../src/event-store/postgres-event-store';
 import { postgresEventStoreMigrations } from '../../src/event-store/postgres-event-store.migrations';
 import { testDatabases, type TestDatabaseFactory } from '../support/test-databases';
@@ -33,12 +33,44 @@ for (const database of testDatabases()) {
       await runMigrations(sql, postgresEventStoreMigrations);
       await runMigrations(sql, postgresEventStoreMigrations);
       const { rows } = await sql.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id');
-      assert.deepEqual(rows.map((row) => row.id), ['0001-event-store']);
+      assert.deepEqual(rows.map((row) => row.id), ['0001-event-store', '0002-event-store-stream-locks-append-all']);
     });
 
     test('a live subscriber is woken by an append of another store instance, without polling', TIMEOUT, async () => {
       const writer = new PostgresEventStore(sql);
       await wokenWithoutPolling(writer, new PostgresEventStore(sql, NOTIFY_ONLY));
+    });
+
+    test('concurrent appends share commits; a stale expected revision fails only its own append', TIMEOUT, async () => {
+      const store = new PostgresEventStore(sql);
+      const streams = Array.from({ length: 5 }, () => `group-${randomUUID()}`);
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) => store.append(streams[i % 5], [newEvent(`E${i}`)], i === 7 ? 5 : 'any')),
+      );
+      assert.deepEqual(outcomes.map((outcome) => outcome.status === 'rejected'), outcomes.map((_, i) => i === 7));
+      assert.ok((outcomes[7] as PromiseRejectedResult).reason instanceof WrongExpectedRevisionError);
+      const transactions = new Set(outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value.position.slice(0, 20)] : [])));
+      assert.ok(transactions.size < 19, `19 appends committed in ${transactions.size} transactions`);
+      for (const [k, streamId] of streams.entries()) {
+        const types = (await store.readStream(streamId)).map((event) => event.type);
+        assert.deepEqual(types, Array.from({ length: 20 }, (_, i) => i).filter((i) => i % 5 === k && i !== 7).map((i) => `E${i}`));
+      }
+    });
+
+    test('an append the database refuses fails alone: the appends sent with it are retried one by one', TIMEOUT, async () => {
+      const store = new PostgresEventStore(sql);
+      const taken = newEvent('Taken');
+      await store.append(`taken-${randomUUID()}`, [taken], 'no_stream');
+      const streams = Array.from({ length: 10 }, () => `refused-${randomUUID()}`);
+      const outcomes = await Promise.allSettled(
+        streams.map((streamId, i) => store.append(streamId, [i === 6 ? { ...newEvent('Reused'), eventId: taken.eventId } : newEvent(`E${i}`)], 'no_stream')),
+      );
+      assert.deepEqual(outcomes.map((outcome) => outcome.status), streams.map((_, i) => (i === 6 ? 'rejected' : 'fulfilled')));
+      assert.match(String((outcomes[6] as PromiseRejectedResult).reason), /duplicate key/);
+      for (const [i, streamId] of streams.entries()) {
+        if (i === 6) assert.equal(await store.streamRevision(streamId), null);
+        else assert.deepEqual((await store.readStream(streamId)).map((event) => event.type), [`E${i}`]);
+      }
     });
 
     test('the position is <transaction id>:<global position>, 20 digits each', TIMEOUT, async () => {
@@ -142,7 +174,7 @@ describe('PostgresEventStore on a PostgreSQL server', () => {
         await other.close();
       }
       const { rows } = await sql.query<{ id: string }>('SELECT id FROM schema_migrations');
-      assert.deepEqual(rows.map((row) => row.id), ['0001-event-store']);
+      assert.deepEqual(rows.map((row) => row.id), ['0001-event-store', '0002-event-store-stream-locks-append-all']);
     });
   });
 });

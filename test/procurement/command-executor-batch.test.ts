@@ -109,6 +109,28 @@ for (const factory of testDatabases()) {
       ]);
     });
 
+    it('an append that fails leaves no trace in the state the next command is decided on', async () => {
+      let failNext = false;
+      const flaky: EventStore = Object.create(store, {
+        append: {
+          value: (...args: Parameters<EventStore['append']>) => {
+            if (!failNext) return store.append(...args);
+            failNext = false;
+            return Promise.reject(new Error('connection lost'));
+          },
+        },
+      });
+      const executor = executorOn(flaky);
+      assert.deepEqual(shape(await executor.executeAll(tank, 'tank-flaky', [fill(2, 'a')])), [{ revision: 0, events: 1, duplicate: false }]);
+      failNext = true;
+      assert.deepEqual(shape(await executor.executeAll(tank, 'tank-flaky', [fill(3, 'b'), fill(4, 'c')])), [{ error: 'connection lost' }, { error: 'connection lost' }]);
+      // 2 l are in the tank, not 9: 8 more fit.
+      assert.deepEqual(shape(await executor.executeAll(tank, 'tank-flaky', [fill(5, 'd'), fill(3, 'e')])), [
+        { revision: 1, events: 1, duplicate: false },
+        { revision: 2, events: 1, duplicate: false },
+      ]);
+    });
+
     it('runs a single command exactly like execute, which shares the code', async () => {
       const executor = executorOn(store);
       const result = await executor.execute(tank, 'tank-4', fill(4, 'one').command, fill(4, 'one').envelope);

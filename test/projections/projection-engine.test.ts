@@ -295,6 +295,22 @@ for (const database of testDatabases()) {
         assert.deepEqual(await h.counts(), [['pop-x', 3, 2]]);
       }));
 
+    test('a projection rebuilt on its own is ahead of the others: the shared runner neither moves it back nor applies an event twice', () =>
+      withHarness(async (h) => {
+        const [first, second] = [streamCountProjection({ name: 'first' }), streamCountProjection({ name: 'second' })];
+        for (let i = 0; i < 3; i++) await h.append('pop-r', ['A', 'B']);
+        const engine = h.engine([first, second], { batchSize: 2 });
+        const rebuilt = await engine.rebuild(['first']);
+        await engine.start(); // 'second' starts from the beginning, in batches that end before 'first'
+
+        const next = await h.append('pop-r', ['C']);
+        assert.equal(await engine.waitFor(next.position, PATIENCE_MS), true);
+        assert.deepEqual(await h.counts('first'), [['pop-r', 7, 6]]);
+        assert.deepEqual(await h.counts('second'), [['pop-r', 7, 6]]);
+        assert.ok(rebuilt.position !== null && rebuilt.position < next.position);
+        assert.equal((await statusOf(engine, 'first')).position, next.position);
+      }));
+
     test('only one instance leads; another takes over when it stops or its lock connection dies', { skip: database.name === 'pglite' }, () =>
       withHarness(async (h) => {
         const batches = new Map<string, number>();

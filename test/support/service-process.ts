@@ -36,7 +36,9 @@ export async function startServiceProcess(options: StartOptions): Promise<Servic
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of CONTRACT) delete env[name];
   Object.assign(env, { LOG_LEVEL: 'warn', ...options.env, PORT: String(port) });
-  const child = spawn(process.execPath, [options.main ?? SERVICE_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/profiles": profile the service a benchmark loads.
+  const nodeArgs = process.env.SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, options.main ?? SERVICE_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20_000);
