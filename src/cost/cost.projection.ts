@@ -30,6 +30,8 @@ import { CostCategory } from './cost-categories';
 export const costProjection: Projection = {
   name: 'cost',
   tables: ['rm_cost_pop', 'rm_cost_recurring', 'rm_cost_one_off'],
+  // Every row belongs to one PoP, and only its own stream's events write it.
+  streamsIndependent: true,
 
   createTables: (t) => `
     CREATE TABLE ${t('rm_cost_pop')} (

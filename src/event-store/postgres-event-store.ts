@@ -138,22 +138,25 @@ export class PostgresEventStore implements EventStore {
   /**
    * The batch as one JSON text built by the server: one JSON.parse instead of parsing every column of
    * every row (jsonb, timestamptz, positions), which is most of a rebuild's reading. recordedAt and
-   * the position come out exactly as toRecordedEvent spells them (to_char's MS truncates like Date).
+   * the position come out exactly as toRecordedEvent spells them.
    */
   async readAllForReplay(checkpoint: string | null, maxCount: number): Promise<ReadAllBatch> {
     await this.ready();
     const { rows } = await this.sql.query<{ events: string | null }>(
-      `SELECT '[' || string_agg(
-                '{"eventId":"' || event_id::text || '","type":' || to_json(type)::text || ',"data":' || data::text
-                || ',"metadata":' || metadata::text || ',"streamId":' || to_json(stream_id)::text || ',"revision":' || revision::text
-                || ',"position":"' || lpad(transaction_id::text, 20, '0') || ':' || lpad(global_position::text, 20, '0')
-                || '","recordedAt":"' || to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"}',
+      // One concat per event (a chain of || copies the text once per operator); recordedAt comes as
+      // epoch ms (truncated, as Date does), formatted here: to_char costs the server more than the rest of the row.
+      `SELECT '[' || string_agg(concat(
+                '{"eventId":"', event_id, '","type":', to_json(type), ',"data":', data, ',"metadata":', metadata,
+                ',"streamId":', to_json(stream_id), ',"revision":', revision,
+                ',"position":"', lpad(transaction_id::text, 20, '0'), ':', lpad(global_position::text, 20, '0'),
+                '","recordedAt":', floor(extract(epoch FROM recorded_at) * 1000)::int8, '}'),
                 ',' ORDER BY transaction_id, global_position) || ']' AS events
          FROM (SELECT * FROM es_events WHERE ${SETTLED} AND ${AFTER} ORDER BY transaction_id, global_position LIMIT $3) e`,
       [...fromPosition(checkpoint), maxCount],
     );
-    const events = JSON.parse(rows[0].events ?? '[]') as RecordedEvent[];
-    return { events, checkpoint: events.length > 0 ? events[events.length - 1].position : checkpoint };
+    const events = JSON.parse(rows[0].events ?? '[]') as Array<Omit<RecordedEvent, 'recordedAt'> & { recordedAt: number | string }>;
+    for (const event of events) event.recordedAt = new Date(event.recordedAt).toISOString();
+    return { events: events as RecordedEvent[], checkpoint: events.length > 0 ? events[events.length - 1].position : checkpoint };
   }
 
   async headPosition(): Promise<string | null> {

@@ -246,6 +246,8 @@ const ID = 'text COLLATE "C" NOT NULL';
 export const inventoryProjection: Projection = {
   name: 'planning_inventory',
   tables: [...Object.values(T), POP_STEP_TABLE, RACK_STEP_TABLE],
+  // Every row belongs to one PoP, and only its own stream's events write it.
+  streamsIndependent: true,
   createTables: (t) => `
     ${newPopSteps().createTable(t)};
     ${newRackSteps().createTable(t)};

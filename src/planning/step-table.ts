@@ -59,8 +59,7 @@ export class StepTable<M extends string> {
   /** Adds `delta` to the values from `at` (ISO 8601) on; an absent `at` (an open end) adds nothing. */
   add(keys: string[], at: string | null, delta: Partial<Record<M, number>>): void {
     if (at === null) return;
-    // One spelling per instant (ms and Z): instants are compared and matched as strings.
-    const instant = new Date(at).toISOString();
+    const instant = canonicalInstant(at);
     const id = keys.join('\u0000');
     let entry = this.deltas.get(id);
     if (!entry) {
@@ -185,6 +184,15 @@ export class StepTable<M extends string> {
     const types = [...this.keyColumns.map(() => 'text'), 'timestamptz', ...this.metricNames.map((metric) => this.metrics[metric])];
     return types.map((type, index) => `$${index + 1}::${type}[]`);
   }
+}
+
+/**
+ * One spelling per instant (ms and Z): instants are compared and matched as strings. Stored
+ * instants nearly always have it already, and re-formatting each one costs a rebuild seconds.
+ */
+function canonicalInstant(at: string): string {
+  const canonical = at.length === 24 && at[23] === 'Z' && at[19] === '.' && at[10] === 'T';
+  return canonical ? at : new Date(at).toISOString();
 }
 
 /** ISO instants of one format compare as strings. */

@@ -72,6 +72,12 @@ export async function rebuildProjections(ctx: RebuildContext, projections: Proje
 
 /** Batches read ahead of the slowest projection (memory: a few batches of events). */
 const READ_AHEAD = 4;
+/**
+ * Transaction chains of a projection whose streams are independent, on a server: while one chain's
+ * statements run, the others' JavaScript does, so both the service's and the server's cores work.
+ * (PGlite runs one statement at a time: more chains would only mean more statements.)
+ */
+const STREAM_PARTITIONS = 3;
 
 /**
  * Each projection applies the batches in log order in its own chain of transactions, concurrently
@@ -91,7 +97,12 @@ class Replay {
   ) {}
 
   async toHead(): Promise<void> {
-    const lanes = this.projections.map((projection) => new Lane(this.ctx.sql, projection));
+    const partitions = this.ctx.sql.kind === 'postgres' ? STREAM_PARTITIONS : 1;
+    const lanes = this.projections.flatMap((projection) =>
+      projection.streamsIndependent && partitions > 1
+        ? Array.from({ length: partitions }, (_, partition) => new Lane(this.ctx.sql, projection, { partition, of: partitions }))
+        : [new Lane(this.ctx.sql, projection)],
+    );
     const failed = () => lanes.some((lane) => lane.failure);
     const applied: Promise<unknown>[] = [];
     try {
@@ -100,7 +111,7 @@ class Replay {
         const { events, checkpoint } = await this.read(this.checkpoint);
         if (events.length === 0) break;
         this.checkpoint = checkpoint;
-        const batch = { index, events };
+        const batch = new Batch(index, events);
         applied.push(
           Promise.all(lanes.map((lane) => lane.apply(batch))).then(() => {
             if (!failed()) this.done(events);
@@ -131,12 +142,36 @@ class Replay {
   }
 }
 
-interface Batch {
-  index: number;
-  events: RecordedEvent[];
+class Batch {
+  private split?: RecordedEvent[][];
+
+  constructor(
+    readonly index: number,
+    readonly events: RecordedEvent[],
+  ) {}
+
+  /** The events of one partition of the streams, in log order (split once per batch). */
+  partition(partition: number, of: number): RecordedEvent[] {
+    if (!this.split || this.split.length !== of) {
+      const split: RecordedEvent[][] = Array.from({ length: of }, () => []);
+      for (const event of this.events) split[partitionOf(event.streamId, of)].push(event);
+      this.split = split;
+    }
+    return this.split[partition];
+  }
 }
 
-/** One projection's chain of batch transactions. After a failure (or stop) it skips the batches still queued. */
+/** FNV-1a of the stream id: a stable spread of streams over the partitions. */
+function partitionOf(streamId: string, of: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < streamId.length; i++) hash = Math.imul(hash ^ streamId.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % of;
+}
+
+/**
+ * A chain of batch transactions of one projection (or of one partition of its streams). After a
+ * failure (or stop) it skips the batches still queued.
+ */
 class Lane {
   failure?: { batch: number; error: unknown };
   private stopped = false;
@@ -145,15 +180,19 @@ class Lane {
   constructor(
     private readonly sql: SqlClient,
     readonly projection: Projection,
+    /** Only the streams of this partition (a projection whose streams are independent). */
+    private readonly streams?: { partition: number; of: number },
   ) {}
 
   apply(batch: Batch): Promise<void> {
     this.tail = this.tail.then(async () => {
       if (this.stopped || this.failure) return;
+      const events = this.streams ? batch.partition(this.streams.partition, this.streams.of) : batch.events;
+      if (events.length === 0) return;
       try {
-        await this.write(batch.events);
+        await this.write(events);
       } catch (error) {
-        this.failure = { batch: batch.index, error: isTransientError(error) ? error : await this.failingEvent(batch.events, error) };
+        this.failure = { batch: batch.index, error: isTransientError(error) ? error : await this.failingEvent(events, error) };
       }
     });
     return this.tail;

@@ -33,4 +33,10 @@ export interface Projection {
    * multi-row statements (unnest of arrays), not one round trip per event. Throwing rolls the batch back.
    */
   handle(tx: SqlQueryable, events: RecordedEvent[], t: TableNames): Promise<void>;
+  /**
+   * Events of different streams touch disjoint rows (no statement reads or writes another stream's),
+   * so a rebuild may apply the streams in several concurrent transaction chains, each stream's events
+   * in log order.
+   */
+  readonly streamsIndependent?: boolean;
 }

@@ -295,6 +295,27 @@ for (const database of testDatabases()) {
         assert.deepEqual(await h.counts(), [['pop-x', 3, 2]]);
       }));
 
+    test('a projection whose streams are independent is rebuilt in concurrent chains: each event once, each stream in order, a failure named', () =>
+      withHarness(async (h) => {
+        let broken = true;
+        const projection = { ...streamCountProjection({ failOn: (event) => broken && event.type === 'Boom' }), streamsIndependent: true };
+        const streams = Array.from({ length: 12 }, (_, i) => `pop-${i}`);
+        for (let i = 0; i < 48; i++) await h.append(streams[i % 12], i === 40 ? ['A', 'Boom'] : ['A']);
+        const engine = h.engine([projection], { rebuildBatchSize: 5 });
+        await engine.start();
+
+        await assert.rejects(engine.rebuild(), (error: unknown) => {
+          assert.ok(error instanceof RebuildFailedError);
+          assert.deepEqual([error.event.type, error.event.streamId, error.event.revision], ['Boom', 'pop-4', 4]);
+          return true;
+        });
+        broken = false;
+        assert.equal((await engine.rebuild()).events, 49);
+        // last_revision is the revision of the stream's last event applied: any reordering shows.
+        const expected = streams.map((stream) => (stream === 'pop-4' ? [stream, 5, 4] : [stream, 4, 3]));
+        assert.deepEqual(await h.counts(), expected.sort(([a], [b]) => (a < b ? -1 : 1)));
+      }));
+
     test('a projection rebuilt on its own is ahead of the others: the shared runner neither moves it back nor applies an event twice', () =>
       withHarness(async (h) => {
         const [first, second] = [streamCountProjection({ name: 'first' }), streamCountProjection({ name: 'second' })];
