@@ -6,7 +6,7 @@ import { rackCapacity } from '../domain/capacity/pop-capacity-at';
 import { PopStatus } from '../domain/pop/pop.enums';
 import { GroupName, membersAt } from '../domain/residency/country-groups';
 import { nonEmpty, PopSelection, readCircuitTypes, readRackTallies, readStepTotals } from './capacity.reader';
-import { popCapacity, thresholdsOf } from './get-capacity.query';
+import { CapacityDetails, popCapacity, thresholdsOf } from './get-capacity.query';
 import { PopCapacity } from './pop.types';
 
 /** What to look for (DESIGN section 8); an absent or empty list does not filter. */
@@ -28,16 +28,11 @@ export class FindCapacityQuery extends Query<PopCapacity[]> {
   constructor(
     readonly need: CapacityNeed,
     readonly asOf: string,
-    /** The parts of the answer that cost one more statement each: `space.racks` and `network.byType`. */
-    readonly details: FoundDetails = { racks: true, byType: true },
+    /** Each costs one more statement. */
+    readonly details: CapacityDetails = { racks: true, byType: true },
   ) {
     super();
   }
-}
-
-export interface FoundDetails {
-  racks: boolean;
-  byType: boolean;
 }
 
 /** The figure that must cover each amount. */

@@ -4,8 +4,14 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SQL_CLIENT, SqlClient } from '../database/sql-client';
 import { CapacityThresholds } from '../domain/capacity/capacity-math';
 import { capacityFigures, CapacityTotals, RackCapacity, rackCapacity, totalsOf } from '../domain/capacity/pop-capacity-at';
-import { PopHeader, readPopCapacityInputs } from './capacity.reader';
+import { PopHeader, readCircuitTypes, readPopCapacityInputs, readStepTotals } from './capacity.reader';
 import { PopCapacity } from './pop.types';
+
+/** The parts of a capacity answer that cost reading more rows: `space.racks` and `network.byType`. */
+export interface CapacityDetails {
+  racks: boolean;
+  byType: boolean;
+}
 
 /** A PoP's capacity at `asOf` (DESIGN section 5); null for a PoP that was never registered. */
 export class GetCapacityQuery extends Query<PopCapacity | null> {
@@ -13,6 +19,7 @@ export class GetCapacityQuery extends Query<PopCapacity | null> {
     readonly popId: string,
     /** ISO 8601 instant. */
     readonly asOf: string,
+    readonly details: CapacityDetails = { racks: true, byType: true },
   ) {
     super();
   }
@@ -34,7 +41,11 @@ export function popCapacity(
   return { popId, code, countryCode, status, asOf, ...capacityFigures(totals, racks, thresholds) };
 }
 
-/** One statement by pop_id: PoP-wide sums and per-rack sums of the items present at asOf (rack math in the domain). */
+/**
+ * With the racks: one statement by pop_id, PoP-wide sums and per-rack sums of the items present at
+ * asOf (rack math in the domain). Without them: the PoP's totals from the capacity steps (one index
+ * probe, as findCapacity reads them), and its circuits by type when asked for.
+ */
 @QueryHandler(GetCapacityQuery)
 export class GetCapacityHandler implements IQueryHandler<GetCapacityQuery> {
   constructor(
@@ -42,10 +53,20 @@ export class GetCapacityHandler implements IQueryHandler<GetCapacityQuery> {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async execute({ popId, asOf }: GetCapacityQuery): Promise<PopCapacity | null> {
+  async execute({ popId, asOf, details }: GetCapacityQuery): Promise<PopCapacity | null> {
+    if (!details.racks) return this.fromSteps(popId, asOf, details.byType);
     const read = await readPopCapacityInputs(this.sql, asOf, popId);
     if (!read) return null;
     const { pop, racks } = read;
     return popCapacity(pop, totalsOf(racks, pop.popWide), racks.map(rackCapacity), asOf, thresholdsOf(this.config));
+  }
+
+  private async fromSteps(popId: string, asOf: string, byType: boolean): Promise<PopCapacity | null> {
+    const [[pop], circuitTypes] = await Promise.all([
+      readStepTotals(this.sql, asOf, { popIds: [popId] }),
+      byType ? readCircuitTypes(this.sql, asOf, [popId]) : undefined,
+    ]);
+    if (!pop) return null;
+    return popCapacity(pop, { ...pop.totals, circuitTypes: circuitTypes?.get(popId) ?? [] }, [], asOf, thresholdsOf(this.config));
   }
 }

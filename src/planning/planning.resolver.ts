@@ -9,7 +9,7 @@ import { decodeCursor, pageSize } from '../graphql/relay';
 import { DateTimeScalar } from '../graphql/scalars/date-time.scalar';
 import { GetCapacityForecastQuery } from './capacity-forecast.query';
 import { FindCapacityQuery } from './find-capacity.query';
-import { GetCapacityQuery } from './get-capacity.query';
+import { CapacityDetails, GetCapacityQuery } from './get-capacity.query';
 import { GetPopQuery } from './get-pop.query';
 import { ListPopsQuery, parsePopCursor } from './list-pops.query';
 import { CapacityNeedInput, PopFilterInput } from './planning.inputs';
@@ -47,10 +47,11 @@ export class PlanningResolver {
   @Query(() => PopCapacity, { nullable: true, description: 'Space, power and network capacity at asOf (default now); null when unknown' })
   @Access('planningRead')
   capacity(
+    @Info() info: GraphQLResolveInfo,
     @Args('popId', { type: () => ID }) popId: string,
     @Args('asOf', { type: () => DateTimeScalar, nullable: true }) asOf?: string,
   ): Promise<PopCapacity | null> {
-    return this.queries.execute(new GetCapacityQuery(popId, asOf ?? now()));
+    return this.queries.execute(new GetCapacityQuery(popId, asOf ?? now(), detailsOf(info)));
   }
 
   @Query(() => [PopCapacity], { description: 'PoPs whose headroom covers every amount asked for, most headroom first' })
@@ -60,8 +61,7 @@ export class PlanningResolver {
     @Args('need', { type: () => CapacityNeedInput, nullable: true }) need?: CapacityNeedInput,
     @Args('asOf', { type: () => DateTimeScalar, nullable: true }) asOf?: string,
   ): Promise<PopCapacity[]> {
-    const details = { racks: selects(info, ['space', 'racks']), byType: selects(info, ['network', 'byType']) };
-    return this.queries.execute(new FindCapacityQuery(need ?? {}, asOf ?? now(), details));
+    return this.queries.execute(new FindCapacityQuery(need ?? {}, asOf ?? now(), detailsOf(info)));
   }
 
   @Query(() => CapacityForecast, { nullable: true, description: 'Trend of the last 365 days; null when the PoP is unknown' })
@@ -76,6 +76,11 @@ export class PlanningResolver {
 
 function now(): string {
   return new Date().toISOString();
+}
+
+/** Which costly parts of a PopCapacity the query selects. */
+function detailsOf(info: GraphQLResolveInfo): CapacityDetails {
+  return { racks: selects(info, ['space', 'racks']), byType: selects(info, ['network', 'byType']) };
 }
 
 /** Whether the query selects the field at `path` below the current one (through fragments too). */

@@ -9,8 +9,8 @@ import { Pop as PopState } from '../../src/domain/pop/pop.state';
 import { NewEvent } from '../../src/event-store/event-store.port';
 import { PostgresEventStore } from '../../src/event-store/postgres-event-store';
 import { GetCapacityForecastHandler, GetCapacityForecastQuery } from '../../src/planning/capacity-forecast.query';
-import { CapacityNeed, FindCapacityHandler, FindCapacityQuery, FoundDetails } from '../../src/planning/find-capacity.query';
-import { GetCapacityHandler, GetCapacityQuery } from '../../src/planning/get-capacity.query';
+import { CapacityNeed, FindCapacityHandler, FindCapacityQuery } from '../../src/planning/find-capacity.query';
+import { CapacityDetails, GetCapacityHandler, GetCapacityQuery } from '../../src/planning/get-capacity.query';
 import { GetPopHandler, GetPopQuery } from '../../src/planning/get-pop.query';
 import { ListPopsHandler, ListPopsQuery, PopCursor, PopListFilter } from '../../src/planning/list-pops.query';
 import { planningProjections } from '../../src/planning/planning.module';
@@ -31,8 +31,8 @@ export interface PlanningHarness {
   run(command: PopCommand): Promise<PopEvent[]>;
   /** Waits until the projections processed everything appended. */
   sync(): Promise<void>;
-  capacity(popId: string, asOf: string): ReturnType<GetCapacityHandler['execute']>;
-  findCapacity(need: CapacityNeed, asOf: string, details?: FoundDetails): ReturnType<FindCapacityHandler['execute']>;
+  capacity(popId: string, asOf: string, details?: CapacityDetails): ReturnType<GetCapacityHandler['execute']>;
+  findCapacity(need: CapacityNeed, asOf: string, details?: CapacityDetails): ReturnType<FindCapacityHandler['execute']>;
   pop(popId: string, asOf: string): ReturnType<GetPopHandler['execute']>;
   pops(filter: PopListFilter, first: number, after: PopCursor | null, asOf: string): ReturnType<ListPopsHandler['execute']>;
   forecast(popId: string, resource: CapacityResource, now: string): ReturnType<GetCapacityForecastHandler['execute']>;
@@ -70,7 +70,7 @@ export async function withPlanning(database: TestDatabaseFactory, run: (h: Plann
       async sync() {
         if (last !== null && !(await engine.waitFor(last, 30_000))) throw new Error('projections did not catch up');
       },
-      capacity: (popId, asOf) => capacity.execute(new GetCapacityQuery(popId, asOf)),
+      capacity: (popId, asOf, details) => capacity.execute(new GetCapacityQuery(popId, asOf, details)),
       findCapacity: (need, asOf, details) => find.execute(new FindCapacityQuery(need, asOf, details)),
       pop: (popId, asOf) => pop.execute(new GetPopQuery(popId, asOf)),
       pops: (filter, first, after, asOf) => pops.execute(new ListPopsQuery(filter, first, after, asOf)),
