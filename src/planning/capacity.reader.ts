@@ -100,6 +100,12 @@ interface PopWideRow {
   circuit_types: NetworkTypeCapacity[] | null;
 }
 
+/** PoP `p`'s circuits present at $1 per type, ordered by type (JSON, null when none). */
+const CIRCUIT_TYPES_AT = `(
+  SELECT json_agg(json_build_object('type', c.type, 'capacityMbps', c.capacity_mbps, 'circuits', c.circuits) ORDER BY c.type)
+    FROM (SELECT c.type, sum(c.bandwidth_mbps) AS capacity_mbps, count(*) AS circuits
+            FROM ${T.circuit} c WHERE c.pop_id = p.pop_id AND ${presentAt('c')} GROUP BY c.type) c)`;
+
 /** Headers and PoP-wide sums (leases, reservations, circuits per type) of the selected PoPs, by popId. */
 function popWideSql(filter: PopFilter): string {
   return `SELECT p.pop_id, p.code, p.country_code, ${STATUS_RANK_AT} AS status_rank,
@@ -115,10 +121,7 @@ function popWideSql(filter: PopFilter): string {
                     sum(r.amount) FILTER (WHERE r.resource = 'POWER_KW') AS power_kw,
                     sum(r.amount) FILTER (WHERE r.resource = 'BANDWIDTH_MBPS') AS bandwidth_mbps
                FROM ${T.reservation} r WHERE r.pop_id = p.pop_id AND ${presentAt('r')}) r
-       CROSS JOIN LATERAL (
-             SELECT json_agg(json_build_object('type', c.type, 'capacityMbps', c.capacity_mbps, 'circuits', c.circuits) ORDER BY c.type) AS circuit_types
-               FROM (SELECT c.type, sum(c.bandwidth_mbps) AS capacity_mbps, count(*) AS circuits
-                       FROM ${T.circuit} c WHERE c.pop_id = p.pop_id AND ${presentAt('c')} GROUP BY c.type) c) c
+       CROSS JOIN LATERAL (SELECT ${CIRCUIT_TYPES_AT} AS circuit_types) c
       WHERE ${filter.on('p')}
       ORDER BY p.pop_id`;
 }
@@ -206,7 +209,7 @@ function toRackTally(row: RackRow): RackTally {
   };
 }
 
-type StepTotalsRow = PopStepRow & { pop_id: string; code: string; country_code: string; status_rank: number; at: Date | null };
+type StepTotalsRow = PopStepRow & { pop_id: string; code: string; country_code: string; status_rank: number; at: Date | null; circuit_types?: NetworkTypeCapacity[] | null };
 
 export interface PopTotalsRead extends PopHeader {
   totals: CapacityTotals;
@@ -214,12 +217,13 @@ export interface PopTotalsRead extends PopHeader {
 
 /**
  * The selected PoPs' totals at the instant from the capacity steps the projection keeps: one index
- * probe per PoP for its step row (and one for its status), ordered by popId.
+ * probe per PoP for its step row (and one for its status), ordered by popId. With `circuitTypes`,
+ * their circuits by type too, in the same statement (for a few PoPs: it reads their circuits).
  */
-export async function readStepTotals(sql: SqlQueryable, asOf: string, selection: PopSelection): Promise<PopTotalsRead[]> {
+export async function readStepTotals(sql: SqlQueryable, asOf: string, selection: PopSelection, { circuitTypes = false } = {}): Promise<PopTotalsRead[]> {
   const filter = new PopFilter(asOf).select(selection);
   const { rows } = await sql.query<StepTotalsRow>(
-    `SELECT s.*, p.pop_id, p.code, p.country_code, ${STATUS_RANK_AT} AS status_rank
+    `SELECT s.*, p.pop_id, p.code, p.country_code, ${STATUS_RANK_AT} AS status_rank${circuitTypes ? `, ${CIRCUIT_TYPES_AT} AS circuit_types` : ''}
        FROM ${T.pop} p
        LEFT JOIN LATERAL (SELECT * FROM ${POP_STEP_TABLE} s WHERE s.pop_id = p.pop_id AND s.at <= $1 ORDER BY s.at DESC LIMIT 1) s ON true
       WHERE ${filter.on('p')}
@@ -231,7 +235,7 @@ export async function readStepTotals(sql: SqlQueryable, asOf: string, selection:
     code: row.code,
     countryCode: row.country_code,
     status: POP_STATUSES[row.status_rank],
-    totals: totalsOfStep(row.at === null ? null : row),
+    totals: { ...totalsOfStep(row.at === null ? null : row), circuitTypes: row.circuit_types ?? [] },
   }));
 }
 

@@ -4,7 +4,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SQL_CLIENT, SqlClient } from '../database/sql-client';
 import { CapacityThresholds } from '../domain/capacity/capacity-math';
 import { capacityFigures, CapacityTotals, RackCapacity, rackCapacity, totalsOf } from '../domain/capacity/pop-capacity-at';
-import { PopHeader, readCircuitTypes, readPopCapacityInputs, readStepTotals } from './capacity.reader';
+import { PopHeader, readPopCapacityInputs, readStepTotals } from './capacity.reader';
 import { PopCapacity } from './pop.types';
 
 /** The parts of a capacity answer that cost reading more rows: `space.racks` and `network.byType`. */
@@ -44,7 +44,7 @@ export function popCapacity(
 /**
  * With the racks: one statement by pop_id, PoP-wide sums and per-rack sums of the items present at
  * asOf (rack math in the domain). Without them: the PoP's totals from the capacity steps (one index
- * probe, as findCapacity reads them), and its circuits by type when asked for.
+ * probe, as findCapacity reads them), with its circuits by type when asked for: one statement either way.
  */
 @QueryHandler(GetCapacityQuery)
 export class GetCapacityHandler implements IQueryHandler<GetCapacityQuery> {
@@ -62,11 +62,7 @@ export class GetCapacityHandler implements IQueryHandler<GetCapacityQuery> {
   }
 
   private async fromSteps(popId: string, asOf: string, byType: boolean): Promise<PopCapacity | null> {
-    const [[pop], circuitTypes] = await Promise.all([
-      readStepTotals(this.sql, asOf, { popIds: [popId] }),
-      byType ? readCircuitTypes(this.sql, asOf, [popId]) : undefined,
-    ]);
-    if (!pop) return null;
-    return popCapacity(pop, { ...pop.totals, circuitTypes: circuitTypes?.get(popId) ?? [] }, [], asOf, thresholdsOf(this.config));
+    const [pop] = await readStepTotals(this.sql, asOf, { popIds: [popId] }, { circuitTypes: byType });
+    return pop ? popCapacity(pop, pop.totals, [], asOf, thresholdsOf(this.config)) : null;
   }
 }

@@ -2,7 +2,7 @@ import { SqlClient } from '../database/sql-client';
 import { EventStore, ReadAllBatch, RecordedEvent } from '../event-store/event-store.port';
 import { Projection, rebuildTables } from './projection';
 import { ProjectionCheckpoints } from './projection-checkpoints';
-import { createIndexes, dropTables, recreateTables, swapInRebuiltTables } from './projection-tables';
+import { analyzeTables, createIndexes, dropTables, recreateTables, swapInRebuiltTables } from './projection-tables';
 import { isTransientError } from './transient-error';
 
 export interface RebuildProgress {
@@ -56,6 +56,8 @@ export async function rebuildProjections(ctx: RebuildContext, projections: Proje
     const replay = new Replay(ctx, projections, await ctx.store.countAfter(null));
     await replay.toHead();
     for (const projection of projections) await createIndexes(ctx.sql, projection, rebuildTables);
+    // Statistics before the tables go live: else the planner guesses at a million fresh rows until autovacuum comes by.
+    await analyzeTables(ctx.sql, projections, rebuildTables);
     await replay.toHead(); // the tail appended while the indexes were built
     await swap(ctx, projections, replay.position);
     return {

@@ -21,6 +21,11 @@ export async function createIndexes(q: SqlQueryable, projection: Projection, t: 
   await run(q, projection.createIndexes?.(t));
 }
 
+export async function analyzeTables(q: SqlQueryable, projections: Projection[], t: TableNames): Promise<void> {
+  const tables = projections.flatMap(({ tables }) => tables.map((base) => quoteIdent(t(base))));
+  if (tables.length > 0) await q.query(`ANALYZE ${tables.join(', ')}`);
+}
+
 export async function dropTables(q: SqlQueryable, projections: Projection[], t: TableNames): Promise<void> {
   const tables = projections.flatMap(({ tables }) => tables.map((base) => quoteIdent(t(base))));
   if (tables.length > 0) await q.query(`DROP TABLE IF EXISTS ${tables.join(', ')}`);
