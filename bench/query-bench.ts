@@ -1,5 +1,5 @@
 import { Prng } from '../src/seed/prng';
-import { graphql } from '../test/support/service-client';
+import { GraphqlClient } from './graphql-client';
 import { sequentialLatencies, summary } from './latency';
 
 const CAPACITY = `query($popId: ID!) { capacity(popId: $popId) {
@@ -42,17 +42,22 @@ export async function measureQuery(url: string, secret: string, query: PlanningQ
     if (query === 'findCapacity') return [FIND_CAPACITY, { need: randomNeed(p) }];
     return [COST_SUMMARY, { groupBy: p.pick(['POP', 'COUNTRY', 'REGION', 'CATEGORY']), currency: p.chance(0.5) ? 'EUR' : null }];
   };
-  const samples = await sequentialLatencies(
-    sizes.count,
-    sizes.warmup,
-    async () => {
-      const [document, variables] = request();
-      const answer = await graphql(url, secret, document, variables);
-      if (answer.errors?.length || !answer.data?.[query]) throw new Error(`${query}: ${JSON.stringify(answer.errors ?? answer.data).slice(0, 300)}`);
-    },
-    sizes.budgetMs,
-  );
-  return summary(samples);
+  const client = new GraphqlClient(url, secret);
+  try {
+    const samples = await sequentialLatencies(
+      sizes.count,
+      sizes.warmup,
+      async () => {
+        const [document, variables] = request();
+        const answer = await client.query(document, variables);
+        if (answer.errors?.length || !answer.data?.[query]) throw new Error(`${query}: ${JSON.stringify(answer.errors ?? answer.data).slice(0, 300)}`);
+      },
+      sizes.budgetMs,
+    );
+    return summary(samples);
+  } finally {
+    client.close();
+  }
 }
 
 function randomNeed(p: Prng): Record<string, unknown> {
@@ -71,10 +76,15 @@ function randomNeed(p: Prng): Record<string, unknown> {
 /** The whole residency report (rows with evidence), `runs` times after one warm-up; its size comes back too. */
 export async function measureResidencyReport(url: string, secret: string, runs: number): Promise<{ ms: ReturnType<typeof summary>; rows: number }> {
   let rows = 0;
-  const samples = await sequentialLatencies(runs, 1, async () => {
-    const answer = await graphql<{ residencyReport: { rows: unknown[] } }>(url, secret, RESIDENCY);
-    if (answer.errors?.length || !answer.data) throw new Error(`residencyReport: ${JSON.stringify(answer.errors).slice(0, 300)}`);
-    rows = answer.data.residencyReport.rows.length;
-  });
-  return { ms: summary(samples), rows };
+  const client = new GraphqlClient(url, secret);
+  try {
+    const samples = await sequentialLatencies(runs, 1, async () => {
+      const answer = await client.query<{ residencyReport: { rows: unknown[] } }>(RESIDENCY);
+      if (answer.errors?.length || !answer.data) throw new Error(`residencyReport: ${JSON.stringify(answer.errors).slice(0, 300)}`);
+      rows = answer.data.residencyReport.rows.length;
+    });
+    return { ms: summary(samples), rows };
+  } finally {
+    client.close();
+  }
 }

@@ -16,12 +16,16 @@ export async function graphql<T = Record<string, any>>(url: string, secret: stri
     headers: { 'content-type': 'application/json', ...bearer(secret) },
     body: JSON.stringify({ query, variables }),
   });
-  const text = await response.text();
+  return answerOf<T>(response.status, await response.text());
+}
+
+/** A GraphQL response body as an answer (a body that is not JSON becomes an error). */
+export function answerOf<T = Record<string, any>>(status: number, text: string): GraphqlAnswer<T> {
   try {
     const body = JSON.parse(text) as { data?: T; errors?: GraphqlAnswer['errors'] };
-    return { status: response.status, data: body.data ?? null, errors: body.errors };
+    return { status, data: body.data ?? null, errors: body.errors };
   } catch {
-    return { status: response.status, data: null, errors: [{ message: `not JSON: ${text.slice(0, 200)}` }] };
+    return { status, data: null, errors: [{ message: `not JSON: ${text.slice(0, 200)}` }] };
   }
 }
 
