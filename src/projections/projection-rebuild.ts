@@ -102,7 +102,7 @@ class Replay {
     const partitions = this.ctx.sql.kind === 'postgres' ? STREAM_PARTITIONS : 1;
     const lanes = this.projections.flatMap((projection) =>
       projection.streamsIndependent && partitions > 1
-        ? Array.from({ length: partitions }, (_, partition) => new Lane(this.ctx.sql, projection, { partition, of: partitions }))
+        ? Array.from({ length: partitions }, (_, partition) => new Lane(this.ctx.sql, projection, partition))
         : [new Lane(this.ctx.sql, projection)],
     );
     const failed = () => lanes.some((lane) => lane.failure);
@@ -113,7 +113,7 @@ class Replay {
         const { events, checkpoint } = await this.read(this.checkpoint);
         if (events.length === 0) break;
         this.checkpoint = checkpoint;
-        const batch = new Batch(index, events);
+        const batch = new Batch(index, events, partitions);
         applied.push(
           Promise.all(lanes.map((lane) => lane.apply(batch))).then(() => {
             if (!failed()) this.done(events);
@@ -150,14 +150,14 @@ class Batch {
   constructor(
     readonly index: number,
     readonly events: RecordedEvent[],
+    private readonly partitions: number,
   ) {}
 
   /** The events of one partition of the streams, in log order (split once per batch). */
-  partition(partition: number, of: number): RecordedEvent[] {
-    if (!this.split || this.split.length !== of) {
-      const split: RecordedEvent[][] = Array.from({ length: of }, () => []);
-      for (const event of this.events) split[partitionOf(event.streamId, of)].push(event);
-      this.split = split;
+  partition(partition: number): RecordedEvent[] {
+    if (!this.split) {
+      this.split = Array.from({ length: this.partitions }, () => []);
+      for (const event of this.events) this.split[partitionOf(event.streamId, this.partitions)].push(event);
     }
     return this.split[partition];
   }
@@ -183,13 +183,13 @@ class Lane {
     private readonly sql: SqlClient,
     readonly projection: Projection,
     /** Only the streams of this partition (a projection whose streams are independent). */
-    private readonly streams?: { partition: number; of: number },
+    private readonly partition?: number,
   ) {}
 
   apply(batch: Batch): Promise<void> {
     this.tail = this.tail.then(async () => {
       if (this.stopped || this.failure) return;
-      const events = this.streams ? batch.partition(this.streams.partition, this.streams.of) : batch.events;
+      const events = this.partition === undefined ? batch.events : batch.partition(this.partition);
       if (events.length === 0) return;
       try {
         await this.write(events);

@@ -217,10 +217,10 @@ export class ProjectionRunner {
 
 /** The earliest of checkpoints (null: before the first event); positions of one store compare as strings. */
 function oldest(positions: Iterable<string | null>): string | null {
-  let first: string | null | undefined;
+  let first: string | undefined;
   for (const position of positions) {
     if (position === null) return null;
-    if (first === undefined || first === null || position < first) first = position;
+    if (first === undefined || position < first) first = position;
   }
   return first ?? null;
 }

@@ -22,13 +22,18 @@ export async function createIndexes(q: SqlQueryable, projection: Projection, t: 
 }
 
 export async function analyzeTables(q: SqlQueryable, projections: Projection[], t: TableNames): Promise<void> {
-  const tables = projections.flatMap(({ tables }) => tables.map((base) => quoteIdent(t(base))));
-  if (tables.length > 0) await q.query(`ANALYZE ${tables.join(', ')}`);
+  const tables = quotedTables(projections, t);
+  if (tables) await q.query(`ANALYZE ${tables}`);
 }
 
 export async function dropTables(q: SqlQueryable, projections: Projection[], t: TableNames): Promise<void> {
-  const tables = projections.flatMap(({ tables }) => tables.map((base) => quoteIdent(t(base))));
-  if (tables.length > 0) await q.query(`DROP TABLE IF EXISTS ${tables.join(', ')}`);
+  const tables = quotedTables(projections, t);
+  if (tables) await q.query(`DROP TABLE IF EXISTS ${tables}`);
+}
+
+/** The projections' physical tables as a comma-separated SQL list ('' for none). */
+function quotedTables(projections: Projection[], t: TableNames): string {
+  return projections.flatMap(({ tables }) => tables.map((base) => quoteIdent(t(base)))).join(', ');
 }
 
 /** Replaces the live tables by the rebuilt ones, indexes and sequences renamed to their live names. */
