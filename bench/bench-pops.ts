@@ -1,5 +1,5 @@
-import { METROS } from '../src/seed/metros';
-import type { SeedStream } from '../src/seed/stream-builder';
+import { METROS } from '../src/tools/seed/metros.seed';
+import type { SeedStream } from '../src/tools/seed/stream-builder.seed';
 import { slotPopBuilder } from '../test/support/slot-pops';
 
 const HOUR = 3_600_000;

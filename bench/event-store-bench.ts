@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { createSqlClient } from '../src/database/create-sql-client';
-import type { NewEvent } from '../src/event-store/event-store.port';
-import { PostgresEventStore } from '../src/event-store/postgres-event-store';
+import { createSqlClient } from '../src/platform/database/sql-client.factory';
+import type { NewEvent } from '../src/platform/event-store/event-store.port';
+import { PostgresEventStore } from '../src/platform/event-store/postgres-event-store.adapter';
 import { createServiceStorage, schemaUrl, withClient } from '../test/support/service-storage';
 
 export interface StoreSizes {

@@ -1,4 +1,4 @@
-import { Prng } from '../src/seed/prng';
+import { Prng } from '../src/tools/seed/prng.util';
 import { GraphqlClient } from './graphql-client';
 import { sequentialLatencies, summary } from './latency';
 

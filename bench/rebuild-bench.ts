@@ -13,13 +13,13 @@ export interface RebuildMeasurement {
 const REBUILT = /Rebuilt (.*): (\d+) events in ([\d.]+) s/;
 
 /**
- * `node <out>/src/cli/rebuild.js` as a child process on the given storage, its peak resident
+ * `node <out>/src/tools/cli/rebuild.cli.js` as a child process on the given storage, its peak resident
  * memory sampled from /proc (VmHWM) while it runs.
  */
 export function measureRebuild(outDir: string, env: Record<string, string>): Promise<RebuildMeasurement> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [join(outDir, 'src', 'cli', 'rebuild.js')], {
+    const child = spawn(process.execPath, [join(outDir, 'src', 'tools', 'cli', 'rebuild.cli.js')], {
       env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
-import { NetworkGenerator } from '../src/seed/network-generator';
-import { DAY, YEAR, dayStartOf } from '../src/seed/seed-time';
+import { NetworkGenerator } from '../src/tools/seed/network-generator.seed';
+import { DAY, YEAR, dayStartOf } from '../src/tools/seed/seed-time.util';
 import { CommandMix, racksFor } from '../test/support/command-mix';
 import { waitForProjections } from '../test/support/service-client';
 import { startServiceProcess } from '../test/support/service-process';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { createApp } from './app/create-app';
-import { ConfigError, loadConfig } from './config/app-config';
+import { createApp } from './app/app.factory';
+import { ConfigError, loadConfig } from './platform/config/app.config';
 
 async function main(): Promise<void> {
   let config;

@@ -4,28 +4,27 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TerminusModule } from '@nestjs/terminus';
 import type { Logger } from 'pino';
-import { ApiKeyService } from '../auth/api-key.service';
-import { AuthGuard } from '../auth/auth.guard';
-import { ApiExceptionFilter } from '../common/api-exception.filter';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { DatabaseModule } from '../database/database.module';
-import { EventStoreModule } from '../event-store/event-store.module';
-import { graphqlConfig } from '../graphql/graphql.config';
-import { HealthController } from '../health/health.controller';
-import { HistoryResolver } from '../history/history.resolver';
-import { LOGGER } from '../logging/logger';
-import { MetricsController } from '../metrics/metrics.controller';
-import { MetricsService } from '../metrics/metrics.service';
-import { CostModule } from '../cost/cost.module';
-import { FxModule } from '../fx/fx.module';
-import { PlanningModule } from '../planning/planning.module';
-import { ProcurementModule } from '../procurement/procurement.module';
-import { ResidencyModule } from '../residency/residency.module';
-import { PolicyModule } from '../policy/policy.module';
-import { PopModule } from '../pop/pop.module';
-import { WorkloadModule } from '../workload/workload.module';
-import { ProjectionsModule } from '../projections/projections.module';
+import { CostModule } from '../cost';
+import { InventoryModule } from '../inventory';
+import { ApiKeyService } from '../platform/api/auth/api-key.service';
+import { AuthGuard } from '../platform/api/auth/auth.guard';
+import { ApiExceptionFilter } from '../platform/api/errors/api-exception.filter';
+import { graphqlConfig } from '../platform/api/graphql.config';
+import { HistoryResolver } from '../platform/api/history/history.resolver';
+import { APP_CONFIG, AppConfig } from '../platform/config/app.config';
+import { DatabaseModule, MIGRATIONS } from '../platform/database/database.module';
+import { EventStoreModule } from '../platform/event-store/event-store.module';
+import { LOGGER } from '../platform/observability/logger.util';
+import { MetricsService } from '../platform/observability/metrics.service';
+import { PROJECTIONS, ProjectionsModule } from '../platform/projections/projections.module';
+import { ProcurementModule } from '../procurement';
+import { ResidencyModule } from '../residency';
+import { allMigrations } from './all-migrations.registry';
+import { allProjections } from './all-projections.registry';
+import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
 
+/** The composition root: the platform, then every feature; the one place that knows them all. */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
@@ -35,10 +34,12 @@ export class AppModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
+        { provide: MIGRATIONS, useValue: allMigrations(config) },
+        { provide: PROJECTIONS, useValue: allProjections() },
         MetricsService,
         ApiKeyService,
       ],
-      exports: [APP_CONFIG, LOGGER, MetricsService, ApiKeyService],
+      exports: [APP_CONFIG, LOGGER, MIGRATIONS, PROJECTIONS, MetricsService, ApiKeyService],
     };
     return {
       ...globals,
@@ -49,13 +50,9 @@ export class AppModule {
         EventStoreModule,
         GraphQLModule.forRoot(graphqlConfig(logger)),
         ProjectionsModule,
-        PopModule,
-        WorkloadModule,
-        PolicyModule,
-        FxModule,
-        PlanningModule,
-        CostModule,
+        InventoryModule,
         ResidencyModule,
+        CostModule,
         ProcurementModule,
       ],
       controllers: [HealthController, MetricsController],

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ProcurementBatchService } from './procurement-batch.service';
-import { ProcurementController } from './procurement.controller';
+import { ProcurementBatchService } from './write/procurement-batch.service';
+import { ProcurementController } from './write/procurement.controller';
 
 /** POST /integrations/procurement/records and the batch service the import CLI reuses. */
 @Module({

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Role } from '../../src/auth/roles';
+import { Role } from '../../src/platform/api/auth/roles.types';
 import { KEYS, TestApp } from '../support/test-app';
 
 /** The repository root, from src or from a compiled dist-* folder alike. */

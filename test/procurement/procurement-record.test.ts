@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ApiError } from '../../src/common/api-error';
-import { LeaseSiteInput } from '../../src/pop/inputs/lease.inputs';
-import { AddPowerFeedInput } from '../../src/pop/inputs/rack.inputs';
-import { MAX_BATCH_RECORDS, recordsOf } from '../../src/procurement/procurement-batch';
-import { numericFields, PROCUREMENT_KINDS } from '../../src/procurement/procurement-kinds';
-import { checkRecord, commandIdOf } from '../../src/procurement/procurement-record';
-import { ID_PATTERN } from '../../src/validation/validators';
+import { ApiError } from '../../src/platform/api/errors/api-error.types';
+import { LeaseSiteInput } from '../../src/inventory/write/lease.input';
+import { AddPowerFeedInput } from '../../src/inventory/write/rack.input';
+import { MAX_BATCH_RECORDS, recordsOf } from '../../src/procurement/write/procurement-batch.types';
+import { numericFields, PROCUREMENT_KINDS } from '../../src/procurement/write/procurement-kinds.rules';
+import { checkRecord, commandIdOf } from '../../src/procurement/write/procurement-record.input';
+import { ID_PATTERN } from '../../src/platform/api/validation/field.validators';
 
 const lease = {
   externalId: 'PO-2026-0101',

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { commandIdOf } from '../../src/procurement/procurement-record';
-import { signBody } from '../../src/procurement/webhook-signature';
+import { commandIdOf } from '../../src/procurement/write/procurement-record.input';
+import { signBody } from '../../src/procurement/write/webhook-signature.util';
 import { startTestApp, TestApp } from '../support/test-app';
 import { history, postRecords, registerPop, setUpSamplePop, UUID } from './procurement-client';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hasValidSignature, signBody } from '../../src/procurement/webhook-signature';
+import { hasValidSignature, signBody } from '../../src/procurement/write/webhook-signature.util';
 
 const secret = '0123456789abcdef';
 const body = '{"records":[]}';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ROLES, type Role } from '../../src/auth/roles';
+import { ROLES, type Role } from '../../src/platform/api/auth/roles.types';
 import { graphql, mutationDocument } from '../support/service-client';
 import { KEYS, printTable, startServiceUnderTest, type ServiceUnderTest } from './reliability-support';
 

@@ -1,4 +1,4 @@
-import { Prng } from '../../src/seed/prng';
+import { Prng } from '../../src/tools/seed/prng.util';
 
 /**
  * Generated malformed requests: every one is refused by the service (bad JSON, bad GraphQL, invalid

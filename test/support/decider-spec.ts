@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { InvalidInputError, NotFoundError, RuleCode, RuleViolationError } from '../../src/domain/shared/domain-error';
-import { Decider } from '../../src/domain/shared/decider';
+import { InvalidInputError, NotFoundError, RuleCode, RuleViolationError } from '../../src/kernel/domain.errors';
+import { Decider } from '../../src/kernel/decider.types';
 
 /**
  * given(events).when(command).then(expectedEvents) for a pure decider, Emmett style.

@@ -1,8 +1,8 @@
-import { popUsableKw, rackUsableKw } from '../../src/domain/capacity/capacity-math';
+import { popUsableKw, rackUsableKw } from '../../src/inventory/domain/capacity.math';
 import {
   DeviceRecord,
   FeedRecord,
-  Pop,
+  PopAggregate,
   POP_METRIC_SET,
   POP_METRICS,
   PopMetric,
@@ -13,8 +13,8 @@ import {
   RackMetric,
   RackRecord,
   rackTotalsOf,
-} from '../../src/domain/pop/pop.state';
-import { pointAt } from '../../src/domain/shared/step-timeline';
+} from '../../src/inventory/domain/pop.state';
+import { pointAt } from '../../src/kernel/step-timeline.util';
 
 /**
  * An independent, slow check of a PoP state: every invariant of DESIGN section 4 evaluated from
@@ -24,7 +24,7 @@ import { pointAt } from '../../src/domain/shared/step-timeline';
 
 const EPSILON = 1e-6;
 
-export function bruteForceViolations(pop: Pop): string[] {
+export function bruteForceViolations(pop: PopAggregate): string[] {
   const violations: string[] = [];
   const contents = contentsByRack(pop);
   for (const t of instantsOf(pop)) {
@@ -55,7 +55,7 @@ export function bruteForceViolations(pop: Pop): string[] {
 }
 
 /** Differences between the decision indexes (timelines) and the same totals recomputed from the records. */
-export function indexMismatches(pop: Pop): string[] {
+export function indexMismatches(pop: PopAggregate): string[] {
   const mismatches: string[] = [];
   const compare = <K extends string>(what: string, keys: readonly K[], index: Record<K, number>, records: Record<K, number>, t: number) => {
     for (const key of keys) {
@@ -76,7 +76,7 @@ function isPresent(item: Presence, t: number): boolean {
 
 type RackContents = Map<string, { feeds: FeedRecord[]; devices: DeviceRecord[] }>;
 
-function contentsByRack(pop: Pop): RackContents {
+function contentsByRack(pop: PopAggregate): RackContents {
   const contents: RackContents = new Map(Object.values(pop.racks).map((rack) => [rack.rackId, { feeds: [], devices: [] }]));
   for (const feed of Object.values(pop.feeds)) contents.get(feed.rackId)?.feeds.push(feed);
   for (const device of Object.values(pop.devices)) contents.get(device.rackId)?.devices.push(device);
@@ -100,7 +100,7 @@ function rackAt(contents: RackContents, rack: RackRecord, t: number): { values: 
   };
 }
 
-function popAt(pop: Pop, contents: RackContents, t: number): Record<PopMetric, number> {
+function popAt(pop: PopAggregate, contents: RackContents, t: number): Record<PopMetric, number> {
   const present = (item: Presence) => isPresent(item, t);
   const racks = Object.values(pop.racks).filter(present);
   const devices = Object.values(pop.devices).filter(present);
@@ -124,7 +124,7 @@ function popAt(pop: Pop, contents: RackContents, t: number): Record<PopMetric, n
   };
 }
 
-function instantsOf(pop: Pop): number[] {
+function instantsOf(pop: PopAggregate): number[] {
   const records: Presence[] = [
     ...Object.values(pop.leases),
     ...Object.values(pop.racks),

@@ -1,6 +1,6 @@
-import { Money } from '../../src/domain/shared/money';
-import { PopCommand } from '../../src/domain/pop/pop.commands';
-import { CapacityResource } from '../../src/domain/pop/pop.enums';
+import { Money } from '../../src/kernel/money.types';
+import { PopCommand } from '../../src/inventory/domain/pop.commands';
+import { CapacityResource } from '../../src/inventory/domain/pop.enums';
 import {
   CapacityReserved,
   CarrierConnected,
@@ -11,7 +11,7 @@ import {
   RackInstalled,
   SiteLeased,
   TransitionEvent,
-} from '../../src/domain/pop/pop.events';
+} from '../../src/inventory/domain/pop.events';
 
 /** Builders for PoP `p1` events and commands with complete, explicit data. */
 

@@ -1,10 +1,10 @@
-import type { PopCommand } from '../../src/domain/pop/pop.commands';
-import { popDecider } from '../../src/domain/pop/pop.decider';
-import type { PopEvent } from '../../src/domain/pop/pop.events';
-import type { PopState } from '../../src/domain/pop/pop.state';
-import { popStream } from '../../src/domain/streams';
-import { Prng } from '../../src/seed/prng';
-import { StreamBuilder } from '../../src/seed/stream-builder';
+import type { PopCommand } from '../../src/inventory/domain/pop.commands';
+import { popDecider } from '../../src/inventory/domain/pop.decider';
+import type { PopEvent } from '../../src/inventory/domain/pop.events';
+import type { PopState } from '../../src/inventory/domain/pop.state';
+import { popStream } from '../../src/inventory/domain/pop.streams';
+import { Prng } from '../../src/tools/seed/prng.util';
+import { StreamBuilder } from '../../src/tools/seed/stream-builder.seed';
 
 /**
  * "Slot PoPs": LIVE physical PoPs, leased without limits, with `racks` empty 42 U racks fed A+B

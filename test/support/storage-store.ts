@@ -1,10 +1,11 @@
-import { loadConfig } from '../../src/config/app-config';
-import { openSqlClient } from '../../src/database/open-sql-client';
-import type { SqlClient } from '../../src/database/sql-client';
-import { createEventStore } from '../../src/event-store/create-event-store';
-import type { EventStore } from '../../src/event-store/event-store.port';
-import type { SeedStream } from '../../src/seed/stream-builder';
-import { EventStoreSink } from '../../src/seed/stream-sinks';
+import { loadConfig } from '../../src/platform/config/app.config';
+import { openSqlClient } from '../../src/platform/database/open-sql-client.factory';
+import { allMigrations } from '../../src/app/all-migrations.registry';
+import type { SqlClient } from '../../src/platform/database/sql-client.port';
+import { createEventStore } from '../../src/platform/event-store/event-store.factory';
+import type { EventStore } from '../../src/platform/event-store/event-store.port';
+import type { SeedStream } from '../../src/tools/seed/stream-builder.seed';
+import { EventStoreSink } from '../../src/tools/seed/stream-sinks.seed';
 import type { ServiceStorage } from './service-storage';
 
 /**
@@ -22,7 +23,7 @@ export interface StorageStore {
 
 export async function openStorageStore(storage: ServiceStorage): Promise<StorageStore> {
   const config = loadConfig({ ...storage.env, LOG_LEVEL: 'warn' });
-  const sql = await openSqlClient(config);
+  const sql = await openSqlClient(config, allMigrations(config));
   const store = await createEventStore(config, sql);
   const sink = new EventStoreSink(store, sql.kind === 'pglite' ? 1 : 8);
   return {

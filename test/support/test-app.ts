@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp } from '../../src/app/create-app';
-import { AppConfig, loadConfig } from '../../src/config/app-config';
-import { ROLES, Role } from '../../src/auth/roles';
+import { createApp } from '../../src/app/app.factory';
+import { AppConfig, loadConfig } from '../../src/platform/config/app.config';
+import { ROLES, Role } from '../../src/platform/api/auth/roles.types';
 import { dropSchema } from './test-databases';
 
 /** One key per role, named after it: `Bearer secret-<role>-0123456789`. */

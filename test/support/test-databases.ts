@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { createSqlClient } from '../../src/database/create-sql-client';
-import { PgliteSqlClient } from '../../src/database/pglite-sql-client';
-import type { SqlClient } from '../../src/database/sql-client';
+import { createSqlClient } from '../../src/platform/database/sql-client.factory';
+import { PgliteSqlClient } from '../../src/platform/database/pglite-sql-client.adapter';
+import type { SqlClient } from '../../src/platform/database/sql-client.port';
 
 export interface TestDatabase {
   sql: SqlClient;

@@ -1,0 +1,89 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { SQL_CLIENT, SqlClient } from '../../platform/database/sql-client.port';
+import { COST_CATEGORIES, CostGroupBy } from '../domain/cost.enums';
+import { recurringAt } from './cost.projection';
+import { CostGroup } from './cost.types';
+import { loadFxConverter } from './fx-converter.reader';
+import { addTo, compareCodes, CurrencyTotals, money, moneyList } from '../domain/decimal.math';
+
+/**
+ * Monthly recurring cost at `asOf` of every registered PoP, grouped (DESIGN section 8), sorted by key.
+ * POP, COUNTRY and REGION count every PoP of the group (also those without cost); CATEGORY lists all
+ * four categories and counts the PoPs with a nonzero MRC in each.
+ */
+export class GetCostSummaryQuery extends Query<CostGroup[]> {
+  constructor(
+    readonly groupBy: CostGroupBy,
+    readonly asOf: string,
+    readonly currency: string | null,
+  ) {
+    super();
+  }
+}
+
+/** A group's PoP count (currency NULL) or its MRC in one currency (pop_count NULL). */
+interface GroupRow {
+  key: string;
+  currency: string | null;
+  amount: string | null;
+  pop_count: number | null;
+}
+
+/** Grouping keys, as columns of both rm_cost_pop and rm_cost_recurring (which copies them). */
+const GROUP_KEYS: Record<Exclude<CostGroupBy, 'CATEGORY'>, string> = {
+  POP: 'pop_id',
+  COUNTRY: 'country_code',
+  REGION: `coalesce(region, 'UNKNOWN')`,
+};
+
+/**
+ * One statement each: numeric sums per (key, currency) over the items active at $1 in one scan, and the
+ * PoP counts; conversion then happens in TypeScript. In a CATEGORY, the PoPs counted are those with a
+ * nonzero MRC in it: amounts are never negative, so those with a nonzero active item.
+ */
+function summarySql(groupBy: CostGroupBy): string {
+  if (groupBy === 'CATEGORY') {
+    return `
+      SELECT category AS key, currency, sum(amount)::text AS amount, NULL::int AS pop_count
+        FROM rm_cost_recurring WHERE ${recurringAt('$1')} GROUP BY 1, 2
+      UNION ALL
+      SELECT category, NULL, NULL, count(*)::int
+        FROM (SELECT DISTINCT category, pop_id FROM rm_cost_recurring WHERE ${recurringAt('$1')} AND amount <> 0) AS paying
+       GROUP BY 1`;
+  }
+  const key = GROUP_KEYS[groupBy];
+  return `
+    SELECT ${key} AS key, NULL AS currency, NULL AS amount, count(*)::int AS pop_count FROM rm_cost_pop GROUP BY 1
+    UNION ALL
+    SELECT ${key}, currency, sum(amount)::text, NULL FROM rm_cost_recurring WHERE ${recurringAt('$1')} GROUP BY 1, 2`;
+}
+
+@QueryHandler(GetCostSummaryQuery)
+export class GetCostSummaryHandler implements IQueryHandler<GetCostSummaryQuery> {
+  constructor(@Inject(SQL_CLIENT) private readonly sql: SqlClient) {}
+
+  async execute({ groupBy, asOf, currency }: GetCostSummaryQuery): Promise<CostGroup[]> {
+    const [{ rows }, fx] = await Promise.all([
+      this.sql.query<GroupRow>(summarySql(groupBy), [asOf]),
+      currency === null ? null : loadFxConverter(this.sql, asOf),
+    ]);
+    const groups = new Map<string, { popCount: number; totals: CurrencyTotals }>(
+      groupBy === 'CATEGORY' ? COST_CATEGORIES.map((category) => [category, { popCount: 0, totals: new Map() }]) : [],
+    );
+    for (const row of rows) {
+      let group = groups.get(row.key);
+      if (!group) groups.set(row.key, (group = { popCount: 0, totals: new Map() }));
+      if (row.currency === null) group.popCount = row.pop_count ?? 0;
+      else addTo(group.totals, row.currency, row.amount as string);
+    }
+    return [...groups]
+      .sort(([a], [b]) => compareCodes(a, b))
+      .map(([key, { popCount, totals }]) => ({
+        key,
+        popCount,
+        monthlyRecurring: moneyList(totals),
+        converted: fx && currency !== null ? money(fx.total(totals, currency), currency) : null,
+      }));
+  }
+}

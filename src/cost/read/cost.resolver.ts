@@ -1,0 +1,23 @@
+import { Args, Query, Resolver } from '@nestjs/graphql';
+import { QueryBus } from '@nestjs/cqrs';
+import { Access } from '../../platform/api/auth/access.decorator';
+import { GetCostSummaryQuery } from './cost-summary.query';
+import { CostArgs, CostGroup, CostSummaryArgs, PopCost } from './cost.types';
+import { GetPopCostQuery } from './get-pop-cost.query';
+
+/** Cost queries (DESIGN sections 6 and 8); `asOf` defaults to now. */
+@Resolver()
+@Access('costRead')
+export class CostResolver {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Query(() => PopCost, { nullable: true })
+  cost(@Args() { popId, asOf, currency }: CostArgs): Promise<PopCost | null> {
+    return this.queries.execute(new GetPopCostQuery(popId, asOf ?? new Date().toISOString(), currency ?? null));
+  }
+
+  @Query(() => [CostGroup])
+  costSummary(@Args() { groupBy, asOf, currency }: CostSummaryArgs): Promise<CostGroup[]> {
+    return this.queries.execute(new GetCostSummaryQuery(groupBy, asOf ?? new Date().toISOString(), currency ?? null));
+  }
+}

@@ -1,0 +1,74 @@
+import { DAY_MS, dateOf, instantMs } from '../../kernel/time.util';
+import { CapacityThresholds, round4 } from './capacity.math';
+
+/**
+ * Capacity forecast (DESIGN section 5): a least-squares line through the utilization at each
+ * change point of the last 365 days up to `now`, x in days. The line's crossing of 100 % is
+ * `exhaustsOn`, of the critical threshold `criticalOn`; a level already reached now gives today,
+ * a flat or falling line (or fewer than 2 points) gives null. A crossing the line places in the
+ * past while the actual utilization is still below is reported as today too.
+ */
+
+export interface UtilizationPoint {
+  at: string;
+  utilizationPercent: number;
+}
+
+export interface CapacityForecastFigures {
+  currentUtilizationPercent: number;
+  dailyGrowthPercent: number;
+  exhaustsOn: string | null;
+  criticalOn: string | null;
+  basedOnPoints: number;
+}
+
+const WINDOW_DAYS = 365;
+/** The last instant a JavaScript Date can hold; a crossing beyond it is never. */
+const MAX_DATE_MS = 8.64e15;
+
+interface Line {
+  slope: number;
+  /** The line's value now (x = 0). */
+  intercept: number;
+}
+
+export function forecast(points: readonly UtilizationPoint[], now: string, thresholds: CapacityThresholds): CapacityForecastFigures {
+  const nowMs = instantMs(now, 'now');
+  const past = points
+    .map((point) => ({ x: (instantMs(point.at, 'at') - nowMs) / DAY_MS, y: point.utilizationPercent }))
+    .filter((point) => point.x <= 0)
+    .sort((a, b) => a.x - b.x);
+  const current = past.length > 0 ? past[past.length - 1].y : 0;
+  const window = past.filter((point) => point.x >= -WINDOW_DAYS);
+  const line = leastSquares(window);
+
+  const crossing = (level: number): string | null => {
+    if (current >= level) return dateOf(nowMs);
+    if (line === null || line.slope <= 0) return null;
+    const at = nowMs + Math.max(0, (level - line.intercept) / line.slope) * DAY_MS;
+    return at <= MAX_DATE_MS ? dateOf(at) : null;
+  };
+
+  return {
+    currentUtilizationPercent: round4(current),
+    dailyGrowthPercent: round4(line?.slope ?? 0),
+    exhaustsOn: crossing(100),
+    criticalOn: crossing(thresholds.criticalPercent),
+    basedOnPoints: window.length,
+  };
+}
+
+function leastSquares(points: readonly { x: number; y: number }[]): Line | null {
+  if (points.length < 2) return null;
+  const meanX = points.reduce((total, point) => total + point.x, 0) / points.length;
+  const meanY = points.reduce((total, point) => total + point.y, 0) / points.length;
+  let covariance = 0;
+  let variance = 0;
+  for (const point of points) {
+    covariance += (point.x - meanX) * (point.y - meanY);
+    variance += (point.x - meanX) ** 2;
+  }
+  if (variance === 0) return null;
+  const slope = covariance / variance;
+  return { slope, intercept: meanY - slope * meanX };
+}

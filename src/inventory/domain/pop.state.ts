@@ -1,0 +1,158 @@
+import { Filled } from '../../kernel/decider.types';
+import { IdIndex } from '../../kernel/id-index.util';
+import { metricSet, StepPoint, StepTimeline } from '../../kernel/step-timeline.util';
+import { RegisterPopData } from './pop.commands';
+import { CapacityResource, CircuitType, FeedSide, PopKind, PopStatus } from './pop.enums';
+
+/**
+ * State of one PoP stream: the records the rules need (not costs or names), plus two indexes
+ * kept by `evolvePop` so that a decision never replays history:
+ * - `timeline`: PoP-wide totals as step functions of business time;
+ * - per rack, its own timeline (feeds per side, device draw) and its devices split into open
+ *   ones and removed ones sorted by removal time.
+ * All instants are epoch milliseconds. Plain JSON throughout (snapshots).
+ */
+
+/** PoP-wide totals; `*Leases` count the active leases that set the matching limit. */
+export const POP_METRICS = [
+  'racks',
+  'rackLimit',
+  'rackLimitLeases',
+  'totalU',
+  'usedU',
+  'reservedU',
+  'racksUsableKw',
+  'contractedKw',
+  'contractLeases',
+  'allocatedKw',
+  'reservedKw',
+  'capacityMbps',
+  'reservedMbps',
+] as const;
+export type PopMetric = (typeof POP_METRICS)[number];
+export const POP_METRIC_SET = metricSet(POP_METRICS);
+
+export const RACK_METRICS = ['aKw', 'bKw', 'aFeeds', 'bFeeds', 'drawKw'] as const;
+export type RackMetric = (typeof RACK_METRICS)[number];
+export const RACK_METRIC_SET = metricSet(RACK_METRICS);
+
+export type PopTotals = Record<PopMetric, number>;
+export type RackTotals = Record<RackMetric, number>;
+
+const P = POP_METRIC_SET.position;
+const R = RACK_METRIC_SET.position;
+
+/** A PoP timeline point by name (an object literal: cheap enough to build for every point a check visits). */
+export function popTotalsOf(point: StepPoint): PopTotals {
+  return {
+    racks: point[P.racks],
+    rackLimit: point[P.rackLimit],
+    rackLimitLeases: point[P.rackLimitLeases],
+    totalU: point[P.totalU],
+    usedU: point[P.usedU],
+    reservedU: point[P.reservedU],
+    racksUsableKw: point[P.racksUsableKw],
+    contractedKw: point[P.contractedKw],
+    contractLeases: point[P.contractLeases],
+    allocatedKw: point[P.allocatedKw],
+    reservedKw: point[P.reservedKw],
+    capacityMbps: point[P.capacityMbps],
+    reservedMbps: point[P.reservedMbps],
+  };
+}
+
+export function rackTotalsOf(point: StepPoint): RackTotals {
+  return { aKw: point[R.aKw], bKw: point[R.bKw], aFeeds: point[R.aFeeds], bFeeds: point[R.bFeeds], drawKw: point[R.drawKw] };
+}
+
+/** Present on [from, to); `to` null: open-ended. */
+export interface Presence {
+  from: number;
+  to: number | null;
+}
+
+/** Active on [startsOn 00:00Z, day after endsOn 00:00Z). */
+export interface LeaseRecord extends Presence {
+  leaseId: string;
+  signedAt: number;
+  contractedPowerKw: number | null;
+  maxRacks: number | null;
+}
+
+export interface RemovedRef {
+  id: string;
+  to: number;
+}
+
+export interface RackRecord extends Presence {
+  rackId: string;
+  heightU: number;
+  maxPowerKw: number | null;
+  /** Devices and feeds with no removal recorded (including planned ones). */
+  openDeviceIds: string[];
+  openFeedIds: string[];
+  /** Removed ones, sorted by removal time: the ones still present after t are a suffix. */
+  removedDevices: RemovedRef[];
+  removedFeeds: RemovedRef[];
+  timeline: StepTimeline;
+}
+
+export interface FeedRecord extends Presence {
+  feedId: string;
+  rackId: string;
+  side: FeedSide;
+  kw: number;
+}
+
+export interface DeviceRecord extends Presence {
+  deviceId: string;
+  rackId: string;
+  positionU: number;
+  heightU: number;
+  drawKw: number;
+}
+
+export interface CircuitRecord extends Presence {
+  circuitId: string;
+  type: CircuitType;
+  bandwidthMbps: number;
+}
+
+/** Present on [from, min(until, release)). */
+export interface ReservationRecord extends Presence {
+  reservationId: string;
+  resource: CapacityResource;
+  amount: number;
+  reservedAt: number;
+  until: number | null;
+  releasedAt: number | null;
+}
+
+export interface Transition {
+  status: PopStatus;
+  at: number;
+}
+
+export interface PopAggregate {
+  popId: string;
+  kind: PopKind;
+  profile: Filled<RegisterPopData>;
+  registeredAt: number;
+  /** Lifecycle transitions in order (PLANNED, the initial status, is not one). */
+  transitions: Transition[];
+  leases: IdIndex<LeaseRecord>;
+  racks: IdIndex<RackRecord>;
+  feeds: IdIndex<FeedRecord>;
+  devices: IdIndex<DeviceRecord>;
+  circuits: IdIndex<CircuitRecord>;
+  reservations: IdIndex<ReservationRecord>;
+  timeline: StepTimeline;
+  /** Latest instant at which something was added or starts: a close must come after it. */
+  lastAdditionAt: number | null;
+}
+
+export type PopState = PopAggregate | null;
+
+export function initialPopState(): PopState {
+  return null;
+}

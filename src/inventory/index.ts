@@ -1,0 +1,21 @@
+/**
+ * Inventory and capacity: PoPs, leases, racks, power, devices, carriers and reservations on the
+ * `pop-<popId>` streams, and the planning read model. Other features, the tools and the
+ * composition root reach it only through this file (docs/architecture.md, "Dependency rules").
+ */
+export { InventoryModule, inventoryProjections } from './inventory.module';
+export { POP_STREAM_PREFIX, popStream } from './domain/pop.streams';
+export type { PopCommand } from './domain/pop.commands';
+export type { PopEvent, PopRegistered } from './domain/pop.events';
+export type { PopAggregate, PopState, Transition } from './domain/pop.state';
+export type { CapacityResource, CircuitType, DeviceRole, FeedPhase, OperatorModel, PopStatus } from './domain/pop.enums';
+export { popDecider } from './domain/pop.decider';
+export { popStatusAt, popStatusAsOf } from './domain/pop-lifecycle.rules';
+export { feedKw, round4 } from './domain/capacity.math';
+export { ExecutePopCommands } from './write/execute-pop-command.handler';
+export { PopCommandInput } from './write/pop-lifecycle.input';
+export { ConnectCarrierInput, DisconnectCarrierInput } from './write/carrier.input';
+export { InstallDeviceInput } from './write/device.input';
+export { LeaseSiteInput, TerminateLeaseInput } from './write/lease.input';
+export { AddPowerFeedInput } from './write/rack.input';
+export { GetCapacityQuery } from './read/get-capacity.query';

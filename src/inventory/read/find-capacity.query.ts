@@ -1,0 +1,92 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { APP_CONFIG, AppConfig } from '../../platform/config/app.config';
+import { SQL_CLIENT, SqlClient } from '../../platform/database/sql-client.port';
+import { rackCapacity } from '../domain/pop-capacity-at.math';
+import { PopStatus } from '../domain/pop.enums';
+import { GroupName, membersAt } from '../../kernel/country-groups.util';
+import { nonEmpty, PopSelection, readCircuitTypes, readRackTallies, readStepTotals } from './capacity.reader';
+import { CapacityDetails, popCapacity, thresholdsOf } from './get-capacity.query';
+import { PopCapacity } from './pop.types';
+
+/** What to look for (DESIGN section 8); an absent or empty list does not filter. */
+export interface CapacityNeed {
+  spaceU?: number | null;
+  powerKw?: number | null;
+  bandwidthMbps?: number | null;
+  countryCodes?: string[] | null;
+  countryGroups?: GroupName[] | null;
+  regions?: string[] | null;
+  statuses?: PopStatus[] | null;
+}
+
+/**
+ * PoPs whose headroom covers every amount asked for, most headroom first: by the headroom of the
+ * first resource asked for (spaceU, powerKw, bandwidthMbps in that order), then by popId.
+ */
+export class FindCapacityQuery extends Query<PopCapacity[]> {
+  constructor(
+    readonly need: CapacityNeed,
+    readonly asOf: string,
+    /** Each costs one more statement. */
+    readonly details: CapacityDetails = { racks: true, byType: true },
+  ) {
+    super();
+  }
+}
+
+/** The figure that must cover each amount. */
+const HEADROOM = {
+  spaceU: (capacity: PopCapacity) => capacity.space.freeU,
+  powerKw: (capacity: PopCapacity) => capacity.power.headroomKw,
+  bandwidthMbps: (capacity: PopCapacity) => capacity.network.headroomMbps,
+} as const;
+
+const RESOURCES = Object.keys(HEADROOM) as (keyof typeof HEADROOM)[];
+
+/**
+ * Set-based: the selected PoPs' totals at asOf from the capacity steps in one statement (an index
+ * probe per PoP), figures and headroom in the domain; the racks and the circuits by type of the PoPs
+ * kept, when asked for, in one statement each.
+ */
+@QueryHandler(FindCapacityQuery)
+export class FindCapacityHandler implements IQueryHandler<FindCapacityQuery> {
+  constructor(
+    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async execute({ need, asOf, details }: FindCapacityQuery): Promise<PopCapacity[]> {
+    const thresholds = thresholdsOf(this.config);
+    const requested = RESOURCES.filter((resource) => need[resource] != null);
+    const found = (await readStepTotals(this.sql, asOf, selectionOf(need, asOf)))
+      .map((pop) => ({ pop, capacity: popCapacity(pop, pop.totals, [], asOf, thresholds) }))
+      .filter(({ capacity }) => requested.every((resource) => HEADROOM[resource](capacity) >= (need[resource] as number)));
+    const [primary] = requested;
+    if (primary) found.sort((a, b) => HEADROOM[primary](b.capacity) - HEADROOM[primary](a.capacity) || byCodePoint(a.pop.popId, b.pop.popId));
+    const ids = found.map(({ pop }) => pop.popId);
+    if (ids.length === 0 || (!details.racks && !details.byType)) return found.map(({ capacity }) => capacity);
+    const [racks, byType] = await Promise.all([
+      details.racks ? readRackTallies(this.sql, asOf, ids) : undefined,
+      details.byType ? readCircuitTypes(this.sql, asOf, ids) : undefined,
+    ]);
+    return found.map(({ pop }) => {
+      const totals = { ...pop.totals, circuitTypes: byType?.get(pop.popId) ?? [] };
+      return popCapacity(pop, totals, (racks?.get(pop.popId) ?? []).map(rackCapacity), asOf, thresholds);
+    });
+  }
+}
+
+/** Countries: the ones listed and the members of the groups listed on asOf's date. */
+function selectionOf(need: CapacityNeed, asOf: string): PopSelection {
+  const groups = nonEmpty(need.countryGroups);
+  const countryCodes =
+    nonEmpty(need.countryCodes) || groups
+      ? [...new Set([...(need.countryCodes ?? []), ...(groups ?? []).flatMap((group) => membersAt(group, asOf.slice(0, 10)).map((member) => member.country))])]
+      : undefined;
+  return { countryCodes, regions: nonEmpty(need.regions), statuses: nonEmpty(need.statuses) };
+}
+
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,37 @@
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ApiError, FieldError } from '../errors/api-error.types';
+
+/** Flattens class-validator errors into `extensions.fields` entries such as `monthlyCost.amount`. */
+export function toFieldErrors(errors: ValidationError[], prefix = ''): FieldError[] {
+  return errors.flatMap((error) => {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    return [...own, ...toFieldErrors(error.children ?? [], field)];
+  });
+}
+
+/** Paths of strings holding U+0000, which PostgreSQL cannot store in text or JSON (plain data only). */
+export function nulCharacterFields(value: unknown, path = '', depth = 0): FieldError[] {
+  if (typeof value === 'string') return value.includes('\u0000') ? [{ field: path || 'value', message: `${path || 'value'} must not contain the NUL character (U+0000)` }] : [];
+  if (value === null || typeof value !== 'object' || depth > 16) return [];
+  return Object.entries(value).flatMap(([key, v]) => nulCharacterFields(v, path ? `${path}.${key}` : key, depth + 1));
+}
+
+/** class-validator on every input (DESIGN section 9): unknown properties rejected, nothing coerced silently. */
+class InputValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // Only client input: custom parameter decorators (the principal, the GraphQL context) are ours.
+    const nul = metadata.type === 'custom' ? [] : nulCharacterFields(value);
+    if (nul.length) throw ApiError.badInput(nul);
+    return super.transform(value, metadata);
+  }
+}
+
+export const inputValidationPipe = new InputValidationPipe({
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transform: true,
+  validateCustomDecorators: false,
+  stopAtFirstError: false,
+  exceptionFactory: (errors) => ApiError.badInput(toFieldErrors(errors)),
+});

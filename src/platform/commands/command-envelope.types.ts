@@ -1,0 +1,12 @@
+import { Principal } from '../api/auth/roles.types';
+import { EventSource } from '../event-store/event-store.port';
+
+/** Everything about a command that is not its business data (DESIGN section 2). */
+export interface CommandEnvelope {
+  principal: Principal;
+  source: EventSource;
+  commandId?: string;
+  effectiveAt?: string;
+  expectedRevision?: number;
+  correlationId?: string;
+}

@@ -1,0 +1,275 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { APP_CONFIG, AppConfig } from '../config/app.config';
+import { EVENT_STORE, EventStore, NewEvent, RecordedEvent, StreamNotFoundError, WrongExpectedRevisionError } from '../event-store/event-store.port';
+import { CURRENT_SCHEMA_VERSION, upcast } from '../event-store/event.upcasters';
+import { Decider, DomainEvent } from '../../kernel/decider.types';
+import { MetricsService } from '../observability/metrics.service';
+import { CommandEnvelope } from './command-envelope.types';
+import { CommandResult } from './command-result.types';
+import { PROJECTION_WAITER, ProjectionWaiter } from './projection-waiter.port';
+import { StreamLock } from './stream-lock.util';
+
+/** What the executor needs of an event: its type, JSON data and effective time. */
+export type DomainEventLike = DomainEvent<string, object>;
+
+interface AcceptedCommand {
+  eventIds: string[];
+  revision: number;
+  position: string;
+}
+
+interface CachedStream<S> {
+  state: S;
+  /** Last revision applied to `state`; -1 for a stream with no events. */
+  revision: number;
+  commands: Map<string, AcceptedCommand>;
+}
+
+/** One command of a batch for one stream, with its own envelope (commandId, actor, effective time). */
+export interface CommandItem<C> {
+  command: C;
+  envelope: CommandEnvelope;
+}
+
+/** What became of one command of a batch: its result, or what was thrown deciding or appending it. */
+export type CommandOutcome = { result: Omit<CommandResult, 'projected'> } | { error: unknown };
+
+/** Bounded retries when another process appended to the stream between our read and our append. */
+const MAX_ATTEMPTS = 8;
+const MAX_CACHED_STREAMS = 20_000;
+
+/**
+ * Runs a command against one stream: catch the cached state up with the stream (so a command's
+ * cost does not grow with the stream's length), answer a known commandId with its first result,
+ * decide, append with the expected revision, retry on a concurrent append, then wait for the
+ * projections (read your writes).
+ */
+@Injectable()
+export class CommandExecutor {
+  private readonly cache = new Map<string, CachedStream<unknown>>();
+  private readonly locks = new StreamLock();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+    @Optional() @Inject(PROJECTION_WAITER) private readonly projections?: ProjectionWaiter,
+  ) {}
+
+  async execute<C extends { type: string; effectiveAt: string }, S, E extends DomainEventLike, X>(
+    decider: Decider<C, S, E, X>,
+    streamId: string,
+    command: C,
+    envelope: CommandEnvelope,
+    context?: X,
+  ): Promise<CommandResult> {
+    const started = process.hrtime.bigint();
+    let outcome = 'error';
+    try {
+      const [done] = await this.locks.run(streamId, () => this.decideAndAppend(decider, streamId, [{ command, envelope }], context as X));
+      if ('error' in done) throw done.error;
+      outcome = done.result.duplicate ? 'duplicate' : 'accepted';
+      const projected = await this.waitForProjections(done.result.position);
+      return { ...done.result, projected };
+    } catch (error) {
+      outcome = outcomeOf(error);
+      throw error;
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      this.metrics.commandDuration.observe({ command: command.type, outcome }, seconds);
+    }
+  }
+
+  /**
+   * Several commands on one stream (batch imports): decided in order, each on the state the ones
+   * before it leave, and appended together in one round trip and one commit. Each keeps its own
+   * commandId and outcome, so one rejected command leaves the others alone; an append that fails
+   * fails all that it carried. Positions are the append's. No projection wait: the caller waits once.
+   */
+  async executeAll<C extends { type: string; effectiveAt: string }, S, E extends DomainEventLike, X>(
+    decider: Decider<C, S, E, X>,
+    streamId: string,
+    items: readonly CommandItem<C>[],
+    context?: X,
+  ): Promise<CommandOutcome[]> {
+    const started = process.hrtime.bigint();
+    const outcomes = await this.locks.run(streamId, () => this.decideAndAppend(decider, streamId, items, context as X));
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9 / Math.max(items.length, 1);
+    outcomes.forEach((done, i) => {
+      const outcome = 'error' in done ? outcomeOf(done.error) : done.result.duplicate ? 'duplicate' : 'accepted';
+      this.metrics.commandDuration.observe({ command: items[i].command.type, outcome }, seconds);
+    });
+    return outcomes;
+  }
+
+  /** The current state of a stream, for reads that a decision in another stream needs. */
+  async load<S, E extends DomainEventLike>(decider: Pick<Decider<never, S, E, never>, 'initialState' | 'evolve'>, streamId: string): Promise<{ state: S; revision: number }> {
+    return this.locks.run(streamId, async () => {
+      const cached = await this.catchUp(decider, streamId);
+      return { state: cached.state, revision: cached.revision };
+    });
+  }
+
+  private async decideAndAppend<C extends { type: string; effectiveAt: string }, S, E extends DomainEventLike, X>(
+    decider: Decider<C, S, E, X>,
+    streamId: string,
+    items: readonly CommandItem<C>[],
+    context: X,
+  ): Promise<CommandOutcome[]> {
+    // The cached state is trusted for the first decision (the append's expected revision catches any
+    // event appended meanwhile), except where a stale state could change the answer without an append:
+    // a pinned expectedRevision, or a rejection. Those are checked against the stream first.
+    let refresh = items.some(({ envelope }) => envelope.expectedRevision !== undefined);
+    for (let attempt = 1; ; attempt++) {
+      const refreshed = refresh || !this.cache.has(streamId);
+      const cached = await this.catchUp(decider, streamId, refresh);
+      refresh = true;
+      const outcomes: CommandOutcome[] = new Array(items.length);
+      const events: NewEvent[] = [];
+      const decided: { index: number; first: number; count: number }[] = [];
+      const repeats: { index: number; of: number }[] = [];
+      const decidedHere = new Map<string, number>();
+      // Each command is decided on the state the ones before it leave: evolved in place on the cached
+      // state (no copy per batch). Until the append succeeds that state holds events the store does not
+      // have, so every way out but success drops it from the cache, and the next use re-reads the stream.
+      let state = cached.state;
+      let evolved = false;
+      const forget = () => {
+        if (evolved && this.cache.get(streamId) === cached) this.cache.delete(streamId);
+      };
+      items.forEach(({ command, envelope }, index) => {
+        const known = envelope.commandId ? cached.commands.get(envelope.commandId) : undefined;
+        if (known) {
+          outcomes[index] = { result: { streamId, ...known, duplicate: true } };
+          return;
+        }
+        const earlier = envelope.commandId ? decidedHere.get(envelope.commandId) : undefined;
+        if (earlier !== undefined) {
+          repeats.push({ index, of: earlier });
+          return;
+        }
+        const revision = cached.revision + events.length;
+        if (envelope.expectedRevision !== undefined && envelope.expectedRevision !== revision) {
+          outcomes[index] = { error: new WrongExpectedRevisionError(streamId, envelope.expectedRevision, revision < 0 ? 'no_stream' : revision) };
+          return;
+        }
+        let newEvents: E[];
+        try {
+          newEvents = decider.decide(command, state, context);
+        } catch (error) {
+          outcomes[index] = { error };
+          return;
+        }
+        evolved = true;
+        try {
+          for (const event of newEvents) state = decider.evolve(state, event);
+        } catch (error) {
+          forget(); // a failing evolve is a bug; the state it left is not trusted
+          throw error;
+        }
+        decided.push({ index, first: events.length, count: newEvents.length });
+        events.push(...newEvents.map((event) => this.toNewEvent(event, envelope)));
+        if (envelope.commandId) decidedHere.set(envelope.commandId, index);
+      });
+      if (!refreshed && outcomes.some((outcome) => outcome && 'error' in outcome)) {
+        forget();
+        continue;
+      }
+      if (decided.length === 0) return outcomes;
+      try {
+        const appended = await this.store.append(streamId, events, cached.revision < 0 ? 'no_stream' : cached.revision);
+        this.metrics.eventsAppended.inc({ category: streamId.slice(0, streamId.indexOf('-')) }, events.length);
+        cached.state = state;
+        events.forEach((event, k) => {
+          const revision = appended.revision - (events.length - 1 - k);
+          this.remember(cached, { ...event, streamId, revision, position: appended.position, recordedAt: '' });
+        });
+        for (const { index, first, count } of decided) {
+          const revision = appended.revision - (events.length - first - count);
+          const eventIds = events.slice(first, first + count).map((e) => e.eventId);
+          outcomes[index] = { result: { streamId, revision, position: appended.position, eventIds, duplicate: false } };
+        }
+      } catch (error) {
+        forget();
+        // Another process appended first: decide again on the new state, unless a caller pinned a revision.
+        const pinned = decided.some(({ index }) => items[index].envelope.expectedRevision !== undefined);
+        if (error instanceof WrongExpectedRevisionError && !pinned && attempt < MAX_ATTEMPTS) continue;
+        for (const { index } of decided) outcomes[index] = { error };
+      }
+      for (const { index, of } of repeats) {
+        const first = outcomes[of];
+        outcomes[index] = 'result' in first ? { result: { ...first.result, duplicate: true } } : first;
+      }
+      return outcomes;
+    }
+  }
+
+  private toNewEvent(event: DomainEventLike, envelope: CommandEnvelope): NewEvent {
+    return {
+      eventId: randomUUID(),
+      type: event.type,
+      data: event.data as Record<string, unknown>,
+      metadata: {
+        effectiveAt: event.effectiveAt,
+        actor: envelope.principal.name,
+        source: envelope.source,
+        commandId: envelope.commandId ?? randomUUID(),
+        correlationId: envelope.correlationId ?? envelope.commandId ?? randomUUID(),
+        schemaVersion: CURRENT_SCHEMA_VERSION,
+      },
+    };
+  }
+
+  /** Applies the events appended since the cached revision (all of them on first use). */
+  private async catchUp<S, E extends DomainEventLike>(
+    decider: Pick<Decider<never, S, E, never>, 'initialState' | 'evolve'>,
+    streamId: string,
+    refresh = true,
+  ): Promise<CachedStream<S>> {
+    let cached = this.cache.get(streamId) as CachedStream<S> | undefined;
+    if (cached) this.cache.delete(streamId); // re-inserted below: Map order is our LRU order
+    if (cached && !refresh) {
+      this.cache.set(streamId, cached);
+      return cached;
+    }
+    cached ??= { state: decider.initialState(), revision: -1, commands: new Map() };
+    try {
+      const events = await this.store.readStream(streamId, { fromRevision: cached.revision + 1 });
+      for (const recorded of events) this.apply(decider, cached, upcast(recorded));
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) throw error;
+    }
+    this.cache.set(streamId, cached);
+    if (this.cache.size > MAX_CACHED_STREAMS) this.cache.delete(this.cache.keys().next().value as string);
+    return cached;
+  }
+
+  private apply<S, E extends DomainEventLike>(decider: Pick<Decider<never, S, E, never>, 'evolve'>, cached: CachedStream<S>, recorded: RecordedEvent): void {
+    cached.state = decider.evolve(cached.state, { type: recorded.type, data: recorded.data, effectiveAt: recorded.metadata.effectiveAt } as E);
+    this.remember(cached, recorded);
+  }
+
+  /** Moves the cached revision to the event and files it under its command (for duplicates). */
+  private remember<S>(cached: CachedStream<S>, recorded: RecordedEvent): void {
+    cached.revision = recorded.revision;
+    const commandId = recorded.metadata.commandId;
+    const accepted = cached.commands.get(commandId);
+    if (accepted) {
+      accepted.eventIds.push(recorded.eventId);
+      accepted.revision = recorded.revision;
+      accepted.position = recorded.position;
+    } else {
+      cached.commands.set(commandId, { eventIds: [recorded.eventId], revision: recorded.revision, position: recorded.position });
+    }
+  }
+
+  private async waitForProjections(position: string): Promise<boolean> {
+    if (!this.projections) return false;
+    return this.projections.waitFor(position, this.config.READ_YOUR_WRITES_TIMEOUT_MS);
+  }
+}
+
+function outcomeOf(error: unknown): string {
+  return (error as { name?: string }).name === 'RuleViolationError' ? 'rejected' : 'error';
+}

@@ -1,0 +1,157 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { PGlite, Results, protocol as PgliteProtocol, parse as PgliteParse } from '@electric-sql/pglite';
+import type { SqlClient, SqlQueryable } from './sql-client.port';
+
+/** Same JS types as the node-postgres client (see postgres-sql-client.ts): exact int8, dates as text. */
+const PARSERS = {
+  20: (value: string) => value, // int8
+  1082: (value: string) => value, // date
+};
+
+interface Wire {
+  serialize: typeof PgliteProtocol.serialize;
+  parseResults: typeof PgliteParse.parseResults;
+}
+
+/**
+ * SqlClient over PGlite, which is a single connection. One FIFO lock serialises every statement,
+ * transaction and withConnection, so a transaction never interleaves with another caller's SQL.
+ *
+ * A parameterised query goes to PGlite as one protocol message (parse, bind, describe, execute,
+ * sync), where PGlite's own query() makes five calls into WebAssembly; parameters are sent as text
+ * like node-postgres sends them, so SQL and parameters behave the same in both modes.
+ */
+export class PgliteSqlClient implements SqlClient {
+  readonly kind = 'pglite' as const;
+  private tail: Promise<unknown> = Promise.resolve();
+  /** Marks code running inside transaction()/withConnection(): taking the lock again would deadlock. */
+  private readonly holder = new AsyncLocalStorage<{ holding: boolean }>();
+  private readonly connection: SqlQueryable = { query: (text, params) => this.run(text, params) };
+
+  private constructor(
+    private readonly db: PGlite,
+    private readonly wire: Wire,
+  ) {}
+
+  /**
+   * `dataDir` undefined: in memory. `initialData`: a data directory dumped by PGlite's
+   * dumpDataDir(), much faster to start from than a new cluster (tests use it).
+   */
+  static async create(options: { dataDir?: string; initialData?: Blob } = {}): Promise<PgliteSqlClient> {
+    // PGlite is ESM-only; SWC keeps this dynamic import as import().
+    const { PGlite, protocol, parse } = await import('@electric-sql/pglite');
+    const db = await PGlite.create(options.dataDir, { parsers: PARSERS, loadDataDir: options.initialData });
+    return new PgliteSqlClient(db, { serialize: protocol.serialize, parseResults: parse.parseResults });
+  }
+
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }> {
+    return this.exclusive(() => this.run<R>(text, params));
+  }
+
+  transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      await this.db.exec('BEGIN');
+      try {
+        const result = await this.holding(() => fn(this.connection));
+        const [commit] = await this.db.exec('COMMIT');
+        // COMMIT of a transaction that had a (caught) error rolls back.
+        if (commit.command === 'ROLLBACK') throw new Error('Transaction aborted by an earlier error; rolled back');
+        return result;
+      } catch (error) {
+        if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  withConnection<T>(fn: (conn: SqlQueryable) => Promise<T>): Promise<T> {
+    return this.exclusive(() => this.holding(() => fn(this.connection)));
+  }
+
+  async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+    const unlisten = await this.exclusive(() => this.db.listen(channel, onNotify));
+    return () => this.exclusive(() => unlisten());
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.exclusive(() => this.db.exec(sql));
+  }
+
+  async close(): Promise<void> {
+    await this.exclusive(() => this.db.close());
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.holder.getStore()?.holding) {
+      return Promise.reject(
+        new Error('PGlite has one connection: inside transaction()/withConnection() use the queryable passed to the callback'),
+      );
+    }
+    const run = this.tail.then(fn);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Work scheduled from inside `fn` that runs after it (timers, unawaited promises) may use the client. */
+  private async holding<T>(fn: () => Promise<T>): Promise<T> {
+    const mark = { holding: true };
+    try {
+      return await this.holder.run(mark, fn);
+    } finally {
+      mark.holding = false;
+    }
+  }
+
+  /** Like node-postgres: without parameters, the simple protocol, so the text may hold several statements. */
+  private async run<R>(text: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }> {
+    if (!params || params.length === 0) {
+      const results = await this.db.exec(text);
+      return toResult(results[results.length - 1] as Results<R>);
+    }
+    const { serialize } = this.wire;
+    const message = concat([
+      serialize.parse({ text }),
+      serialize.bind({ values: params.map(toParameter) }),
+      serialize.describe({ type: 'P' }),
+      serialize.execute({}),
+      serialize.sync(),
+    ]);
+    const { messages } = await this.db.runExclusive(() => this.db.execProtocol(message));
+    return toResult(this.wire.parseResults(messages, this.db.parsers)[0] as Results<R>);
+  }
+}
+
+function toResult<R>(result: Results<R>): { rows: R[]; rowCount: number } {
+  // Like node-postgres: rows returned for statements with a result set, else rows affected.
+  return { rows: result.rows, rowCount: result.fields.length > 0 ? result.rows.length : (result.affectedRows ?? 0) };
+}
+
+/** A parameter as node-postgres sends it: text, except bytes (binary). */
+function toParameter(value: unknown): string | Uint8Array | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return arrayLiteral(value);
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+function arrayLiteral(values: unknown[]): string {
+  const items = values.map((value) => {
+    if (value === null || value === undefined) return 'NULL';
+    if (Array.isArray(value)) return arrayLiteral(value);
+    if (value instanceof Uint8Array) return `"\\\\x${Buffer.from(value).toString('hex')}"`;
+    return `"${String(toParameter(value)).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  });
+  return `{${items.join(',')}}`;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const message = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    message.set(part, offset);
+    offset += part.length;
+  }
+  return message;
+}

@@ -1,0 +1,237 @@
+import { Client, Pool, types, type ClientConfig, type PoolClient, type QueryResult } from 'pg';
+import type { SqlClient, SqlQueryable } from './sql-client.port';
+
+export interface PostgresSqlClientOptions {
+  databaseUrl: string;
+  /** Schema to create if absent and put first on every connection's search_path. */
+  schema?: string;
+  /** Default 20. */
+  poolSize?: number;
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+const DATE_OID = 1082;
+const LISTENER_RETRY_MS = 1_000;
+
+/**
+ * SqlClient over a node-postgres pool. int8 and numeric stay strings (node-postgres default, exact);
+ * dates stay 'YYYY-MM-DD' text like in the PGlite client, instead of a local-midnight Date.
+ */
+export class PostgresSqlClient implements SqlClient {
+  readonly kind = 'postgres' as const;
+  private readonly listener: NotificationListener;
+
+  private constructor(
+    private readonly pool: Pool,
+    connection: ClientConfig,
+  ) {
+    this.listener = new NotificationListener(connection);
+  }
+
+  static async create(options: PostgresSqlClientOptions): Promise<PostgresSqlClient> {
+    const connection: ClientConfig = {
+      connectionString: options.databaseUrl,
+      types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === DATE_OID ? (value: string) => value : types.getTypeParser(oid, format)) as typeof types.getTypeParser },
+    };
+    if (options.schema !== undefined) {
+      if (!IDENTIFIER.test(options.schema)) throw new Error(`Invalid schema name: ${options.schema}`);
+      await createSchema(options.databaseUrl, options.schema);
+      connection.options = `-c search_path="${options.schema}"`;
+    }
+    const pool = new Pool({ ...connection, max: options.poolSize ?? 20 });
+    // An idle client losing its connection must not crash the process; the pool replaces it.
+    pool.on('error', () => undefined);
+    return new PostgresSqlClient(pool, connection);
+  }
+
+  async query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }> {
+    return toResult<R>(await this.pool.query(text, params?.map(toParameter)));
+  }
+
+  async transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {
+    const { client, release } = await this.checkout();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(queryable(client));
+      await client.query('COMMIT');
+      release();
+      return result;
+    } catch (error) {
+      // A failed ROLLBACK (lost connection) leaves the client unusable: destroy it instead of pooling it.
+      await client.query('ROLLBACK').then(
+        () => release(),
+        (rollbackError: Error) => release(rollbackError),
+      );
+      throw error;
+    }
+  }
+
+  async withConnection<T>(fn: (conn: SqlQueryable) => Promise<T>): Promise<T> {
+    const { client, release } = await this.checkout();
+    try {
+      const result = await fn(queryable(client));
+      release();
+      return result;
+    } catch (error) {
+      // Session state (advisory locks, an open transaction) is unknown after a failure: drop the connection.
+      release(error instanceof Error ? error : new Error(String(error)));
+      throw error;
+    }
+  }
+
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+    return this.listener.listen(channel, onNotify);
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.pool.query(sql);
+  }
+
+  async close(): Promise<void> {
+    await this.listener.close();
+    await this.pool.end();
+  }
+
+  /**
+   * The pool stops watching a client's 'error' event while it is checked out; unwatched, a connection
+   * dying then (server restart, pg_terminate_backend) would crash the process. The next query on it
+   * fails instead, and the pool discards a dead client on release.
+   */
+  private async checkout(): Promise<{ client: PoolClient; release(error?: Error): void }> {
+    const client = await this.pool.connect();
+    const ignore = () => undefined;
+    client.on('error', ignore);
+    return {
+      client,
+      release: (error) => {
+        client.removeListener('error', ignore);
+        client.release(error);
+      },
+    };
+  }
+}
+
+function queryable(client: PoolClient): SqlQueryable {
+  return { query: async <R>(text: string, params?: unknown[]) => toResult<R>(await client.query(text, params?.map(toParameter))) };
+}
+
+/**
+ * Arrays of strings and numbers (the columns of multi-row writes, up to hundreds of thousands of
+ * elements in a rebuild) as the array literal node-postgres would send, built at a fraction of its
+ * cost: numbers need no quotes and most strings nothing escaped. Anything else goes to node-postgres.
+ */
+function toParameter(value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  let literal = '{';
+  for (let index = 0; index < value.length; index++) {
+    const item: unknown = value[index];
+    if (index > 0) literal += ',';
+    if (item === null || item === undefined) literal += 'NULL';
+    else if (typeof item === 'number') literal += String(item);
+    else if (typeof item === 'string') literal += `"${ESCAPED.test(item) ? item.replace(ESCAPED_ALL, '\\$&') : item}"`;
+    else return value;
+  }
+  return `${literal}}`;
+}
+
+const ESCAPED = /["\\]/;
+const ESCAPED_ALL = /["\\]/g;
+
+/** Without parameters node-postgres uses the simple protocol: several statements give several results. */
+function toResult<R>(result: QueryResult | QueryResult[]): { rows: R[]; rowCount: number } {
+  const last = Array.isArray(result) ? result[result.length - 1] : result;
+  return { rows: last.rows as R[], rowCount: last.rowCount ?? 0 };
+}
+
+async function createSchema(databaseUrl: string, schema: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  } catch (error) {
+    // Two processes creating the schema at once: the loser sees a unique violation on pg_namespace.
+    if ((error as { code?: string }).code !== '23505') throw error;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * One dedicated connection for every LISTEN of a SqlClient (not taken from the pool). When it drops,
+ * it reconnects, listens again, and then calls every callback once, since notifications may have been lost.
+ */
+class NotificationListener {
+  /** Channel -> callbacks; the promise settles once LISTEN ran on the current connection. */
+  private readonly channels = new Map<string, { callbacks: Set<(payload: string) => void>; listening: Promise<unknown> }>();
+  private client: Promise<Client> | undefined;
+  private closed = false;
+
+  constructor(private readonly connection: ClientConfig) {}
+
+  async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+    if (!IDENTIFIER.test(channel)) throw new Error(`Invalid channel name: ${channel}`);
+    let entry = this.channels.get(channel);
+    if (!entry) {
+      entry = { callbacks: new Set(), listening: this.connected().then((client) => client.query(`LISTEN ${channel}`)) };
+      this.channels.set(channel, entry);
+    }
+    const { callbacks, listening } = entry;
+    callbacks.add(onNotify);
+    try {
+      await listening;
+    } catch (error) {
+      callbacks.delete(onNotify);
+      if (this.channels.get(channel)?.listening === listening) this.channels.delete(channel);
+      throw error;
+    }
+    return async () => {
+      callbacks.delete(onNotify);
+      if (callbacks.size > 0 || this.channels.get(channel)?.callbacks !== callbacks) return;
+      this.channels.delete(channel);
+      const client = await this.client?.catch(() => undefined);
+      await client?.query(`UNLISTEN ${channel}`).catch(() => undefined);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const client = await this.client?.catch(() => undefined);
+    await client?.end();
+  }
+
+  private connected(): Promise<Client> {
+    if (!this.client) {
+      const attempt: Promise<Client> = this.connect().catch((error: unknown) => {
+        if (this.client === attempt) this.client = undefined;
+        throw error;
+      });
+      this.client = attempt;
+    }
+    return this.client;
+  }
+
+  private async connect(): Promise<Client> {
+    const client = new Client(this.connection);
+    client.on('error', () => undefined); // reported through 'end' below or through the failing call
+    client.on('notification', (message) => {
+      this.channels.get(message.channel)?.callbacks.forEach((callback) => callback(message.payload ?? ''));
+    });
+    await client.connect();
+    client.once('end', () => {
+      if (this.closed) return;
+      this.client = undefined;
+      this.reconnect();
+    });
+    for (const channel of this.channels.keys()) await client.query(`LISTEN ${channel}`);
+    return client;
+  }
+
+  private reconnect(): void {
+    if (this.closed || this.channels.size === 0) return;
+    this.connected().then(
+      () => this.channels.forEach(({ callbacks }) => callbacks.forEach((callback) => callback(''))),
+      () => setTimeout(() => this.reconnect(), LISTENER_RETRY_MS).unref(),
+    );
+  }
+}

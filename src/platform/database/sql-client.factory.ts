@@ -1,0 +1,23 @@
+import { mkdir } from 'node:fs/promises';
+import { PgliteSqlClient } from './pglite-sql-client.adapter';
+import { PostgresSqlClient } from './postgres-sql-client.adapter';
+import type { SqlClient } from './sql-client.port';
+
+export interface SqlClientOptions {
+  /** PostgreSQL server; when unset, embedded PGlite. */
+  databaseUrl?: string;
+  /** PGlite data directory (created if missing); undefined: in memory. */
+  dataDir?: string;
+  /** PostgreSQL only: schema created if absent and used as search_path. */
+  schema?: string;
+  /** PostgreSQL only: connection pool size (default 20). */
+  poolSize?: number;
+}
+
+export async function createSqlClient(options: SqlClientOptions): Promise<SqlClient> {
+  if (options.databaseUrl) {
+    return PostgresSqlClient.create({ databaseUrl: options.databaseUrl, schema: options.schema, poolSize: options.poolSize });
+  }
+  if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
+  return PgliteSqlClient.create({ dataDir: options.dataDir });
+}

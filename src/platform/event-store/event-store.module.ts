@@ -1,0 +1,25 @@
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/app.config';
+import { SQL_CLIENT, SqlClient } from '../database/sql-client.port';
+import { createEventStore } from './event-store.factory';
+import { EVENT_STORE, EventStore } from './event-store.port';
+
+/** Chooses the event-store adapter from EVENT_STORE; the rest of the service sees only the port. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: EVENT_STORE,
+      inject: [APP_CONFIG, SQL_CLIENT],
+      useFactory: (config: AppConfig, sql: SqlClient): Promise<EventStore> => createEventStore(config, sql),
+    },
+  ],
+  exports: [EVENT_STORE],
+})
+export class EventStoreModule implements OnApplicationShutdown {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}

@@ -1,0 +1,378 @@
+import { setImmediate } from 'node:timers/promises';
+import { runMigrations } from '../database/migrations.runner';
+import type { SqlClient } from '../database/sql-client.port';
+import {
+  StreamNotFoundError,
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllBatch,
+  type RecordedEvent,
+  type Subscription,
+  type SubscriptionHandler,
+} from './event-store.port';
+import { AppendQueue } from './append-queue.util';
+import { postgresEventStoreMigrations } from './postgres-event-store.migrations';
+
+interface EventRow {
+  transaction_id: string;
+  global_position: string;
+  stream_id: string;
+  revision: string;
+  event_id: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: NewEvent['metadata'];
+  recorded_at: Date;
+}
+
+interface PendingAppend {
+  stream: string;
+  expected: string;
+  events: Array<{ id: string; type: string; data: Record<string, unknown>; metadata: NewEvent['metadata'] }>;
+}
+
+interface AppendRow {
+  ok: boolean;
+  revision: string | null;
+  transaction_id: string;
+  global_position: string;
+}
+
+const EVENT_COLUMNS = 'transaction_id, global_position, stream_id, revision, event_id, type, data, metadata, recorded_at';
+/** Only transactions older than every running one: their events can no longer be preceded by another. */
+const SETTLED = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
+const AFTER = '(transaction_id, global_position) > ($1::xid8, $2::bigint)';
+const POSITION = /^(\d{20}):(\d{20})$/;
+
+export interface PostgresSubscriptionTiming {
+  /** Re-read this often when idle, in case a wake-up was missed (ms). */
+  idleRecheckMs: number;
+  /** First re-check delay while committed events are held back by an older running transaction (ms); doubles. */
+  heldBackRecheckMs: number;
+  heldBackRecheckMaxMs: number;
+}
+
+const DEFAULT_TIMING: PostgresSubscriptionTiming = { idleRecheckMs: 1_000, heldBackRecheckMs: 2, heldBackRecheckMaxMs: 10 };
+
+/**
+ * Event store on PostgreSQL or PGlite (the same SQL). Positions are
+ * `<transaction id, 20 digits>:<global position, 20 digits>`. Creates its schema on first use
+ * (the application also runs these migrations at start-up; running them twice is harmless).
+ */
+export class PostgresEventStore implements EventStore {
+  readonly kind = 'postgres' as const;
+  private schemaReady?: Promise<string>;
+  private notifying?: Promise<void>;
+  private notifyAgain = false;
+  /**
+   * PGlite runs one statement at a time: appends waiting for it go together. The server runs a few
+   * at once, and those arriving meanwhile go together in the next.
+   */
+  private readonly appends = new AppendQueue<PendingAppend, AppendRow>(
+    async (append) => (await this.sql.query<AppendRow>('SELECT ok, revision, transaction_id, global_position FROM es_append($1, $2, $3)', [append.stream, append.expected, JSON.stringify(append.events)])).rows[0],
+    async (appends) => (await this.sql.query<AppendRow>('SELECT ok, revision, transaction_id, global_position FROM es_append_all($1)', [JSON.stringify(appends)])).rows,
+    { concurrency: this.sql.kind === 'pglite' ? 1 : 4, maxBatch: 200, keyOf: (append) => append.stream, refusedWhole: isStatementError, gather: this.sql.kind === 'pglite' },
+  );
+
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly timing: PostgresSubscriptionTiming = DEFAULT_TIMING,
+  ) {}
+
+  async append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('append needs at least one event');
+    if (typeof expectedRevision === 'number' && !(Number.isSafeInteger(expectedRevision) && expectedRevision >= 0)) {
+      throw new Error(`Invalid expected revision: ${expectedRevision}`);
+    }
+    await this.ready();
+    const result = await this.appends.submit({
+      stream: streamId,
+      expected: String(expectedRevision),
+      events: events.map(({ eventId, type, data, metadata }) => ({ id: eventId, type, data, metadata })),
+    });
+    if (!result.ok) {
+      throw new WrongExpectedRevisionError(streamId, expectedRevision, result.revision === null ? 'no_stream' : Number(result.revision));
+    }
+    this.announce();
+    return { revision: Number(result.revision), position: toPosition(result.transaction_id, result.global_position) };
+  }
+
+  async readStream(streamId: string, options: { fromRevision?: number; maxCount?: number } = {}): Promise<RecordedEvent[]> {
+    await this.ready();
+    // One round trip: no row at all when the stream is missing, one row of NULLs when the range is empty.
+    const { rows } = await this.sql.query<Partial<EventRow>>(
+      `SELECT e.* FROM es_streams s
+       LEFT JOIN LATERAL (
+         SELECT ${EVENT_COLUMNS} FROM es_events
+         WHERE stream_id = s.stream_id AND revision >= $2
+         ORDER BY revision LIMIT $3
+       ) e ON true
+       WHERE s.stream_id = $1`,
+      [streamId, options.fromRevision ?? 0, options.maxCount ?? null],
+    );
+    if (rows.length === 0) throw new StreamNotFoundError(streamId);
+    return rows[0].event_id === null ? [] : (rows as EventRow[]).map(toRecordedEvent);
+  }
+
+  async streamRevision(streamId: string): Promise<number | null> {
+    await this.ready();
+    const { rows } = await this.sql.query<{ revision: string }>('SELECT revision FROM es_streams WHERE stream_id = $1', [streamId]);
+    return rows.length === 0 ? null : Number(rows[0].revision);
+  }
+
+  async readAll(checkpoint: string | null, maxCount: number): Promise<ReadAllBatch> {
+    await this.ready();
+    const { rows } = await this.sql.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM es_events
+       WHERE ${SETTLED} AND ${AFTER}
+       ORDER BY transaction_id, global_position LIMIT $3`,
+      [...fromPosition(checkpoint), maxCount],
+    );
+    const events = rows.map(toRecordedEvent);
+    return { events, checkpoint: events.length > 0 ? events[events.length - 1].position : checkpoint };
+  }
+
+  /**
+   * The batch as one JSON text built by the server: one JSON.parse instead of parsing every column of
+   * every row (jsonb, timestamptz, positions), which is most of a rebuild's reading. recordedAt and
+   * the position come out exactly as toRecordedEvent spells them.
+   */
+  async readAllForReplay(checkpoint: string | null, maxCount: number): Promise<ReadAllBatch> {
+    await this.ready();
+    const { rows } = await this.sql.query<{ events: string | null }>(
+      // One concat per event (a chain of || copies the text once per operator); recordedAt comes as
+      // epoch ms (truncated, as Date does), formatted here: to_char costs the server more than the rest of the row.
+      `SELECT '[' || string_agg(concat(
+                '{"eventId":"', event_id, '","type":', to_json(type), ',"data":', data, ',"metadata":', metadata,
+                ',"streamId":', to_json(stream_id), ',"revision":', revision,
+                ',"position":"', lpad(transaction_id::text, 20, '0'), ':', lpad(global_position::text, 20, '0'),
+                '","recordedAt":', floor(extract(epoch FROM recorded_at) * 1000)::int8, '}'),
+                ',' ORDER BY transaction_id, global_position) || ']' AS events
+         FROM (SELECT * FROM es_events WHERE ${SETTLED} AND ${AFTER} ORDER BY transaction_id, global_position LIMIT $3) e`,
+      [...fromPosition(checkpoint), maxCount],
+    );
+    const events = JSON.parse(rows[0].events ?? '[]') as Array<Omit<RecordedEvent, 'recordedAt'> & { recordedAt: number | string }>;
+    for (const event of events) event.recordedAt = new Date(event.recordedAt).toISOString();
+    return { events: events as RecordedEvent[], checkpoint: events.length > 0 ? events[events.length - 1].position : checkpoint };
+  }
+
+  async headPosition(): Promise<string | null> {
+    await this.ready();
+    const { rows } = await this.sql.query<{ transaction_id: string; global_position: string }>(
+      `SELECT transaction_id, global_position FROM es_events WHERE ${SETTLED}
+       ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+    );
+    return rows.length === 0 ? null : toPosition(rows[0].transaction_id, rows[0].global_position);
+  }
+
+  /** Exact count of the events a reader may see now after `checkpoint` (not capped). */
+  async countAfter(checkpoint: string | null): Promise<number> {
+    await this.ready();
+    const { rows } = await this.sql.query<{ count: string }>(
+      `SELECT count(*) AS count FROM es_events WHERE ${SETTLED} AND ${AFTER}`,
+      fromPosition(checkpoint),
+    );
+    return Number(rows[0].count);
+  }
+
+  subscribe(checkpoint: string | null, handler: SubscriptionHandler, options: { batchSize?: number } = {}): Subscription {
+    fromPosition(checkpoint); // reject a malformed checkpoint now, not in the background
+    const subscription = new PostgresSubscription(this, this.sql, checkpoint, handler, options.batchSize ?? 500, this.timing);
+    const local = subscriptionsOf(this.sql);
+    local.add(subscription);
+    void subscription.done.then(() => local.delete(subscription));
+    return subscription;
+  }
+
+  /** The SqlClient is not ours: the caller closes it. Subscriptions are stopped by their owners. */
+  async close(): Promise<void> {
+    await this.notifying;
+  }
+
+  /**
+   * Wakes the subscriptions of this process at once, and those of other processes through NOTIFY
+   * (PGlite has no other process). The NOTIFY is sent after the append committed, without making
+   * the append wait, with at most one in flight (appends meanwhile are covered by one more), and
+   * without a WAL flush: losing one in a crash is harmless, since readers also re-poll.
+   */
+  private announce(): void {
+    for (const subscription of subscriptionsOf(this.sql)) subscription.signal();
+    if (this.sql.kind === 'pglite') return;
+    if (this.notifying) this.notifyAgain = true;
+    else this.notifying = this.notifyOtherProcesses();
+  }
+
+  private async notifyOtherProcesses(): Promise<void> {
+    try {
+      const channel = await this.ready();
+      do {
+        this.notifyAgain = false;
+        await this.sql.query(`SET LOCAL synchronous_commit TO off; SELECT pg_notify('${channel}', '')`);
+      } while (this.notifyAgain);
+    } catch {
+      // Readers re-poll on their own; the next append notifies again.
+    } finally {
+      this.notifying = undefined;
+    }
+  }
+
+  /** Whether committed events exist after `checkpoint` that readAll does not return yet (held back). */
+  async hasUnsettledAfter(checkpoint: string | null): Promise<boolean> {
+    // Ordered with LIMIT 1, not EXISTS: the planner would pick a full scan for EXISTS, while every row
+    // usually precedes the checkpoint.
+    const { rows } = await this.sql.query(
+      `SELECT 1 FROM es_events WHERE ${AFTER} ORDER BY transaction_id, global_position LIMIT 1`,
+      fromPosition(checkpoint),
+    );
+    return rows.length > 0;
+  }
+
+  /** Creates the schema once and resolves to the notification channel of this schema's log. */
+  ready(): Promise<string> {
+    this.schemaReady ??= (async () => {
+      await runMigrations(this.sql, postgresEventStoreMigrations);
+      const { rows } = await this.sql.query<{ channel: string }>('SELECT es_channel() AS channel');
+      return rows[0].channel;
+    })().catch((error: unknown) => {
+      this.schemaReady = undefined;
+      throw error;
+    });
+    return this.schemaReady;
+  }
+}
+
+/**
+ * Catch-up in batches, then live: woken by an append (directly in this process, through NOTIFY from
+ * others) or by a re-check timer, it reads until a short batch. Committed events held back by an
+ * older running transaction are re-checked quickly: that transaction may never notify (it may not
+ * be an append, or it may roll back).
+ */
+class PostgresSubscription implements Subscription {
+  private stopped = false;
+  private signalled = false;
+  private wake?: () => void;
+  readonly done: Promise<void>;
+
+  constructor(
+    private readonly store: PostgresEventStore,
+    private readonly sql: SqlClient,
+    private checkpoint: string | null,
+    private readonly handler: SubscriptionHandler,
+    private readonly batchSize: number,
+    private readonly timing: PostgresSubscriptionTiming,
+  ) {
+    this.done = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.done;
+  }
+
+  private async run(): Promise<void> {
+    let unlisten: (() => Promise<void>) | undefined;
+    try {
+      const channel = await this.store.ready();
+      // PGlite is one process: its appends wake subscriptions directly (see announce()).
+      if (this.sql.kind === 'postgres') unlisten = await this.sql.listen(channel, () => this.signal());
+      let caughtUp = false;
+      let heldBackDelay = this.timing.heldBackRecheckMs;
+      while (!this.stopped) {
+        // PGlite runs in this thread: let the requests that came in meanwhile append first, so that
+        // one read and one projection batch take them all.
+        if (this.sql.kind === 'pglite') await setImmediate();
+        this.signalled = false;
+        const batch = await this.store.readAll(this.checkpoint, this.batchSize);
+        if (batch.events.length > 0) {
+          if (this.stopped) break;
+          await this.handler.onEvents(batch.events);
+          this.checkpoint = batch.checkpoint;
+          heldBackDelay = this.timing.heldBackRecheckMs;
+          if (batch.events.length === this.batchSize) continue;
+        }
+        if (!caughtUp) {
+          caughtUp = true;
+          this.handler.onCaughtUp?.();
+        }
+        // On PGlite's one connection no transaction is open while this one reads: nothing is held back.
+        if (this.sql.kind === 'postgres' && (await this.store.hasUnsettledAfter(this.checkpoint))) {
+          await this.pause(heldBackDelay);
+          heldBackDelay = Math.min(heldBackDelay * 2, this.timing.heldBackRecheckMaxMs);
+        } else {
+          heldBackDelay = this.timing.heldBackRecheckMs;
+          await this.pause(this.timing.idleRecheckMs);
+        }
+      }
+    } catch (error) {
+      if (!this.stopped) {
+        this.stopped = true;
+        this.handler.onError?.(error instanceof Error ? error : new Error(String(error)));
+      }
+    } finally {
+      await unlisten?.().catch(() => undefined);
+    }
+  }
+
+  signal(): void {
+    this.signalled = true;
+    this.wake?.();
+  }
+
+  /** Until a notification, stop() or `ms`; returns at once if a notification came during the last read. */
+  private pause(ms: number): Promise<void> {
+    if (this.signalled || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.wake?.(), ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+}
+
+/** Live subscriptions per SqlClient, whichever store instance made them: an append wakes them all. */
+const liveSubscriptions = new WeakMap<SqlClient, Set<PostgresSubscription>>();
+
+function subscriptionsOf(sql: SqlClient): Set<PostgresSubscription> {
+  let subscriptions = liveSubscriptions.get(sql);
+  if (!subscriptions) liveSubscriptions.set(sql, (subscriptions = new Set()));
+  return subscriptions;
+}
+
+/** An error the server answered for the statement (a SQLSTATE; the statement wrote nothing), not a lost connection. */
+function isStatementError(error: unknown): boolean {
+  const { code, severity } = error as { code?: unknown; severity?: unknown };
+  return typeof code === 'string' && typeof severity === 'string';
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    eventId: row.event_id,
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+    streamId: row.stream_id,
+    revision: Number(row.revision),
+    position: toPosition(row.transaction_id, row.global_position),
+    recordedAt: row.recorded_at.toISOString(),
+  };
+}
+
+function toPosition(transactionId: string, globalPosition: string): string {
+  return `${transactionId.padStart(20, '0')}:${globalPosition.padStart(20, '0')}`;
+}
+
+/** [transaction id, global position] query parameters of a checkpoint; null: before everything. */
+function fromPosition(checkpoint: string | null): [string, string] {
+  if (checkpoint === null) return ['0', '0'];
+  const match = POSITION.exec(checkpoint);
+  if (!match) throw new Error(`Not a PostgresEventStore position: ${checkpoint}`);
+  // Without the padding: xid8 input reads a leading zero as an octal prefix.
+  return [match[1].replace(/^0+(?=\d)/, ''), match[2]];
+}

@@ -1,0 +1,75 @@
+import { SqlQueryable } from '../database/sql-client.port';
+import { liveTables, Projection, rebuildTables, TableNames } from './projection.port';
+
+/** The physical tables of projections: created, dropped, and renamed into place by a rebuild. */
+
+/** Drops the tables (if any) and creates them afresh, secondary indexes too unless deferred. */
+export async function recreateTables(
+  q: SqlQueryable,
+  projections: Projection[],
+  t: TableNames,
+  { indexes }: { indexes: boolean },
+): Promise<void> {
+  await dropTables(q, projections, t);
+  for (const projection of projections) {
+    await run(q, projection.createTables(t));
+    if (indexes) await createIndexes(q, projection, t);
+  }
+}
+
+export async function createIndexes(q: SqlQueryable, projection: Projection, t: TableNames): Promise<void> {
+  await run(q, projection.createIndexes?.(t));
+}
+
+export async function analyzeTables(q: SqlQueryable, projections: Projection[], t: TableNames): Promise<void> {
+  const tables = quotedTables(projections, t);
+  if (tables) await q.query(`ANALYZE ${tables}`);
+}
+
+export async function dropTables(q: SqlQueryable, projections: Projection[], t: TableNames): Promise<void> {
+  const tables = quotedTables(projections, t);
+  if (tables) await q.query(`DROP TABLE IF EXISTS ${tables}`);
+}
+
+/** The projections' physical tables as a comma-separated SQL list ('' for none). */
+function quotedTables(projections: Projection[], t: TableNames): string {
+  return projections.flatMap(({ tables }) => tables.map((base) => quoteIdent(t(base)))).join(', ');
+}
+
+/** Replaces the live tables by the rebuilt ones, indexes and sequences renamed to their live names. */
+export async function swapInRebuiltTables(tx: SqlQueryable, projections: Projection[]): Promise<void> {
+  await dropTables(tx, projections, liveTables);
+  const bases = projections.flatMap(({ tables }) => tables);
+  for (const base of bases) {
+    await tx.query(`ALTER TABLE ${quoteIdent(rebuildTables(base))} RENAME TO ${quoteIdent(base)}`);
+  }
+  const { rows } = await tx.query<{ relname: string; relkind: string; base: string; prefix: string }>(
+    `SELECT c.relname, c.relkind, p.base, p.prefix
+       FROM pg_class c
+       JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()
+       JOIN unnest($1::text[], $2::text[]) AS p(base, prefix) ON starts_with(c.relname, p.prefix)
+      WHERE c.relkind IN ('i', 'S')`,
+    [bases, bases.map(rebuildTables)],
+  );
+  for (const { relname, relkind, base, prefix } of rows) {
+    const kind = relkind === 'S' ? 'SEQUENCE' : 'INDEX';
+    await tx.query(`ALTER ${kind} ${quoteIdent(relname)} RENAME TO ${quoteIdent(base + relname.slice(prefix.length))}`);
+  }
+}
+
+export async function hasAllTables(q: SqlQueryable, projection: Projection): Promise<boolean> {
+  const { rows } = await q.query<{ complete: boolean }>(
+    'SELECT bool_and(to_regclass(quote_ident(name)) IS NOT NULL) AS complete FROM unnest($1::text[]) AS t(name)',
+    [projection.tables],
+  );
+  return rows[0].complete !== false;
+}
+
+/** A query without parameters may hold several statements (simple protocol, in both SQL clients). */
+async function run(q: SqlQueryable, script: string | undefined): Promise<void> {
+  if (script?.trim()) await q.query(script);
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

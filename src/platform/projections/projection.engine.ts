@@ -1,0 +1,251 @@
+import { runMigrations } from '../database/migrations.runner';
+import { SqlClient } from '../database/sql-client.port';
+import { EventStore } from '../event-store/event-store.port';
+import { CheckpointWatch } from './checkpoint-watch.service';
+import { LeaderElection, PROJECTION_LOCKS } from './leader-election.service';
+import { liveTables, Projection } from './projection.port';
+import { FailedEvent, ProjectionCheckpoints, projectionMigrations, ProjectionState } from './projection-checkpoints.sql';
+import { RebuildProgress, RebuildResult, rebuildProjections } from './projection.rebuild';
+import { BatchInfo, ProjectionLogger, ProjectionRunner } from './projection.runner';
+import { hasAllTables, recreateTables } from './projection-tables.sql';
+
+export interface ProjectionEngineOptions {
+  /** Events per transaction for live runners catching up (live batches are as large as what arrived). */
+  batchSize?: number;
+  /** Events per transaction during a rebuild. */
+  rebuildBatchSize?: number;
+  /** How often a follower instance tries to become the leader. */
+  leaderRetryMs?: number;
+  /** How often the leader checks its lock connection. */
+  heartbeatMs?: number;
+  /** Pause before resubscribing after a transient error. */
+  retryDelayMs?: number;
+  /** Safety re-read of checkpoints while read-your-writes waits are pending. */
+  recheckMs?: number;
+  logger?: ProjectionLogger;
+  /** Called after each committed live batch. */
+  onBatch?: (batch: BatchInfo) => void;
+}
+
+export interface ProjectionStatus {
+  name: string;
+  status: ProjectionState;
+  position: string | null;
+  /** Events of the log after `position`. */
+  lagEvents: number;
+  lastError: string | null;
+  failedEvent: FailedEvent | null;
+  updatedAt: string | null;
+}
+
+export class RebuildInProgressError extends Error {
+  constructor() {
+    super('A projection rebuild is already running');
+    this.name = 'RebuildInProgressError';
+  }
+}
+
+interface Prepared {
+  checkpoints: ProjectionCheckpoints;
+  watch: CheckpointWatch;
+}
+
+const silent: ProjectionLogger = { info() {}, warn() {}, error() {} };
+
+/**
+ * Runs the projections: in exactly one instance (the leader), each consumes the global log from its
+ * own checkpoint and commits its read-model writes together with the checkpoint. Every instance can
+ * report status, wait for read-your-writes, and run a rebuild.
+ */
+export class ProjectionEngine {
+  private readonly options: Required<Omit<ProjectionEngineOptions, 'onBatch'>> & Pick<ProjectionEngineOptions, 'onBatch'>;
+  private started?: Promise<void>;
+  private prepared?: Promise<Prepared>;
+  private runner?: ProjectionRunner;
+  private election?: LeaderElection;
+  private rebuilding = false;
+  private stopped = false;
+
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly store: EventStore,
+    private readonly projections: Projection[],
+    options: ProjectionEngineOptions = {},
+  ) {
+    const names = projections.map(({ name }) => name);
+    const tables = projections.flatMap(({ tables }) => tables);
+    if (new Set(names).size !== names.length) throw new Error(`Duplicate projection names: ${names.join(', ')}`);
+    if (new Set(tables).size !== tables.length) throw new Error(`Projections share a table: ${tables.join(', ')}`);
+    this.options = {
+      batchSize: 2000,
+      rebuildBatchSize: 5000,
+      leaderRetryMs: 2000,
+      heartbeatMs: 5000,
+      retryDelayMs: 1000,
+      recheckMs: 1000,
+      logger: silent,
+      ...options,
+    };
+  }
+
+  /** Prepares, then runs the projections whenever this instance holds the leader lock. */
+  start(): Promise<void> {
+    this.started ??= this.campaign();
+    return this.started;
+  }
+
+  /**
+   * Creates the checkpoint table and any missing projection tables (a projection whose tables are
+   * missing starts over from the beginning of the log) and starts watching checkpoints. Idempotent;
+   * enough on its own for an instance that only reports status or rebuilds.
+   */
+  prepare(): Promise<Prepared> {
+    this.prepared ??= this.setUp();
+    return this.prepared;
+  }
+
+  get isLeader(): boolean {
+    return this.election?.isLeader ?? false;
+  }
+
+  async status(): Promise<ProjectionStatus[]> {
+    const { checkpoints } = await this.prepare();
+    const byName = new Map((await checkpoints.all(this.sql)).map((checkpoint) => [checkpoint.name, checkpoint]));
+    return Promise.all(
+      this.projections.map(async ({ name }) => {
+        const checkpoint = byName.get(name);
+        const position = checkpoint?.position ?? null;
+        return {
+          name,
+          status: checkpoint?.status ?? 'RUNNING',
+          position,
+          lagEvents: await this.store.countAfter(position),
+          lastError: checkpoint?.lastError ?? null,
+          failedEvent: checkpoint?.failedEvent ?? null,
+          updatedAt: checkpoint?.updatedAt ?? null,
+        };
+      }),
+    );
+  }
+
+  /**
+   * Read-your-writes: resolves true once every projection has processed the log up to `position`,
+   * false after `timeoutMs` or as soon as a projection has failed before reaching it.
+   */
+  async waitFor(position: string, timeoutMs = 5000): Promise<boolean> {
+    const { watch } = await this.prepare();
+    return watch.waitFor(position, timeoutMs);
+  }
+
+  /**
+   * Rebuilds the named projections (default: all) into fresh tables and swaps them in; queries keep
+   * answering from the old tables meanwhile. Clears a FAILED status. Runs in any instance.
+   */
+  async rebuild(names?: string[], options: { onProgress?: (progress: RebuildProgress) => void } = {}): Promise<RebuildResult> {
+    const selected = names?.map((name) => this.projection(name)) ?? this.projections;
+    const { checkpoints } = await this.prepare();
+    if (this.rebuilding) throw new RebuildInProgressError();
+    this.rebuilding = true;
+    try {
+      const context = {
+        sql: this.sql,
+        store: this.store,
+        checkpoints,
+        batchSize: this.options.rebuildBatchSize,
+        onProgress: options.onProgress,
+        aborted: () => this.stopped,
+      };
+      if (this.sql.kind === 'pglite') return await rebuildProjections(context, selected);
+      // Other instances may rebuild too: one at a time per schema.
+      return await this.sql.withConnection(async (conn) => {
+        const lock = [PROJECTION_LOCKS.rebuild];
+        const { rows } = await conn.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, hashtext(current_schema())) AS locked', lock);
+        if (!rows[0].locked) throw new RebuildInProgressError();
+        try {
+          return await rebuildProjections(context, selected);
+        } finally {
+          await conn.query('SELECT pg_advisory_unlock($1, hashtext(current_schema()))', lock);
+        }
+      });
+    } finally {
+      this.rebuilding = false;
+    }
+  }
+
+  /** Stops leading and watching; the SQL client and the event store stay open (they are not ours). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.started?.catch(() => undefined);
+    await this.election?.stop();
+    const prepared = await this.prepared?.catch(() => undefined);
+    await prepared?.watch.stop();
+  }
+
+  private async campaign(): Promise<void> {
+    const { checkpoints, watch } = await this.prepare();
+    const { sql, store, projections, options } = this;
+    // Read-your-writes in this instance learns of a commit at once, before its notification comes back.
+    const onBatch = (batch: BatchInfo) => {
+      watch.observe({ checkpoints: batch.projections.map((name) => ({ name, position: batch.position, status: 'RUNNING' })) });
+      options.onBatch?.(batch);
+    };
+    const runner = new ProjectionRunner({ sql, store, checkpoints, ...options, onBatch }, projections);
+    this.runner = runner;
+    this.election = new LeaderElection(
+      sql,
+      {
+        onElected: async () => {
+          await runner.start();
+        },
+        onDeposed: async () => {
+          await runner.stop();
+        },
+      },
+      { retryMs: options.leaderRetryMs, heartbeatMs: options.heartbeatMs, logger: options.logger },
+    );
+    if (!this.stopped) this.election.start();
+  }
+
+  private async setUp(): Promise<Prepared> {
+    await runMigrations(this.sql, projectionMigrations);
+    const checkpoints = new ProjectionCheckpoints(await this.checkpointChannel());
+    await this.createMissingTables(checkpoints);
+    const watch = new CheckpointWatch(
+      this.sql,
+      checkpoints,
+      this.projections.map(({ name }) => name),
+      {
+        recheckMs: this.options.recheckMs,
+        logger: this.options.logger,
+        onReset: () => void this.runner?.restart(),
+      },
+    );
+    await watch.start();
+    return { checkpoints, watch };
+  }
+
+  /** Serialized across instances, so that two starting together do not both create the tables. */
+  private async createMissingTables(checkpoints: ProjectionCheckpoints): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))', [PROJECTION_LOCKS.setup]);
+      const known = new Set((await checkpoints.all(tx)).map(({ name }) => name));
+      for (const projection of this.projections) {
+        if (known.has(projection.name) && (await hasAllTables(tx, projection))) continue;
+        await recreateTables(tx, [projection], liveTables, { indexes: true });
+        await checkpoints.reset(tx, [projection.name], null);
+      }
+    });
+  }
+
+  /** NOTIFY channels are per database: name it after the schema so that schemas do not hear each other. */
+  private async checkpointChannel(): Promise<string> {
+    const { rows } = await this.sql.query<{ schema: string }>('SELECT current_schema() AS schema');
+    return `projections_${rows[0].schema}`.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 63);
+  }
+
+  private projection(name: string): Projection {
+    const projection = this.projections.find((candidate) => candidate.name === name);
+    if (!projection) throw new Error(`Unknown projection ${name}`);
+    return projection;
+  }
+}

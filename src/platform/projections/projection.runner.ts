@@ -1,0 +1,226 @@
+import { SqlClient } from '../database/sql-client.port';
+import { EventStore, RecordedEvent, Subscription } from '../event-store/event-store.port';
+import { liveTables, Projection } from './projection.port';
+import { CheckpointMovedError, ProjectionCheckpoints } from './projection-checkpoints.sql';
+import { errorMessage, isTransientError } from './transient-error.util';
+
+/** The subset of pino's logger the engine uses. */
+export interface ProjectionLogger {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export interface RunnerContext {
+  sql: SqlClient;
+  store: EventStore;
+  checkpoints: ProjectionCheckpoints;
+  batchSize: number;
+  retryDelayMs: number;
+  logger: ProjectionLogger;
+  /** Called after each committed batch. */
+  onBatch?: (batch: BatchInfo) => void;
+}
+
+export interface BatchInfo {
+  /** The projections whose checkpoints moved to `position`. */
+  projections: string[];
+  events: number;
+  position: string;
+  durationMs: number;
+}
+
+/**
+ * Runs the projections live in the leader, together: one subscription from the oldest checkpoint,
+ * and each batch applied to every running projection in one transaction with their checkpoint
+ * moves, so a batch costs one read of the log, one commit and one notification, however many
+ * projections there are. Each projection only sees the events after its own checkpoint (they differ
+ * after a rebuild of some). When a batch throws, each projection is applied on its own, and one
+ * that throws is replayed event by event to commit its good prefix and stop on the exact event that
+ * fails; the others go on.
+ */
+export class ProjectionRunner {
+  private running = false;
+  /** Bumped whenever the current subscription's later batches must be ignored. */
+  private generation = 0;
+  private subscription?: Subscription;
+  /** Checkpoint of each RUNNING projection, as this runner last read or wrote it. */
+  private positions = new Map<string, string | null>();
+  private busy: Promise<void> = Promise.resolve();
+  /** Subscribe/stop steps run one after the other. */
+  private control: Promise<void> = Promise.resolve();
+  private retryTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly ctx: RunnerContext,
+    private readonly projections: readonly Projection[],
+  ) {}
+
+  start(): Promise<void> {
+    this.running = true;
+    return this.resubscribe();
+  }
+
+  /** Resubscribes from the stored checkpoints: after a rebuild swap, or when another writer moved one. */
+  restart(): Promise<void> {
+    return this.running ? this.resubscribe() : Promise.resolve();
+  }
+
+  stop(): Promise<void> {
+    this.running = false;
+    this.generation++;
+    clearTimeout(this.retryTimer);
+    return this.enqueue(() => this.unsubscribe());
+  }
+
+  private resubscribe(): Promise<void> {
+    this.generation++;
+    clearTimeout(this.retryTimer);
+    return this.enqueue(() => this.subscribe()).catch((error) => this.retryLater(this.generation, error));
+  }
+
+  private retryLater(generation: number, error: unknown): void {
+    if (generation !== this.generation || !this.running) return;
+    this.generation++;
+    this.ctx.logger.warn({ err: error }, 'projections paused, resubscribing');
+    void this.enqueue(() => this.unsubscribe());
+    this.retryTimer = setTimeout(() => void this.resubscribe(), this.ctx.retryDelayMs);
+  }
+
+  private async subscribe(): Promise<void> {
+    await this.unsubscribe();
+    if (!this.running) return;
+    const generation = ++this.generation;
+    const stored = new Map((await this.ctx.checkpoints.all(this.ctx.sql)).map((checkpoint) => [checkpoint.name, checkpoint]));
+    if (generation !== this.generation) return;
+    this.positions = new Map();
+    for (const { name } of this.projections) {
+      const checkpoint = stored.get(name);
+      if (checkpoint?.status === 'RUNNING') this.positions.set(name, checkpoint.position);
+    }
+    if (this.positions.size === 0) return;
+    this.subscription = this.ctx.store.subscribe(
+      oldest(this.positions.values()),
+      {
+        onEvents: (events) => this.track(generation, events),
+        onError: (error) => this.retryLater(generation, error),
+      },
+      { batchSize: this.ctx.batchSize },
+    );
+  }
+
+  private async unsubscribe(): Promise<void> {
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    await subscription?.stop().catch((error) => this.ctx.logger.warn({ err: error }, 'unsubscribing failed'));
+    await this.busy;
+  }
+
+  private enqueue(step: () => Promise<void>): Promise<void> {
+    const next = this.control.then(step);
+    this.control = next.catch(() => undefined);
+    return next;
+  }
+
+  private track(generation: number, events: RecordedEvent[]): Promise<void> {
+    const work = this.process(generation, events);
+    this.busy = work;
+    return work;
+  }
+
+  /** Never throws: the subscription only ever sees batches it may go past. */
+  private async process(generation: number, events: RecordedEvent[]): Promise<void> {
+    if (generation !== this.generation || events.length === 0) return;
+    try {
+      try {
+        await this.apply(this.runningProjections(), events);
+      } catch (error) {
+        if (error instanceof CheckpointMovedError || isTransientError(error)) throw error;
+        // Find the projection that throws: each on its own, the good ones commit.
+        for (const projection of this.runningProjections()) {
+          if (generation !== this.generation) return;
+          await this.applyOrIsolate(generation, projection, events);
+        }
+      }
+    } catch (error) {
+      if (generation !== this.generation) return;
+      if (error instanceof CheckpointMovedError) void this.resubscribe();
+      else this.retryLater(generation, error);
+    }
+  }
+
+  private runningProjections(): Projection[] {
+    return this.projections.filter(({ name }) => this.positions.has(name));
+  }
+
+  private async applyOrIsolate(generation: number, projection: Projection, events: RecordedEvent[]): Promise<void> {
+    try {
+      await this.apply([projection], events);
+    } catch (error) {
+      if (error instanceof CheckpointMovedError || isTransientError(error)) throw error;
+      const pending = this.pendingFor(projection.name, events);
+      if (pending.length === 1) return this.fail(generation, projection.name, pending[0], error);
+      for (const event of pending) {
+        if (generation !== this.generation || !this.positions.has(projection.name)) return;
+        await this.applyOrIsolate(generation, projection, [event]);
+      }
+    }
+  }
+
+  /** Applies `events` to `projections` and moves their checkpoints to the last one, in one transaction. */
+  private async apply(projections: Projection[], events: RecordedEvent[]): Promise<void> {
+    const started = performance.now();
+    const position = events[events.length - 1].position;
+    // A projection already past the batch (rebuilt on its own, say) is left where it is.
+    const before = (name: string) => {
+      const at = this.positions.get(name) ?? null;
+      return at === null || at < position;
+    };
+    const names = projections.map(({ name }) => name).filter(before);
+    if (names.length === 0) return;
+    await this.ctx.sql.transaction(async (tx) => {
+      await this.ctx.checkpoints.claim(tx, new Map(names.map((name) => [name, this.positions.get(name) ?? null])));
+      for (const projection of projections.filter(({ name }) => names.includes(name))) {
+        const pending = this.pendingFor(projection.name, events);
+        if (pending.length > 0) await projection.handle(tx, pending, liveTables);
+      }
+      await this.ctx.checkpoints.advance(tx, names, position);
+    });
+    for (const name of names) this.positions.set(name, position);
+    this.ctx.onBatch?.({ projections: names, events: events.length, position, durationMs: performance.now() - started });
+  }
+
+  /** The events of the batch after the projection's checkpoint. */
+  private pendingFor(name: string, events: RecordedEvent[]): RecordedEvent[] {
+    const position = this.positions.get(name) ?? null;
+    return position === null ? events : events.filter((event) => event.position > position);
+  }
+
+  /** Records the failure and stops the projection; only a rebuild sets it going again. */
+  private async fail(generation: number, name: string, event: RecordedEvent, error: unknown): Promise<void> {
+    const position = this.positions.get(name) ?? null;
+    await this.ctx.sql.transaction(async (tx) => {
+      await this.ctx.checkpoints.claim(tx, new Map([[name, position]]));
+      await this.ctx.checkpoints.fail(tx, name, position, errorMessage(error), event);
+    });
+    this.ctx.logger.error(
+      { projection: name, err: error, eventId: event.eventId, type: event.type, streamId: event.streamId, position: event.position },
+      'projection failed on an event and stopped',
+    );
+    this.positions.delete(name);
+    if (this.positions.size === 0 && generation === this.generation) {
+      this.generation++;
+      void this.enqueue(() => this.unsubscribe());
+    }
+  }
+}
+
+/** The earliest of checkpoints (null: before the first event); positions of one store compare as strings. */
+function oldest(positions: Iterable<string | null>): string | null {
+  let first: string | undefined;
+  for (const position of positions) {
+    if (position === null) return null;
+    if (first === undefined || position < first) first = position;
+  }
+  return first ?? null;
+}

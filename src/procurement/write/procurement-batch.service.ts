@@ -1,0 +1,142 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { Principal } from '../../platform/api/auth/roles.types';
+import { CommandItem, CommandOutcome } from '../../platform/commands/command-executor.service';
+import { PROJECTION_WAITER, ProjectionWaiter } from '../../platform/commands/projection-waiter.port';
+import { commandsOf } from '../../platform/commands/domain-command.factory';
+import { ApiError, FieldError } from '../../platform/api/errors/api-error.types';
+import { toApiError } from '../../platform/api/errors/to-api-error.util';
+import { APP_CONFIG, AppConfig } from '../../platform/config/app.config';
+import { PopCommand } from '../../inventory';
+import { LOGGER } from '../../platform/observability/logger.util';
+import { ExecutePopCommands } from '../../inventory';
+import { BatchResult, RecordResult } from './procurement-batch.types';
+import { checkRecord, ValidRecord } from './procurement-record.input';
+
+/** PoPs worked on at once. */
+const popCommands = commandsOf<PopCommand>();
+
+const CONCURRENT_POPS = 16;
+
+interface Queued {
+  index: number;
+  record: ValidRecord;
+}
+
+/**
+ * Turns a batch of procurement records into PoP commands (the webhook and the import CLI share it).
+ * Each record is validated like its mutation and runs with a commandId derived from its externalId,
+ * so a resent record is a duplicate that appends nothing. A PoP's records are decided in input order
+ * and appended together (one commit per PoP and batch, which is what makes month-end imports fast);
+ * each still gets its own result, and one bad record never blocks the others. Read-your-writes is one
+ * wait for the batch's last event, not one per record.
+ */
+@Injectable()
+export class ProcurementBatchService {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() @Inject(PROJECTION_WAITER) private readonly projections?: ProjectionWaiter,
+  ) {}
+
+  async process(records: readonly Record<string, unknown>[], principal: Principal, source: 'procurement' | 'import'): Promise<BatchResult> {
+    const correlationId = randomUUID();
+    const results: RecordResult[] = new Array(records.length);
+    const queues = new Map<string, Queued[]>();
+    const firstUse = new Map<string, Queued>();
+    records.forEach((raw, index) => {
+      const check = checkRecord(raw);
+      if (!check.valid) {
+        results[index] = rejectedInput(check.externalId, check.fields);
+        return;
+      }
+      const { record } = check;
+      const popId = record.input.popId;
+      // The same externalId twice for one PoP is a duplicate the stream recognises; for two PoPs it is a mistake.
+      const first = firstUse.get(record.externalId);
+      if (first && first.record.input.popId !== popId) {
+        const message = `externalId ${record.externalId} is already used by record ${first.index + 1} of this batch, for PoP ${first.record.input.popId}`;
+        results[index] = rejectedInput(record.externalId, [{ field: 'externalId', message }]);
+        return;
+      }
+      const queued = { index, record };
+      if (!first) firstUse.set(record.externalId, queued);
+      const queue = queues.get(popId) ?? [];
+      queues.set(popId, queue);
+      queue.push(queued);
+    });
+    let lastPosition: string | undefined;
+    await forEachBounded([...queues.entries()], CONCURRENT_POPS, async ([popId, queue]) => {
+      const items = queue.map(({ record }) => this.toItem(record, principal, source, correlationId));
+      const outcomes = await this.run(popId, items);
+      queue.forEach(({ index, record }, i) => {
+        const outcome = outcomes[i];
+        results[index] = resultOf(record.externalId, outcome);
+        if ('result' in outcome && (lastPosition === undefined || outcome.result.position > lastPosition)) lastPosition = outcome.result.position;
+        if ('error' in outcome && results[index].code === 'INTERNAL_SERVER_ERROR') {
+          this.logger.error({ err: outcome.error, externalId: record.externalId }, 'procurement record failed');
+        }
+      });
+    });
+    return summarise(results, await this.waitForProjections(lastPosition));
+  }
+
+  private toItem(record: ValidRecord, principal: Principal, source: 'procurement' | 'import', correlationId: string): CommandItem<PopCommand> {
+    return popCommands.fromChecked(record.kind.command, record.input, principal, source, correlationId);
+  }
+
+  /**
+   * A PoP's records in one append. When that append fails for a reason that is not a rule (say, a
+   * value the database refuses), the records are tried again one by one, so only the bad one fails.
+   */
+  private async run(popId: string, items: CommandItem<PopCommand>[]): Promise<CommandOutcome[]> {
+    const outcomes = await this.send(popId, items);
+    if (items.length === 1) return outcomes;
+    for (const [i, outcome] of outcomes.entries()) {
+      if ('error' in outcome && toApiError(outcome.error).code === 'INTERNAL_SERVER_ERROR') [outcomes[i]] = await this.send(popId, [items[i]]);
+    }
+    return outcomes;
+  }
+
+  private async send(popId: string, items: CommandItem<PopCommand>[]): Promise<CommandOutcome[]> {
+    try {
+      return await this.commands.execute(new ExecutePopCommands(popId, items));
+    } catch (error) {
+      return items.map(() => ({ error }));
+    }
+  }
+
+  private async waitForProjections(position: string | undefined): Promise<boolean> {
+    if (!this.projections) return false;
+    if (position === undefined) return true;
+    return this.projections.waitFor(position, this.config.READ_YOUR_WRITES_TIMEOUT_MS);
+  }
+}
+
+function rejectedInput(externalId: string | null, fields: FieldError[]): RecordResult {
+  return { externalId, status: 'rejected', code: 'BAD_USER_INPUT', reason: ApiError.badInput(fields, 'Invalid record').message, fields, eventIds: [] };
+}
+
+function resultOf(externalId: string, outcome: CommandOutcome): RecordResult {
+  if ('result' in outcome) return { externalId, status: outcome.result.duplicate ? 'duplicate' : 'accepted', eventIds: outcome.result.eventIds };
+  const error = toApiError(outcome.error);
+  const { rule, fields } = error.extensions as { rule?: string; fields?: FieldError[] };
+  return { externalId, status: 'rejected', code: error.code, ...(rule && { rule }), reason: error.message, ...(fields && { fields }), eventIds: [] };
+}
+
+function summarise(results: RecordResult[], projected: boolean): BatchResult {
+  const count = (status: RecordResult['status']) => results.filter((r) => r.status === status).length;
+  return { accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), projected, results };
+}
+
+/** Runs `work` on every item with at most `limit` at once; `work` must not throw. */
+async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

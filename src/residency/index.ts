@@ -1,0 +1,11 @@
+/**
+ * Data residency: workloads and their placements, residency policies, and the evaluated report.
+ * The only way in from other features, the tools and the composition root.
+ */
+export { ResidencyModule, residencyProjections } from './residency.module';
+export { POLICY_STREAM_PREFIX, WORKLOAD_STREAM_PREFIX, policyStream, workloadStream } from './domain/residency.streams';
+export type { DataCategory, PlacementRole } from './domain/workload.enums';
+export type { WorkloadContext } from './domain/workload.commands';
+export type { DefineResidencyPolicyData } from './domain/policy.commands';
+export { policyDecider } from './domain/policy.decider';
+export { workloadDecider } from './domain/workload.decider';

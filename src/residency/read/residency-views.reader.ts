@@ -1,0 +1,142 @@
+import { SqlQueryable } from '../../platform/database/sql-client.port';
+import type { ResidencyInput } from '../domain/evaluate-residency.rules';
+import type {
+  DataCategory,
+  EvidenceRef,
+  PlacementRole,
+  PlacementView,
+  PolicyView,
+  PopView,
+  ResidencyPolicyKind,
+  WorkloadView,
+} from '../domain/residency.types';
+
+/** What a report covers; null: no filter. */
+export interface ResidencyFilter {
+  /** Canonical ISO 8601 instant. */
+  asOf: string;
+  tenant: string | null;
+  dataCategory: DataCategory | null;
+  countryCode: string | null;
+}
+
+/**
+ * Placements present at asOf within the filter, as a subquery: $1 asOf, $2 tenant, $3 data category,
+ * $4 country code.
+ */
+const PRESENT_PLACEMENTS = `
+  SELECT p.* FROM rm_res_placement p
+    JOIN rm_res_workload w ON w.workload_id = p.workload_id
+    JOIN rm_res_pop o ON o.pop_id = p.pop_id
+   WHERE p.placed_at <= $1::timestamptz AND (p.withdrawn_at IS NULL OR p.withdrawn_at > $1::timestamptz)
+     AND ($2::text IS NULL OR w.tenant = $2::text)
+     AND ($3::text IS NULL OR w.data_categories ? $3::text)
+     AND ($4::text IS NULL OR o.country_code = $4::text)`;
+
+interface PlacementRow {
+  workload_id: string;
+  pop_id: string;
+  role: PlacementRole;
+  withdrawn_at: Date | string | null;
+  evidence: EvidenceRef;
+}
+
+interface WorkloadRow {
+  workload_id: string;
+  tenant: string;
+  data_categories: DataCategory[];
+  evidence: EvidenceRef;
+}
+
+interface PopRow {
+  pop_id: string;
+  code: string;
+  country_code: string;
+  evidence: EvidenceRef;
+}
+
+interface PolicyRow {
+  policy_id: string;
+  name: string;
+  kind: ResidencyPolicyKind;
+  data_category: DataCategory;
+  tenant: string | null;
+  allowed_countries: string[];
+  allowed_groups: string[];
+  denied_countries: string[];
+  citation: string | null;
+  retired_at: Date | string | null;
+  evidence: EvidenceRef;
+}
+
+const isoOrNull = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
+
+/**
+ * Loads the evaluation's input, narrowed in SQL to the filter: the placements present at asOf (of the
+ * tenant, with the category, in the country), their workloads and PoPs, and the policies in force at
+ * asOf that can apply. With a category filter each workload carries only that category, so that the
+ * evaluation yields only its rows. The four reads are independent (a pool runs them side by side).
+ */
+export async function loadResidencyInput(sql: SqlQueryable, filter: ResidencyFilter): Promise<ResidencyInput> {
+  const params = [filter.asOf, filter.tenant, filter.dataCategory, filter.countryCode];
+  const [placements, workloads, pops, policies] = await Promise.all([
+    sql.query<PlacementRow>(`SELECT workload_id, pop_id, role, withdrawn_at, evidence FROM (${PRESENT_PLACEMENTS}) p`, params),
+    sql.query<WorkloadRow>(
+      `SELECT workload_id, tenant, data_categories, evidence FROM rm_res_workload
+        WHERE workload_id IN (SELECT workload_id FROM (${PRESENT_PLACEMENTS}) p)`,
+      params,
+    ),
+    sql.query<PopRow>(
+      `SELECT pop_id, code, country_code, evidence FROM rm_res_pop WHERE pop_id IN (SELECT pop_id FROM (${PRESENT_PLACEMENTS}) p)`,
+      params,
+    ),
+    sql.query<PolicyRow>(
+      `SELECT policy_id, name, kind, data_category, tenant, allowed_countries, allowed_groups, denied_countries,
+              citation, retired_at, evidence
+         FROM rm_res_policy
+        WHERE effective_from <= $1::timestamptz AND (retired_at IS NULL OR retired_at > $1::timestamptz)
+          AND ($2::text IS NULL OR tenant IS NULL OR tenant = $2::text)
+          AND ($3::text IS NULL OR data_category = $3::text)`,
+      params.slice(0, 3),
+    ),
+  ]);
+
+  return {
+    asOf: filter.asOf,
+    placements: placements.rows.map(
+      (row): PlacementView => ({
+        workloadId: row.workload_id,
+        popId: row.pop_id,
+        role: row.role,
+        placedAt: row.evidence.effectiveAt,
+        withdrawnAt: isoOrNull(row.withdrawn_at),
+        evidence: row.evidence,
+      }),
+    ),
+    workloads: workloads.rows.map(
+      (row): WorkloadView => ({
+        workloadId: row.workload_id,
+        tenant: row.tenant,
+        dataCategories: filter.dataCategory === null ? row.data_categories : [filter.dataCategory],
+        evidence: row.evidence,
+      }),
+    ),
+    pops: pops.rows.map((row): PopView => ({ popId: row.pop_id, code: row.code, countryCode: row.country_code, evidence: row.evidence })),
+    policies: policies.rows.map(
+      (row): PolicyView => ({
+        policyId: row.policy_id,
+        name: row.name,
+        kind: row.kind,
+        dataCategory: row.data_category,
+        tenant: row.tenant,
+        allowedCountries: row.allowed_countries,
+        allowedGroups: row.allowed_groups,
+        deniedCountries: row.denied_countries,
+        effectiveFrom: row.evidence.effectiveAt,
+        retiredAt: isoOrNull(row.retired_at),
+        citation: row.citation,
+        evidence: row.evidence,
+      }),
+    ),
+  };
+}

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createApp } from '../../../src/app/app.factory';
+import { ROLES, Role } from '../../../src/platform/api/auth/roles.types';
+import { loadConfig } from '../../../src/platform/config/app.config';
+import { SQL_CLIENT, SqlClient } from '../../../src/platform/database/sql-client.port';
+import { KEYS, startTestApp, TestApp } from '../../support/test-app';
+
+/** One representative operation per access rule of DESIGN section 10, with the roles it allows. */
+const GRAPHQL_OPERATIONS: Array<{ name: string; query: string; allowed: Role[] }> = [
+  {
+    name: 'inventory mutation (registerPop)',
+    query: 'mutation { registerPop(input: { popId: "acc-$ROLE", code: "ACC", name: "n", kind: VIRTUAL, operatorModel: CLOUD, countryCode: "DE" }) { streamId } }',
+    allowed: ['admin', 'planner', 'procurement'],
+  },
+  {
+    name: 'workload mutation (registerWorkload)',
+    query: 'mutation { registerWorkload(input: { workloadId: "w-$ROLE", tenant: "t", name: "n", dataCategories: [PUBLIC] }) { streamId } }',
+    allowed: ['admin', 'planner'],
+  },
+  {
+    name: 'FX mutation (setExchangeRates)',
+    query: 'mutation { setExchangeRates(input: { base: "EUR", rates: [{ currency: "USD", toBase: "0.9" }] }) { streamId } }',
+    allowed: ['admin'],
+  },
+  { name: 'projectionStatus', query: '{ projectionStatus { name } }', allowed: ['admin', 'planner', 'procurement', 'compliance', 'viewer'] },
+  { name: 'history', query: '{ history(streamId: "fx-rates", first: 0) { totalCount } }', allowed: ['admin', 'planner', 'compliance'] },
+];
+
+describe('access control (DESIGN section 10)', () => {
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp();
+    // history needs the stream to exist
+    await app.gql('mutation { setExchangeRates(input: { base: "EUR", rates: [{ currency: "GBP", toBase: "1.1" }] }) { streamId } }');
+  });
+  after(() => app.close());
+
+  for (const op of GRAPHQL_OPERATIONS) {
+    it(`${op.name}: allowed ${op.allowed.join(', ')}; FORBIDDEN for the others; UNAUTHENTICATED without or with a wrong key`, async () => {
+      for (const role of ROLES) {
+        const response = await app.gql(op.query.replace('$ROLE', role), {}, role);
+        const code = response.errors?.[0]?.extensions.code;
+        if (op.allowed.includes(role)) assert.equal(code, undefined, `${role}: ${JSON.stringify(response.errors)}`);
+        else assert.equal(code, 'FORBIDDEN', `${role} should be refused`);
+      }
+      assert.equal((await app.gql(op.query, {}, {})).errors?.[0].extensions.code, 'UNAUTHENTICATED');
+      assert.equal((await app.gql(op.query, {}, { header: `Bearer ${KEYS.admin}x` })).errors?.[0].extensions.code, 'UNAUTHENTICATED');
+      assert.equal((await app.gql(op.query, {}, { header: `Basic ${KEYS.admin}` })).errors?.[0].extensions.code, 'UNAUTHENTICATED');
+    });
+  }
+
+  it('REST: /metrics needs a key (401) and /health does not', async () => {
+    assert.equal((await fetch(`${app.url}/metrics`)).status, 401);
+    assert.equal((await fetch(`${app.url}/metrics`, { headers: { authorization: 'Bearer nope' } })).status, 401);
+    for (const role of ROLES) {
+      const response = await fetch(`${app.url}/metrics`, { headers: { authorization: `Bearer ${KEYS[role]}` } });
+      assert.equal(response.status, 200, role);
+      assert.match(await response.text(), /popledger_events_appended_total/);
+    }
+    const health = await fetch(`${app.url}/health`);
+    assert.equal(health.status, 200);
+    assert.equal(((await health.json()) as { status: string }).status, 'ok');
+  });
+
+  it('REST errors are problem details without stack traces', async () => {
+    const response = await fetch(`${app.url}/no/such/route`, { headers: { authorization: `Bearer ${KEYS.admin}` } });
+    assert.equal(response.status, 404);
+    assert.equal(response.headers.get('content-type'), 'application/problem+json; charset=utf-8');
+    const body = (await response.json()) as Record<string, unknown>;
+    assert.equal(body.code, 'NOT_FOUND');
+    assert.equal(body.status, 404);
+    assert.equal(JSON.stringify(body).includes(' at '), false);
+  });
+
+  it('GraphQL: malformed JSON is 400 and oversize or too-deep/too-wide queries are refused', async () => {
+    const bad = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS.admin}` }, body: '{"query": ' });
+    assert.equal(bad.status, 400);
+    const wide = `{ ${Array.from({ length: 60 }, (_, i) => `a${i}: projectionStatus { name }`).join(' ')} }`;
+    const response = await app.gql(wide);
+    assert.equal(response.status, 400);
+    assert.equal(response.errors?.[0].extensions.code, 'BAD_USER_INPUT');
+    assert.match(response.errors?.[0].message ?? '', /Query too large/);
+  });
+});
+
+describe('first start without API_KEYS', () => {
+  it('creates one admin key, prints it once, stores only its hash, and accepts it', async () => {
+    const printed: string[] = [];
+    const app = await createApp(loadConfig({ DATA_DIR: 'memory://', LOG_LEVEL: 'warn' }), (line) => printed.push(line));
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      assert.equal(printed.length, 1);
+      const secret = /Bearer (\S+)"/.exec(printed[0])?.[1] as string;
+      assert.ok(secret.length > 20);
+      const { port } = app.getHttpServer().address() as { port: number };
+      const ok = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${secret}` } });
+      assert.equal(ok.status, 200);
+      const sql = app.get<SqlClient>(SQL_CLIENT);
+      const { rows } = await sql.query<{ name: string; secret_hash: Uint8Array }>('SELECT name, secret_hash FROM api_keys');
+      assert.equal(rows.length, 1);
+      assert.equal(Buffer.from(rows[0].secret_hash).toString('utf8').includes(secret), false);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { CommandEnvelope } from '../../../src/platform/commands/command-envelope.types';
+import { CommandExecutor, CommandItem, CommandOutcome } from '../../../src/platform/commands/command-executor.service';
+import { Decider } from '../../../src/kernel/decider.types';
+import { AppConfig } from '../../../src/platform/config/app.config';
+import { RuleViolationError } from '../../../src/kernel/domain.errors';
+import { EventStore } from '../../../src/platform/event-store/event-store.port';
+import { PostgresEventStore } from '../../../src/platform/event-store/postgres-event-store.adapter';
+import { MetricsService } from '../../../src/platform/observability/metrics.service';
+import { TestDatabase, testDatabases } from '../../support/test-databases';
+
+/** A tank that takes litres up to 10: enough to see order, state carried between commands, and rejections. */
+type Fill = { type: 'Fill'; data: { litres: number }; effectiveAt: string };
+type Filled = { type: 'Filled'; data: { litres: number }; effectiveAt: string };
+const tank: Decider<Fill, { litres: number }, Filled> = {
+  initialState: () => ({ litres: 0 }),
+  evolve: (state, event) => {
+    state.litres += event.data.litres; // in place, as deciders may
+    return state;
+  },
+  decide: (command, state) => {
+    if (state.litres + command.data.litres > 10) throw new RuleViolationError('SPACE_EXCEEDED', `${command.data.litres} l do not fit, ${state.litres} l in the tank`);
+    return [{ type: 'Filled', data: command.data, effectiveAt: command.effectiveAt }];
+  },
+};
+
+const at = '2026-01-01T00:00:00.000Z';
+const fill = (litres: number, commandId?: string, expectedRevision?: number): CommandItem<Fill> => ({
+  command: { type: 'Fill', data: { litres }, effectiveAt: at },
+  envelope: { principal: { name: 'import', role: 'procurement' }, source: 'import', commandId, expectedRevision, correlationId: 'batch-1' } as CommandEnvelope,
+});
+
+/** Outcomes without the opaque parts (event ids, positions), which are checked separately. */
+const shape = (outcomes: CommandOutcome[]) =>
+  outcomes.map((o) => ('result' in o ? { revision: o.result.revision, events: o.result.eventIds.length, duplicate: o.result.duplicate } : { error: (o.error as Error).message }));
+
+const executorOn = (store: EventStore) => new CommandExecutor(store, { READ_YOUR_WRITES_TIMEOUT_MS: 0 } as AppConfig, new MetricsService());
+
+for (const factory of testDatabases()) {
+  describe(`CommandExecutor.executeAll (${factory.name})`, () => {
+    let db: TestDatabase;
+    let store: PostgresEventStore;
+    before(async () => {
+      db = await factory.create();
+      store = new PostgresEventStore(db.sql);
+    });
+    after(() => db.dispose());
+
+    it('decides in order on the state earlier commands leave, appends once, and lets a rejection block nothing', async () => {
+      const executor = executorOn(store);
+      const outcomes = await executor.executeAll(tank, 'tank-1', [fill(4, 'a'), fill(5, 'b'), fill(3, 'c'), fill(1, 'd')]);
+      assert.deepEqual(shape(outcomes), [
+        { revision: 0, events: 1, duplicate: false },
+        { revision: 1, events: 1, duplicate: false },
+        { error: '3 l do not fit, 9 l in the tank' },
+        { revision: 2, events: 1, duplicate: false },
+      ]);
+      const events = await store.readStream('tank-1');
+      assert.deepEqual(events.map((e) => [e.data.litres, e.metadata.commandId, e.metadata.correlationId]), [[4, 'a', 'batch-1'], [5, 'b', 'batch-1'], [1, 'd', 'batch-1']]);
+      assert.deepEqual(outcomes.flatMap((o) => ('result' in o ? o.result.eventIds : [])), events.map((e) => e.eventId));
+      // One transaction: every command answers the append's position, which is that of its last event.
+      assert.deepEqual(new Set(outcomes.flatMap((o) => ('result' in o ? [o.result.position] : []))), new Set([events[2].position]));
+      // The cache never saw the unappended state: a fresh executor agrees with this one.
+      assert.deepEqual(shape(await executor.executeAll(tank, 'tank-1', [fill(1), fill(0)])), [{ error: '1 l do not fit, 10 l in the tank' }, { revision: 3, events: 1, duplicate: false }]);
+      assert.deepEqual((await executorOn(store).load(tank, 'tank-1')).state, (await executor.load(tank, 'tank-1')).state);
+    });
+
+    it('answers known commandIds, and a repeat within the call, as duplicates with the first eventIds', async () => {
+      const executor = executorOn(store);
+      const [first] = await executor.executeAll(tank, 'tank-2', [fill(2, 'x')]);
+      const outcomes = await executor.executeAll(tank, 'tank-2', [fill(2, 'x'), fill(3, 'y'), fill(3, 'y'), fill(9, 'z'), fill(1, 'z')]);
+      assert.deepEqual(shape(outcomes), [
+        { revision: 0, events: 1, duplicate: true },
+        { revision: 1, events: 1, duplicate: false },
+        { revision: 1, events: 1, duplicate: true },
+        { error: '9 l do not fit, 5 l in the tank' },
+        // A rejected command is not remembered: the same commandId is decided again.
+        { revision: 2, events: 1, duplicate: false },
+      ]);
+      assert.ok('result' in first && 'result' in outcomes[0] && 'result' in outcomes[1] && 'result' in outcomes[2]);
+      assert.deepEqual(outcomes[0].result.eventIds, first.result.eventIds);
+      assert.deepEqual(outcomes[2].result.eventIds, outcomes[1].result.eventIds);
+      assert.equal((await store.readStream('tank-2')).length, 3);
+    });
+
+    it('decides again when another writer appended in between, and honours a pinned expectedRevision', async () => {
+      await store.append('tank-3', [{ eventId: '00000000-0000-4000-8000-000000000001', type: 'Filled', data: { litres: 1 }, metadata: { effectiveAt: at, actor: 'x', source: 'cli', commandId: 'w0', correlationId: 'w0', schemaVersion: 1 } }], 'no_stream');
+      let raced = false;
+      // The real store, with one foreign append slipped in before our first append.
+      const racing = Object.create(store, {
+        append: {
+          value: async (...args: Parameters<EventStore['append']>) => {
+            if (!raced) {
+              raced = true;
+              await store.append('tank-3', [{ eventId: '00000000-0000-4000-8000-000000000002', type: 'Filled', data: { litres: 6 }, metadata: { effectiveAt: at, actor: 'x', source: 'cli', commandId: 'w1', correlationId: 'w1', schemaVersion: 1 } }], 'any');
+            }
+            return store.append(...args);
+          },
+        },
+      }) as EventStore;
+      const executor = executorOn(racing);
+      assert.deepEqual(shape(await executor.executeAll(tank, 'tank-3', [fill(2, 'p'), fill(2, 'q')])), [
+        { revision: 2, events: 1, duplicate: false },
+        { error: '2 l do not fit, 9 l in the tank' },
+      ]);
+      assert.deepEqual(shape(await executor.executeAll(tank, 'tank-3', [fill(1, 'r', 7), fill(1, 's', 2)])), [
+        { error: 'Stream tank-3: expected revision 7, actual 2' },
+        { revision: 3, events: 1, duplicate: false },
+      ]);
+    });
+
+    it('an append that fails leaves no trace in the state the next command is decided on', async () => {
+      let failNext = false;
+      const flaky: EventStore = Object.create(store, {
+        append: {
+          value: (...args: Parameters<EventStore['append']>) => {
+            if (!failNext) return store.append(...args);
+            failNext = false;
+            return Promise.reject(new Error('connection lost'));
+          },
+        },
+      });
+      const executor = executorOn(flaky);
+      assert.deepEqual(shape(await executor.executeAll(tank, 'tank-flaky', [fill(2, 'a')])), [{ revision: 0, events: 1, duplicate: false }]);
+      failNext = true;
+      assert.deepEqual(shape(await executor.executeAll(tank, 'tank-flaky', [fill(3, 'b'), fill(4, 'c')])), [{ error: 'connection lost' }, { error: 'connection lost' }]);
+      // 2 l are in the tank, not 9: 8 more fit.
+      assert.deepEqual(shape(await executor.executeAll(tank, 'tank-flaky', [fill(5, 'd'), fill(3, 'e')])), [
+        { revision: 1, events: 1, duplicate: false },
+        { revision: 2, events: 1, duplicate: false },
+      ]);
+    });
+
+    it('runs a single command exactly like execute, which shares the code', async () => {
+      const executor = executorOn(store);
+      const result = await executor.execute(tank, 'tank-4', fill(4, 'one').command, fill(4, 'one').envelope);
+      assert.deepEqual({ ...result, eventIds: result.eventIds.length, position: typeof result.position }, {
+        streamId: 'tank-4', revision: 0, position: 'string', eventIds: 1, duplicate: false, projected: false,
+      });
+      await assert.rejects(executor.execute(tank, 'tank-4', fill(7, 'two').command, fill(7, 'two').envelope), RuleViolationError);
+    });
+  });
+}

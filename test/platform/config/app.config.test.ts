@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../../../src/platform/config/app.config';
+
+describe('configuration contract (DESIGN section 3)', () => {
+  it('has the documented defaults with an empty environment', () => {
+    const config = loadConfig({});
+    assert.equal(config.PORT, 3000);
+    assert.equal(config.DATA_DIR, './data');
+    assert.equal(config.DATABASE_URL, undefined);
+    assert.equal(config.EVENT_STORE, 'postgres');
+    assert.equal(config.CAPACITY_WARN_PERCENT, 70);
+    assert.equal(config.CAPACITY_CRITICAL_PERCENT, 80);
+    assert.equal(config.READ_YOUR_WRITES_TIMEOUT_MS, 5000);
+    assert.equal(config.apiKeys, undefined);
+  });
+
+  const bad: Array<[Record<string, string>, RegExp]> = [
+    [{ PORT: 'abc' }, /^Invalid configuration: PORT /],
+    [{ PORT: '70000' }, /^Invalid configuration: PORT /],
+    [{ EVENT_STORE: 'mongo' }, /^Invalid configuration: EVENT_STORE /],
+    [{ EVENT_STORE: 'esdb' }, /^Invalid configuration: EVENTSTORE_CONNECTION_STRING /],
+    [{ DATABASE_URL: 'mysql://x' }, /^Invalid configuration: DATABASE_URL /],
+    [{ CAPACITY_WARN_PERCENT: '90' }, /CAPACITY_WARN_PERCENT must be lower than CAPACITY_CRITICAL_PERCENT/],
+    [{ CAPACITY_CRITICAL_PERCENT: '0' }, /^Invalid configuration: CAPACITY_CRITICAL_PERCENT /],
+    [{ API_KEYS: 'alice:root:secret123' }, /^Invalid configuration: API_KEYS entry 1 \(alice\): role must be one of/],
+    [{ API_KEYS: 'alice' }, /^Invalid configuration: API_KEYS entry 1 must be name:role:secret/],
+    [{ PROCUREMENT_WEBHOOK_SECRET: 'short' }, /^Invalid configuration: PROCUREMENT_WEBHOOK_SECRET /],
+  ];
+  for (const [env, message] of bad) {
+    it(`stops with one clear line for ${JSON.stringify(env)}`, () => {
+      assert.throws(() => loadConfig(env), (error: unknown) => error instanceof ConfigError && message.test(error.message) && !error.message.includes('\n'));
+    });
+  }
+
+  it('never repeats an API key secret in its error', () => {
+    assert.throws(() => loadConfig({ API_KEYS: 'ok:admin:supersecret1,bad:nope:topsecret99' }), (error: Error) => !error.message.includes('topsecret99') && !error.message.includes('supersecret1'));
+  });
+
+  it('parses API_KEYS into names and roles, keeping only hashes', () => {
+    const config = loadConfig({ API_KEYS: 'ops:admin:secret-one-1,plan:planner:secret-two-2' });
+    assert.deepEqual(config.apiKeys?.map((k) => [k.name, k.role, k.secretHash.length]), [['ops', 'admin', 32], ['plan', 'planner', 32]]);
+  });
+});

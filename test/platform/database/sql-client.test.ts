@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { runMigrations } from '../../../src/platform/database/migrations.runner';
+import type { SqlClient } from '../../../src/platform/database/sql-client.port';
+import { testDatabases } from '../../support/test-databases';
+
+const TIMEOUT = { timeout: 60_000 };
+
+for (const database of testDatabases()) {
+  describe(`SqlClient on ${database.name}`, () => {
+    let sql: SqlClient;
+    let dispose: () => Promise<void>;
+    before(async () => ({ sql, dispose } = await database.create()));
+    after(() => dispose());
+
+    test('the same JS types in both modes: exact int8 and numeric as text, dates as text, jsonb parsed', TIMEOUT, async () => {
+      const { rows, rowCount } = await sql.query(
+        `SELECT 9007199254740993::int8 AS big, 1.10::numeric AS amount, DATE '2031-03-01' AS day,
+                TIMESTAMPTZ '2031-03-01T12:00:00Z' AS at, '{"a":[1,"x"]}'::jsonb AS doc, 7::int4 AS small, $1::text AS param`,
+        ['p'],
+      );
+      assert.equal(rowCount, 1);
+      assert.deepEqual(rows, [
+        { big: '9007199254740993', amount: '1.10', day: '2031-03-01', at: new Date('2031-03-01T12:00:00Z'), doc: { a: [1, 'x'] }, small: 7, param: 'p' },
+      ]);
+    });
+
+    test('parameters are sent as node-postgres sends them: arrays as arrays, objects as JSON, dates as timestamps', TIMEOUT, async () => {
+      const { rows } = await sql.query(
+        'SELECT $1::text[] AS tags, $2::int[] AS nested, $3::jsonb AS doc, $4::timestamptz AS at, $5::bytea AS bytes, $6::bool AS flag, $7::int8 AS big, $8::text AS missing',
+        [['a', 'b "quoted" \\ back', null], [[1, 2], [3, 4]], { k: ['v', 1] }, new Date('2031-03-01T12:00:00Z'), Buffer.from([0, 255]), true, 9007199254740993n, null],
+      );
+      assert.deepEqual(rows, [
+        {
+          tags: ['a', 'b "quoted" \\ back', null],
+          nested: [[1, 2], [3, 4]],
+          doc: { k: ['v', 1] },
+          at: new Date('2031-03-01T12:00:00Z'),
+          bytes: rows[0].bytes,
+          flag: true,
+          big: '9007199254740993',
+          missing: null,
+        },
+      ]);
+      assert.deepEqual([...(rows[0].bytes as Uint8Array)], [0, 255]);
+    });
+
+    test('arrays of strings and numbers keep every value, however spelled', TIMEOUT, async () => {
+      const texts = ['', 'NULL', ' padded ', '{a,b}', 'quote " and \\ backslash', 'ünï 🚀', 'x'.repeat(1000), null];
+      const numbers = [0, -0, 1.5, -2.25e-7, 1e21, 0.1 + 0.2, Number.MAX_VALUE, null];
+      const { rows } = await sql.query('SELECT $1::text[] AS texts, $2::float8[] AS floats, $3::int[] AS ints, $4::text[] AS mixed, $5::text[] AS empty', [
+        texts,
+        numbers,
+        [1, -2, null],
+        [1.5, 'a'],
+        [],
+      ]);
+      assert.deepEqual(rows, [{ texts, floats: [0, 0, ...numbers.slice(2)], ints: [1, -2, null], mixed: ['1.5', 'a'], empty: [] }]);
+    });
+
+    test('rowCount counts affected rows; a query without parameters may hold several statements', TIMEOUT, async () => {
+      await sql.query('CREATE TABLE counted (n int); INSERT INTO counted VALUES (1), (2), (3)');
+      assert.equal((await sql.query('UPDATE counted SET n = n + 1 WHERE n > $1', [1])).rowCount, 2);
+      assert.deepEqual((await sql.query('SELECT 1 AS a; SELECT 2 AS b')).rows, [{ b: 2 }]);
+    });
+
+    test('a transaction commits, or rolls back when its callback throws', TIMEOUT, async () => {
+      await sql.exec('CREATE TABLE tx_items (id int PRIMARY KEY); CREATE TABLE tx_other (id int)');
+      assert.equal(await sql.transaction(async (tx) => (await tx.query('INSERT INTO tx_items VALUES (1)')).rowCount), 1);
+      await assert.rejects(
+        sql.transaction(async (tx) => {
+          await tx.query('INSERT INTO tx_items VALUES (2)');
+          throw new Error('changed my mind');
+        }),
+        /changed my mind/,
+      );
+      await assert.rejects(sql.transaction((tx) => tx.query('INSERT INTO tx_items VALUES (1)')), { code: '23505' });
+      assert.deepEqual((await sql.query('SELECT id FROM tx_items ORDER BY id')).rows, [{ id: 1 }]);
+    });
+
+    test('listen delivers notifications until unsubscribed', TIMEOUT, async () => {
+      const payloads: string[] = [];
+      let received!: () => void;
+      const second = new Promise<void>((resolve) => (received = resolve));
+      const unlisten = await sql.listen('sql_client_test', (payload) => {
+        payloads.push(payload);
+        if (payloads.length === 2) received();
+      });
+      await sql.query("SELECT pg_notify('sql_client_test', 'one')");
+      await sql.query('SELECT pg_notify($1, $2)', ['sql_client_test', 'two']);
+      await second;
+      await unlisten();
+      await sql.query("SELECT pg_notify('sql_client_test', 'three')");
+      // The listener connection (PostgreSQL) or the single connection (PGlite) has run UNLISTEN already.
+      assert.deepEqual(payloads, ['one', 'two']);
+    });
+
+    test('migrations apply in id order, once, and a failing one leaves no trace', TIMEOUT, async () => {
+      const migrations = [
+        { id: 'test-0002', sql: "INSERT INTO migrated VALUES ('second')" },
+        { id: 'test-0001', sql: 'CREATE TABLE migrated (step text); INSERT INTO migrated VALUES (\'first\')' },
+      ];
+      await runMigrations(sql, migrations);
+      await runMigrations(sql, migrations);
+      assert.deepEqual((await sql.query('SELECT step FROM migrated')).rows, [{ step: 'first' }, { step: 'second' }]);
+      await assert.rejects(runMigrations(sql, [...migrations, { id: 'test-0003', sql: "INSERT INTO migrated VALUES ('third'); SELECT 1/0" }]));
+      assert.equal((await sql.query('SELECT step FROM migrated')).rowCount, 2);
+      assert.equal((await sql.query("SELECT 1 FROM schema_migrations WHERE id = 'test-0003'")).rowCount, 0);
+    });
+
+    if (database.name === 'pglite') {
+      test('PGlite: other callers wait while a transaction runs', TIMEOUT, async () => {
+        await sql.exec('CREATE TABLE waited (n int)');
+        let release!: () => void;
+        const gate = new Promise<void>((resolve) => (release = resolve));
+        let inserted!: () => void;
+        const insertedOnce = new Promise<void>((resolve) => (inserted = resolve));
+        const transaction = sql.transaction(async (tx) => {
+          await tx.query('INSERT INTO waited VALUES (1)');
+          inserted();
+          await gate;
+        });
+        await insertedOnce;
+        const count = sql.query<{ n: string }>('SELECT count(*) AS n FROM waited');
+        release();
+        await transaction;
+        assert.deepEqual((await count).rows, [{ n: '1' }]);
+      });
+
+      test('PGlite: the client itself inside a transaction fails fast instead of deadlocking', TIMEOUT, async () => {
+        await assert.rejects(
+          sql.transaction(() => sql.query('SELECT 1')),
+          /use the queryable passed to the callback/,
+        );
+        assert.deepEqual((await sql.query('SELECT 1 AS one')).rows, [{ one: 1 }]);
+      });
+    }
+
+    if (database.name === 'postgres') {
+      test('PostgreSQL: a checked-out connection killed by the server fails its query, not the process', TIMEOUT, async () => {
+        await assert.rejects(
+          sql.withConnection(async (conn) => {
+            await conn.query('SELECT pg_terminate_backend(pg_backend_pid())').catch(() => undefined);
+            await conn.query('SELECT 1');
+          }),
+        );
+        assert.deepEqual((await sql.query('SELECT 1 AS one')).rows, [{ one: 1 }]);
+      });
+
+      test('PostgreSQL: the listener reconnects after its connection dies, and says so with an empty payload', TIMEOUT, async () => {
+        const payloads: string[] = [];
+        let wake!: () => void;
+        let next = new Promise<void>((resolve) => (wake = resolve));
+        const unlisten = await sql.listen('sql_client_reconnect', (payload) => {
+          payloads.push(payload);
+          wake();
+        });
+        await sql.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND query = 'LISTEN sql_client_reconnect'",
+        );
+        await next;
+        assert.deepEqual(payloads, ['']);
+        next = new Promise<void>((resolve) => (wake = resolve));
+        await sql.query("SELECT pg_notify('sql_client_reconnect', 'after')");
+        await next;
+        await unlisten();
+        assert.deepEqual(payloads, ['', 'after']);
+      });
+    }
+  });
+}

@@ -1,0 +1,223 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { createSqlClient } from '../../../src/platform/database/sql-client.factory';
+import { runMigrations } from '../../../src/platform/database/migrations.runner';
+import type { SqlClient } from '../../../src/platform/database/sql-client.port';
+import { WrongExpectedRevisionError, type NewEvent, type RecordedEvent } from '../../../src/platform/event-store/event-store.port';
+import { PostgresEventStore } from '../../../src/platform/event-store/postgres-event-store.adapter';
+import { postgresEventStoreMigrations } from '../../../src/platform/event-store/postgres-event-store.migrations';
+import { testDatabases, type TestDatabaseFactory } from '../../support/test-databases';
+import { eventStoreConformance } from './conformance';
+
+const TIMEOUT = { timeout: 60_000 };
+/**
+ * An idle subscriber never re-polls on its own here: only a notification wakes it. (Re-checks while
+ * events are held back by an older running transaction stay quick: that one may never notify.)
+ */
+const NOTIFY_ONLY = { idleRecheckMs: 3_600_000, heldBackRecheckMs: 2, heldBackRecheckMaxMs: 200 };
+
+for (const database of testDatabases()) {
+  eventStoreConformance(`PostgresEventStore on ${database.name}`, async () => {
+    const { sql, dispose } = await database.create();
+    return { store: new PostgresEventStore(sql), dispose };
+  });
+
+  describe(`PostgresEventStore on ${database.name}`, () => {
+    let sql: SqlClient;
+    let dispose: () => Promise<void>;
+    before(async () => ({ sql, dispose } = await database.create()));
+    after(() => dispose());
+
+    test('migrations run twice are applied once', TIMEOUT, async () => {
+      await runMigrations(sql, postgresEventStoreMigrations);
+      await runMigrations(sql, postgresEventStoreMigrations);
+      const { rows } = await sql.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id');
+      assert.deepEqual(rows.map((row) => row.id), ['0001-event-store', '0002-event-store-stream-locks-append-all']);
+    });
+
+    test('a live subscriber is woken by an append of another store instance, without polling', TIMEOUT, async () => {
+      const writer = new PostgresEventStore(sql);
+      await wokenWithoutPolling(writer, new PostgresEventStore(sql, NOTIFY_ONLY));
+    });
+
+    test('concurrent appends share commits; a stale expected revision fails only its own append', TIMEOUT, async () => {
+      const store = new PostgresEventStore(sql);
+      const streams = Array.from({ length: 5 }, () => `group-${randomUUID()}`);
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) => store.append(streams[i % 5], [newEvent(`E${i}`)], i === 7 ? 5 : 'any')),
+      );
+      assert.deepEqual(outcomes.map((outcome) => outcome.status === 'rejected'), outcomes.map((_, i) => i === 7));
+      assert.ok((outcomes[7] as PromiseRejectedResult).reason instanceof WrongExpectedRevisionError);
+      const transactions = new Set(outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value.position.slice(0, 20)] : [])));
+      assert.ok(transactions.size < 19, `19 appends committed in ${transactions.size} transactions`);
+      for (const [k, streamId] of streams.entries()) {
+        const types = (await store.readStream(streamId)).map((event) => event.type);
+        assert.deepEqual(types, Array.from({ length: 20 }, (_, i) => i).filter((i) => i % 5 === k && i !== 7).map((i) => `E${i}`));
+      }
+    });
+
+    test('an append the database refuses fails alone: the appends sent with it are retried one by one', TIMEOUT, async () => {
+      const store = new PostgresEventStore(sql);
+      const taken = newEvent('Taken');
+      await store.append(`taken-${randomUUID()}`, [taken], 'no_stream');
+      const streams = Array.from({ length: 10 }, () => `refused-${randomUUID()}`);
+      const outcomes = await Promise.allSettled(
+        streams.map((streamId, i) => store.append(streamId, [i === 6 ? { ...newEvent('Reused'), eventId: taken.eventId } : newEvent(`E${i}`)], 'no_stream')),
+      );
+      assert.deepEqual(outcomes.map((outcome) => outcome.status), streams.map((_, i) => (i === 6 ? 'rejected' : 'fulfilled')));
+      assert.match(String((outcomes[6] as PromiseRejectedResult).reason), /duplicate key/);
+      for (const [i, streamId] of streams.entries()) {
+        if (i === 6) assert.equal(await store.streamRevision(streamId), null);
+        else assert.deepEqual((await store.readStream(streamId)).map((event) => event.type), [`E${i}`]);
+      }
+    });
+
+    test('the position is <transaction id>:<global position>, 20 digits each', TIMEOUT, async () => {
+      const store = new PostgresEventStore(sql);
+      const streamId = `pos-${randomUUID()}`;
+      const { position } = await store.append(streamId, [newEvent('A')], 'no_stream');
+      assert.match(position, /^\d{20}:\d{20}$/);
+      const { rows } = await sql.query<{ transaction_id: string; global_position: string }>(
+        'SELECT transaction_id::text, global_position::text FROM es_events WHERE stream_id = $1',
+        [streamId],
+      );
+      assert.equal(position, `${rows[0].transaction_id.padStart(20, '0')}:${rows[0].global_position.padStart(20, '0')}`);
+      assert.throws(() => store.subscribe('42', { onEvents: async () => undefined }), /Not a PostgresEventStore position/);
+    });
+  });
+}
+
+const postgres = testDatabases().find((database) => database.name === 'postgres');
+
+describe('PostgresEventStore on a PostgreSQL server', () => {
+  test(
+    'a slow transaction that committed last is neither skipped nor overtaken',
+    { ...TIMEOUT, skip: postgres ? false : 'needs DATABASE_URL' },
+    async () => {
+      await withDatabase(postgres, async (sql) => {
+        const store = new PostgresEventStore(sql, NOTIFY_ONLY);
+        const head = (await store.append('warm-up', [newEvent('WarmUp')], 'no_stream')).position;
+        const slowEvent = newEvent('Slow');
+        const fastEvent = newEvent('Fast');
+
+        const xidTaken = deferred<void>();
+        const release = deferred<void>();
+        const fastCommitted = deferred<void>();
+        // The slow transaction takes its transaction id first, but its event's sequence number last.
+        const slow = sql.transaction(async (tx) => {
+          await tx.query('SELECT pg_current_xact_id()');
+          xidTaken.resolve();
+          await fastCommitted.promise;
+          await tx.query('SELECT * FROM es_append($1, $2, $3)', ['slow', 'no_stream', JSON.stringify([toRow(slowEvent)])]);
+          await release.promise;
+        });
+        await xidTaken.promise;
+        const fast = await store.append('fast', [fastEvent], 'no_stream');
+        fastCommitted.resolve();
+
+        // The fast event is committed but must wait behind the open slow transaction.
+        assert.deepEqual(await store.readAll(head, 10), { events: [], checkpoint: head });
+        const visibleHead = await store.headPosition();
+        assert.ok(visibleHead === null || visibleHead <= head, String(visibleHead));
+        assert.equal(await store.countAfter(head), 0);
+        const received: RecordedEvent[] = [];
+        const both = deferred<void>();
+        const caughtUp = deferred<void>();
+        const subscription = store.subscribe(head, {
+          onEvents: async (events) => {
+            received.push(...events);
+            if (received.length >= 2) both.resolve();
+          },
+          onCaughtUp: () => caughtUp.resolve(),
+        });
+        await caughtUp.promise;
+        assert.equal(received.length, 0);
+
+        release.resolve();
+        await slow;
+        await both.promise;
+        await subscription.stop();
+        assert.deepEqual(received.map((e) => e.eventId), [slowEvent.eventId, fastEvent.eventId]);
+        assert.ok(received[0].position < received[1].position);
+        assert.equal(received[1].position, fast.position);
+        // (transaction id, sequence) order: the slow event has the lower transaction id but the higher sequence.
+        const [slowTx, slowSeq] = received[0].position.split(':');
+        const [fastTx, fastSeq] = received[1].position.split(':');
+        assert.ok(slowTx < fastTx && slowSeq > fastSeq);
+        assert.deepEqual((await store.readAll(head, 10)).events, received);
+      });
+    },
+  );
+
+  test('a subscriber in another process (its own pool) is woken by NOTIFY alone', { ...TIMEOUT, skip: postgres ? false : 'needs DATABASE_URL' }, async () => {
+    await withDatabase(postgres, async (sql) => {
+      const schema = (await sql.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0].schema;
+      const other = await createSqlClient({ databaseUrl: process.env.DATABASE_URL, schema, poolSize: 2 });
+      const writer = new PostgresEventStore(sql);
+      try {
+        await wokenWithoutPolling(writer, new PostgresEventStore(other, NOTIFY_ONLY));
+      } finally {
+        await writer.close();
+        await other.close();
+      }
+    });
+  });
+
+  test('migrations started by two processes at once are applied once', { ...TIMEOUT, skip: postgres ? false : 'needs DATABASE_URL' }, async () => {
+    await withDatabase(postgres, async (sql) => {
+      const schema = (await sql.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0].schema;
+      const other = await createSqlClient({ databaseUrl: process.env.DATABASE_URL, schema, poolSize: 2 });
+      try {
+        await Promise.all([runMigrations(sql, postgresEventStoreMigrations), runMigrations(other, postgresEventStoreMigrations)]);
+      } finally {
+        await other.close();
+      }
+      const { rows } = await sql.query<{ id: string }>('SELECT id FROM schema_migrations');
+      assert.deepEqual(rows.map((row) => row.id), ['0001-event-store', '0002-event-store-stream-locks-append-all']);
+    });
+  });
+});
+
+/** `reader` subscribes and goes idle; one append by `writer` must reach it (it never re-polls when idle). */
+async function wokenWithoutPolling(writer: PostgresEventStore, reader: PostgresEventStore): Promise<void> {
+  const start = (await writer.append(`marker-${randomUUID()}`, [newEvent('Marker')], 'no_stream')).position;
+  const received = deferred<RecordedEvent[]>();
+  const caughtUp = deferred<void>();
+  const subscription = reader.subscribe(start, { onEvents: async (events) => received.resolve(events), onCaughtUp: () => caughtUp.resolve() });
+  await caughtUp.promise;
+  const event = newEvent('Woken');
+  await writer.append(`live-${randomUUID()}`, [event], 'no_stream');
+  const events = await received.promise;
+  await subscription.stop();
+  assert.deepEqual(events.map((e) => e.eventId), [event.eventId]);
+}
+
+async function withDatabase(database: TestDatabaseFactory | undefined, run: (sql: SqlClient) => Promise<void>): Promise<void> {
+  if (!database) throw new Error('no such test database');
+  const { sql, dispose } = await database.create();
+  try {
+    await run(sql);
+  } finally {
+    await dispose();
+  }
+}
+
+function newEvent(type: string): NewEvent {
+  return {
+    eventId: randomUUID(),
+    type,
+    data: { type },
+    metadata: { effectiveAt: '2030-01-01T00:00:00.000Z', actor: 't', source: 'cli', commandId: randomUUID(), correlationId: randomUUID(), schemaVersion: 1 },
+  };
+}
+
+function toRow({ eventId, type, data, metadata }: NewEvent) {
+  return { id: eventId, type, data, metadata };
+}
+
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parse } from 'csv-parse/sync';
+import { residencyCsv, residencyCsvFileName } from '../../../src/residency/read/residency-report.csv';
+import { ResidencyReport, ResidencyRow } from '../../../src/residency/read/residency-report.types';
+
+const tenantsOf = (csv: string) => (parse(csv, { columns: true }) as Array<Record<string, string>>).map((row) => row.tenant);
+const evidence = (eventId: string) => ({ eventId, type: 'T', streamId: 's', effectiveAt: '2026-01-01T00:00:00.000Z', recordedAt: '2026-01-01T00:00:00.000Z', actor: 'a' });
+
+function report(rows: Array<Partial<ResidencyRow>>): ResidencyReport {
+  const base: ResidencyRow = {
+    workloadId: 'w1',
+    tenant: 'acme',
+    dataCategory: 'PERSONAL',
+    popId: 'p1',
+    popCode: 'P1',
+    countryCode: 'DE',
+    role: 'PRIMARY',
+    placedAt: '2026-01-10T00:00:00.000Z',
+    policyId: 'gdpr',
+    outcome: 'COMPLIANT',
+    reason: 'ALLOWED_LOCATIONS: DE is in EU (allowed group)',
+    evidence: [evidence('e1'), evidence('e2')],
+  };
+  return {
+    asOf: '2026-02-01T10:00:00.000Z',
+    generatedAt: '2026-11-21T00:00:00.000Z',
+    rows: rows.map((row) => ({ ...base, ...row })),
+    summary: { compliant: 0, violations: 0, unassessed: 0, byCountry: [] },
+  };
+}
+
+describe('residency CSV', () => {
+  it('writes RFC 4180: CRLF records, quotes around delimiters, quotes and line breaks', () => {
+    const csv = residencyCsv(report([{ tenant: 'Acme, "Europe"\nLtd' }, { tenant: 'cr\ronly', policyId: null, outcome: 'UNASSESSED' }]));
+    const lines = csv.split('\r\n');
+    assert.equal(lines[0], 'workloadId,tenant,dataCategory,popId,popCode,countryCode,role,placedAt,policyId,outcome,reason,evidence');
+    assert.equal(
+      lines[1],
+      'w1,"Acme, ""Europe""\nLtd",PERSONAL,p1,P1,DE,PRIMARY,2026-01-10T00:00:00.000Z,gdpr,COMPLIANT,ALLOWED_LOCATIONS: DE is in EU (allowed group),e1 e2',
+    );
+    assert.equal(lines[2], 'w1,"cr\ronly",PERSONAL,p1,P1,DE,PRIMARY,2026-01-10T00:00:00.000Z,,UNASSESSED,ALLOWED_LOCATIONS: DE is in EU (allowed group),e1 e2');
+    assert.equal(lines[3], '');
+    assert.deepEqual(
+      tenantsOf(csv),
+      ['Acme, "Europe"\nLtd', 'cr\ronly'],
+    );
+  });
+
+  it('keeps spreadsheets from reading a cell as a formula', () => {
+    const tenants = ['=HYPERLINK("http://evil.example","x")', '+1', '-2', '@SUM(A1)', '\tx', 'a=b'];
+    const csv = residencyCsv(report(tenants.map((tenant) => ({ tenant }))));
+    assert.deepEqual(
+      tenantsOf(csv),
+      ["'=HYPERLINK(\"http://evil.example\",\"x\")", "'+1", "'-2", "'@SUM(A1)", "'\tx", 'a=b'],
+    );
+  });
+
+  it('writes only the header for an empty report, and names the file after the asOf date', () => {
+    assert.equal(residencyCsv(report([])), 'workloadId,tenant,dataCategory,popId,popCode,countryCode,role,placedAt,policyId,outcome,reason,evidence\r\n');
+    assert.equal(residencyCsvFileName(report([])), 'residency-2026-02-01.csv');
+  });
+});
