@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-*/**', 'node_modules/**', 'data/**'] },
+  { ignores: ['dist/**', 'dist-*/**', 'node_modules/**', 'data/**', 'scripts/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -15,11 +15,11 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    // The domain is pure: no framework, transport or database (DESIGN section 13).
-    files: ['src/domain/**/*.ts'],
+    // Domains and the kernel are pure: no framework, transport or database (docs/architecture.md, "Dependency rules").
+    files: ['src/*/domain/**/*.ts', 'src/kernel/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: ['@nestjs/*', 'graphql', 'mercurius', 'fastify', 'pg', '@electric-sql/*', '@eventstore/*', '**/event-store/**', '**/database/**', '**/projections/**', '**/graphql/**'],
+        patterns: ['@nestjs/*', 'graphql', 'mercurius', 'fastify', 'pg', '@electric-sql/*', '@eventstore/*', '**/platform/**', '**/app/**', '**/tools/**'],
       }],
     },
   },

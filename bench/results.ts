@@ -11,7 +11,7 @@ export interface Metric {
   note?: string;
 }
 
-/** The DESIGN section 12 metrics, with their targets; every run reports all of them. */
+/** The docs/operations.md, "Performance" metrics, with their targets; every run reports all of them. */
 export const METRICS: Readonly<Record<string, Omit<Metric, 'value' | 'note'>>> = {
   commands_per_s_pg: { unit: 'commands/s', target: 1_500, better: 'higher' },
   command_p99_ms_pg: { unit: 'ms', target: 50, better: 'lower' },

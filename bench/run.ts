@@ -29,7 +29,7 @@ const REBUILD_METRICS: MetricName[] = ['rebuild_events_per_s_pg', 'rebuild_peak_
 type MetricName = keyof typeof METRICS;
 
 /**
- * `npm run bench [-- --quick]`: every metric of DESIGN section 12 in one run, on the PostgreSQL
+ * `npm run bench [-- --quick]`: every metric of docs/operations.md, "Performance" in one run, on the PostgreSQL
  * server (DATABASE_URL; each part in a fresh schema, dropped at the end) and on PGlite (a temporary
  * DATA_DIR). The service runs as a separate process (node <out>/src/main.js), loaded over loopback
  * HTTP. Prints a table and writes bench/results/latest.json.

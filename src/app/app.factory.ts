@@ -8,7 +8,7 @@ import { createLogger, PinoNestLogger } from '../platform/observability/logger.u
 import { inputValidationPipe } from '../platform/api/validation/validation.pipe';
 import { AppModule } from './app.module';
 
-/** Largest request body: a 1,000-record procurement batch fits well below it (DESIGN section 11). */
+/** Largest request body: a 1,000-record procurement batch fits well below it (docs/api.md, "Procurement integration"). */
 export const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
 
 /** Builds the whole service (used by main.ts, the tests and the benchmarks); call `listen` to serve. */

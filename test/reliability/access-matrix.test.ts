@@ -9,7 +9,7 @@ type Caller = Role | 'no key' | 'wrong key';
 
 interface Operation {
   name: string;
-  /** Roles allowed by DESIGN section 10; null: public. */
+  /** Roles allowed by docs/api.md, "Access"; null: public. */
   allowed: readonly Role[] | null;
   call(url: string, secret: string | undefined): Promise<Outcome>;
 }
@@ -50,7 +50,7 @@ const rest = (name: string, allowed: readonly Role[] | null, method: 'GET' | 'PO
 const pop = { popId: 'acl-pop' };
 const EUR = { amount: '10.00', currency: 'EUR' };
 
-/** Every operation of the API (DESIGN sections 8, 10 and 11), with inputs that get past validation. */
+/** Every operation of the API (docs/api.md: "GraphQL overview", "Access", "Procurement integration"), with inputs that get past validation. */
 const OPERATIONS: Operation[] = [
   mutation('registerPop', INVENTORY, { ...pop, code: 'ACL', name: 'Access', kind: 'PHYSICAL', operatorModel: 'OWNED', countryCode: 'DE' }),
   mutation('leaseSite', INVENTORY, { ...pop, leaseId: 'l1', lessor: 'x', startsOn: '2026-01-01', monthlyCost: EUR }),
@@ -107,7 +107,7 @@ function secretOf(caller: Caller): string | undefined {
   return KEYS[caller];
 }
 
-describe('reliability: access matrix (DESIGN section 10)', { timeout: 180_000 }, () => {
+describe('reliability: access matrix (docs/api.md, "Access")', { timeout: 180_000 }, () => {
   let sut: ServiceUnderTest;
   before(async () => {
     sut = await startServiceUnderTest('access');

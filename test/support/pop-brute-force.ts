@@ -17,7 +17,7 @@ import {
 import { pointAt } from '../../src/kernel/step-timeline.util';
 
 /**
- * An independent, slow check of a PoP state: every invariant of DESIGN section 4 evaluated from
+ * An independent, slow check of a PoP state: every invariant of docs/domain.md, "Inventory rules" evaluated from
  * the records at every instant where anything starts or ends, without the decision indexes;
  * and a comparison of those indexes with totals recomputed from the records.
  */

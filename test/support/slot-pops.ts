@@ -55,7 +55,7 @@ function slotPopSteps(popId: string, racks: number, liveAtMs: number, place: Slo
 export function slotPopBuilder(popId: string, racks: number, liveAtMs: number, place: SlotPopPlace = DEFAULT_PLACE): StreamBuilder<PopCommand, PopState, PopEvent> {
   const builder = new StreamBuilder(popStream(popId), popDecider, Prng.derive(0, `slot:${popId}`), { actor: 'setup', source: 'cli' }, new Map());
   for (const step of slotPopSteps(popId, racks, liveAtMs, place)) {
-    // The steps are the mutations' inputs, which are the commands' data (DESIGN section 8).
+    // The steps are the mutations' inputs, which are the commands' data (docs/api.md, "GraphQL overview").
     if (!builder.tryDecide(step as unknown as PopCommand, undefined)) throw new Error(`The domain refused ${step.type} for slot PoP ${popId}`);
   }
   return builder;

@@ -1,6 +1,6 @@
-/** Cost vocabularies as const arrays, so that the GraphQL enums are built from them (src/graphql/enums.ts). */
+/** Cost vocabularies as const arrays, so that the GraphQL enums are built from them (src/cost/cost-enums.graphql.ts). */
 
-/** Categories of monthly recurring cost (DESIGN section 6), in the order answers list them. */
+/** Categories of monthly recurring cost (docs/domain.md, "Cost formulas"), in the order answers list them. */
 export const COST_CATEGORIES = ['LEASE', 'POWER', 'CONNECTIVITY', 'CLOUD'] as const;
 export type CostCategory = (typeof COST_CATEGORIES)[number];
 

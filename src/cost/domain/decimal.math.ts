@@ -2,7 +2,7 @@ import DecimalJs from 'decimal.js';
 import { Money } from '../../kernel/money.types';
 
 /**
- * Money arithmetic on exact decimals (DESIGN section 6: never binary floats). Sums are exact; only a
+ * Money arithmetic on exact decimals (docs/domain.md, "Cost formulas": never binary floats). Sums are exact; only a
  * currency conversion or a unit cost divides, at 50 significant digits, before the one final rounding.
  */
 export const Decimal = DecimalJs.clone({ precision: 50, rounding: DecimalJs.ROUND_HALF_EVEN, toExpNeg: -60, toExpPos: 60 });

@@ -8,7 +8,7 @@ import { loadFxConverter } from './fx-converter.reader';
 import { addTo, compareCodes, CurrencyTotals, money, moneyList } from '../domain/decimal.math';
 
 /**
- * Monthly recurring cost at `asOf` of every registered PoP, grouped (DESIGN section 8), sorted by key.
+ * Monthly recurring cost at `asOf` of every registered PoP, grouped (docs/api.md, "GraphQL overview"), sorted by key.
  * POP, COUNTRY and REGION count every PoP of the group (also those without cost); CATEGORY lists all
  * four categories and counts the PoPs with a nonzero MRC in each.
  */

@@ -3,12 +3,11 @@ import { PopEvent, PopRegistered } from '../../inventory';
 import { Money } from '../../kernel/money.types';
 import { DAY_MS, dayStart, isoOf } from '../../kernel/time.util';
 import { RecordedEvent } from '../../platform/event-store/event-store.port';
-import { upcast } from '../../platform/event-store/event.upcasters';
 import { Projection, TableNames } from '../../platform/projections/projection.port';
 import { CostCategory } from '../domain/cost.enums';
 
 /**
- * The cost read model (DESIGN section 6): every cost-bearing item with its effective interval, so that
+ * The cost read model (docs/domain.md, "Cost formulas"): every cost-bearing item with its effective interval, so that
  * any `asOf` is one range condition and back-dated events simply correct history.
  *
  * - rm_cost_pop: the PoPs and their grouping keys (country, region); a PoP's profile never changes.
@@ -29,6 +28,10 @@ import { CostCategory } from '../domain/cost.enums';
  */
 export const costProjection: Projection = {
   name: 'cost',
+  eventTypes: [
+    'PopRegistered', 'SiteLeased', 'LeaseTerminated', 'PopClosed', 'PowerFeedAdded', 'PowerFeedRemoved',
+    'CarrierConnected', 'CarrierDisconnected', 'DeviceInstalled',
+  ] satisfies PopEvent['type'][],
   tables: ['rm_cost_pop', 'rm_cost_recurring', 'rm_cost_one_off'],
   // Every row belongs to one PoP, and only its own stream's events write it.
   streamsIndependent: true,
@@ -63,7 +66,7 @@ export const costProjection: Projection = {
 
   async handle(tx: SqlQueryable, events: RecordedEvent[], t: TableNames): Promise<void> {
     const batch = new CostBatch();
-    for (const event of events) batch.add(upcast(event));
+    for (const event of events) batch.add(event);
     await batch.write(tx, t);
   },
 };

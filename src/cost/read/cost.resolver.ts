@@ -5,7 +5,7 @@ import { GetCostSummaryQuery } from './cost-summary.query';
 import { CostArgs, CostGroup, CostSummaryArgs, PopCost } from './cost.types';
 import { GetPopCostQuery } from './get-pop-cost.query';
 
-/** Cost queries (DESIGN sections 6 and 8); `asOf` defaults to now. */
+/** Cost queries (docs/domain.md, "Cost formulas"; docs/api.md, "GraphQL overview"); `asOf` defaults to now. */
 @Resolver()
 @Access('costRead')
 export class CostResolver {

@@ -6,7 +6,7 @@ import { DateTimeScalar } from '../../platform/api/scalars/date-time.scalar';
 import { IsCurrencyCode, IsEntityId } from '../../platform/api/validation/field.validators';
 import { COST_GROUP_BYS, CostCategory, CostGroupBy } from '../domain/cost.enums';
 
-/** GraphQL shapes of the cost queries (DESIGN section 8); amounts are exact decimal strings. */
+/** GraphQL shapes of the cost queries (docs/api.md, "GraphQL overview"); amounts are exact decimal strings. */
 
 @ObjectType()
 export class CategoryCost {

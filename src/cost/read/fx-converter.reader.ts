@@ -5,7 +5,7 @@ import { compareCodes, CurrencyTotals, Decimal, ZERO } from '../domain/decimal.m
 const ONE = new Decimal(1);
 
 /**
- * Converts money at one instant `at` (DESIGN section 6). The rates in force at `at` are those of the
+ * Converts money at one instant `at` (docs/domain.md, "Cost formulas"). The rates in force at `at` are those of the
  * base of the latest ExchangeRatesSet effective by then: per currency, the latest rate recorded for
  * that base effective by then (ties between equal effective times go to the later recorded set).
  * The base itself is 1. `amount` C → T = amount × toBase(C) / toBase(T).

@@ -1,7 +1,6 @@
 import { SqlQueryable } from '../../platform/database/sql-client.port';
 import { ExchangeRatesSet } from '../domain/fx.decider';
 import { RecordedEvent } from '../../platform/event-store/event-store.port';
-import { upcast } from '../../platform/event-store/event.upcasters';
 import { Projection, TableNames } from '../../platform/projections/projection.port';
 
 /**
@@ -11,6 +10,7 @@ import { Projection, TableNames } from '../../platform/projections/projection.po
  */
 export const fxRatesProjection: Projection = {
   name: 'fx-rates',
+  eventTypes: ['ExchangeRatesSet'] satisfies ExchangeRatesSet['type'][],
   tables: ['rm_fx_rate'],
 
   createTables: (t) => `
@@ -30,8 +30,7 @@ export const fxRatesProjection: Projection = {
   async handle(tx: SqlQueryable, events: RecordedEvent[], t: TableNames): Promise<void> {
     const rows = { position: [] as string[], base: [] as string[], currency: [] as string[], toBase: [] as string[], at: [] as string[] };
     for (const event of events) {
-      if (event.type !== 'ExchangeRatesSet') continue;
-      const { data, position, metadata } = upcast(event);
+      const { data, position, metadata } = event;
       const { base, rates } = data as unknown as ExchangeRatesSet['data'];
       for (const { currency, toBase } of rates) {
         rows.position.push(position);

@@ -9,7 +9,7 @@ import { PopCost } from './cost.types';
 import { loadFxConverter } from './fx-converter.reader';
 import { addTo, CurrencyTotals, Decimal, money, moneyList } from '../domain/decimal.math';
 
-/** A PoP's cost at `asOf` (DESIGN section 6); null for a PoP that was never registered. */
+/** A PoP's cost at `asOf` (docs/domain.md, "Cost formulas"); null for a PoP that was never registered. */
 export class GetPopCostQuery extends Query<PopCost | null> {
   constructor(
     readonly popId: string,

@@ -22,7 +22,7 @@ const NotListingBase = () =>
     },
   });
 
-/** `setExchangeRates` (DESIGN section 6): appends ExchangeRatesSet to the `fx-rates` stream. */
+/** `setExchangeRates` (docs/domain.md, "Cost formulas"): appends ExchangeRatesSet to the `fx-rates` stream. */
 @InputType()
 export class SetExchangeRatesInput extends CommandInput {
   @Field({ description: 'ISO 4217 code the rates are expressed in' }) @IsCurrencyCode() base: string;

@@ -1,6 +1,6 @@
 import { FeedPhase } from './pop.enums';
 
-/** The fixed capacity formulas of DESIGN section 5; clients check these numbers. */
+/** The fixed capacity formulas of docs/domain.md, "Capacity formulas"; clients check these numbers. */
 
 export const CAPACITY_STATUSES = ['OK', 'WARNING', 'CRITICAL'] as const;
 export type CapacityStatus = (typeof CAPACITY_STATUSES)[number];

@@ -2,7 +2,7 @@ import { DAY_MS, dateOf, instantMs } from '../../kernel/time.util';
 import { CapacityThresholds, round4 } from './capacity.math';
 
 /**
- * Capacity forecast (DESIGN section 5): a least-squares line through the utilization at each
+ * Capacity forecast (docs/domain.md, "Capacity formulas"): a least-squares line through the utilization at each
  * change point of the last 365 days up to `now`, x in days. The line's crossing of 100 % is
  * `exhaustsOn`, of the critical threshold `criticalOn`; a level already reached now gives today,
  * a flat or falling line (or fewer than 2 points) gives null. A crossing the line places in the

@@ -16,7 +16,7 @@ import {
 } from './capacity.math';
 
 /**
- * A PoP's capacity at an instant, in the GraphQL shapes (DESIGN section 8). Computed directly
+ * A PoP's capacity at an instant, in the GraphQL shapes (docs/api.md, "GraphQL overview"). Computed directly
  * from the state's records, not from the decision indexes: it is the reference the SQL read
  * models are checked against. Racks are ordered by rackId and circuit types by name
  * (code-point order, like SQL's "C" collation).

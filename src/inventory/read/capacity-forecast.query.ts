@@ -11,7 +11,7 @@ import { thresholdsOf } from './get-capacity.query';
 import { INVENTORY_TABLES as T } from './inventory.projection';
 import { CapacityForecast } from './pop.types';
 
-/** When a PoP's resource runs out at the current trend (DESIGN section 5); null for an unknown PoP. */
+/** When a PoP's resource runs out at the current trend (docs/domain.md, "Capacity formulas"); null for an unknown PoP. */
 export class GetCapacityForecastQuery extends Query<CapacityForecast | null> {
   constructor(
     readonly popId: string,

@@ -5,7 +5,7 @@ import { SqlQueryable } from '../../platform/database/sql-client.port';
 import { ChangedPoint, MetricType, StepTable } from '../../platform/projections/step.table';
 
 /**
- * Capacity totals of each PoP as step functions of effective time (DESIGN section 5), kept by the
+ * Capacity totals of each PoP as step functions of effective time (docs/domain.md, "Capacity formulas"), kept by the
  * inventory projection so that many PoPs' totals at an instant are one index probe each.
  *
  * Linear sums change by the amount of each item that starts or ends. A rack's usable power is not

@@ -7,7 +7,7 @@ import { INVENTORY_TABLES as T, statusRank } from './inventory.projection';
 /**
  * Set-based reads of the inventory at one effective instant: a fixed number of statements whatever
  * the number of PoPs, each filtering rows by their effective interval. The capacity figures are
- * then computed by the domain (src/domain/capacity) from these sums.
+ * then computed by the domain (src/inventory/domain/pop-capacity-at.math.ts) from these sums.
  */
 
 export interface PopHeader {

@@ -9,7 +9,7 @@ import { nonEmpty, PopSelection, readCircuitTypes, readRackTallies, readStepTota
 import { CapacityDetails, popCapacity, thresholdsOf } from './get-capacity.query';
 import { PopCapacity } from './pop.types';
 
-/** What to look for (DESIGN section 8); an absent or empty list does not filter. */
+/** What to look for (docs/api.md, "GraphQL overview"); an absent or empty list does not filter. */
 export interface CapacityNeed {
   spaceU?: number | null;
   powerKw?: number | null;

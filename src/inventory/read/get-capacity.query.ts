@@ -13,7 +13,7 @@ export interface CapacityDetails {
   byType: boolean;
 }
 
-/** A PoP's capacity at `asOf` (DESIGN section 5); null for a PoP that was never registered. */
+/** A PoP's capacity at `asOf` (docs/domain.md, "Capacity formulas"); null for a PoP that was never registered. */
 export class GetCapacityQuery extends Query<PopCapacity | null> {
   constructor(
     readonly popId: string,

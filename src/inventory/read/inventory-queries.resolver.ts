@@ -15,7 +15,7 @@ import { ListPopsQuery, parsePopCursor } from './list-pops.query';
 import { CapacityNeedInput, PopFilterInput } from './pop-queries.input';
 import { CapacityForecast, Pop, PopCapacity, PopConnection } from './pop.types';
 
-/** The planning queries (DESIGN section 8): PoPs, capacity at any effective time, and forecasts. */
+/** The planning queries (docs/api.md, "GraphQL overview"): PoPs, capacity at any effective time, and forecasts. */
 @Resolver()
 export class InventoryQueriesResolver {
   constructor(private readonly queries: QueryBus) {}

@@ -2,10 +2,8 @@ import { SqlQueryable } from '../../platform/database/sql-client.port';
 import { feedKw } from '../domain/capacity.math';
 import { CapacityResource, FeedSide, POP_STATUSES, PopStatus } from '../domain/pop.enums';
 import { POP_EVENT_TYPES, PopEvent } from '../domain/pop.events';
-import { POP_STREAM_PREFIX } from '../domain/pop.streams';
 import { DAY_MS, dayStart, isoOf } from '../../kernel/time.util';
 import { RecordedEvent } from '../../platform/event-store/event-store.port';
-import { upcast } from '../../platform/event-store/event.upcasters';
 import { Projection, TableNames } from '../../platform/projections/projection.port';
 import {
   addRackChanges, newPopSteps, newRackSteps, POP_STEP_TABLE, RACK_STEP_TABLE, readRackCaps, RESERVED_COLUMN,
@@ -17,7 +15,7 @@ import { Ends, Inserts, ItemInserts } from '../../platform/projections/table-wri
  * [valid_from, valid_to) (valid_to NULL: open), so a back-dated or planned event only sets a
  * bound and queries filter by `asOf`. Lifecycle transitions are rows of `rm_pop_status`, one per
  * status reached (the lifecycle never goes back): the status at t is the highest one effective by t.
- * The PoPs' capacity totals are also kept as step functions (capacity-steps.ts) for queries over
+ * The PoPs' capacity totals are also kept as step functions (capacity-steps.table.ts) for queries over
  * many PoPs. A batch is a fixed number of multi-row statements, whatever its size.
  */
 
@@ -47,7 +45,6 @@ const TRANSITIONS: Partial<Record<PopEvent['type'], PopStatus>> = {
   PopClosed: 'CLOSED',
 };
 
-const POP_EVENTS = new Set<string>(POP_EVENT_TYPES);
 
 type Ended = { pop_id: string; at: Date | string };
 
@@ -246,6 +243,7 @@ const ID = 'text COLLATE "C" NOT NULL';
 
 export const inventoryProjection: Projection = {
   name: 'planning_inventory',
+  eventTypes: POP_EVENT_TYPES,
   tables: [...Object.values(T), POP_STEP_TABLE, RACK_STEP_TABLE],
   // Every row belongs to one PoP, and only its own stream's events write it.
   streamsIndependent: true,
@@ -275,9 +273,7 @@ export const inventoryProjection: Projection = {
   createIndexes: (t) => `CREATE INDEX ${t(T.pop)}_code_idx ON ${t(T.pop)} (code, pop_id)`,
   async handle(tx, events, t) {
     const batch = new InventoryBatch();
-    for (const event of events) {
-      if (event.streamId.startsWith(POP_STREAM_PREFIX) && POP_EVENTS.has(event.type)) batch.add(toPopEvent(upcast(event)));
-    }
+    for (const event of events) batch.add(toPopEvent(event));
     await batch.write(tx, t);
   },
 };

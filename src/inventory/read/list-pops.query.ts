@@ -8,7 +8,7 @@ import { INVENTORY_TABLES as T } from './inventory.projection';
 import { POP_COLUMNS, PopRow, toPop } from './pop-row.reader';
 import { PopConnection } from './pop.types';
 
-/** `pops` filters (DESIGN section 8); an absent or empty list does not filter. */
+/** `pops` filters (docs/api.md, "GraphQL overview"); an absent or empty list does not filter. */
 export interface PopListFilter {
   countryCodes?: string[] | null;
   regions?: string[] | null;

@@ -17,7 +17,7 @@ import { PageInfo } from '../../platform/api/relay.types';
 import { DateScalar } from '../../platform/api/scalars/date.scalar';
 import { DateTimeScalar } from '../../platform/api/scalars/date-time.scalar';
 
-/** The planning answers of DESIGN section 8; the capacity shapes are the domain's figures as GraphQL types. */
+/** The planning answers of docs/api.md, "GraphQL overview"; the capacity shapes are the domain's figures as GraphQL types. */
 
 @ObjectType()
 export class Pop {

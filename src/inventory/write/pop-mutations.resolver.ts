@@ -16,7 +16,7 @@ import { ExecutePopCommand } from './execute-pop-command.handler';
 
 const popCommands = commandsOf<PopCommand>();
 
-/** Inventory mutations (DESIGN sections 4 and 8): one line each from input to the PoP's stream. */
+/** Inventory mutations (docs/domain.md, "Inventory rules"; docs/api.md, "GraphQL overview"): one line each from input to the PoP's stream. */
 @Resolver()
 @Access('inventoryWrite')
 export class PopMutationsResolver {

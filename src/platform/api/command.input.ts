@@ -3,7 +3,7 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { IsEntityId } from './validation/field.validators';
 import { DateTimeScalar } from './scalars/date-time.scalar';
 
-/** Fields every mutation input has (DESIGN section 8). */
+/** Fields every mutation input has (docs/api.md, "GraphQL overview"). */
 @InputType({ isAbstract: true })
 export abstract class CommandInput {
   @Field(() => ID, { nullable: true, description: 'Idempotency key: a repeated commandId returns the first result' })

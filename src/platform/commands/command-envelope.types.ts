@@ -1,7 +1,7 @@
 import { Principal } from '../api/auth/roles.types';
 import { EventSource } from '../event-store/event-store.port';
 
-/** Everything about a command that is not its business data (DESIGN section 2). */
+/** Everything about a command that is not its business data (docs/domain.md, "Streams and time"). */
 export interface CommandEnvelope {
   principal: Principal;
   source: EventSource;

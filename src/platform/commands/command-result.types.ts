@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 
-/** What every mutation answers (DESIGN section 8). */
+/** What every mutation answers (docs/api.md, "GraphQL overview"). */
 @ObjectType()
 export class CommandResult {
   @Field(() => ID) streamId: string;

@@ -3,7 +3,7 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, Valida
 import { ApiKey, parseApiKeys } from '../api/auth/api-key.util';
 
 /**
- * The configuration contract (DESIGN section 3), read once from the environment and validated at
+ * The configuration contract (docs/api.md, "Configuration"), read once from the environment and validated at
  * start-up. Each property names its environment variable so an error can name it too.
  */
 export class AppConfig {
@@ -43,7 +43,7 @@ export class AppConfig {
   @Max(100, { message: 'CAPACITY_CRITICAL_PERCENT must be an integer from 1 to 100' })
   CAPACITY_CRITICAL_PERCENT = 80;
 
-  /** Bounded wait of read-your-writes (DESIGN section 1). */
+  /** Bounded wait of read-your-writes (docs/architecture.md, "How a command travels"). */
   @IsInt({ message: 'READ_YOUR_WRITES_TIMEOUT_MS must be an integer from 0 to 60000' })
   @Min(0, { message: 'READ_YOUR_WRITES_TIMEOUT_MS must be an integer from 0 to 60000' })
   @Max(60000, { message: 'READ_YOUR_WRITES_TIMEOUT_MS must be an integer from 0 to 60000' })

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { PGlite, Results, protocol as PgliteProtocol, parse as PgliteParse } from '@electric-sql/pglite';
 import type { SqlClient, SqlQueryable } from './sql-client.port';
 
-/** Same JS types as the node-postgres client (see postgres-sql-client.ts): exact int8, dates as text. */
+/** Same JS types as the node-postgres client (see postgres-sql-client.adapter.ts): exact int8, dates as text. */
 const PARSERS = {
   20: (value: string) => value, // int8
   1082: (value: string) => value, // date

@@ -1,6 +1,6 @@
 /**
  * The event-store port. Both adapters (PostgreSQL/PGlite and EventStoreDB) implement it and pass
- * the same conformance suite (test/event-store/conformance.ts).
+ * the same conformance suite (test/platform/event-store/conformance.ts).
  *
  * Revisions are per stream and start at 0 (EventStoreDB's convention). Positions are opaque
  * strings of fixed width, so that comparing two positions of one store as strings orders them

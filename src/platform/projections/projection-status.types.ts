@@ -9,7 +9,7 @@ export class FailedEventInfo {
   @Field() position: string;
 }
 
-/** `projectionStatus` (DESIGN section 8): where each read model stands in the global log. */
+/** `projectionStatus` (docs/api.md, "GraphQL overview"): where each read model stands in the global log. */
 @ObjectType('ProjectionStatus')
 export class ProjectionStatusNode {
   @Field() name: string;

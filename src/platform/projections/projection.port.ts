@@ -1,5 +1,6 @@
 import { SqlQueryable } from '../database/sql-client.port';
 import { RecordedEvent } from '../event-store/event-store.port';
+import { upcast } from '../event-store/event.upcasters';
 
 /**
  * Maps a table's base name to its physical name: the base name itself for the live tables, a scratch
@@ -18,6 +19,11 @@ export const rebuildTables: TableNames = (base) => `${base}__rebuild`;
 export interface Projection {
   /** Stable and unique: the key of its checkpoint. */
   readonly name: string;
+  /**
+   * The event types it handles ('all': every event). The engine hands `handle` only these, upcast
+   * once for every projection, so no projection selects or upcasts events itself.
+   */
+  readonly eventTypes: readonly string[] | 'all';
   /** Base names of the tables it owns (at most 54 characters, so that `<base>__rebuild` fits PostgreSQL's 63). */
   readonly tables: readonly string[];
   /**
@@ -39,4 +45,19 @@ export interface Projection {
    * in log order.
    */
   readonly streamsIndependent?: boolean;
+}
+
+const typeSets = new WeakMap<Projection, ReadonlySet<string>>();
+
+/** The events of `events` that `projection` handles, in log order. */
+export function eventsFor(projection: Projection, events: RecordedEvent[]): RecordedEvent[] {
+  if (projection.eventTypes === 'all') return events;
+  let types = typeSets.get(projection);
+  if (!types) typeSets.set(projection, (types = new Set(projection.eventTypes)));
+  return events.filter((event) => types.has(event.type));
+}
+
+/** Lifts every event of a batch read from the log to its current schema, once for all projections. */
+export function upcastAll(events: RecordedEvent[]): RecordedEvent[] {
+  return events.map(upcast);
 }

@@ -1,6 +1,6 @@
 import { SqlClient } from '../database/sql-client.port';
 import { EventStore, ReadAllBatch, RecordedEvent } from '../event-store/event-store.port';
-import { Projection, rebuildTables } from './projection.port';
+import { eventsFor, Projection, rebuildTables, upcastAll } from './projection.port';
 import { ProjectionCheckpoints } from './projection-checkpoints.sql';
 import { analyzeTables, createIndexes, dropTables, recreateTables, swapInRebuiltTables } from './projection-tables.sql';
 import { isTransientError } from './transient-error.util';
@@ -113,7 +113,7 @@ class Replay {
         const { events, checkpoint } = await this.read(this.checkpoint);
         if (events.length === 0) break;
         this.checkpoint = checkpoint;
-        const batch = new Batch(index, events, partitions);
+        const batch = new Batch(index, upcastAll(events), partitions);
         applied.push(
           Promise.all(lanes.map((lane) => lane.apply(batch))).then(() => {
             if (!failed()) this.done(events);
@@ -189,7 +189,7 @@ class Lane {
   apply(batch: Batch): Promise<void> {
     this.tail = this.tail.then(async () => {
       if (this.stopped || this.failure) return;
-      const events = this.partition === undefined ? batch.events : batch.partition(this.partition);
+      const events = eventsFor(this.projection, this.partition === undefined ? batch.events : batch.partition(this.partition));
       if (events.length === 0) return;
       try {
         await this.write(events);

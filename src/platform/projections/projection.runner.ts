@@ -1,6 +1,6 @@
 import { SqlClient } from '../database/sql-client.port';
 import { EventStore, RecordedEvent, Subscription } from '../event-store/event-store.port';
-import { liveTables, Projection } from './projection.port';
+import { eventsFor, liveTables, Projection, upcastAll } from './projection.port';
 import { CheckpointMovedError, ProjectionCheckpoints } from './projection-checkpoints.sql';
 import { errorMessage, isTransientError } from './transient-error.util';
 
@@ -123,7 +123,7 @@ export class ProjectionRunner {
   }
 
   private track(generation: number, events: RecordedEvent[]): Promise<void> {
-    const work = this.process(generation, events);
+    const work = this.process(generation, upcastAll(events));
     this.busy = work;
     return work;
   }
@@ -158,7 +158,7 @@ export class ProjectionRunner {
       await this.apply([projection], events);
     } catch (error) {
       if (error instanceof CheckpointMovedError || isTransientError(error)) throw error;
-      const pending = this.pendingFor(projection.name, events);
+      const pending = this.pendingFor(projection, events);
       if (pending.length === 1) return this.fail(generation, projection.name, pending[0], error);
       for (const event of pending) {
         if (generation !== this.generation || !this.positions.has(projection.name)) return;
@@ -181,7 +181,7 @@ export class ProjectionRunner {
     await this.ctx.sql.transaction(async (tx) => {
       await this.ctx.checkpoints.claim(tx, new Map(names.map((name) => [name, this.positions.get(name) ?? null])));
       for (const projection of projections.filter(({ name }) => names.includes(name))) {
-        const pending = this.pendingFor(projection.name, events);
+        const pending = this.pendingFor(projection, events);
         if (pending.length > 0) await projection.handle(tx, pending, liveTables);
       }
       await this.ctx.checkpoints.advance(tx, names, position);
@@ -190,10 +190,10 @@ export class ProjectionRunner {
     this.ctx.onBatch?.({ projections: names, events: events.length, position, durationMs: performance.now() - started });
   }
 
-  /** The events of the batch after the projection's checkpoint. */
-  private pendingFor(name: string, events: RecordedEvent[]): RecordedEvent[] {
-    const position = this.positions.get(name) ?? null;
-    return position === null ? events : events.filter((event) => event.position > position);
+  /** The events of the batch after the projection's checkpoint, of the types it handles. */
+  private pendingFor(projection: Projection, events: RecordedEvent[]): RecordedEvent[] {
+    const position = this.positions.get(projection.name) ?? null;
+    return eventsFor(projection, position === null ? events : events.filter((event) => event.position > position));
   }
 
   /** Records the failure and stops the projection; only a rebuild sets it going again. */

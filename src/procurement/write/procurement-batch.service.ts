@@ -9,9 +9,8 @@ import { commandsOf } from '../../platform/commands/domain-command.factory';
 import { ApiError, FieldError } from '../../platform/api/errors/api-error.types';
 import { toApiError } from '../../platform/api/errors/to-api-error.util';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app.config';
-import { PopCommand } from '../../inventory';
+import { ExecutePopCommands, PopCommand } from '../../inventory';
 import { LOGGER } from '../../platform/observability/logger.util';
-import { ExecutePopCommands } from '../../inventory';
 import { BatchResult, RecordResult } from './procurement-batch.types';
 import { checkRecord, ValidRecord } from './procurement-record.input';
 

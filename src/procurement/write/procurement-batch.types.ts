@@ -1,6 +1,6 @@
 import { ApiError, ErrorCode, FieldError } from '../../platform/api/errors/api-error.types';
 
-/** Records per request (DESIGN section 11); the CLI sends files in batches of this size. */
+/** Records per request (docs/api.md, "Procurement integration"); the CLI sends files in batches of this size. */
 export const MAX_BATCH_RECORDS = 1000;
 
 export type RecordStatus = 'accepted' | 'duplicate' | 'rejected';
@@ -10,7 +10,7 @@ export interface RecordResult {
   status: RecordStatus;
   /** Rejected records: BAD_USER_INPUT, RULE_VIOLATION, NOT_FOUND, CONFLICT (or INTERNAL_SERVER_ERROR). */
   code?: ErrorCode;
-  /** RULE_VIOLATION: the rule code of DESIGN section 4. */
+  /** RULE_VIOLATION: the rule code of docs/domain.md, "Inventory rules". */
   rule?: string;
   reason?: string;
   /** BAD_USER_INPUT: each bad field and why. */

@@ -1,10 +1,6 @@
 import { getMetadataStorage } from 'class-validator';
-import { PopCommand } from '../../inventory';
-import { PopCommandInput } from '../../inventory';
-import { ConnectCarrierInput, DisconnectCarrierInput } from '../../inventory';
-import { InstallDeviceInput } from '../../inventory';
-import { LeaseSiteInput, TerminateLeaseInput } from '../../inventory';
-import { AddPowerFeedInput } from '../../inventory';
+import { CommandOf, InputFor } from '../../platform/commands/domain-command.factory';
+import { AddPowerFeedInput, ConnectCarrierInput, DisconnectCarrierInput, InstallDeviceInput, LeaseSiteInput, PopCommand, PopCommandInput, TerminateLeaseInput } from '../../inventory';
 
 export interface ProcurementKind {
   /** The PoP command (and GraphQL mutation) the record becomes. */
@@ -15,7 +11,7 @@ export interface ProcurementKind {
   dateFields: readonly string[];
 }
 
-/** Procurement record kinds and the mutation each one maps to (DESIGN section 11). */
+/** Procurement record kinds and the mutation each one maps to (docs/api.md, "Procurement integration"). */
 export const PROCUREMENT_KINDS = {
   LEASE_SIGNED: { command: 'LeaseSite', input: LeaseSiteInput, dateFields: ['startsOn', 'endsOn'] },
   LEASE_ENDED: { command: 'TerminateLease', input: TerminateLeaseInput, dateFields: ['endsOn'] },
@@ -24,6 +20,16 @@ export const PROCUREMENT_KINDS = {
   CIRCUIT_CEASED: { command: 'DisconnectCarrier', input: DisconnectCarrierInput, dateFields: [] },
   DEVICE_DELIVERED: { command: 'InstallDevice', input: InstallDeviceInput, dateFields: [] },
 } as const satisfies Record<string, ProcurementKind>;
+
+/**
+ * `K` when every kind's input class carries exactly its command's data (the check that
+ * `commandsOf().from` makes at a call site); a kind that pairs the wrong input becomes `never`.
+ */
+export type ProcurementKindsChecked<K extends Record<string, ProcurementKind>> = {
+  [N in keyof K]: [InputFor<CommandOf<PopCommand, K[N]['command']>['data'], InstanceType<K[N]['input']>>] extends [never] ? never : K[N];
+};
+// Compile-time only: the batch service turns records into commands with `fromChecked`, relying on it.
+void (PROCUREMENT_KINDS satisfies ProcurementKindsChecked<typeof PROCUREMENT_KINDS>);
 
 export type ProcurementKindName = keyof typeof PROCUREMENT_KINDS;
 

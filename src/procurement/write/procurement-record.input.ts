@@ -24,7 +24,7 @@ export type RecordCheck = { valid: true; record: ValidRecord } | { valid: false;
 
 /**
  * The idempotency key of a record: deterministic, so a resent record is recognised as the same
- * command; 52 characters of the ID alphabet (DESIGN section 2).
+ * command; 52 characters of the ID alphabet (docs/domain.md, "Streams and time").
  */
 export function commandIdOf(externalId: string): string {
   return `procurement:${createHash('sha256').update(externalId, 'utf8').digest('hex').slice(0, 40)}`;

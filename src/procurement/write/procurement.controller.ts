@@ -9,7 +9,7 @@ import { BatchResult, recordsOf } from './procurement-batch.types';
 import { ProcurementBatchService } from './procurement-batch.service';
 import { hasValidSignature, SIGNATURE_HEADER } from './webhook-signature.util';
 
-/** The procurement webhook (DESIGN section 11): 200 for every well-formed batch, with a result per record. */
+/** The procurement webhook (docs/api.md, "Procurement integration"): 200 for every well-formed batch, with a result per record. */
 @Controller('integrations/procurement')
 export class ProcurementController {
   constructor(

@@ -55,7 +55,7 @@ export interface PolicyView {
   /** null or absent: applies to every tenant. */
   tenant?: string | null;
   allowedCountries: readonly string[];
-  /** Group names (see country-groups.ts); an unknown name contributes no country. */
+  /** Group names (see src/kernel/country-groups.util.ts); an unknown name contributes no country. */
   allowedGroups: readonly string[];
   deniedCountries: readonly string[];
   /** Applies when effectiveFrom <= asOf < retiredAt. */

@@ -6,7 +6,7 @@ import { summarize } from '../domain/residency-summary.math';
 import { ResidencyReport } from './residency-report.types';
 import { loadResidencyInput, ResidencyFilter } from './residency-views.reader';
 
-/** The residency report at `filter.asOf` (DESIGN section 7): one row per placement, category and policy. */
+/** The residency report at `filter.asOf` (docs/domain.md, "Residency model"): one row per placement, category and policy. */
 export class ResidencyReportQuery extends Query<ResidencyReport> {
   constructor(readonly filter: ResidencyFilter) {
     super();

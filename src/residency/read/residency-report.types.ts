@@ -7,7 +7,7 @@ import { DateTimeScalar, parseDateTime } from '../../platform/api/scalars/date-t
 import { IsCountryCode } from '../../platform/api/validation/field.validators';
 import type { ResidencyFilter } from './residency-views.reader';
 
-/** GraphQL shapes of `residencyReport` (DESIGN section 8); the REST reports answer the same object. */
+/** GraphQL shapes of `residencyReport` (docs/api.md, "GraphQL overview"); the REST reports answer the same object. */
 
 @ObjectType()
 export class Evidence {

@@ -1,11 +1,20 @@
 import { SqlQueryable } from '../../platform/database/sql-client.port';
 import { RecordedEvent } from '../../platform/event-store/event-store.port';
-import { upcast } from '../../platform/event-store/event.upcasters';
 import { Projection, TableNames } from '../../platform/projections/projection.port';
 import type { EvidenceRef } from '../domain/residency.types';
 
+const HANDLED = [
+  'WorkloadRegistered',
+  'WorkloadPlaced',
+  'WorkloadWithdrawn',
+  'PopRegistered',
+  'ResidencyPolicyDefined',
+  'ResidencyPolicyRetired',
+] as const;
+type Batch = Record<(typeof HANDLED)[number], RecordedEvent[]>;
+
 /**
- * The residency read model (DESIGN section 7): what the evaluation needs, each fact with the event
+ * The residency read model (docs/domain.md, "Residency model"): what the evaluation needs, each fact with the event
  * that established it (its evidence).
  *
  * - rm_res_workload / rm_res_pop: a workload's tenant and data categories, a PoP's code and country
@@ -19,6 +28,7 @@ import type { EvidenceRef } from '../domain/residency.types';
  */
 export const residencyProjection: Projection = {
   name: 'residency',
+  eventTypes: HANDLED,
   tables: ['rm_res_workload', 'rm_res_pop', 'rm_res_placement', 'rm_res_policy'],
 
   createTables: (t) => `
@@ -68,21 +78,12 @@ export const residencyProjection: Projection = {
   },
 };
 
-const HANDLED = [
-  'WorkloadRegistered',
-  'WorkloadPlaced',
-  'WorkloadWithdrawn',
-  'PopRegistered',
-  'ResidencyPolicyDefined',
-  'ResidencyPolicyRetired',
-] as const;
-type Batch = Record<(typeof HANDLED)[number], RecordedEvent[]>;
 
-/** The batch's events of the handled types, upcast, in log order per type. */
+/** The batch's events by type, in log order per type. */
 function groupByType(events: RecordedEvent[]): Batch {
   const batch = Object.fromEntries(HANDLED.map((type) => [type, []])) as unknown as Batch;
   for (const event of events) {
-    if (Object.hasOwn(batch, event.type)) batch[event.type as keyof Batch].push(upcast(event));
+    batch[event.type as keyof Batch].push(event);
   }
   return batch;
 }

@@ -1,9 +1,7 @@
 import { Principal } from '../../platform/api/auth/roles.types';
 import { createApp } from '../../app/app.factory';
 import { ConfigError, loadConfig } from '../../platform/config/app.config';
-import { BatchResult } from '../../procurement';
-import { ProcurementBatchService } from '../../procurement';
-import { signBody, SIGNATURE_HEADER } from '../../procurement';
+import { BatchResult, ProcurementBatchService, SIGNATURE_HEADER, signBody } from '../../procurement';
 import { UsageError } from './import-args.util';
 
 /** Where the import sends its batches: the same batch service, in this process or behind the webhook. */
@@ -14,7 +12,7 @@ export interface BatchSender {
 
 const IMPORT_PRINCIPAL: Principal = { name: 'import', role: 'procurement' };
 
-/** Boots the service's application context from the environment (DESIGN section 3) without serving HTTP. */
+/** Boots the service's application context from the environment (docs/api.md, "Configuration") without serving HTTP. */
 export async function inProcessSender(env: NodeJS.ProcessEnv = process.env): Promise<BatchSender> {
   let config;
   try {

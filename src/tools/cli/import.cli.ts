@@ -8,7 +8,7 @@ import { readRecordFile } from './record-file.reader';
 import { writeRejectReport } from './reject-report.csv';
 
 /**
- * `npm run import -- <file.csv|file.json> [--url U --key K] [--rejects P]` (DESIGN section 11).
+ * `npm run import -- <file.csv|file.json> [--url U --key K] [--rejects P]` (docs/api.md, "Procurement integration").
  * Exit code 0: nothing rejected; 1: some records rejected (see the reject report); 2: usage or file error.
  */
 async function main(argv: readonly string[]): Promise<number> {

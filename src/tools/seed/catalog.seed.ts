@@ -1,6 +1,5 @@
 import type { CircuitType, DeviceRole } from '../../inventory';
-import type { DataCategory } from '../../residency';
-import type { DefineResidencyPolicyData } from '../../residency';
+import type { DataCategory, DefineResidencyPolicyData } from '../../residency';
 import type { Region } from './metros.seed';
 
 /** What the generated network is made of: real-world lessors, carriers, hardware, tenants. */

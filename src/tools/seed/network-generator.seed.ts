@@ -1,5 +1,4 @@
-import { fxDecider } from '../../cost';
-import { FX_STREAM } from '../../cost';
+import { FX_STREAM, fxDecider } from '../../cost';
 import { EUR_PER_UNIT, METROS, type CloudProvider, type Metro } from './metros.seed';
 import { planPhysicalPop } from './physical-pop.seed';
 import { PopSchedule } from './pop-schedule.seed';

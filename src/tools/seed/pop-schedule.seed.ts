@@ -1,8 +1,5 @@
-import { popDecider } from '../../inventory';
-import type { PopCommand } from '../../inventory';
-import type { PopEvent } from '../../inventory';
-import type { PopState } from '../../inventory';
-import { popStream } from '../../inventory';
+import { popDecider, popStream } from '../../inventory';
+import type { PopCommand, PopEvent, PopState } from '../../inventory';
 import { EUR_PER_UNIT, type Metro } from './metros.seed';
 import type { Prng } from './prng.util';
 import { iso } from './seed-time.util';

@@ -1,10 +1,7 @@
 import { popStatusAt } from '../../inventory';
 import type { PopAggregate, Transition } from '../../inventory';
-import { policyDecider } from '../../residency';
-import { policyStream, workloadStream } from '../../residency';
-import type { PlacementRole } from '../../residency';
-import { workloadDecider } from '../../residency';
-import type { WorkloadContext } from '../../residency';
+import { policyDecider, policyStream, workloadDecider, workloadStream } from '../../residency';
+import type { PlacementRole, WorkloadContext } from '../../residency';
 import { POLICIES, TENANTS, WORKLOAD_TEMPLATES } from './catalog.seed';
 import type { Region } from './metros.seed';
 import { Prng } from './prng.util';

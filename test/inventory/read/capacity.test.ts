@@ -4,7 +4,7 @@ import { testDatabases } from '../../support/test-databases';
 import { at, PlanningHarness, popCommands, withPlanning } from './planning-harness';
 
 /**
- * Exact figures of `capacity` on one constructed PoP (DESIGN section 5), hand-computed:
+ * Exact figures of `capacity` on one constructed PoP (docs/domain.md, "Capacity formulas"), hand-computed:
  * r1: A + B single phase 230 V × 32 A, default derating 80 % and power factor 0.95 → 5.5936 kW each,
  *     redundant, usable 5.5936;
  * r2: A three phase 400 V × 32 A → 16.8494 kW, one side only, capped by maxPowerKw 10;

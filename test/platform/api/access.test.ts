@@ -6,7 +6,7 @@ import { loadConfig } from '../../../src/platform/config/app.config';
 import { SQL_CLIENT, SqlClient } from '../../../src/platform/database/sql-client.port';
 import { KEYS, startTestApp, TestApp } from '../../support/test-app';
 
-/** One representative operation per access rule of DESIGN section 10, with the roles it allows. */
+/** One representative operation per access rule of docs/api.md, "Access", with the roles it allows. */
 const GRAPHQL_OPERATIONS: Array<{ name: string; query: string; allowed: Role[] }> = [
   {
     name: 'inventory mutation (registerPop)',
@@ -27,7 +27,7 @@ const GRAPHQL_OPERATIONS: Array<{ name: string; query: string; allowed: Role[] }
   { name: 'history', query: '{ history(streamId: "fx-rates", first: 0) { totalCount } }', allowed: ['admin', 'planner', 'compliance'] },
 ];
 
-describe('access control (DESIGN section 10)', () => {
+describe('access control (docs/api.md, "Access")', () => {
   let app: TestApp;
   before(async () => {
     app = await startTestApp();

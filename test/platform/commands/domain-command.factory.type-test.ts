@@ -7,6 +7,7 @@ import { AddPowerFeedInput, InstallRackInput, RemoveRackInput } from '../../../s
 import { LeaseSiteInput } from '../../../src/inventory/write/lease.input';
 import { Principal } from '../../../src/platform/api/auth/roles.types';
 import { commandsOf } from '../../../src/platform/commands/domain-command.factory';
+import { ProcurementKindsChecked } from '../../../src/procurement/write/procurement-kinds.rules';
 import { WorkloadCommand } from '../../../src/residency/domain/workload.commands';
 import { PlaceWorkloadInput } from '../../../src/residency/write/workload.input';
 
@@ -31,3 +32,9 @@ export function wrongPairings(p: Principal, rack: InstallRackInput, removeRack: 
   // @ts-expect-error not a PoP command at all
   pop.from('PlaceWorkload', place, p, 'graphql');
 }
+
+const wrongKind = { RACK_DELIVERED: { command: 'InstallRack', input: RemoveRackInput, dateFields: [] } } as const;
+const rightKind = { RACK_REMOVED: { command: 'RemoveRack', input: RemoveRackInput, dateFields: [] } } as const;
+export const procurementKinds: ProcurementKindsChecked<typeof rightKind> = rightKind;
+// @ts-expect-error a procurement kind that maps a record to the wrong mutation input
+export const wrongProcurementKinds: ProcurementKindsChecked<typeof wrongKind> = wrongKind;

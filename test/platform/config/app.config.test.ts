@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../../src/platform/config/app.config';
 
-describe('configuration contract (DESIGN section 3)', () => {
+describe('configuration contract (docs/api.md, "Configuration")', () => {
   it('has the documented defaults with an empty environment', () => {
     const config = loadConfig({});
     assert.equal(config.PORT, 3000);

@@ -11,6 +11,7 @@ export function streamCountProjection(options: { name?: string; failOn?: (event:
   const table = `${name}_rm`;
   return {
     name,
+    eventTypes: 'all',
     tables: [table],
     createTables: (t) =>
       `CREATE TABLE ${t(table)} (id bigserial UNIQUE, stream_id text PRIMARY KEY, events integer NOT NULL, last_revision integer NOT NULL)`,

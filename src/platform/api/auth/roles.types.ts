@@ -1,7 +1,7 @@
 export const ROLES = ['admin', 'planner', 'procurement', 'compliance', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Who may do what (DESIGN section 10). Resolvers and routes declare one of these. */
+/** Who may do what (docs/api.md, "Access"). Resolvers and routes declare one of these. */
 export const ACCESS = {
   inventoryWrite: ['admin', 'planner', 'procurement'],
   workloadWrite: ['admin', 'planner'],

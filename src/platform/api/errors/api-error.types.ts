@@ -1,5 +1,5 @@
 /**
- * The error codes of the API (DESIGN section 9), shared by GraphQL (`extensions.code`) and REST
+ * The error codes of the API (docs/api.md, "Errors"), shared by GraphQL (`extensions.code`) and REST
  * (problem details). Anything that is not an ApiError is mapped by `toApiError`.
  */
 export type ErrorCode =

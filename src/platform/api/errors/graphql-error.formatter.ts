@@ -9,7 +9,7 @@ interface MercuriusExecution {
 }
 
 /**
- * Formats every GraphQL error with `extensions.code` (DESIGN section 9). Errors that GraphQL itself
+ * Formats every GraphQL error with `extensions.code` (docs/api.md, "Errors"). Errors that GraphQL itself
  * raises (syntax, unknown field, bad variable type) are BAD_USER_INPUT with a 400, a malformed or
  * oversize body 400/413; errors raised while resolving keep a 200 and the partial data. Internal errors never show their message or stack.
  */

@@ -6,7 +6,7 @@ import { EVENT_STORE, EventStore, StreamNotFoundError } from '../../event-store/
 import { decodeCursor, encodeCursor, pageSize } from '../relay.types';
 import { EventConnection } from './history.types';
 
-/** The audit trail (DESIGN section 2): a stream's events with their metadata, never changed. */
+/** The audit trail (docs/domain.md, "Streams and time"): a stream's events with their metadata, never changed. */
 @Resolver()
 export class HistoryResolver {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}

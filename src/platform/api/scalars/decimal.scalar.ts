@@ -1,6 +1,6 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 
-/** Money and rates travel as decimal strings, never binary floats (DESIGN section 6). */
+/** Money and rates travel as decimal strings, never binary floats (docs/domain.md, "Cost formulas"). */
 export function parseDecimal(value: unknown): string {
   if (typeof value !== 'string' || value.length > 40 || !/^-?\d+(\.\d+)?$/.test(value)) {
     throw new GraphQLError('Decimal must be a decimal number in a string, e.g. "1250.50"');

@@ -3,7 +3,7 @@ import { isAssignedCountryCode } from '../../../kernel/country-codes.util';
 
 export const ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 
-/** Client-supplied identifiers: 1-64 of [A-Za-z0-9._:-] (DESIGN section 2). */
+/** Client-supplied identifiers: 1-64 of [A-Za-z0-9._:-] (docs/domain.md, "Streams and time"). */
 export const IsEntityId = (options?: ValidationOptions) =>
   Matches(ID_PATTERN, { message: '$property must be 1-64 characters of A-Z a-z 0-9 . _ : -', ...options });
 

@@ -17,7 +17,7 @@ export function nulCharacterFields(value: unknown, path = '', depth = 0): FieldE
   return Object.entries(value).flatMap(([key, v]) => nulCharacterFields(v, path ? `${path}.${key}` : key, depth + 1));
 }
 
-/** class-validator on every input (DESIGN section 9): unknown properties rejected, nothing coerced silently. */
+/** class-validator on every input (docs/api.md, "Errors"): unknown properties rejected, nothing coerced silently. */
 class InputValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     // Only client input: custom parameter decorators (the principal, the GraphQL context) are ours.
