@@ -16,6 +16,7 @@ import { DatabaseModule, MIGRATIONS } from '../platform/database/database.module
 import { EventStoreModule } from '../platform/event-store/event-store.module';
 import { LOGGER } from '../platform/observability/logger.util';
 import { MetricsService } from '../platform/observability/metrics.service';
+import { tracingStarted } from '../platform/observability/tracing.util';
 import { PROJECTIONS, ProjectionsModule } from '../platform/projections/projections.module';
 import { ProcurementModule } from '../procurement';
 import { ResidencyModule } from '../residency';
@@ -48,7 +49,7 @@ export class AppModule {
         TerminusModule,
         DatabaseModule,
         EventStoreModule,
-        GraphQLModule.forRoot(graphqlConfig(logger)),
+        GraphQLModule.forRoot(graphqlConfig(logger, { tracing: tracingStarted() })),
         ProjectionsModule,
         InventoryModule,
         ResidencyModule,

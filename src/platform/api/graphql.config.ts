@@ -1,5 +1,6 @@
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import type { Logger } from 'pino';
+import { graphqlTracingHooks } from '../observability/request-tracing.util';
 import { createGraphqlErrorFormatter } from './errors/graphql-error.formatter';
 import { plainFieldReads } from './plain-field-reads.transform';
 import { MAX_QUERY_DEPTH, queryCostRule } from './query-limits.rules';
@@ -8,14 +9,20 @@ import { DateTimeScalar } from './scalars/date-time.scalar';
 import { DecimalScalar } from './scalars/decimal.scalar';
 import { JsonScalar } from './scalars/json.scalar';
 
-/** Code-first schema on Mercurius (each query JIT-compiled on its second run), GraphiQL, depth and size limits. */
-export function graphqlConfig(logger: Logger): MercuriusDriverConfig {
+/** The GraphQL endpoint. */
+export const GRAPHQL_PATH = '/graphql';
+
+/**
+ * Code-first schema on Mercurius (each query JIT-compiled on its second run), GraphiQL, depth and size
+ * limits; with `tracing`, hooks that name each operation's span (docs/operations.md, "Tracing").
+ */
+export function graphqlConfig(logger: Logger, options: { tracing?: boolean } = {}): MercuriusDriverConfig {
   return {
     driver: MercuriusDriver,
     autoSchemaFile: true,
     sortSchema: true,
     graphiql: true,
-    path: '/graphql',
+    path: GRAPHQL_PATH,
     jit: 1,
     queryDepth: MAX_QUERY_DEPTH,
     validationRules: [queryCostRule],
@@ -23,5 +30,6 @@ export function graphqlConfig(logger: Logger): MercuriusDriverConfig {
     resolvers: { DateTime: DateTimeScalar, Date: DateScalar, Decimal: DecimalScalar, JSON: JsonScalar },
     transformSchema: plainFieldReads,
     errorFormatter: createGraphqlErrorFormatter(logger) as MercuriusDriverConfig['errorFormatter'],
+    ...(options.tracing ? { hooks: graphqlTracingHooks() as MercuriusDriverConfig['hooks'] } : {}),
   };
 }

@@ -5,6 +5,7 @@ import { EVENT_STORE, EventStore, NewEvent, RecordedEvent, StreamNotFoundError, 
 import { CURRENT_SCHEMA_VERSION, upcast } from '../event-store/event.upcasters';
 import { Decider, DomainEvent } from '../../kernel/decider.types';
 import { MetricsService } from '../observability/metrics.service';
+import { inSpan, inSpanSync, SPAN_ATTRIBUTES, traceparentOf } from '../observability/tracing.util';
 import { CommandEnvelope } from './command-envelope.types';
 import { CommandResult } from './command-result.types';
 import { PROJECTION_WAITER, ProjectionWaiter } from './projection-waiter.port';
@@ -64,21 +65,32 @@ export class CommandExecutor {
     envelope: CommandEnvelope,
     context?: X,
   ): Promise<CommandResult> {
-    const started = process.hrtime.bigint();
-    let outcome = 'error';
-    try {
-      const [done] = await this.locks.run(streamId, () => this.decideAndAppend(decider, streamId, [{ command, envelope }], context as X));
-      if ('error' in done) throw done.error;
-      outcome = done.result.duplicate ? 'duplicate' : 'accepted';
-      const projected = await this.waitForProjections(done.result.position);
-      return { ...done.result, projected };
-    } catch (error) {
-      outcome = outcomeOf(error);
-      throw error;
-    } finally {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      this.metrics.commandDuration.observe({ command: command.type, outcome }, seconds);
-    }
+    const attributes = { [SPAN_ATTRIBUTES.commandType]: command.type, [SPAN_ATTRIBUTES.streamId]: streamId };
+    return inSpan(`command ${command.type}`, { attributes }, async (span) => {
+      const started = process.hrtime.bigint();
+      let outcome = 'error';
+      try {
+        const [done] = await this.locks.run(streamId, () => this.decideAndAppend(decider, streamId, [{ command, envelope }], context as X, traceparentOf(span)));
+        if ('error' in done) throw done.error;
+        outcome = done.result.duplicate ? 'duplicate' : 'accepted';
+        span.setAttribute(SPAN_ATTRIBUTES.eventCount, done.result.duplicate ? 0 : done.result.eventIds.length);
+        span.setAttribute(SPAN_ATTRIBUTES.position, done.result.position);
+        const projected = await inSpan('wait for projections', { attributes: { [SPAN_ATTRIBUTES.position]: done.result.position } }, async (wait) => {
+          const reached = await this.waitForProjections(done.result.position);
+          wait.setAttribute(SPAN_ATTRIBUTES.projected, reached);
+          return reached;
+        });
+        span.setAttribute(SPAN_ATTRIBUTES.projected, projected);
+        return { ...done.result, projected };
+      } catch (error) {
+        outcome = outcomeOf(error);
+        throw error;
+      } finally {
+        span.setAttribute(SPAN_ATTRIBUTES.commandOutcome, outcome);
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        this.metrics.commandDuration.observe({ command: command.type, outcome }, seconds);
+      }
+    }, (error) => outcomeOf(error) === 'error');
   }
 
   /**
@@ -93,14 +105,21 @@ export class CommandExecutor {
     items: readonly CommandItem<C>[],
     context?: X,
   ): Promise<CommandOutcome[]> {
-    const started = process.hrtime.bigint();
-    const outcomes = await this.locks.run(streamId, () => this.decideAndAppend(decider, streamId, items, context as X));
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9 / Math.max(items.length, 1);
-    outcomes.forEach((done, i) => {
-      const outcome = 'error' in done ? outcomeOf(done.error) : done.result.duplicate ? 'duplicate' : 'accepted';
-      this.metrics.commandDuration.observe({ command: items[i].command.type, outcome }, seconds);
+    const types = [...new Set(items.map(({ command }) => command.type))];
+    const attributes = { [SPAN_ATTRIBUTES.commandType]: types, [SPAN_ATTRIBUTES.commandCount]: items.length, [SPAN_ATTRIBUTES.streamId]: streamId };
+    return inSpan('command batch', { attributes }, async (span) => {
+      const started = process.hrtime.bigint();
+      const outcomes = await this.locks.run(streamId, () => this.decideAndAppend(decider, streamId, items, context as X, traceparentOf(span)));
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9 / Math.max(items.length, 1);
+      let events = 0;
+      outcomes.forEach((done, i) => {
+        const outcome = 'error' in done ? outcomeOf(done.error) : done.result.duplicate ? 'duplicate' : 'accepted';
+        if (outcome === 'accepted' && 'result' in done) events += done.result.eventIds.length;
+        this.metrics.commandDuration.observe({ command: items[i].command.type, outcome }, seconds);
+      });
+      span.setAttribute(SPAN_ATTRIBUTES.eventCount, events);
+      return outcomes;
     });
-    return outcomes;
   }
 
   /** The current state of a stream, for reads that a decision in another stream needs. */
@@ -116,6 +135,7 @@ export class CommandExecutor {
     streamId: string,
     items: readonly CommandItem<C>[],
     context: X,
+    traceparent: string | undefined,
   ): Promise<CommandOutcome[]> {
     // The cached state is trusted for the first decision (the append's expected revision catches any
     // event appended meanwhile), except where a stale state could change the answer without an append:
@@ -123,7 +143,12 @@ export class CommandExecutor {
     let refresh = items.some(({ envelope }) => envelope.expectedRevision !== undefined);
     for (let attempt = 1; ; attempt++) {
       const refreshed = refresh || !this.cache.has(streamId);
-      const cached = await this.catchUp(decider, streamId, refresh);
+      const reread = refresh;
+      const cached = await inSpan('load stream', { attributes: { [SPAN_ATTRIBUTES.streamId]: streamId } }, async (span) => {
+        const loaded = await this.catchUp(decider, streamId, reread);
+        span.setAttribute(SPAN_ATTRIBUTES.revision, loaded.revision);
+        return loaded;
+      });
       refresh = true;
       const outcomes: CommandOutcome[] = new Array(items.length);
       const events: NewEvent[] = [];
@@ -138,39 +163,42 @@ export class CommandExecutor {
       const forget = () => {
         if (evolved && this.cache.get(streamId) === cached) this.cache.delete(streamId);
       };
-      items.forEach(({ command, envelope }, index) => {
-        const known = envelope.commandId ? cached.commands.get(envelope.commandId) : undefined;
-        if (known) {
-          outcomes[index] = { result: { streamId, ...known, duplicate: true } };
-          return;
-        }
-        const earlier = envelope.commandId ? decidedHere.get(envelope.commandId) : undefined;
-        if (earlier !== undefined) {
-          repeats.push({ index, of: earlier });
-          return;
-        }
-        const revision = cached.revision + events.length;
-        if (envelope.expectedRevision !== undefined && envelope.expectedRevision !== revision) {
-          outcomes[index] = { error: new WrongExpectedRevisionError(streamId, envelope.expectedRevision, revision < 0 ? 'no_stream' : revision) };
-          return;
-        }
-        let newEvents: E[];
-        try {
-          newEvents = decider.decide(command, state, context);
-        } catch (error) {
-          outcomes[index] = { error };
-          return;
-        }
-        evolved = true;
-        try {
-          for (const event of newEvents) state = decider.evolve(state, event);
-        } catch (error) {
-          forget(); // a failing evolve is a bug; the state it left is not trusted
-          throw error;
-        }
-        decided.push({ index, first: events.length, count: newEvents.length });
-        events.push(...newEvents.map((event) => this.toNewEvent(event, envelope)));
-        if (envelope.commandId) decidedHere.set(envelope.commandId, index);
+      inSpanSync('decide', { attributes: { [SPAN_ATTRIBUTES.commandAttempt]: attempt } }, (span) => {
+        items.forEach(({ command, envelope }, index) => {
+          const known = envelope.commandId ? cached.commands.get(envelope.commandId) : undefined;
+          if (known) {
+            outcomes[index] = { result: { streamId, ...known, duplicate: true } };
+            return;
+          }
+          const earlier = envelope.commandId ? decidedHere.get(envelope.commandId) : undefined;
+          if (earlier !== undefined) {
+            repeats.push({ index, of: earlier });
+            return;
+          }
+          const revision = cached.revision + events.length;
+          if (envelope.expectedRevision !== undefined && envelope.expectedRevision !== revision) {
+            outcomes[index] = { error: new WrongExpectedRevisionError(streamId, envelope.expectedRevision, revision < 0 ? 'no_stream' : revision) };
+            return;
+          }
+          let newEvents: E[];
+          try {
+            newEvents = decider.decide(command, state, context);
+          } catch (error) {
+            outcomes[index] = { error };
+            return;
+          }
+          evolved = true;
+          try {
+            for (const event of newEvents) state = decider.evolve(state, event);
+          } catch (error) {
+            forget(); // a failing evolve is a bug; the state it left is not trusted
+            throw error;
+          }
+          decided.push({ index, first: events.length, count: newEvents.length });
+          events.push(...newEvents.map((event) => this.toNewEvent(event, envelope, traceparent)));
+          if (envelope.commandId) decidedHere.set(envelope.commandId, index);
+        });
+        span.setAttribute(SPAN_ATTRIBUTES.eventCount, events.length);
       });
       if (!refreshed && outcomes.some((outcome) => outcome && 'error' in outcome)) {
         forget();
@@ -178,7 +206,13 @@ export class CommandExecutor {
       }
       if (decided.length === 0) return outcomes;
       try {
-        const appended = await this.store.append(streamId, events, cached.revision < 0 ? 'no_stream' : cached.revision);
+        const expected = cached.revision < 0 ? 'no_stream' : cached.revision;
+        const appendAttributes = { [SPAN_ATTRIBUTES.streamId]: streamId, [SPAN_ATTRIBUTES.eventCount]: events.length };
+        const appended = await inSpan('append', { attributes: appendAttributes }, async (span) => {
+          const result = await this.store.append(streamId, events, expected);
+          span.setAttribute(SPAN_ATTRIBUTES.position, result.position);
+          return result;
+        }, (error) => !(error instanceof WrongExpectedRevisionError));
         this.metrics.eventsAppended.inc({ category: streamId.slice(0, streamId.indexOf('-')) }, events.length);
         cached.state = state;
         events.forEach((event, k) => {
@@ -205,7 +239,8 @@ export class CommandExecutor {
     }
   }
 
-  private toNewEvent(event: DomainEventLike, envelope: CommandEnvelope): NewEvent {
+  /** `traceparent`: the command's span, when traced, so that the projection batch applying the event can link to it. */
+  private toNewEvent(event: DomainEventLike, envelope: CommandEnvelope, traceparent: string | undefined): NewEvent {
     return {
       eventId: randomUUID(),
       type: event.type,
@@ -217,6 +252,7 @@ export class CommandExecutor {
         commandId: envelope.commandId ?? randomUUID(),
         correlationId: envelope.correlationId ?? envelope.commandId ?? randomUUID(),
         schemaVersion: CURRENT_SCHEMA_VERSION,
+        ...(traceparent ? { traceparent } : {}),
       },
     };
   }

@@ -52,6 +52,14 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' })
   LOG_LEVEL = 'info';
 
+  /**
+   * OTLP/HTTP collector base URL (docs/operations.md, "Tracing"); spans go to `<url>/v1/traces`. Unset: no
+   * tracing SDK is loaded at all.
+   */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/]\S*$/, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
   /** Parsed API_KEYS; undefined means "use the stored, first-start admin key". */
   apiKeys?: ApiKey[];
 
@@ -78,7 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     if (value === undefined || value === '') continue;
     raw[key] = (INTEGER_VARIABLES as readonly string[]).includes(key) && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
   }
-  for (const key of ['DATABASE_URL', 'EVENTSTORE_CONNECTION_STRING', 'PROCUREMENT_WEBHOOK_SECRET'] as const) {
+  for (const key of ['DATABASE_URL', 'EVENTSTORE_CONNECTION_STRING', 'PROCUREMENT_WEBHOOK_SECRET', 'OTEL_EXPORTER_OTLP_ENDPOINT'] as const) {
     if (env[key]) raw[key] = env[key];
   }
   const config = Object.assign(plainToInstance(AppConfig, raw), overrides);

@@ -17,6 +17,11 @@ export interface EventMetadata {
   commandId: string;
   correlationId: string;
   schemaVersion: number;
+  /**
+   * W3C trace context of the command that appended the event, present only when tracing recorded that
+   * command: the projection batch that applies the event links its span to it (docs/operations.md, "Tracing").
+   */
+  traceparent?: string;
   [extra: string]: unknown;
 }
 

@@ -1,8 +1,13 @@
+import { SpanKind } from '@opentelemetry/api';
 import { SqlClient } from '../database/sql-client.port';
 import { EventStore, RecordedEvent, Subscription } from '../event-store/event-store.port';
 import { eventsFor, liveTables, Projection, upcastAll } from './projection.port';
 import { CheckpointMovedError, ProjectionCheckpoints } from './projection-checkpoints.sql';
+import { inSpan, linksTo, SPAN_ATTRIBUTES, tracingStarted } from '../observability/tracing.util';
 import { errorMessage, isTransientError } from './transient-error.util';
+
+/** Span links of one batch span, at most (the SDK's default link limit). */
+const MAX_BATCH_LINKS = 128;
 
 /** The subset of pino's logger the engine uses. */
 export interface ProjectionLogger {
@@ -167,7 +172,11 @@ export class ProjectionRunner {
     }
   }
 
-  /** Applies `events` to `projections` and moves their checkpoints to the last one, in one transaction. */
+  /**
+   * Applies `events` to `projections` and moves their checkpoints to the last one, in one transaction.
+   * Traced as a `projection batch` span of its own trace, linked to the spans of the commands whose
+   * events it applies (their `traceparent` metadata): one batch serves many commands.
+   */
   private async apply(projections: Projection[], events: RecordedEvent[]): Promise<void> {
     const started = performance.now();
     const position = events[events.length - 1].position;
@@ -178,14 +187,23 @@ export class ProjectionRunner {
     };
     const names = projections.map(({ name }) => name).filter(before);
     if (names.length === 0) return;
-    await this.ctx.sql.transaction(async (tx) => {
-      await this.ctx.checkpoints.claim(tx, new Map(names.map((name) => [name, this.positions.get(name) ?? null])));
-      for (const projection of projections.filter(({ name }) => names.includes(name))) {
-        const pending = this.pendingFor(projection, events);
-        if (pending.length > 0) await projection.handle(tx, pending, liveTables);
-      }
-      await this.ctx.checkpoints.advance(tx, names, position);
-    });
+    const { links, total } = tracingStarted() ? linksTo(events.map(({ metadata }) => metadata.traceparent), MAX_BATCH_LINKS) : { links: [], total: 0 };
+    const attributes = {
+      [SPAN_ATTRIBUTES.eventCount]: events.length,
+      [SPAN_ATTRIBUTES.projections]: names,
+      [SPAN_ATTRIBUTES.position]: position,
+      [SPAN_ATTRIBUTES.linkedCommands]: total,
+    };
+    await inSpan('projection batch', { root: true, kind: SpanKind.CONSUMER, links, attributes }, () =>
+      this.ctx.sql.transaction(async (tx) => {
+        await this.ctx.checkpoints.claim(tx, new Map(names.map((name) => [name, this.positions.get(name) ?? null])));
+        for (const projection of projections.filter(({ name }) => names.includes(name))) {
+          const pending = this.pendingFor(projection, events);
+          if (pending.length > 0) await projection.handle(tx, pending, liveTables);
+        }
+        await this.ctx.checkpoints.advance(tx, names, position);
+      }),
+    );
     for (const name of names) this.positions.set(name, position);
     this.ctx.onBatch?.({ projections: names, events: events.length, position, durationMs: performance.now() - started });
   }

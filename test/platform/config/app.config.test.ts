@@ -12,7 +12,12 @@ describe('configuration contract (docs/api.md, "Configuration")', () => {
     assert.equal(config.CAPACITY_WARN_PERCENT, 70);
     assert.equal(config.CAPACITY_CRITICAL_PERCENT, 80);
     assert.equal(config.READ_YOUR_WRITES_TIMEOUT_MS, 5000);
+    assert.equal(config.OTEL_EXPORTER_OTLP_ENDPOINT, undefined);
     assert.equal(config.apiKeys, undefined);
+  });
+
+  it('reads OTEL_EXPORTER_OTLP_ENDPOINT (an http(s) URL)', () => {
+    assert.equal(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).OTEL_EXPORTER_OTLP_ENDPOINT, 'http://collector:4318');
   });
 
   const bad: Array<[Record<string, string>, RegExp]> = [
@@ -26,6 +31,7 @@ describe('configuration contract (docs/api.md, "Configuration")', () => {
     [{ API_KEYS: 'alice:root:secret123' }, /^Invalid configuration: API_KEYS entry 1 \(alice\): role must be one of/],
     [{ API_KEYS: 'alice' }, /^Invalid configuration: API_KEYS entry 1 must be name:role:secret/],
     [{ PROCUREMENT_WEBHOOK_SECRET: 'short' }, /^Invalid configuration: PROCUREMENT_WEBHOOK_SECRET /],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, /^Invalid configuration: OTEL_EXPORTER_OTLP_ENDPOINT /],
   ];
   for (const [env, message] of bad) {
     it(`stops with one clear line for ${JSON.stringify(env)}`, () => {
