@@ -1,5 +1,5 @@
 import { SqlClient } from '../database/sql-client.port';
-import { EventStore, RecordedEvent, Subscription } from '../event-store/event-store.port';
+import { assertDecodable, EventStore, RecordedEvent, Subscription } from '../event-store/event-store.port';
 import { eventsFor, liveTables, Projection, upcastAll } from './projection.port';
 import { CheckpointMovedError, ProjectionCheckpoints } from './projection-checkpoints.sql';
 import { errorMessage, isTransientError } from './transient-error.util';
@@ -182,7 +182,10 @@ export class ProjectionRunner {
       await this.ctx.checkpoints.claim(tx, new Map(names.map((name) => [name, this.positions.get(name) ?? null])));
       for (const projection of projections.filter(({ name }) => names.includes(name))) {
         const pending = this.pendingFor(projection, events);
-        if (pending.length > 0) await projection.handle(tx, pending, liveTables);
+        if (pending.length === 0) continue;
+        // An undecodable event fails the projections that handle its type, whether or not they read it.
+        assertDecodable(pending);
+        await projection.handle(tx, pending, liveTables);
       }
       await this.ctx.checkpoints.advance(tx, names, position);
     });
