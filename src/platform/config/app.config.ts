@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
 import { ApiKey, parseApiKeys } from '../api/auth/api-key.util';
+import { DEFAULT_MAX_APPEND_BYTES } from '../event-store/event-store.port';
 
 /**
  * The configuration contract (docs/api.md, "Configuration"), read once from the environment and validated at
@@ -23,11 +24,26 @@ export class AppConfig {
   @IsIn(['postgres', 'esdb'], { message: 'EVENT_STORE must be "postgres" or "esdb"' })
   EVENT_STORE: 'postgres' | 'esdb' = 'postgres';
 
+  /**
+   * KurrentDB's schemes (kurrentdb, kurrent, kdb, each also +discover) are synonyms of esdb and
+   * esdb+discover with the same syntax after the scheme: the adapter translates them for client 6.2.1,
+   * which parses only esdb schemes (esdb-event-store.adapter.ts, toEsdbConnectionString).
+   */
   @ValidateIf((c: AppConfig) => c.EVENT_STORE === 'esdb' || c.EVENTSTORE_CONNECTION_STRING !== undefined)
-  @Matches(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kurrent):\/\/\S+$/, {
-    message: 'EVENTSTORE_CONNECTION_STRING must be an esdb:// connection string (required when EVENT_STORE=esdb)',
+  @Matches(/^(esdb|kurrentdb|kurrent|kdb)(\+discover)?:\/\/\S+$/, {
+    message:
+      'EVENTSTORE_CONNECTION_STRING must be an esdb://, esdb+discover://, kurrentdb:// or kurrentdb+discover:// connection string (required when EVENT_STORE=esdb)',
   })
   EVENTSTORE_CONNECTION_STRING?: string;
+
+  /**
+   * The server's MaxAppendSize: appends above it are refused before they are sent (the server would
+   * refuse them anyway), and bulk writers split their appends below it. Raise it only with the server's.
+   */
+  @IsInt({ message: 'EVENTSTORE_MAX_APPEND_BYTES must be an integer from 1 to 16777216' })
+  @Min(1, { message: 'EVENTSTORE_MAX_APPEND_BYTES must be an integer from 1 to 16777216' })
+  @Max(16_777_216, { message: 'EVENTSTORE_MAX_APPEND_BYTES must be an integer from 1 to 16777216' })
+  EVENTSTORE_MAX_APPEND_BYTES = DEFAULT_MAX_APPEND_BYTES;
 
   @IsOptional()
   @MinLength(16, { message: 'PROCUREMENT_WEBHOOK_SECRET must be at least 16 characters' })
@@ -75,7 +91,7 @@ export class ConfigError extends Error {
 }
 
 const INTEGER_VARIABLES = [
-  'PORT', 'CAPACITY_WARN_PERCENT', 'CAPACITY_CRITICAL_PERCENT', 'READ_YOUR_WRITES_TIMEOUT_MS',
+  'PORT', 'CAPACITY_WARN_PERCENT', 'CAPACITY_CRITICAL_PERCENT', 'READ_YOUR_WRITES_TIMEOUT_MS', 'EVENTSTORE_MAX_APPEND_BYTES',
 ] as const;
 
 /** Reads and validates the environment; throws one ConfigError naming the first bad variable. */

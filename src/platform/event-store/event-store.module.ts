@@ -1,6 +1,8 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { SQL_CLIENT, SqlClient } from '../database/sql-client.port';
+import { LOGGER } from '../observability/logger.util';
 import { createEventStore } from './event-store.factory';
 import { EVENT_STORE, EventStore } from './event-store.port';
 
@@ -10,8 +12,9 @@ import { EVENT_STORE, EventStore } from './event-store.port';
   providers: [
     {
       provide: EVENT_STORE,
-      inject: [APP_CONFIG, SQL_CLIENT],
-      useFactory: (config: AppConfig, sql: SqlClient): Promise<EventStore> => createEventStore(config, sql),
+      inject: [APP_CONFIG, SQL_CLIENT, LOGGER],
+      useFactory: (config: AppConfig, sql: SqlClient, logger: Logger): Promise<EventStore> =>
+        createEventStore(config, sql, logger.child({ component: 'event-store' })),
     },
   ],
   exports: [EVENT_STORE],

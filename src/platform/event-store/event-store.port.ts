@@ -4,7 +4,13 @@
  *
  * Revisions are per stream and start at 0 (EventStoreDB's convention). Positions are opaque
  * strings of fixed width, so that comparing two positions of one store as strings orders them
- * like the global log does: read-your-writes relies on that.
+ * like the global log does: read-your-writes relies on that. Positions of two stores do not compare
+ * (both adapters happen to spell them `<20 digits>:<20 digits>`): read-model checkpoints therefore
+ * record the store kind they belong to (projection-checkpoints.sql.ts).
+ *
+ * Appends are atomic and bounded: an append larger than the store's `maxAppendBytes` (measured by
+ * `appendSize`) is refused whole with AppendTooLargeError. Writers of many events (the seed, bulk
+ * imports) split their work into appends below it.
  */
 
 export type EventSource = 'graphql' | 'procurement' | 'import' | 'cli';
@@ -71,7 +77,17 @@ export interface SubscriptionHandler {
 
 export interface EventStore {
   readonly kind: 'postgres' | 'esdb';
-  /** Throws WrongExpectedRevisionError; appends all events atomically or none. */
+  /**
+   * The largest append the store accepts, in `appendSize` bytes (the data, metadata and type of all
+   * its events); undefined: no limit of the store's own (PostgreSQL: its 1 GB per value). EventStoreDB
+   * and KurrentDB: the server's MaxAppendSize, 1 MiB unless configured otherwise.
+   */
+  readonly maxAppendBytes?: number;
+  /**
+   * Appends all events atomically or none. Throws WrongExpectedRevisionError, AppendTooLargeError
+   * (larger than maxAppendBytes) and an Error `Invalid expected revision: ...` for a revision that is
+   * no safe integer >= 0 (InvalidExpectedRevisionError where the adapter checks it itself).
+   */
   append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
   /** Events from `fromRevision` (inclusive, default 0). Throws StreamNotFoundError for a missing stream. */
   readStream(streamId: string, options?: { fromRevision?: number; maxCount?: number }): Promise<RecordedEvent[]>;
@@ -86,7 +102,10 @@ export interface EventStore {
   readAllForReplay?(checkpoint: string | null, maxCount: number): Promise<ReadAllBatch>;
   /** Position of the last event of the global log that a reader may see now (null when empty). */
   headPosition(): Promise<string | null>;
-  /** How many events of the global log come after `checkpoint` (projection lag; may be capped, see adapter). */
+  /**
+   * How many events of the global log come after `checkpoint` (projection lag). Exact on PostgreSQL;
+   * EventStoreDB counts within one bounded read, so a large lag is a lower bound (see the adapter).
+   */
   countAfter(checkpoint: string | null): Promise<number>;
   /** Catch-up from `checkpoint` (exclusive), then live. */
   subscribe(checkpoint: string | null, handler: SubscriptionHandler, options?: { batchSize?: number }): Subscription;
@@ -108,6 +127,76 @@ export class StreamNotFoundError extends Error {
   constructor(readonly streamId: string) {
     super(`Stream ${streamId} not found`);
     this.name = 'StreamNotFoundError';
+  }
+}
+
+/** A numeric expected revision that is no safe integer >= 0: a caller's bug, refused before anything is sent. */
+export class InvalidExpectedRevisionError extends Error {
+  constructor(readonly expected: unknown) {
+    super(`Invalid expected revision: ${String(expected)}`);
+    this.name = 'InvalidExpectedRevisionError';
+  }
+}
+
+/** EventStoreDB's default MaxAppendSize (bytes), also the default of EVENTSTORE_MAX_APPEND_BYTES. */
+export const DEFAULT_MAX_APPEND_BYTES = 1_048_576;
+
+/**
+ * The size of an append as EventStoreDB/KurrentDB measure it against MaxAppendSize: per event, the
+ * bytes of its data and metadata (the JSON the client sends, UTF-8) plus twice the length of its type
+ * (.NET's UTF-16 string length; server: `Event.SizeOnDisk(eventType, data, metadata)`, summed over the
+ * append in `Streams.Append`/`BatchAppend`). Some server versions count less (the data only, through an
+ * operator precedence slip): this measure is never below the server's.
+ */
+export function appendSize(events: readonly NewEvent[]): number {
+  let size = 0;
+  for (const { type, data, metadata } of events) {
+    size += Buffer.byteLength(JSON.stringify(data), 'utf8') + Buffer.byteLength(JSON.stringify(metadata), 'utf8') + 2 * type.length;
+  }
+  return size;
+}
+
+/** An append larger than the store takes (maxAppendBytes): nothing was written. */
+export class AppendTooLargeError extends Error {
+  constructor(
+    readonly streamId: string,
+    /** appendSize of the refused append (what the client measured). */
+    readonly size: number,
+    readonly maxBytes: number,
+  ) {
+    super(`Append to stream ${streamId} is too large: ${size} bytes of events, the event store takes at most ${maxBytes} bytes in one append`);
+    this.name = 'AppendTooLargeError';
+  }
+}
+
+/**
+ * An event the store holds but cannot decode (not JSON, data or metadata that is no JSON object). It is
+ * still delivered in its place in the log, so that readers stop on it by name instead of skipping it
+ * or failing without saying which: reading its `data` or `metadata` throws this error.
+ */
+export class UndecodableEventError extends Error {
+  readonly eventId: string;
+  readonly type: string;
+  readonly streamId: string;
+  readonly revision: number;
+  readonly position: string;
+
+  constructor(event: Pick<RecordedEvent, 'eventId' | 'type' | 'streamId' | 'revision' | 'position'>, reason: string) {
+    super(`Event ${event.eventId} (${event.type}, ${event.streamId}@${event.revision}, position ${event.position}) cannot be decoded: ${reason}`);
+    this.name = 'UndecodableEventError';
+    this.eventId = event.eventId;
+    this.type = event.type;
+    this.streamId = event.streamId;
+    this.revision = event.revision;
+    this.position = event.position;
+  }
+}
+
+/** Throws the UndecodableEventError of the first event whose data or metadata cannot be read. */
+export function assertDecodable(events: readonly RecordedEvent[]): void {
+  for (const event of events) {
+    void event.data;
+    void event.metadata;
   }
 }
 

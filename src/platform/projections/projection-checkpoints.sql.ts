@@ -1,8 +1,9 @@
 import { SqlQueryable } from '../database/sql-client.port';
 import { Migration } from '../database/migrations.runner';
-import { RecordedEvent } from '../event-store/event-store.port';
+import { EventStore, RecordedEvent } from '../event-store/event-store.port';
 
 export type ProjectionState = 'RUNNING' | 'FAILED';
+export type EventStoreKind = EventStore['kind'];
 
 /** The event a projection stopped on, as shown by projectionStatus. */
 export interface FailedEvent {
@@ -17,6 +18,8 @@ export interface Checkpoint {
   name: string;
   /** Position of the last event applied (null: none yet). */
   position: string | null;
+  /** The kind of event store `position` belongs to (null: not known yet, no position). */
+  store: EventStoreKind | null;
   status: ProjectionState;
   lastError: string | null;
   failedEvent: FailedEvent | null;
@@ -42,7 +45,43 @@ export const projectionMigrations: Migration[] = [
       updated_at timestamptz NOT NULL DEFAULT now()
     )`,
   },
+  {
+    // Positions of both stores look alike (<20 digits>:<20 digits>): each checkpoint says whose it is.
+    // Checkpoints written before: a position that this schema's es_events holds is PostgreSQL's (that
+    // table exists only where EVENT_STORE=postgres ran), any other EventStoreDB's; no position: none yet.
+    id: '0201-projection-checkpoints-store',
+    sql: `ALTER TABLE projection_checkpoints ADD COLUMN store text CHECK (store IN ('postgres', 'esdb'));
+    DO $$
+    BEGIN
+      IF to_regclass('es_events') IS NOT NULL THEN
+        UPDATE projection_checkpoints c
+           SET store = CASE WHEN EXISTS (
+                 SELECT 1 FROM es_events e
+                  -- (through numeric: xid8 reads a leading zero as octal)
+                  WHERE e.transaction_id = split_part(c.position, ':', 1)::numeric::text::xid8
+                    AND e.global_position = split_part(c.position, ':', 2)::bigint) THEN 'postgres' ELSE 'esdb' END
+         WHERE c.position IS NOT NULL;
+      ELSE
+        UPDATE projection_checkpoints SET store = 'esdb' WHERE position IS NOT NULL;
+      END IF;
+    END $$`,
+  },
 ];
+
+/** Checkpoints of another event store than the one the service runs on: their positions mean nothing here. */
+export class ForeignCheckpointsError extends Error {
+  constructor(
+    readonly projections: string[],
+    readonly stores: EventStoreKind[],
+    readonly current: EventStoreKind,
+  ) {
+    super(
+      `Read-model checkpoints of ${projections.join(', ')} belong to the ${[...new Set(stores)].join(' and ')} event store, ` +
+        `not ${current} (EVENT_STORE): run \`npm run rebuild\` to rebuild the read models from this store, then start again`,
+    );
+    this.name = 'ForeignCheckpointsError';
+  }
+}
 
 /** Another writer moved the checkpoint (a rebuild swap, or a deposed leader still running): resubscribe. */
 export class CheckpointMovedError extends Error {
@@ -55,21 +94,36 @@ export class CheckpointMovedError extends Error {
 interface CheckpointRow {
   name: string;
   position: string | null;
+  store: EventStoreKind | null;
   status: ProjectionState;
   last_error: string | null;
   failed_event: FailedEvent | string | null;
   updated_at: string | Date;
 }
 
-const COLUMNS = 'name, position, status, last_error, failed_event, updated_at';
+const COLUMNS = 'name, position, store, status, last_error, failed_event, updated_at';
 
 /**
  * The projection_checkpoints table. Every write to a projection's row happens in a transaction that
  * first locks that row (`claim`), so batches, failures and rebuild swaps of one projection serialize,
- * and a writer whose idea of the checkpoint is stale finds out instead of doubling events.
+ * and a writer whose idea of the checkpoint is stale finds out instead of doubling events. Every
+ * write stamps the row with `store`, the kind of event store its position belongs to (none while it
+ * has no position: a read model that has applied nothing may start on any store).
  */
 export class ProjectionCheckpoints {
-  constructor(readonly channel: string) {}
+  constructor(
+    readonly channel: string,
+    readonly store: EventStoreKind,
+  ) {}
+
+  /** Throws ForeignCheckpointsError when a checkpoint of `names` belongs to another event store. */
+  async assertOwn(q: SqlQueryable, names: string[]): Promise<void> {
+    const { rows } = await q.query<{ name: string; store: EventStoreKind }>(
+      'SELECT name, store FROM projection_checkpoints WHERE name = ANY($1::text[]) AND store IS NOT NULL AND store <> $2 ORDER BY name',
+      [names, this.store],
+    );
+    if (rows.length > 0) throw new ForeignCheckpointsError(rows.map((row) => row.name), rows.map((row) => row.store), this.store);
+  }
 
   async all(q: SqlQueryable): Promise<Checkpoint[]> {
     const { rows } = await q.query<CheckpointRow>(`SELECT ${COLUMNS} FROM projection_checkpoints ORDER BY name`);
@@ -139,11 +193,12 @@ export class ProjectionCheckpoints {
     await tx.query(
       `WITH changed AS (
          UPDATE projection_checkpoints
-            SET position = $2, status = $3, last_error = $4, failed_event = $5::jsonb, updated_at = now()
+            SET position = $2, status = $3, last_error = $4, failed_event = $5::jsonb, updated_at = now(),
+                store = CASE WHEN $2::text IS NULL THEN NULL ELSE $8 END
           WHERE name = ANY($1::text[])
          RETURNING name)
        SELECT pg_notify($6, $7) FROM (SELECT 1 FROM changed LIMIT 1) AS any_changed`,
-      [names, position, status, lastError, failedEvent && JSON.stringify(failedEvent), this.channel, JSON.stringify(notice)],
+      [names, position, status, lastError, failedEvent && JSON.stringify(failedEvent), this.channel, JSON.stringify(notice), this.store],
     );
   }
 }
@@ -152,6 +207,7 @@ function toCheckpoint(row: CheckpointRow): Checkpoint {
   return {
     name: row.name,
     position: row.position,
+    store: row.store,
     status: row.status,
     lastError: row.last_error,
     failedEvent: typeof row.failed_event === 'string' ? (JSON.parse(row.failed_event) as FailedEvent) : row.failed_event,

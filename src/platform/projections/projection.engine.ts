@@ -31,7 +31,10 @@ export interface ProjectionStatus {
   name: string;
   status: ProjectionState;
   position: string | null;
-  /** Events of the log after `position`. */
+  /**
+   * Events of the log after `position` (EventStore.countAfter): exact on PostgreSQL; on EventStoreDB
+   * the user events among the next 1,000 events of $all, so a larger lag reads as at most 1,000.
+   */
   lagEvents: number;
   lastError: string | null;
   failedEvent: FailedEvent | null;
@@ -88,7 +91,10 @@ export class ProjectionEngine {
     };
   }
 
-  /** Prepares, then runs the projections whenever this instance holds the leader lock. */
+  /**
+   * Prepares, then runs the projections whenever this instance holds the leader lock. Rejects with
+   * ForeignCheckpointsError when checkpoints belong to another event store (a rebuild fixes that).
+   */
   start(): Promise<void> {
     this.started ??= this.campaign();
     return this.started;
@@ -184,6 +190,8 @@ export class ProjectionEngine {
   private async campaign(): Promise<void> {
     const { checkpoints, watch } = await this.prepare();
     const { sql, store, projections, options } = this;
+    // Positions of another store would be read as this one's: refuse, a rebuild starts them over.
+    await checkpoints.assertOwn(sql, projections.map(({ name }) => name));
     // Read-your-writes in this instance learns of a commit at once, before its notification comes back.
     const onBatch = (batch: BatchInfo) => {
       watch.observe({ checkpoints: batch.projections.map((name) => ({ name, position: batch.position, status: 'RUNNING' })) });
@@ -208,7 +216,7 @@ export class ProjectionEngine {
 
   private async setUp(): Promise<Prepared> {
     await runMigrations(this.sql, projectionMigrations);
-    const checkpoints = new ProjectionCheckpoints(await this.checkpointChannel());
+    const checkpoints = new ProjectionCheckpoints(await this.checkpointChannel(), this.store.kind);
     await this.createMissingTables(checkpoints);
     const watch = new CheckpointWatch(
       this.sql,

@@ -1,5 +1,5 @@
 import { SqlQueryable } from '../database/sql-client.port';
-import { RecordedEvent } from '../event-store/event-store.port';
+import { RecordedEvent, UndecodableEventError } from '../event-store/event-store.port';
 import { upcast } from '../event-store/event.upcasters';
 
 /**
@@ -57,7 +57,18 @@ export function eventsFor(projection: Projection, events: RecordedEvent[]): Reco
   return events.filter((event) => types.has(event.type));
 }
 
-/** Lifts every event of a batch read from the log to its current schema, once for all projections. */
+/**
+ * Lifts every event of a batch read from the log to its current schema, once for all projections. An
+ * undecodable event stays as it is: the projections that handle its type fail on it (the runner and
+ * the rebuild call assertDecodable before `handle`).
+ */
 export function upcastAll(events: RecordedEvent[]): RecordedEvent[] {
-  return events.map(upcast);
+  return events.map((event) => {
+    try {
+      return upcast(event);
+    } catch (error) {
+      if (error instanceof UndecodableEventError) return event;
+      throw error;
+    }
+  });
 }

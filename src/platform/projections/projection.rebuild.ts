@@ -1,5 +1,5 @@
 import { SqlClient } from '../database/sql-client.port';
-import { EventStore, ReadAllBatch, RecordedEvent } from '../event-store/event-store.port';
+import { assertDecodable, EventStore, ReadAllBatch, RecordedEvent } from '../event-store/event-store.port';
 import { eventsFor, Projection, rebuildTables, upcastAll } from './projection.port';
 import { ProjectionCheckpoints } from './projection-checkpoints.sql';
 import { analyzeTables, createIndexes, dropTables, recreateTables, swapInRebuiltTables } from './projection-tables.sql';
@@ -208,6 +208,7 @@ class Lane {
     await this.sql.transaction(async (tx) => {
       // Scratch tables: a crash mid-rebuild discards them anyway, so no batch waits for the WAL flush.
       await tx.query('SET LOCAL synchronous_commit TO OFF');
+      assertDecodable(events);
       await this.projection.handle(tx, events, rebuildTables);
     });
   }
@@ -216,7 +217,10 @@ class Lane {
   private async failingEvent(events: RecordedEvent[], batchError: unknown): Promise<unknown> {
     for (const event of events) {
       try {
-        await this.sql.transaction((tx) => this.projection.handle(tx, [event], rebuildTables));
+        await this.sql.transaction((tx) => {
+          assertDecodable([event]);
+          return this.projection.handle(tx, [event], rebuildTables);
+        });
       } catch (error) {
         return new RebuildFailedError(this.projection.name, event, error);
       }

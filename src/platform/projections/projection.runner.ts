@@ -1,6 +1,6 @@
 import { SpanKind } from '@opentelemetry/api';
 import { SqlClient } from '../database/sql-client.port';
-import { EventStore, RecordedEvent, Subscription } from '../event-store/event-store.port';
+import { assertDecodable, EventStore, RecordedEvent, Subscription } from '../event-store/event-store.port';
 import { eventsFor, liveTables, Projection, upcastAll } from './projection.port';
 import { CheckpointMovedError, ProjectionCheckpoints } from './projection-checkpoints.sql';
 import { inSpan, linksTo, SPAN_ATTRIBUTES, tracingStarted } from '../observability/tracing.util';
@@ -199,7 +199,10 @@ export class ProjectionRunner {
         await this.ctx.checkpoints.claim(tx, new Map(names.map((name) => [name, this.positions.get(name) ?? null])));
         for (const projection of projections.filter(({ name }) => names.includes(name))) {
           const pending = this.pendingFor(projection, events);
-          if (pending.length > 0) await projection.handle(tx, pending, liveTables);
+          if (pending.length === 0) continue;
+          // An undecodable event fails the projections that handle its type, whether or not they read it.
+          assertDecodable(pending);
+          await projection.handle(tx, pending, liveTables);
         }
         await this.ctx.checkpoints.advance(tx, names, position);
       }),

@@ -18,6 +18,8 @@ import { checkRecord, ValidRecord } from './procurement-record.input';
 const popCommands = commandsOf<PopCommand>();
 
 const CONCURRENT_POPS = 16;
+/** Failures of a PoP's whole append that say nothing about its records: each is tried again alone. */
+const RETRIED_ALONE: ReadonlySet<string> = new Set(['INTERNAL_SERVER_ERROR', 'PAYLOAD_TOO_LARGE']);
 
 interface Queued {
   index: number;
@@ -89,13 +91,14 @@ export class ProcurementBatchService {
 
   /**
    * A PoP's records in one append. When that append fails for a reason that is not a rule (say, a
-   * value the database refuses), the records are tried again one by one, so only the bad one fails.
+   * value the database refuses, or more events than the event store takes in one append), the records
+   * are tried again one by one, so only the bad one fails.
    */
   private async run(popId: string, items: CommandItem<PopCommand>[]): Promise<CommandOutcome[]> {
     const outcomes = await this.send(popId, items);
     if (items.length === 1) return outcomes;
     for (const [i, outcome] of outcomes.entries()) {
-      if ('error' in outcome && toApiError(outcome.error).code === 'INTERNAL_SERVER_ERROR') [outcomes[i]] = await this.send(popId, [items[i]]);
+      if ('error' in outcome && RETRIED_ALONE.has(toApiError(outcome.error).code)) [outcomes[i]] = await this.send(popId, [items[i]]);
     }
     return outcomes;
   }

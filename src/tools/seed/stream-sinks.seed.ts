@@ -1,4 +1,4 @@
-import type { EventStore, ExpectedRevision } from '../../platform/event-store/event-store.port';
+import { appendSize, type EventStore, type ExpectedRevision, type NewEvent } from '../../platform/event-store/event-store.port';
 import type { SeedStream } from './stream-builder.seed';
 
 /** Where generated streams go: straight into the event store, or through the GraphQL command path. */
@@ -10,8 +10,10 @@ export interface StreamSink {
 const MAX_EVENTS_PER_APPEND = 2_000;
 
 /**
- * Appends each stream's events in as few calls as possible, several streams at a time. Every stream
- * must be new (`no_stream`): seeding into a store that already has the network fails loudly.
+ * Appends each stream's events in as few calls as possible, several streams at a time: at most
+ * MAX_EVENTS_PER_APPEND events and the store's maxAppendBytes (EventStoreDB: 1 MiB by default) per
+ * append. Every stream must be new (`no_stream`): seeding into a store that already has the network
+ * fails loudly.
  */
 export class EventStoreSink implements StreamSink {
   constructor(
@@ -22,13 +24,33 @@ export class EventStoreSink implements StreamSink {
   write(streams: Iterable<SeedStream>, onStream: (stream: SeedStream) => void): Promise<void> {
     return inParallel(streams, this.concurrency, async (stream) => {
       let expected: ExpectedRevision = 'no_stream';
-      for (let start = 0; start < stream.events.length; start += MAX_EVENTS_PER_APPEND) {
-        const result = await this.store.append(stream.streamId, stream.events.slice(start, start + MAX_EVENTS_PER_APPEND), expected);
+      for (const events of appendChunks(stream.events, MAX_EVENTS_PER_APPEND, this.store.maxAppendBytes)) {
+        const result = await this.store.append(stream.streamId, events, expected);
         expected = result.revision;
       }
       onStream(stream);
     });
   }
+}
+
+/**
+ * `events` in order, cut into runs of at most `maxEvents` events and `maxBytes` bytes (appendSize).
+ * An event larger than `maxBytes` on its own goes alone: the store refuses it (AppendTooLargeError).
+ */
+export function* appendChunks(events: readonly NewEvent[], maxEvents: number, maxBytes = Number.POSITIVE_INFINITY): Generator<NewEvent[]> {
+  let chunk: NewEvent[] = [];
+  let bytes = 0;
+  for (const event of events) {
+    const size = Number.isFinite(maxBytes) ? appendSize([event]) : 0;
+    if (chunk.length > 0 && (chunk.length >= maxEvents || bytes + size > maxBytes)) {
+      yield chunk;
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(event);
+    bytes += size;
+  }
+  if (chunk.length > 0) yield chunk;
 }
 
 export type GraphqlSend = (query: string, variables: Record<string, unknown>) => Promise<{ errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }>;

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
+  AppendTooLargeError,
   StreamNotFoundError,
   WrongExpectedRevisionError,
+  appendSize,
   type EventMetadata,
   type EventStore,
   type ExpectedRevision,
@@ -185,34 +187,76 @@ export function eventStoreConformance(name: string, factory: () => Promise<Event
       assert.equal(await store.streamRevision(streamId), null);
     });
 
-    test('10,000 events in one append', TIMEOUT, async () => {
+    test('a large append: 10,000 events, or as many as fill the store\'s maximum append exactly', TIMEOUT, async () => {
       const streamId = newStreamId();
       const start = await mark(store);
-      const events = Array.from({ length: 10_000 }, (_, i) => newEvent('Bulk', { i }));
+      let events = Array.from({ length: 10_000 }, (_, i) => newEvent('Bulk', { i }));
+      const limit = store.maxAppendBytes;
+      if (limit !== undefined && appendSize(events) > limit) events = fillTo(limit, (i) => newEvent('Bulk', { i }));
       const result = await store.append(streamId, events, 'no_stream');
-      assert.equal(result.revision, 9_999);
+      assert.equal(result.revision, events.length - 1);
       const read = await store.readStream(streamId);
       assert.deepEqual(read.map(stripStoreFields), events);
-      await logAfter(store, start, 10_000);
+      await logAfter(store, start, events.length);
       const log = await readAllFrom(store, start, 2_500);
       assert.deepEqual(log.map((e) => e.eventId), events.map((e) => e.eventId));
       assertIncreasing(log.map((e) => e.position));
       assert.equal(log[log.length - 1].position, result.position);
     });
 
-    test('unicode and ~1 MB payloads round-trip exactly', TIMEOUT, async () => {
+    test('unicode and large payloads (~1.75 MB, or up to the store\'s maximum append) round-trip exactly', TIMEOUT, async () => {
       const streamId = newStreamId();
       const start = await mark(store);
       const text = 'PoP 🚀🇩🇪 – مرحبا بالعالم – שלום – 東京 – e\u0301 – \u200f\u202e – "quotes" \\ back\\slash \n\t';
-      const big = 'x🙂'.repeat(350_000); // ~1.75 MB of UTF-8, ~1 M UTF-16 units
-      const events = [
-        newEvent('Unicode', { text, [text]: [text, { nested: text }] }, { actor: text }),
-        newEvent('Big', { big, n: 1 }),
-      ];
+      const unicode = newEvent('Unicode', { text, [text]: [text, { nested: text }] }, { actor: text });
+      const bigEvent = (big: string) => ({ ...newEvent('Big', { big, n: 1 }), eventId: bigId });
+      const bigId = randomUUID();
+      let big = 'x🙂'.repeat(350_000); // ~1.75 MB of UTF-8, ~1 M UTF-16 units
+      const limit = store.maxAppendBytes;
+      if (limit !== undefined && appendSize([unicode, bigEvent(big)]) > limit) {
+        // 'x🙂' is 5 bytes of UTF-8 (JSON escapes neither): fill the append to exactly the maximum.
+        const room = limit - appendSize([unicode, bigEvent('')]);
+        big = 'x🙂'.repeat(Math.floor(room / 5)) + 'x'.repeat(room % 5);
+      }
+      const events = [unicode, bigEvent(big)];
+      if (limit !== undefined) assert.ok(appendSize(events) <= limit);
       await store.append(streamId, events, 'no_stream');
       assert.deepEqual((await store.readStream(streamId)).map(stripStoreFields), events);
       assert.deepEqual((await logAfter(store, start, 2)).map(stripStoreFields), events);
       assert.deepEqual((await readAllFrom(store, start, 10)).map(stripStoreFields), events);
+    });
+
+    test('an append larger than the store\'s maximum is refused whole with AppendTooLargeError', TIMEOUT, async (t) => {
+      const limit = store.maxAppendBytes;
+      if (limit === undefined) {
+        t.skip(`${name} has no maximum append of its own`);
+        return;
+      }
+      const streamId = newStreamId();
+      const start = await mark(store);
+      const events = [...fillTo(limit, (i) => newEvent('TooMuch', { i })), newEvent('OneMore')];
+      await assert.rejects(store.append(streamId, events, 'no_stream'), (error: unknown) => {
+        assert.ok(error instanceof AppendTooLargeError, String(error));
+        assert.equal(error.streamId, streamId);
+        assert.equal(error.size, appendSize(events));
+        assert.equal(error.maxBytes, limit);
+        return true;
+      });
+      assert.equal(await store.streamRevision(streamId), null);
+      // Nothing reached the log between two markers; one event over the limit by a byte is refused too.
+      const oneByteOver = fillTo(limit + 1, (i) => newEvent('TooMuch', { i }));
+      await assert.rejects(store.append(streamId, oneByteOver, 'no_stream'), AppendTooLargeError);
+      const end = newEvent('Marker');
+      await store.append(newStreamId(), [end], 'no_stream');
+      assert.deepEqual((await logAfter(store, start, 1)).map((e) => e.eventId), [end.eventId]);
+    });
+
+    test('an expected revision that is no safe integer >= 0 is refused and writes nothing', TIMEOUT, async () => {
+      const streamId = await streamWith(store, 2);
+      for (const expected of [1.5, -1, Number.NaN, 2 ** 53]) {
+        await assert.rejects(store.append(streamId, [newEvent('X')], expected), /Invalid expected revision/);
+      }
+      assert.equal(await store.streamRevision(streamId), 1);
     });
 
     test('metadata round-trips exactly, extra fields included', TIMEOUT, async () => {
@@ -331,6 +375,29 @@ async function streamWith(store: EventStore, count: number): Promise<string> {
   const streamId = newStreamId();
   await store.append(streamId, Array.from({ length: count }, (_, i) => newEvent(`E${i}`)), 'no_stream');
   return streamId;
+}
+
+/**
+ * Events from `make(0)`, `make(1)`, … whose appendSize is exactly `bytes`: as many as fit, the last
+ * one padded with a `pad` string to make up the rest.
+ */
+function fillTo(bytes: number, make: (i: number) => NewEvent): NewEvent[] {
+  const events: NewEvent[] = [];
+  let size = 0;
+  for (let i = 0; ; i++) {
+    const next = make(i);
+    const nextSize = appendSize([next]);
+    // Keep room to pad the last event: `,"pad":""` is 9 bytes before any padding.
+    if (events.length > 0 && size + nextSize > bytes - 9) break;
+    events.push(next);
+    size += nextSize;
+  }
+  const last = events[events.length - 1];
+  const room = bytes - size - 9;
+  assert.ok(room >= 0, `no room to pad: ${bytes} bytes`);
+  events[events.length - 1] = { ...last, data: { ...last.data, pad: 'p'.repeat(room) } };
+  assert.equal(appendSize(events), bytes);
+  return events;
 }
 
 function stripStoreFields({ eventId, type, data, metadata }: RecordedEvent): NewEvent {

@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { InvalidInputError, NotFoundError, RuleViolationError } from '../../../kernel/domain.errors';
-import { WrongExpectedRevisionError } from '../../event-store/event-store.port';
+import { AppendTooLargeError, WrongExpectedRevisionError } from '../../event-store/event-store.port';
 import { ApiError, ErrorCode } from './api-error.types';
 
 const STATUS_CODES: Record<number, ErrorCode> = {
@@ -27,6 +27,10 @@ export function toApiError(error: unknown): ApiError {
       streamId: error.streamId,
       actualRevision: error.actual === 'no_stream' ? null : error.actual,
     });
+  }
+  // The events a command decided exceed what the event store takes in one append (EventStoreDB: MaxAppendSize).
+  if (error instanceof AppendTooLargeError) {
+    return new ApiError('PAYLOAD_TOO_LARGE', error.message, { streamId: error.streamId, size: error.size, maxBytes: error.maxBytes });
   }
   const status = error instanceof HttpException ? error.getStatus() : httpStatusOf(error);
   const code = status !== undefined ? STATUS_CODES[status] : undefined;
