@@ -8,6 +8,9 @@ import { DateTimeScalar } from './scalars/date-time.scalar';
 import { DecimalScalar } from './scalars/decimal.scalar';
 import { JsonScalar } from './scalars/json.scalar';
 
+/** Where GraphQL answers (POST and GET); GraphiQL is at /graphiql. */
+export const GRAPHQL_PATH = '/graphql';
+
 /** Code-first schema on Mercurius (each query JIT-compiled on its second run), GraphiQL, depth and size limits. */
 export function graphqlConfig(logger: Logger): MercuriusDriverConfig {
   return {
@@ -15,7 +18,7 @@ export function graphqlConfig(logger: Logger): MercuriusDriverConfig {
     autoSchemaFile: true,
     sortSchema: true,
     graphiql: true,
-    path: '/graphql',
+    path: GRAPHQL_PATH,
     jit: 1,
     queryDepth: MAX_QUERY_DEPTH,
     validationRules: [queryCostRule],

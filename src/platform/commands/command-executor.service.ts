@@ -179,7 +179,7 @@ export class CommandExecutor {
       if (decided.length === 0) return outcomes;
       try {
         const appended = await this.store.append(streamId, events, cached.revision < 0 ? 'no_stream' : cached.revision);
-        this.metrics.eventsAppended.inc({ category: streamId.slice(0, streamId.indexOf('-')) }, events.length);
+        this.metrics.eventsAppended.inc({ category: categoryOf(streamId) }, events.length);
         cached.state = state;
         events.forEach((event, k) => {
           const revision = appended.revision - (events.length - 1 - k);
@@ -268,6 +268,12 @@ export class CommandExecutor {
     if (!this.projections) return false;
     return this.projections.waitFor(position, this.config.READ_YOUR_WRITES_TIMEOUT_MS);
   }
+}
+
+/** A stream's category for metrics: its prefix before the first "-" (`pop`, `fx`), or the whole name (`apikeys`). */
+function categoryOf(streamId: string): string {
+  const dash = streamId.indexOf('-');
+  return dash < 0 ? streamId : streamId.slice(0, dash);
 }
 
 function outcomeOf(error: unknown): string {

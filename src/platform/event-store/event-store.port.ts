@@ -7,7 +7,8 @@
  * like the global log does: read-your-writes relies on that.
  */
 
-export type EventSource = 'graphql' | 'procurement' | 'import' | 'cli';
+/** Where a command came from; `system`: the service itself (e.g. taking over the first-start API key). */
+export type EventSource = 'graphql' | 'procurement' | 'import' | 'cli' | 'system';
 
 export interface EventMetadata {
   /** Business time: when the fact is true in the world (ISO 8601). */
