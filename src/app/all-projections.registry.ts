@@ -1,3 +1,4 @@
+import { accessProjections } from '../access';
 import { costProjections } from '../cost';
 import { inventoryProjections } from '../inventory';
 import { residencyProjections } from '../residency';
@@ -5,5 +6,5 @@ import { Projection } from '../platform/projections/projection.port';
 
 /** Every read model of the service, in the order they are reported. */
 export function allProjections(): Projection[] {
-  return [...inventoryProjections, ...costProjections, ...residencyProjections];
+  return [...inventoryProjections, ...costProjections, ...residencyProjections, ...accessProjections];
 }

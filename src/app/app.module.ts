@@ -4,8 +4,10 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TerminusModule } from '@nestjs/terminus';
 import type { Logger } from 'pino';
+import { AccessModule, ApiKeyDirectoryService } from '../access';
 import { CostModule } from '../cost';
 import { InventoryModule } from '../inventory';
+import { API_KEY_DIRECTORY } from '../platform/api/auth/api-key-directory.port';
 import { ApiKeyService } from '../platform/api/auth/api-key.service';
 import { AuthGuard } from '../platform/api/auth/auth.guard';
 import { ApiExceptionFilter } from '../platform/api/errors/api-exception.filter';
@@ -38,6 +40,8 @@ export class AppModule {
         { provide: MIGRATIONS, useValue: allMigrations(config) },
         { provide: PROJECTIONS, useValue: allProjections() },
         MetricsService,
+        // The platform's authentication asks the access feature about stored keys through this port.
+        { provide: API_KEY_DIRECTORY, useExisting: ApiKeyDirectoryService },
         ApiKeyService,
       ],
       exports: [APP_CONFIG, LOGGER, MIGRATIONS, PROJECTIONS, MetricsService, ApiKeyService],
@@ -55,6 +59,7 @@ export class AppModule {
         ResidencyModule,
         CostModule,
         ProcurementModule,
+        AccessModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [

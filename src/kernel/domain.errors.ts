@@ -18,6 +18,8 @@ export const RULE_CODES = [
   'BANDWIDTH_EXCEEDED',
   'RESERVATION_EXCEEDED',
   'RACK_NOT_EMPTY',
+  /** Access: a key from API_KEYS cannot be revoked through the API. */
+  'KEY_FROM_ENVIRONMENT',
 ] as const;
 
 export type RuleCode = (typeof RULE_CODES)[number];

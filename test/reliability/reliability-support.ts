@@ -26,7 +26,8 @@ export interface ServiceUnderTest {
 /** A fresh storage, optionally prepared (e.g. a log appended in bulk), then the service started on it. */
 export async function startServiceUnderTest(label: string, prepare?: (storage: ServiceStorage) => Promise<void>): Promise<ServiceUnderTest> {
   const storage = await createServiceStorage(process.env.DATABASE_URL ? 'postgres' : 'pglite', process.env.DATABASE_URL, `rel_${label}`);
-  const start = () => startServiceProcess({ env: { ...storage.env, API_KEYS } });
+  // Load tests send far more than the default 100 requests per second with one key.
+  const start = () => startServiceProcess({ env: { ...storage.env, API_KEYS, RATE_LIMIT_PER_SECOND: '0' } });
   let service: ServiceProcess;
   try {
     await prepare?.(storage);

@@ -55,7 +55,8 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const own = storage ? undefined : await createTestStorage();
   const store = storage ?? (own as TestStorage);
-  const config = loadConfig({ LOG_LEVEL: 'warn', API_KEYS, ...store.env, ...env }, { ...store.overrides, ...overrides });
+  // The per-key rate limit is off unless a test asks for it (test/platform/api/rate-limit.test.ts does).
+  const config = loadConfig({ LOG_LEVEL: 'warn', API_KEYS, RATE_LIMIT_PER_SECOND: '0', ...store.env, ...env }, { ...store.overrides, ...overrides });
   const app = await createApp(config, () => undefined);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };

@@ -213,7 +213,7 @@ export class CommandExecutor {
           span.setAttribute(SPAN_ATTRIBUTES.position, result.position);
           return result;
         }, (error) => !(error instanceof WrongExpectedRevisionError));
-        this.metrics.eventsAppended.inc({ category: streamId.slice(0, streamId.indexOf('-')) }, events.length);
+        this.metrics.eventsAppended.inc({ category: categoryOf(streamId) }, events.length);
         cached.state = state;
         events.forEach((event, k) => {
           const revision = appended.revision - (events.length - 1 - k);
@@ -304,6 +304,12 @@ export class CommandExecutor {
     if (!this.projections) return false;
     return this.projections.waitFor(position, this.config.READ_YOUR_WRITES_TIMEOUT_MS);
   }
+}
+
+/** A stream's category for metrics: its prefix before the first "-" (`pop`, `fx`), or the whole name (`apikeys`). */
+function categoryOf(streamId: string): string {
+  const dash = streamId.indexOf('-');
+  return dash < 0 ? streamId : streamId.slice(0, dash);
 }
 
 function outcomeOf(error: unknown): string {

@@ -9,6 +9,12 @@ export type CommandShape = { type: string; data: object; effectiveAt: string };
 /** The member of the command union `C` whose type is `T`. */
 export type CommandOf<C extends CommandShape, T extends C['type']> = Extract<C, { type: T }>;
 
+/**
+ * What a mutation input is: a CommandInput, or an input without its envelope fields (API keys: created
+ * and revoked now, never replayed).
+ */
+export type MutationInput = Partial<CommandInput> | object;
+
 /** The business fields of a mutation input: everything but the envelope fields of CommandInput. */
 export type InputData<I> = Omit<I, keyof CommandInput>;
 
@@ -33,8 +39,8 @@ export interface DomainCommandAndEnvelope<C> {
  * Splits a validated mutation input into the domain command (its business fields, with the
  * effective time; default now) and the envelope (who, from where, idempotency and concurrency).
  */
-function split<C extends CommandShape>(type: C['type'], input: CommandInput, principal: Principal, source: EventSource, correlationId?: string): DomainCommandAndEnvelope<C> {
-  const { commandId, effectiveAt, expectedRevision, ...data } = input;
+function split<C extends CommandShape>(type: C['type'], input: MutationInput, principal: Principal, source: EventSource, correlationId?: string): DomainCommandAndEnvelope<C> {
+  const { commandId, effectiveAt, expectedRevision, ...data } = input as Partial<CommandInput>;
   // The one place a command is assembled from an input; `commandsOf` has checked their fields match.
   const command = { type, data: stripUndefined(data), effectiveAt: effectiveAt ?? new Date().toISOString() } as C;
   return { command, envelope: { principal, source, commandId, effectiveAt, expectedRevision, correlationId } };
@@ -47,7 +53,7 @@ function split<C extends CommandShape>(type: C['type'], input: CommandInput, pri
  */
 export function commandsOf<C extends CommandShape>() {
   return {
-    from<T extends C['type'], I extends CommandInput>(
+    from<T extends C['type'], I extends MutationInput>(
       type: T,
       input: I & InputFor<CommandOf<C, T>['data'], I>,
       principal: Principal,

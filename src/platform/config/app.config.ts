@@ -65,6 +65,12 @@ export class AppConfig {
   @Max(60000, { message: 'READ_YOUR_WRITES_TIMEOUT_MS must be an integer from 0 to 60000' })
   READ_YOUR_WRITES_TIMEOUT_MS = 5000;
 
+  /** Requests per second per API key (per client address without a valid key); 0 turns the limit off (docs/api.md, "Access"). */
+  @IsInt({ message: 'RATE_LIMIT_PER_SECOND must be an integer from 0 (off) to 1000000' })
+  @Min(0, { message: 'RATE_LIMIT_PER_SECOND must be an integer from 0 (off) to 1000000' })
+  @Max(1_000_000, { message: 'RATE_LIMIT_PER_SECOND must be an integer from 0 (off) to 1000000' })
+  RATE_LIMIT_PER_SECOND = 100;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' })
   LOG_LEVEL = 'info';
 
@@ -92,6 +98,7 @@ export class ConfigError extends Error {
 
 const INTEGER_VARIABLES = [
   'PORT', 'CAPACITY_WARN_PERCENT', 'CAPACITY_CRITICAL_PERCENT', 'READ_YOUR_WRITES_TIMEOUT_MS', 'EVENTSTORE_MAX_APPEND_BYTES',
+  'RATE_LIMIT_PER_SECOND',
 ] as const;
 
 /** Reads and validates the environment; throws one ConfigError naming the first bad variable. */

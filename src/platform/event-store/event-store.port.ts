@@ -13,7 +13,8 @@
  * imports) split their work into appends below it.
  */
 
-export type EventSource = 'graphql' | 'procurement' | 'import' | 'cli';
+/** Where a command came from; `system`: the service itself (e.g. taking over the first-start API key). */
+export type EventSource = 'graphql' | 'procurement' | 'import' | 'cli' | 'system';
 
 export interface EventMetadata {
   /** Business time: when the fact is true in the world (ISO 8601). */

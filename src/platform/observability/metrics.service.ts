@@ -7,7 +7,7 @@ export interface ProjectionLagReading {
   failed: boolean;
 }
 
-/** Prometheus metrics of the service (GET /metrics): appends, command latency, projection lag. */
+/** Prometheus metrics of the service (GET /metrics): appends, command latency, projection lag, key use and rate-limit refusals. */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
@@ -25,6 +25,20 @@ export class MetricsService {
     help: 'Command handling time from decision to answer, by command and outcome',
     labelNames: ['command', 'outcome'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly apiKeyRequests = new Counter({
+    name: 'popledger_api_key_requests_total',
+    help: 'Requests authenticated with an API key, by key name',
+    labelNames: ['key'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rateLimited = new Counter({
+    name: 'popledger_rate_limited_total',
+    help: 'Requests refused with 429 by the per-key rate limit, by key name (anonymous: no valid key, limited per client address)',
+    labelNames: ['key'] as const,
     registers: [this.registry],
   });
 

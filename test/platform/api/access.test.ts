@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createApp } from '../../../src/app/app.factory';
 import { ROLES, Role } from '../../../src/platform/api/auth/roles.types';
 import { loadConfig } from '../../../src/platform/config/app.config';
 import { SQL_CLIENT, SqlClient } from '../../../src/platform/database/sql-client.port';
-import { KEYS, startTestApp, TestApp } from '../../support/test-app';
+import { createTestStorage, KEYS, startTestApp, TestApp } from '../../support/test-app';
 
 /** One representative operation per access rule of docs/api.md, "Access", with the roles it allows. */
 const GRAPHQL_OPERATIONS: Array<{ name: string; query: string; allowed: Role[] }> = [
@@ -25,14 +28,18 @@ const GRAPHQL_OPERATIONS: Array<{ name: string; query: string; allowed: Role[] }
   },
   { name: 'projectionStatus', query: '{ projectionStatus { name } }', allowed: ['admin', 'planner', 'procurement', 'compliance', 'viewer'] },
   { name: 'history', query: '{ history(streamId: "fx-rates", first: 0) { totalCount } }', allowed: ['admin', 'planner', 'compliance'] },
+  { name: 'createApiKey', query: 'mutation { createApiKey(input: { name: "acc-$ROLE", role: VIEWER }) { name } }', allowed: ['admin'] },
+  { name: 'revokeApiKey', query: 'mutation { revokeApiKey(input: { name: "acc-revocable-$ROLE" }) { name } }', allowed: ['admin'] },
+  { name: 'apiKeys', query: '{ apiKeys { name } }', allowed: ['admin'] },
 ];
 
 describe('access control (docs/api.md, "Access")', () => {
   let app: TestApp;
   before(async () => {
     app = await startTestApp();
-    // history needs the stream to exist
+    // history needs the stream to exist; revokeApiKey a key to revoke
     await app.gql('mutation { setExchangeRates(input: { base: "EUR", rates: [{ currency: "GBP", toBase: "1.1" }] }) { streamId } }');
+    for (const role of ROLES) await app.gql(`mutation { createApiKey(input: { name: "acc-revocable-${role}", role: VIEWER }) { name } }`);
   });
   after(() => app.close());
 
@@ -102,6 +109,65 @@ describe('first start without API_KEYS', () => {
       assert.equal(Buffer.from(rows[0].secret_hash).toString('utf8').includes(secret), false);
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe('first start without API_KEYS, with a data directory', () => {
+  it('saves the key in DATA_DIR/admin-key.txt (mode 0600), keeps it across restarts, and manages it like any stored key', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pop-ledger-first-key-'));
+    const storage = await createTestStorage({ persistent: true });
+    // The file goes to DATA_DIR also when the data live on a PostgreSQL server.
+    const env = { LOG_LEVEL: 'warn', RATE_LIMIT_PER_SECOND: '0', ...storage.env, DATA_DIR: storage.env.DATA_DIR ?? dir };
+    const file = join(env.DATA_DIR, 'admin-key.txt');
+    const start = async (printed: string[]) => {
+      const app = await createApp(loadConfig(env, storage.overrides), (line) => printed.push(line));
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.getHttpServer().address() as { port: number };
+      const gql = async (secret: string, query: string) => {
+        const response = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` }, body: JSON.stringify({ query }) });
+        return (await response.json()) as { data: any; errors?: Array<{ extensions: { code: string } }> };
+      };
+      return { app, gql };
+    };
+    try {
+      const printed: string[] = [];
+      const first = await start(printed);
+      let secret: string;
+      try {
+        assert.equal(printed.length, 1);
+        secret = /Bearer (\S+)"/.exec(printed[0])?.[1] as string;
+        assert.ok(printed[0].includes(file), printed[0]);
+        assert.equal(await readFile(file, 'utf8'), `${secret}\n`);
+        assert.equal((await stat(file)).mode & 0o777, 0o600);
+        const keys = await first.gql(secret, '{ apiKeys { name role source createdAt revokedAt } }');
+        assert.deepEqual(keys.data.apiKeys.map((k: any) => [k.name, k.role, k.source, k.revokedAt]), [['admin', 'ADMIN', 'STORED', null]]);
+        const history = await first.gql(secret, '{ history(streamId: "apikeys") { edges { node { type actor source data } } } }');
+        assert.deepEqual(history.data.history.edges.map((e: any) => e.node), [
+          { type: 'ApiKeyCreated', actor: 'system', source: 'system', data: { name: 'admin', role: 'admin', expiresAt: null } },
+        ]);
+      } finally {
+        await first.app.close();
+      }
+
+      const again: string[] = [];
+      const second = await start(again);
+      try {
+        assert.deepEqual(again, [], 'no second key on restart');
+        assert.equal(await readFile(file, 'utf8'), `${secret}\n`);
+        assert.equal((await second.gql(secret, '{ apiKeys { name } }')).data.apiKeys.length, 1, 'taken over once');
+        // The first-start key can be replaced: create another admin key, then revoke the first one.
+        const created = await second.gql(secret, 'mutation { createApiKey(input: { name: "ops", role: ADMIN }) { secret } }');
+        const ops = created.data.createApiKey.secret as string;
+        assert.equal((await second.gql(ops, 'mutation { revokeApiKey(input: { name: "admin" }) { revokedAt } }')).errors, undefined);
+        assert.equal((await second.gql(secret, '{ apiKeys { name } }')).errors?.[0].extensions.code, 'UNAUTHENTICATED');
+        assert.equal((await second.gql(ops, '{ apiKeys { name } }')).data.apiKeys.length, 2);
+      } finally {
+        await second.app.close();
+      }
+    } finally {
+      await storage.dispose();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

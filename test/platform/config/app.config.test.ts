@@ -13,6 +13,7 @@ describe('configuration contract (docs/api.md, "Configuration")', () => {
     assert.equal(config.CAPACITY_CRITICAL_PERCENT, 80);
     assert.equal(config.READ_YOUR_WRITES_TIMEOUT_MS, 5000);
     assert.equal(config.OTEL_EXPORTER_OTLP_ENDPOINT, undefined);
+    assert.equal(config.RATE_LIMIT_PER_SECOND, 100);
     assert.equal(config.apiKeys, undefined);
   });
 
@@ -32,12 +33,19 @@ describe('configuration contract (docs/api.md, "Configuration")', () => {
     [{ API_KEYS: 'alice' }, /^Invalid configuration: API_KEYS entry 1 must be name:role:secret/],
     [{ PROCUREMENT_WEBHOOK_SECRET: 'short' }, /^Invalid configuration: PROCUREMENT_WEBHOOK_SECRET /],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, /^Invalid configuration: OTEL_EXPORTER_OTLP_ENDPOINT /],
+    [{ RATE_LIMIT_PER_SECOND: '-1' }, /^Invalid configuration: RATE_LIMIT_PER_SECOND /],
+    [{ RATE_LIMIT_PER_SECOND: 'lots' }, /^Invalid configuration: RATE_LIMIT_PER_SECOND /],
   ];
   for (const [env, message] of bad) {
     it(`stops with one clear line for ${JSON.stringify(env)}`, () => {
       assert.throws(() => loadConfig(env), (error: unknown) => error instanceof ConfigError && message.test(error.message) && !error.message.includes('\n'));
     });
   }
+
+  it('reads RATE_LIMIT_PER_SECOND, 0 turning the limit off', () => {
+    assert.equal(loadConfig({ RATE_LIMIT_PER_SECOND: '0' }).RATE_LIMIT_PER_SECOND, 0);
+    assert.equal(loadConfig({ RATE_LIMIT_PER_SECOND: '250' }).RATE_LIMIT_PER_SECOND, 250);
+  });
 
   it('never repeats an API key secret in its error', () => {
     assert.throws(() => loadConfig({ API_KEYS: 'ok:admin:supersecret1,bad:nope:topsecret99' }), (error: Error) => !error.message.includes('topsecret99') && !error.message.includes('supersecret1'));

@@ -40,10 +40,9 @@ export function parseApiKeys(value: string): ApiKey[] {
   return keys;
 }
 
-/** Compares against every key in constant time per key, so timing says nothing about which matched. */
-export function findKey(keys: readonly ApiKey[], secret: string): ApiKey | undefined {
-  const presented = hashSecret(secret);
-  let found: ApiKey | undefined;
+/** The key whose hash is `presented`. Compares with every key, each in constant time, so timing says nothing about which matched. */
+export function findKeyByHash<K extends ApiKey>(keys: readonly K[], presented: Buffer): K | undefined {
+  let found: K | undefined;
   for (const key of keys) {
     if (timingSafeEqual(presented, key.secretHash) && !found) found = key;
   }

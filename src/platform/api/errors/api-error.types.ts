@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'RULE_VIOLATION'
   | 'PAYLOAD_TOO_LARGE'
+  | 'RATE_LIMITED'
   | 'INTERNAL_SERVER_ERROR';
 
 export interface FieldError {
@@ -25,6 +26,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   CONFLICT: 409,
   RULE_VIOLATION: 422,
   PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
   INTERNAL_SERVER_ERROR: 500,
 };
 
@@ -52,5 +54,12 @@ export class ApiError extends Error {
 
   static forbidden(role: string, allowed: readonly string[]): ApiError {
     return new ApiError('FORBIDDEN', `Role ${role} may not do this; allowed roles: ${allowed.join(', ')}`);
+  }
+
+  /** More than `limit` requests in one second with one key (or from one address without a key). */
+  static rateLimited(limit: number, retryAfterSeconds: number): ApiError {
+    return new ApiError('RATE_LIMITED', `Rate limit exceeded: at most ${limit} requests per second per key; retry in ${retryAfterSeconds} s`, {
+      retryAfterSeconds,
+    });
   }
 }

@@ -11,6 +11,7 @@ const STATUS_CODES: Record<number, ErrorCode> = {
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'BAD_USER_INPUT',
+  429: 'RATE_LIMITED',
 };
 
 /**

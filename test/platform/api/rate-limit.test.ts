@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Role } from '../../../src/platform/api/auth/roles.types';
+import { KEYS, startTestApp, TestApp } from '../../support/test-app';
+
+const LIMIT = 20;
+/** Requests that may slip past the limit (none expected: the counter is in process). */
+const TOLERANCE = 2;
+
+interface Hit {
+  status: number;
+  retryAfter: string | null;
+  body: any;
+}
+
+describe(`per-key rate limit (RATE_LIMIT_PER_SECOND=${LIMIT})`, () => {
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp({}, { RATE_LIMIT_PER_SECOND: String(LIMIT) });
+  });
+  after(() => app.close());
+
+  const graphql = async (role: Role | undefined, method: 'POST' | 'GET' = 'POST'): Promise<Hit> => {
+    const headers: Record<string, string> = role ? { authorization: `Bearer ${KEYS[role]}` } : {};
+    const response =
+      method === 'POST'
+        ? await fetch(`${app.url}/graphql`, { method, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) })
+        : await fetch(`${app.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers });
+    return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.json() };
+  };
+  const rest = async (role: Role | undefined, path: string, init: RequestInit = {}): Promise<Hit> => {
+    const response = await fetch(`${app.url}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), ...(role ? { authorization: `Bearer ${KEYS[role]}` } : {}) } });
+    const text = await response.text();
+    return { status: response.status, retryAfter: response.headers.get('retry-after'), body: text.startsWith('{') ? JSON.parse(text) : text };
+  };
+
+  it('holds across a burst of 16 concurrent clients with one key, in any second (not per fixed window), and another key is not affected', async () => {
+    // Five requests half a second before the burst: a fixed window opened by them would let the burst
+    // have LIMIT - 5 now and LIMIT more once it closed; a sliding second lets at most LIMIT through.
+    for (let i = 0; i < 5; i++) assert.equal((await graphql('admin')).status, 200);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const started = Date.now();
+    const hits: Hit[] = [];
+    const others: Hit[] = [];
+    // 16 clients with the admin key for 0.9 s; meanwhile the planner key asks now and then.
+    await Promise.all([
+      ...Array.from({ length: 16 }, async () => {
+        while (Date.now() - started < 900) hits.push(await graphql('admin'));
+      }),
+      (async () => {
+        while (Date.now() - started < 900) {
+          others.push(await graphql('planner'));
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      })(),
+    ]);
+    const ok = hits.filter((h) => h.status === 200).length;
+    const limited = hits.filter((h) => h.status === 429);
+    assert.ok(hits.length > LIMIT * 2, `only ${hits.length} requests`);
+    assert.ok(ok <= LIMIT + TOLERANCE, `${ok} answers in under a second with a limit of ${LIMIT}`);
+    assert.ok(ok >= LIMIT - 5 - TOLERANCE, `${ok} answers: the limit should let about ${LIMIT} through`);
+    assert.equal(limited.length, hits.length - ok);
+    for (const hit of limited) {
+      assert.deepEqual(hit.body.errors[0].extensions, { code: 'RATE_LIMITED', retryAfterSeconds: Number(hit.retryAfter) });
+      assert.equal(hit.body.data, null);
+      assert.equal(hit.retryAfter, '1');
+    }
+    assert.ok(others.length >= 1);
+    assert.deepEqual(others.map((h) => h.status), others.map(() => 200), 'the planner key is not limited by the admin key');
+  });
+
+  it('GraphQL over GET is limited the same way', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // the admin key's window of the burst above is over
+    const hits = await Promise.all(Array.from({ length: LIMIT + 5 }, () => graphql('admin', 'GET')));
+    assert.equal(hits.filter((h) => h.status === 200).length, LIMIT);
+    const limited = hits.filter((h) => h.status === 429);
+    assert.equal(limited.length, 5);
+    assert.equal(limited[0].body.errors[0].extensions.code, 'RATE_LIMITED');
+    assert.ok(Number(limited[0].retryAfter) >= 1);
+  });
+
+  it('REST: 429 problem details with Retry-After, /reports and the procurement webhook counted, /health not', async () => {
+    const reports = await Promise.all(Array.from({ length: LIMIT + 10 }, () => rest('compliance', '/reports/residency.json')));
+    assert.equal(reports.filter((h) => h.status === 200).length, LIMIT);
+    const refused = reports.find((h) => h.status === 429) as Hit;
+    assert.ok(refused, 'a report request was limited');
+    assert.equal(refused.body.code, 'RATE_LIMITED');
+    assert.equal(refused.body.title, 'RATE_LIMITED');
+    assert.equal(refused.body.status, 429);
+    assert.match(refused.body.type, /\/problems\/rate-limited$/);
+    assert.ok(Number(refused.retryAfter) >= 1);
+
+    const batch = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ records: [] }) };
+    const webhook = await Promise.all(Array.from({ length: LIMIT + 5 }, () => rest('procurement', '/integrations/procurement/records', batch)));
+    assert.equal(webhook.filter((h) => h.status === 200).length, LIMIT);
+    assert.equal(webhook.filter((h) => h.status === 429).length, 5);
+
+    const health = await Promise.all(Array.from({ length: LIMIT * 3 }, () => rest(undefined, '/health/live')));
+    assert.deepEqual([...new Set(health.map((h) => h.status))], [200]);
+  });
+
+  it('limits requests without a valid key per client address, and counts refusals per key in /metrics', async () => {
+    const anonymous = await Promise.all(Array.from({ length: LIMIT + 10 }, () => graphql(undefined)));
+    assert.equal(anonymous.filter((h) => h.status === 401).length, LIMIT);
+    assert.equal(anonymous.filter((h) => h.status === 429).length, 10);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const metrics = (await rest('viewer', '/metrics')).body as string;
+    const refused = (key: string) => Number(new RegExp(`^popledger_rate_limited_total\\{key="${key}"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
+    assert.ok(refused('admin') > 0, metrics);
+    assert.equal(refused('procurement'), 5);
+    assert.equal(refused('anonymous'), 10);
+    assert.equal(refused('planner'), 0);
+  });
+});
+
+describe('rate limit off (RATE_LIMIT_PER_SECOND=0)', () => {
+  it('lets every request through', async () => {
+    const app = await startTestApp({}, { RATE_LIMIT_PER_SECOND: '0' });
+    try {
+      const answers = await Promise.all(Array.from({ length: 150 }, () => app.gql('{ __typename }')));
+      assert.deepEqual([...new Set(answers.map((a) => a.status))], [200]);
+    } finally {
+      await app.close();
+    }
+  });
+});
