@@ -19,6 +19,7 @@ import { MetricsService } from '../platform/observability/metrics.service';
 import { PROJECTIONS, ProjectionsModule } from '../platform/projections/projections.module';
 import { ProcurementModule } from '../procurement';
 import { ResidencyModule } from '../residency';
+import { ScenariosModule } from '../scenarios';
 import { allMigrations } from './all-migrations.registry';
 import { allProjections } from './all-projections.registry';
 import { HealthController } from './health.controller';
@@ -54,6 +55,7 @@ export class AppModule {
         ResidencyModule,
         CostModule,
         ProcurementModule,
+        ScenariosModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [

@@ -18,6 +18,7 @@ export const RULE_CODES = [
   'BANDWIDTH_EXCEEDED',
   'RESERVATION_EXCEEDED',
   'RACK_NOT_EMPTY',
+  'SCENARIO_CLOSED',
 ] as const;
 
 export type RuleCode = (typeof RULE_CODES)[number];

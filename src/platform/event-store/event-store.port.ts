@@ -7,7 +7,8 @@
  * like the global log does: read-your-writes relies on that.
  */
 
-export type EventSource = 'graphql' | 'procurement' | 'import' | 'cli';
+/** Where a command came from; `scenario`: a step of a committed scenario (docs/planning-scenarios.md). */
+export type EventSource = 'graphql' | 'procurement' | 'import' | 'cli' | 'scenario';
 
 export interface EventMetadata {
   /** Business time: when the fact is true in the world (ISO 8601). */
