@@ -22,6 +22,7 @@ export const METRICS: Readonly<Record<string, Omit<Metric, 'value' | 'note'>>> =
   find_capacity_p99_ms: { unit: 'ms', target: 100, better: 'lower' },
   cost_summary_p99_ms: { unit: 'ms', target: 100, better: 'lower' },
   residency_report_ms: { unit: 'ms', target: 500, better: 'lower' },
+  scenario_eval_p99_ms: { unit: 'ms', target: 50, better: 'lower' },
   procurement_records_per_s: { unit: 'records/s', target: 5_000, better: 'higher' },
   long_stream_command_ratio: { unit: 'ratio', target: 2, better: 'lower' },
   append_vs_emmett_ratio: { unit: 'ratio', target: 1, better: 'higher' },

@@ -17,6 +17,7 @@ import { measureLongStream } from './long-stream-bench';
 import { measureProcurement, procurementRacksFor, ProcurementRecords } from './procurement-bench';
 import { measureQuery, measureResidencyReport, type PlanningQuery } from './query-bench';
 import { measureRebuild } from './rebuild-bench';
+import { measureScenarioEvaluation } from './scenario-bench';
 import { BenchResults, type METRICS } from './results';
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -78,6 +79,7 @@ const SERVICE_METRICS: MetricName[] = [
   'find_capacity_p99_ms',
   'cost_summary_p99_ms',
   'residency_report_ms',
+  'scenario_eval_p99_ms',
   'long_stream_command_ratio',
   'commands_per_s_pg',
   'command_p99_ms_pg',
@@ -146,6 +148,10 @@ async function serviceOnPostgres(results: BenchResults, network: ServiceStorage,
     await part(results, ['residency_report_ms'], async () => {
       const r = await measureResidencyReport(url, KEYS.compliance, sizes.queries.residencyRuns);
       results.record('residency_report_ms', r.ms.p50, `median of ${r.ms.n} whole reports (max ${r.ms.max.toFixed(0)} ms), ${r.rows} rows with evidence`);
+    });
+    await part(results, ['scenario_eval_p99_ms'], async () => {
+      const e = await measureScenarioEvaluation(url, KEYS.planner, generator.summaries, sizes.queries);
+      results.record('scenario_eval_p99_ms', e.p99, `${e.n} sequential evaluations of a ${e.steps}-step plan over ${e.pops} PoPs (${e.accepted} accepted) with impact, p50 ${e.p50.toFixed(2)} ms; ${scale}`);
     });
     await part(results, ['long_stream_command_ratio'], async () => {
       const l = await measureLongStream(url, KEYS.planner, 'long1', 'fresh1', sizes.longStream.commands, sizes.longStream.warmup);

@@ -22,6 +22,7 @@ import { tracingStarted } from '../platform/observability/tracing.util';
 import { PROJECTIONS, ProjectionsModule } from '../platform/projections/projections.module';
 import { ProcurementModule } from '../procurement';
 import { ResidencyModule } from '../residency';
+import { ScenariosModule } from '../scenarios';
 import { allMigrations } from './all-migrations.registry';
 import { allProjections } from './all-projections.registry';
 import { HealthController } from './health.controller';
@@ -60,6 +61,7 @@ export class AppModule {
         CostModule,
         ProcurementModule,
         AccessModule,
+        ScenariosModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [

@@ -20,6 +20,7 @@ export const RULE_CODES = [
   'RACK_NOT_EMPTY',
   /** Access: a key from API_KEYS cannot be revoked through the API. */
   'KEY_FROM_ENVIRONMENT',
+  'SCENARIO_CLOSED',
 ] as const;
 
 export type RuleCode = (typeof RULE_CODES)[number];

@@ -5,7 +5,9 @@
 export { ResidencyModule, residencyProjections } from './residency.module';
 export { POLICY_STREAM_PREFIX, WORKLOAD_STREAM_PREFIX, policyStream, workloadStream } from './domain/residency.streams';
 export type { DataCategory, PlacementRole } from './domain/workload.enums';
-export type { WorkloadContext } from './domain/workload.commands';
+export type { WorkloadCommand, WorkloadContext } from './domain/workload.commands';
+export type { WorkloadState } from './domain/workload.state';
+export { PlaceWorkloadInput, RegisterWorkloadInput, WithdrawWorkloadInput } from './write/workload.input';
 export type { DefineResidencyPolicyData } from './domain/policy.commands';
 export { policyDecider } from './domain/policy.decider';
 export { workloadDecider } from './domain/workload.decider';

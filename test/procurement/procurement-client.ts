@@ -18,11 +18,11 @@ export interface Answer {
 export async function postRecords(
   url: string,
   body: unknown,
-  options: { role?: Role | null; headers?: Record<string, string>; raw?: string } = {},
+  options: { role?: Role | null; headers?: Record<string, string>; raw?: string; query?: string } = {},
 ): Promise<Answer> {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
   if (options.role !== null && !('authorization' in headers)) headers.authorization = `Bearer ${KEYS[options.role ?? 'procurement']}`;
-  const response = await fetch(`${url}/integrations/procurement/records`, { method: 'POST', headers, body: options.raw ?? JSON.stringify(body) });
+  const response = await fetch(`${url}/integrations/procurement/records${options.query ?? ''}`, { method: 'POST', headers, body: options.raw ?? JSON.stringify(body) });
   const text = await response.text();
   return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: text ? JSON.parse(text) : undefined };
 }

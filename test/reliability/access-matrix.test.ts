@@ -20,6 +20,8 @@ const WORKLOAD: readonly Role[] = ['admin', 'planner'];
 const ADMIN: readonly Role[] = ['admin'];
 const COST: readonly Role[] = ['admin', 'planner', 'compliance', 'viewer'];
 const COMPLIANCE: readonly Role[] = ['admin', 'planner', 'compliance'];
+const SCENARIO_WRITE: readonly Role[] = ['admin', 'planner'];
+const SCENARIO_READ: readonly Role[] = ['admin', 'planner', 'compliance', 'viewer'];
 
 const gqlOutcome = async (url: string, secret: string | undefined, query: string, variables?: Record<string, unknown>): Promise<Outcome> => {
   const answer = await graphql(url, secret, query, variables);
@@ -79,6 +81,13 @@ const OPERATIONS: Operation[] = [
   query('createApiKey', ADMIN, 'mutation { createApiKey(input: { name: "acl-key", role: VIEWER }) { name } }'),
   query('revokeApiKey', ADMIN, 'mutation { revokeApiKey(input: { name: "acl-key" }) { name } }'),
   query('apiKeys', ADMIN, '{ apiKeys { name source } }'),
+  mutation('createScenario', SCENARIO_WRITE, { scenarioId: 'acl-s', name: 'Access' }),
+  mutation('addScenarioSteps', SCENARIO_WRITE, { scenarioId: 'acl-s', steps: [{ stepId: 'a', activatePop: { popId: 'acl-pop' } }] }),
+  mutation('removeScenarioStep', SCENARIO_WRITE, { scenarioId: 'acl-s', stepId: 'a' }),
+  mutation('discardScenario', SCENARIO_WRITE, { scenarioId: 'acl-s' }),
+  query('commitScenario', SCENARIO_WRITE, 'mutation { commitScenario(input: { scenarioId: "acl-s" }) { committed } }'),
+  query('scenario', SCENARIO_READ, '{ scenario(scenarioId: "acl-s") { name valid } }'),
+  query('scenarios', SCENARIO_READ, '{ scenarios(first: 1) { totalCount } }'),
   rest('POST /integrations/procurement/records', ['admin', 'procurement'], 'POST', '/integrations/procurement/records', { records: [] }),
   query('pop', ALL, '{ pop(popId: "acl-pop") { popId } }'),
   query('pops', ALL, '{ pops(first: 1) { totalCount } }'),

@@ -27,7 +27,7 @@ const NOWHERE = 'fuzz-nowhere';
 const EUR = { amount: '100.00', currency: 'EUR' };
 
 /** Mutations whose valid input would create a stream: the fuzzer always breaks one of their fields. */
-const CREATING = new Set(['registerPop', 'registerWorkload', 'defineResidencyPolicy', 'setExchangeRates']);
+const CREATING = new Set(['registerPop', 'registerWorkload', 'defineResidencyPolicy', 'setExchangeRates', 'createScenario']);
 
 const MUTATIONS: MutationSpec[] = [
   {
@@ -95,6 +95,30 @@ const MUTATIONS: MutationSpec[] = [
     input: { base: 'EUR', rates: [{ currency: 'USD', toBase: '0.92' }] },
     fields: { base: 'country', rates: 'list' },
     required: ['base', 'rates'],
+  },
+  {
+    name: 'createScenario',
+    input: { scenarioId: 'fz-plan', name: 'Fuzz plan', description: 'what if' },
+    fields: { scenarioId: 'id', name: 'text', description: 'text' },
+    required: ['scenarioId', 'name'],
+  },
+  {
+    name: 'addScenarioSteps',
+    input: { scenarioId: NOWHERE, steps: [{ stepId: 's1', installRack: { popId: NOWHERE, rackId: 'r1' } }, { stepId: 's2', placeWorkload: { workloadId: NOWHERE, popId: NOWHERE, role: 'PRIMARY' } }] },
+    fields: { scenarioId: 'id', steps: 'list' },
+    required: ['scenarioId', 'steps'],
+  },
+  {
+    name: 'removeScenarioStep',
+    input: { scenarioId: NOWHERE, stepId: 's1' },
+    fields: { scenarioId: 'id', stepId: 'id' },
+    required: ['scenarioId', 'stepId'],
+  },
+  {
+    name: 'discardScenario',
+    input: { scenarioId: NOWHERE, dryRun: true },
+    fields: { scenarioId: 'id', dryRun: 'enum' },
+    required: ['scenarioId'],
   },
 ];
 

@@ -38,7 +38,8 @@ export async function startServiceProcess(options: StartOptions): Promise<Servic
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of CONTRACT) delete env[name];
-  Object.assign(env, { LOG_LEVEL: 'warn', ...options.env, PORT: String(port) });
+  // No rate limit unless a test sets one: load tests send far more than the default 100 per second.
+  Object.assign(env, { LOG_LEVEL: 'warn', RATE_LIMIT_PER_SECOND: '0', ...options.env, PORT: String(port) });
   // SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/profiles": profile the service a benchmark loads.
   const nodeArgs = process.env.SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...nodeArgs, options.main ?? SERVICE_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,5 +1,6 @@
 import { instantMs } from '../../kernel/time.util';
-import { CapacityResource, CircuitType } from './pop.enums';
+import { popStatusAt } from './pop-lifecycle.rules';
+import { CapacityResource, CircuitType, PopStatus } from './pop.enums';
 import { CircuitRecord, PopAggregate, Presence } from './pop.state';
 import {
   CapacityStatus,
@@ -112,6 +113,25 @@ export interface CapacityTotals extends PopWideTallies {
   redundant: boolean;
   /** Σ present circuits' bandwidth (`circuitTypes` may be left empty when the split is not needed). */
   capacityMbps: number;
+}
+
+/** What `capacity(popId, asOf)` answers, in full (with the racks and circuit types). */
+export interface PopCapacityAnswer extends PopCapacityFigures {
+  popId: string;
+  code: string;
+  countryCode: string;
+  /** Lifecycle status at asOf. */
+  status: PopStatus;
+  asOf: string;
+}
+
+/**
+ * The `capacity` answer computed from the state: the reference the planning read model is proven equal
+ * to (test/inventory/read/capacity-equivalence.test.ts), and what a plan's capacity is computed with.
+ */
+export function popCapacityAnswer(pop: PopAggregate, asOf: string, thresholds: CapacityThresholds): PopCapacityAnswer {
+  const { popId, code, countryCode } = pop.profile;
+  return { popId, code, countryCode, status: popStatusAt(pop, instantMs(asOf, 'asOf')), asOf, ...popCapacityAt(pop, asOf, thresholds) };
 }
 
 export function popCapacityAt(pop: PopAggregate, at: string, thresholds: CapacityThresholds): PopCapacityFigures {

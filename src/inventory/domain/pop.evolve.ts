@@ -55,9 +55,9 @@ function registeredPop(event: PopRegistered): PopAggregate {
 function record(pop: PopAggregate, event: Exclude<PopEvent, PopRegistered>, at: number): void {
   switch (event.type) {
     case 'SiteLeased': {
-      const { leaseId, startsOn, endsOn, contractedPowerKw, maxRacks } = event.data;
+      const { leaseId, startsOn, endsOn, contractedPowerKw, maxRacks, monthlyCost, oneOffCost } = event.data;
       const from = dayStart(startsOn);
-      store(pop.leases, leaseId, { leaseId, signedAt: at, from, to: endOfDay(endsOn), contractedPowerKw, maxRacks });
+      store(pop.leases, leaseId, { leaseId, signedAt: at, from, to: endOfDay(endsOn), contractedPowerKw, maxRacks, monthlyCost, oneOffCost: oneOffCost ?? null });
       transition(pop, 'SiteLeased', at);
       added(pop, Math.max(at, from));
       return;
@@ -92,8 +92,8 @@ function record(pop: PopAggregate, event: Exclude<PopEvent, PopRegistered>, at: 
       (lookup(pop.racks, event.data.rackId) as RackRecord).to = at;
       return;
     case 'PowerFeedAdded': {
-      const { feedId, rackId, side } = event.data;
-      store(pop.feeds, feedId, { feedId, rackId, side, kw: feedKw(event.data), from: at, to: null });
+      const { feedId, rackId, side, monthlyCost, oneOffCost } = event.data;
+      store(pop.feeds, feedId, { feedId, rackId, side, kw: feedKw(event.data), from: at, to: null, monthlyCost: monthlyCost ?? null, oneOffCost: oneOffCost ?? null });
       (lookup(pop.racks, rackId) as RackRecord).openFeedIds.push(feedId);
       added(pop, at);
       return;
@@ -106,8 +106,8 @@ function record(pop: PopAggregate, event: Exclude<PopEvent, PopRegistered>, at: 
       return;
     }
     case 'DeviceInstalled': {
-      const { deviceId, rackId, positionU, heightU, powerDrawWatts } = event.data;
-      store(pop.devices, deviceId, { deviceId, rackId, positionU, heightU, drawKw: powerDrawWatts / 1000, from: at, to: null });
+      const { deviceId, rackId, positionU, heightU, powerDrawWatts, purchaseCost } = event.data;
+      store(pop.devices, deviceId, { deviceId, rackId, positionU, heightU, drawKw: powerDrawWatts / 1000, from: at, to: null, purchaseCost: purchaseCost ?? null });
       (lookup(pop.racks, rackId) as RackRecord).openDeviceIds.push(deviceId);
       added(pop, at);
       return;
@@ -120,8 +120,8 @@ function record(pop: PopAggregate, event: Exclude<PopEvent, PopRegistered>, at: 
       return;
     }
     case 'CarrierConnected': {
-      const { circuitId, type, bandwidthMbps } = event.data;
-      store(pop.circuits, circuitId, { circuitId, type, bandwidthMbps, from: at, to: null });
+      const { circuitId, type, bandwidthMbps, monthlyCost, oneOffCost } = event.data;
+      store(pop.circuits, circuitId, { circuitId, type, bandwidthMbps, from: at, to: null, monthlyCost, oneOffCost: oneOffCost ?? null });
       added(pop, at);
       return;
     }

@@ -1,11 +1,13 @@
 import { Filled } from '../../kernel/decider.types';
 import { IdIndex } from '../../kernel/id-index.util';
+import { Money } from '../../kernel/money.types';
 import { metricSet, StepPoint, StepTimeline } from '../../kernel/step-timeline.util';
 import { RegisterPopData } from './pop.commands';
 import { CapacityResource, CircuitType, FeedSide, PopKind, PopStatus } from './pop.enums';
 
 /**
- * State of one PoP stream: the records the rules need (not costs or names), plus two indexes
+ * State of one PoP stream: the records the rules need (not names), with each item's costs (so that
+ * a plan's cost can be computed from the state, docs/domain.md, "Cost formulas"), plus two indexes
  * kept by `evolvePop` so that a decision never replays history:
  * - `timeline`: PoP-wide totals as step functions of business time;
  * - per rack, its own timeline (feeds per side, device draw) and its devices split into open
@@ -77,6 +79,9 @@ export interface LeaseRecord extends Presence {
   signedAt: number;
   contractedPowerKw: number | null;
   maxRacks: number | null;
+  monthlyCost: Money;
+  /** Counts at `signedAt`. */
+  oneOffCost: Money | null;
 }
 
 export interface RemovedRef {
@@ -102,6 +107,9 @@ export interface FeedRecord extends Presence {
   rackId: string;
   side: FeedSide;
   kw: number;
+  monthlyCost: Money | null;
+  /** Counts at `from`. */
+  oneOffCost: Money | null;
 }
 
 export interface DeviceRecord extends Presence {
@@ -110,12 +118,17 @@ export interface DeviceRecord extends Presence {
   positionU: number;
   heightU: number;
   drawKw: number;
+  /** Counts at `from`. */
+  purchaseCost: Money | null;
 }
 
 export interface CircuitRecord extends Presence {
   circuitId: string;
   type: CircuitType;
   bandwidthMbps: number;
+  monthlyCost: Money;
+  /** Counts at `from`. */
+  oneOffCost: Money | null;
 }
 
 /** Present on [from, min(until, release)). */

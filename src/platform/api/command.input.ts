@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int } from '@nestjs/graphql';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { IsEntityId } from './validation/field.validators';
 import { DateTimeScalar } from './scalars/date-time.scalar';
 
@@ -21,4 +21,13 @@ export abstract class CommandInput {
   @Min(-1)
   @Max(Number.MAX_SAFE_INTEGER)
   expectedRevision?: number;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description: 'Decide without recording: validated and decided exactly like the real command, nothing appended (CommandResult.wouldRecord)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  dryRun?: boolean;
 }

@@ -9,4 +9,6 @@ export interface CommandEnvelope {
   effectiveAt?: string;
   expectedRevision?: number;
   correlationId?: string;
+  /** Decide only: nothing is appended and no commandId is remembered (docs/api.md, "Dry runs"). */
+  dryRun?: boolean;
 }

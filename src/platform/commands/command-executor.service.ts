@@ -4,10 +4,11 @@ import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { EVENT_STORE, EventStore, NewEvent, RecordedEvent, StreamNotFoundError, WrongExpectedRevisionError } from '../event-store/event-store.port';
 import { CURRENT_SCHEMA_VERSION, upcast } from '../event-store/event.upcasters';
 import { Decider, DomainEvent } from '../../kernel/decider.types';
+import { cloneJson } from '../../kernel/json-clone.util';
 import { MetricsService } from '../observability/metrics.service';
 import { inSpan, inSpanSync, SPAN_ATTRIBUTES, traceparentOf } from '../observability/tracing.util';
 import { CommandEnvelope } from './command-envelope.types';
-import { CommandResult } from './command-result.types';
+import { CommandResult, PlannedEvent } from './command-result.types';
 import { PROJECTION_WAITER, ProjectionWaiter } from './projection-waiter.port';
 import { StreamLock } from './stream-lock.util';
 
@@ -27,10 +28,26 @@ interface CachedStream<S> {
   commands: Map<string, AcceptedCommand>;
 }
 
-/** One command of a batch for one stream, with its own envelope (commandId, actor, effective time). */
-export interface CommandItem<C> {
+/**
+ * One command of a batch for one stream, with its own envelope (commandId, actor, effective time) and,
+ * optionally, its own decision context (otherwise the batch's).
+ */
+export interface CommandItem<C, X = unknown> {
   command: C;
   envelope: CommandEnvelope;
+  context?: X;
+}
+
+/**
+ * A stream's state as the executor knows it, caught up with the store: for reads that a decision in
+ * another stream needs, and for plans evaluated in memory. `accepted` tells whether a commandId was
+ * accepted on the stream. Valid only during the callback that receives it; never mutate `state`.
+ */
+export interface StreamView<S> {
+  state: S;
+  /** Revision of the stream's last event; -1 for a stream with no events. */
+  revision: number;
+  accepted(commandId: string): boolean;
 }
 
 /** What became of one command of a batch: its result, or what was thrown deciding or appending it. */
@@ -70,10 +87,15 @@ export class CommandExecutor {
       const started = process.hrtime.bigint();
       let outcome = 'error';
       try {
-        const [done] = await this.locks.run(streamId, () => this.decideAndAppend(decider, streamId, [{ command, envelope }], context as X, traceparentOf(span)));
+        const items = [{ command, envelope }];
+        const dryRun = envelope.dryRun === true;
+        const [done] = await this.locks.run(streamId, () =>
+          dryRun ? this.decideOnly(decider, streamId, items, context as X) : this.decideAndAppend(decider, streamId, items, context as X, traceparentOf(span)),
+        );
         if ('error' in done) throw done.error;
-        outcome = done.result.duplicate ? 'duplicate' : 'accepted';
-        span.setAttribute(SPAN_ATTRIBUTES.eventCount, done.result.duplicate ? 0 : done.result.eventIds.length);
+        outcome = dryRun ? 'dry_run' : done.result.duplicate ? 'duplicate' : 'accepted';
+        span.setAttribute(SPAN_ATTRIBUTES.eventCount, done.result.duplicate || dryRun ? 0 : done.result.eventIds.length);
+        if (dryRun) return { ...done.result, projected: false };
         span.setAttribute(SPAN_ATTRIBUTES.position, done.result.position);
         const projected = await inSpan('wait for projections', { attributes: { [SPAN_ATTRIBUTES.position]: done.result.position } }, async (wait) => {
           const reached = await this.waitForProjections(done.result.position);
@@ -98,28 +120,52 @@ export class CommandExecutor {
    * before it leave, and appended together in one round trip and one commit. Each keeps its own
    * commandId and outcome, so one rejected command leaves the others alone; an append that fails
    * fails all that it carried. Positions are the append's. No projection wait: the caller waits once.
+   * A batch with a dry-run envelope is decided only (see `decideOnly`).
    */
   async executeAll<C extends { type: string; effectiveAt: string }, S, E extends DomainEventLike, X>(
     decider: Decider<C, S, E, X>,
     streamId: string,
-    items: readonly CommandItem<C>[],
+    items: readonly CommandItem<C, X>[],
     context?: X,
   ): Promise<CommandOutcome[]> {
     const types = [...new Set(items.map(({ command }) => command.type))];
     const attributes = { [SPAN_ATTRIBUTES.commandType]: types, [SPAN_ATTRIBUTES.commandCount]: items.length, [SPAN_ATTRIBUTES.streamId]: streamId };
     return inSpan('command batch', { attributes }, async (span) => {
       const started = process.hrtime.bigint();
-      const outcomes = await this.locks.run(streamId, () => this.decideAndAppend(decider, streamId, items, context as X, traceparentOf(span)));
+      const dryRun = items.some(({ envelope }) => envelope.dryRun === true);
+      const outcomes = await this.locks.run(streamId, () =>
+        dryRun ? this.decideOnly(decider, streamId, items, context as X) : this.decideAndAppend(decider, streamId, items, context as X, traceparentOf(span)),
+      );
       const seconds = Number(process.hrtime.bigint() - started) / 1e9 / Math.max(items.length, 1);
       let events = 0;
       outcomes.forEach((done, i) => {
-        const outcome = 'error' in done ? outcomeOf(done.error) : done.result.duplicate ? 'duplicate' : 'accepted';
+        const outcome = 'error' in done ? outcomeOf(done.error) : dryRun ? 'dry_run' : done.result.duplicate ? 'duplicate' : 'accepted';
         if (outcome === 'accepted' && 'result' in done) events += done.result.eventIds.length;
         this.metrics.commandDuration.observe({ command: items[i].command.type, outcome }, seconds);
       });
       span.setAttribute(SPAN_ATTRIBUTES.eventCount, events);
       return outcomes;
     });
+  }
+
+  /**
+   * Runs `read` on the stream's current state under the stream's lock, so that no command of this
+   * process is half-applied to it meanwhile. `read` is synchronous and must not mutate the state.
+   */
+  async inspect<S, E extends DomainEventLike, T>(
+    decider: Pick<Decider<never, S, E, never>, 'initialState' | 'evolve'>,
+    streamId: string,
+    read: (view: StreamView<S>) => T,
+  ): Promise<T> {
+    return this.locks.run(streamId, async () => {
+      const cached = await this.catchUp(decider, streamId);
+      return read({ state: cached.state, revision: cached.revision, accepted: (commandId) => cached.commands.has(commandId) });
+    });
+  }
+
+  /** Read your writes for work appended through `executeAll`: true once every projection has passed `position`. */
+  awaitProjections(position: string): Promise<boolean> {
+    return this.waitForProjections(position);
   }
 
   /** The current state of a stream, for reads that a decision in another stream needs. */
@@ -130,10 +176,55 @@ export class CommandExecutor {
     });
   }
 
+  /**
+   * A dry run (docs/api.md, "Dry runs"): the same checks and decisions as `decideAndAppend`, on a fresh
+   * read of the stream, but nothing is appended and no commandId is remembered. Each command is decided
+   * on the state the ones before it would leave (evolved on a copy: the cached state is never touched).
+   * Results carry the events each command would append, no event ids, an empty position, and the
+   * revision the command was decided on.
+   */
+  private async decideOnly<C extends { type: string; effectiveAt: string }, S, E extends DomainEventLike, X>(
+    decider: Decider<C, S, E, X>,
+    streamId: string,
+    items: readonly CommandItem<C, X>[],
+    context: X,
+  ): Promise<CommandOutcome[]> {
+    const cached = await this.catchUp(decider, streamId);
+    let state = cached.state;
+    let copied = false;
+    let planned = 0;
+    const decidedHere = new Set<string>();
+    return items.map(({ command, envelope, context: own }, index): CommandOutcome => {
+      const revision = cached.revision + planned;
+      const commandId = envelope.commandId;
+      if (commandId && (cached.commands.has(commandId) || decidedHere.has(commandId))) {
+        return { result: { streamId, revision, position: '', eventIds: [], duplicate: true, dryRun: true, wouldRecord: [] } };
+      }
+      if (envelope.expectedRevision !== undefined && envelope.expectedRevision !== revision) {
+        return { error: new WrongExpectedRevisionError(streamId, envelope.expectedRevision, revision < 0 ? 'no_stream' : revision) };
+      }
+      let events: E[];
+      try {
+        events = decider.decide(command, state, own ?? context);
+      } catch (error) {
+        return { error };
+      }
+      if (index < items.length - 1) {
+        if (!copied) state = cloneJson(state);
+        copied = true;
+        for (const event of events) state = decider.evolve(state, event);
+      }
+      planned += events.length;
+      if (commandId) decidedHere.add(commandId);
+      const wouldRecord: PlannedEvent[] = events.map((event) => ({ type: event.type, streamId, effectiveAt: event.effectiveAt, data: event.data as Record<string, unknown> }));
+      return { result: { streamId, revision, position: '', eventIds: [], duplicate: false, dryRun: true, wouldRecord } };
+    });
+  }
+
   private async decideAndAppend<C extends { type: string; effectiveAt: string }, S, E extends DomainEventLike, X>(
     decider: Decider<C, S, E, X>,
     streamId: string,
-    items: readonly CommandItem<C>[],
+    items: readonly CommandItem<C, X>[],
     context: X,
     traceparent: string | undefined,
   ): Promise<CommandOutcome[]> {
@@ -164,10 +255,10 @@ export class CommandExecutor {
         if (evolved && this.cache.get(streamId) === cached) this.cache.delete(streamId);
       };
       inSpanSync('decide', { attributes: { [SPAN_ATTRIBUTES.commandAttempt]: attempt } }, (span) => {
-        items.forEach(({ command, envelope }, index) => {
+        items.forEach(({ command, envelope, context: own }, index) => {
           const known = envelope.commandId ? cached.commands.get(envelope.commandId) : undefined;
           if (known) {
-            outcomes[index] = { result: { streamId, ...known, duplicate: true } };
+            outcomes[index] = { result: { streamId, ...known, eventIds: [...known.eventIds], duplicate: true, dryRun: false, wouldRecord: [] } };
             return;
           }
           const earlier = envelope.commandId ? decidedHere.get(envelope.commandId) : undefined;
@@ -182,7 +273,7 @@ export class CommandExecutor {
           }
           let newEvents: E[];
           try {
-            newEvents = decider.decide(command, state, context);
+            newEvents = decider.decide(command, state, own ?? context);
           } catch (error) {
             outcomes[index] = { error };
             return;
@@ -222,7 +313,7 @@ export class CommandExecutor {
         for (const { index, first, count } of decided) {
           const revision = appended.revision - (events.length - first - count);
           const eventIds = events.slice(first, first + count).map((e) => e.eventId);
-          outcomes[index] = { result: { streamId, revision, position: appended.position, eventIds, duplicate: false } };
+          outcomes[index] = { result: { streamId, revision, position: appended.position, eventIds, duplicate: false, dryRun: false, wouldRecord: [] } };
         }
       } catch (error) {
         forget();

@@ -40,10 +40,12 @@ export interface DomainCommandAndEnvelope<C> {
  * effective time; default now) and the envelope (who, from where, idempotency and concurrency).
  */
 function split<C extends CommandShape>(type: C['type'], input: MutationInput, principal: Principal, source: EventSource, correlationId?: string): DomainCommandAndEnvelope<C> {
-  const { commandId, effectiveAt, expectedRevision, ...data } = input as Partial<CommandInput>;
+  const { commandId, effectiveAt, expectedRevision, dryRun, ...data } = input as Partial<CommandInput>;
   // The one place a command is assembled from an input; `commandsOf` has checked their fields match.
   const command = { type, data: stripUndefined(data), effectiveAt: effectiveAt ?? new Date().toISOString() } as C;
-  return { command, envelope: { principal, source, commandId, effectiveAt, expectedRevision, correlationId } };
+  const envelope: CommandEnvelope = { principal, source, commandId, effectiveAt, expectedRevision, correlationId };
+  if (dryRun) envelope.dryRun = true;
+  return { command, envelope };
 }
 
 /**
@@ -73,6 +75,10 @@ export function commandsOf<C extends CommandShape>() {
 }
 
 /** Inputs are class instances with unset optional fields; events store plain JSON without them. */
+export function plainData(value: object): Record<string, unknown> {
+  return stripUndefined(value);
+}
+
 function stripUndefined(value: object): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {

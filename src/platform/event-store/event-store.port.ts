@@ -13,8 +13,11 @@
  * imports) split their work into appends below it.
  */
 
-/** Where a command came from; `system`: the service itself (e.g. taking over the first-start API key). */
-export type EventSource = 'graphql' | 'procurement' | 'import' | 'cli' | 'system';
+/**
+ * Where a command came from; `system`: the service itself (e.g. taking over the first-start API key);
+ * `scenario`: a step of a committed scenario (docs/planning-scenarios.md).
+ */
+export type EventSource = 'graphql' | 'procurement' | 'import' | 'cli' | 'system' | 'scenario';
 
 export interface EventMetadata {
   /** Business time: when the fact is true in the world (ISO 8601). */

@@ -43,7 +43,18 @@ export class ProcurementBatchService {
     @Optional() @Inject(PROJECTION_WAITER) private readonly projections?: ProjectionWaiter,
   ) {}
 
-  async process(records: readonly Record<string, unknown>[], principal: Principal, source: 'procurement' | 'import'): Promise<BatchResult> {
+  /**
+   * `dryRun` (the webhook's `?dryRun=true`, a procurement system's pre-flight check): every record is
+   * validated and decided exactly the same way, a PoP's records in order each on the state the earlier
+   * ones would leave, but nothing is recorded; each result's status says what would happen.
+   */
+  async process(
+    records: readonly Record<string, unknown>[],
+    principal: Principal,
+    source: 'procurement' | 'import',
+    options: { dryRun?: boolean } = {},
+  ): Promise<BatchResult> {
+    const dryRun = options.dryRun === true;
     const correlationId = randomUUID();
     const results: RecordResult[] = new Array(records.length);
     const queues = new Map<string, Queued[]>();
@@ -71,22 +82,25 @@ export class ProcurementBatchService {
     });
     let lastPosition: string | undefined;
     await forEachBounded([...queues.entries()], CONCURRENT_POPS, async ([popId, queue]) => {
-      const items = queue.map(({ record }) => this.toItem(record, principal, source, correlationId));
+      const items = queue.map(({ record }) => this.toItem(record, principal, source, correlationId, dryRun));
       const outcomes = await this.run(popId, items);
       queue.forEach(({ index, record }, i) => {
         const outcome = outcomes[i];
         results[index] = resultOf(record.externalId, outcome);
-        if ('result' in outcome && (lastPosition === undefined || outcome.result.position > lastPosition)) lastPosition = outcome.result.position;
+        if ('result' in outcome && !dryRun && (lastPosition === undefined || outcome.result.position > lastPosition)) lastPosition = outcome.result.position;
         if ('error' in outcome && results[index].code === 'INTERNAL_SERVER_ERROR') {
           this.logger.error({ err: outcome.error, externalId: record.externalId }, 'procurement record failed');
         }
       });
     });
+    if (dryRun) return { ...summarise(results, false), dryRun: true };
     return summarise(results, await this.waitForProjections(lastPosition));
   }
 
-  private toItem(record: ValidRecord, principal: Principal, source: 'procurement' | 'import', correlationId: string): CommandItem<PopCommand> {
-    return popCommands.fromChecked(record.kind.command, record.input, principal, source, correlationId);
+  private toItem(record: ValidRecord, principal: Principal, source: 'procurement' | 'import', correlationId: string, dryRun: boolean): CommandItem<PopCommand> {
+    const item = popCommands.fromChecked(record.kind.command, record.input, principal, source, correlationId);
+    if (dryRun) item.envelope.dryRun = true;
+    return item;
   }
 
   /**

@@ -22,8 +22,10 @@ export interface BatchResult {
   accepted: number;
   duplicates: number;
   rejected: number;
-  /** Whether the projections had caught up with the batch's last event when it answered (read your writes). */
+  /** Whether the projections had caught up with the batch's last event when it answered (read your writes); false on a dry run. */
   projected: boolean;
+  /** Present (true) on a dry run (`?dryRun=true`): nothing was recorded, statuses say what would happen. */
+  dryRun?: true;
   /** One per record, in input order. */
   results: RecordResult[];
 }

@@ -10,8 +10,11 @@ import { PROCUREMENT_KIND_NAMES, ProcurementKind, procurementKind } from './proc
 
 export const MAX_EXTERNAL_ID_LENGTH = 200;
 
-/** CommandInput fields a record must not carry: the commandId and effectiveAt are derived, revisions are not pinned. */
-const DERIVED_FIELDS = ['commandId', 'effectiveAt', 'expectedRevision'];
+/**
+ * CommandInput fields a record must not carry: the commandId and effectiveAt are derived, revisions are
+ * not pinned, and a dry run is the whole batch's (`?dryRun=true`), not a record's.
+ */
+const DERIVED_FIELDS = ['commandId', 'effectiveAt', 'expectedRevision', 'dryRun'];
 
 /** A record that passed validation: its mutation input, with commandId and effectiveAt filled in. */
 export interface ValidRecord {
@@ -43,7 +46,8 @@ export function checkRecord(raw: Record<string, unknown>): RecordCheck {
     errors.push({ field: 'occurredAt', message: 'occurredAt must be an ISO 8601 date-time with a time zone, e.g. 2026-01-31T09:00:00Z' });
   }
   for (const field of DERIVED_FIELDS.filter((f) => f in fields)) {
-    errors.push({ field, message: `${field} is not allowed in a procurement record: commandId and effectiveAt come from externalId and occurredAt` });
+    const why = field === 'dryRun' ? 'a dry run is asked for the whole batch with ?dryRun=true' : 'commandId and effectiveAt come from externalId and occurredAt';
+    errors.push({ field, message: `${field} is not allowed in a procurement record: ${why}` });
     delete fields[field];
   }
   errors.push(...nulCharacterFields(fields));

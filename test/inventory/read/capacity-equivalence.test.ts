@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { popCapacityAt } from '../../../src/inventory/domain/pop-capacity-at.math';
+import { popCapacityAnswer } from '../../../src/inventory/domain/pop-capacity-at.math';
 import { PopCommand } from '../../../src/inventory/domain/pop.commands';
 import { CapacityResource, CIRCUIT_TYPES } from '../../../src/inventory/domain/pop.enums';
-import { popStatusAt } from '../../../src/inventory/domain/pop-lifecycle.rules';
 import { PopAggregate } from '../../../src/inventory/domain/pop.state';
 import { InvalidInputError, NotFoundError, RuleViolationError } from '../../../src/kernel/domain.errors';
 import { testDatabases } from '../../support/test-databases';
@@ -129,10 +128,9 @@ function isRejection(error: unknown): boolean {
   return error instanceof RuleViolationError || error instanceof InvalidInputError || error instanceof NotFoundError;
 }
 
-/** What `capacity` must answer, from the aggregate's state. */
+/** What `capacity` must answer, from the aggregate's state (the function scenarios compute plans with). */
 function reference(pop: PopAggregate, asOf: string) {
-  const { popId, code, countryCode } = pop.profile;
-  return { popId, code, countryCode, status: popStatusAt(pop, Date.parse(asOf)), asOf, ...popCapacityAt(pop, asOf, thresholdsOf(config)) };
+  return popCapacityAnswer(pop, asOf, thresholdsOf(config));
 }
 
 /** Instants where something starts or ends, or the instant just before: an even sample of `count`. */

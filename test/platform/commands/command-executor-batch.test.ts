@@ -136,9 +136,36 @@ for (const factory of testDatabases()) {
       const executor = executorOn(store);
       const result = await executor.execute(tank, 'tank-4', fill(4, 'one').command, fill(4, 'one').envelope);
       assert.deepEqual({ ...result, eventIds: result.eventIds.length, position: typeof result.position }, {
-        streamId: 'tank-4', revision: 0, position: 'string', eventIds: 1, duplicate: false, projected: false,
+        streamId: 'tank-4', revision: 0, position: 'string', eventIds: 1, duplicate: false, projected: false, dryRun: false, wouldRecord: [],
       });
       await assert.rejects(executor.execute(tank, 'tank-4', fill(7, 'two').command, fill(7, 'two').envelope), RuleViolationError);
+    });
+
+    it('decides a dry-run batch in order like a real one, but appends nothing, remembers no commandId and leaves the cached state alone', async () => {
+      const executor = executorOn(store);
+      await executor.executeAll(tank, 'tank-5', [fill(2, 'first')]);
+      const dry = (item: CommandItem<Fill>): CommandItem<Fill> => ({ ...item, envelope: { ...item.envelope, dryRun: true } });
+      const items = [fill(2, 'first'), fill(4, 'a'), fill(5, 'b'), fill(3, 'c'), fill(3, 'a'), fill(1, 'd', 4)];
+      const outcomes = await executor.executeAll(tank, 'tank-5', items.map(dry));
+      assert.deepEqual(
+        outcomes.map((o) => ('result' in o ? [o.result.revision, o.result.duplicate, o.result.eventIds.length, o.result.position, o.result.wouldRecord.map((e) => e.data.litres)] : (o.error as Error).message)),
+        [
+          [0, true, 0, '', []], // known commandId: a duplicate, as the real batch would answer
+          [0, false, 0, '', [4]],
+          '5 l do not fit, 6 l in the tank',
+          [1, false, 0, '', [3]],
+          [2, true, 0, '', []], // a repeat within the batch
+          'Stream tank-5: expected revision 4, actual 2',
+        ],
+      );
+      assert.equal((await store.readStream('tank-5')).length, 1);
+      assert.deepEqual((await executor.load(tank, 'tank-5')).state, { litres: 2 });
+      // Nothing remembered: the real batch decides the same way and appends.
+      const real = await executor.executeAll(tank, 'tank-5', items.slice(1, 4));
+      assert.deepEqual(shape(real), [{ revision: 1, events: 1, duplicate: false }, { error: '5 l do not fit, 6 l in the tank' }, { revision: 2, events: 1, duplicate: false }]);
+      const single = await executor.execute(tank, 'tank-5', fill(1).command, { ...fill(1).envelope, dryRun: true });
+      assert.deepEqual({ ...single, wouldRecord: single.wouldRecord.length }, { streamId: 'tank-5', revision: 2, position: '', eventIds: [], duplicate: false, projected: false, dryRun: true, wouldRecord: 1 });
+      assert.equal((await store.readStream('tank-5')).length, 3);
     });
   });
 }

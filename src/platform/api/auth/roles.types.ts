@@ -10,6 +10,8 @@ export const ACCESS = {
   planningRead: ['admin', 'planner', 'procurement', 'compliance', 'viewer'],
   costRead: ['admin', 'planner', 'compliance', 'viewer'],
   complianceRead: ['admin', 'planner', 'compliance'],
+  scenarioWrite: ['admin', 'planner'],
+  scenarioRead: ['admin', 'planner', 'compliance', 'viewer'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type AccessRule = keyof typeof ACCESS;
