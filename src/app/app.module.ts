@@ -6,6 +6,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import type { Logger } from 'pino';
 import { CostModule } from '../cost';
 import { InventoryModule } from '../inventory';
+import { OutboundModule } from '../outbound';
 import { ApiKeyService } from '../platform/api/auth/api-key.service';
 import { AuthGuard } from '../platform/api/auth/auth.guard';
 import { ApiExceptionFilter } from '../platform/api/errors/api-exception.filter';
@@ -35,7 +36,7 @@ export class AppModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: MIGRATIONS, useValue: allMigrations(config) },
-        { provide: PROJECTIONS, useValue: allProjections() },
+        { provide: PROJECTIONS, useValue: allProjections(config) },
         MetricsService,
         ApiKeyService,
       ],
@@ -54,6 +55,7 @@ export class AppModule {
         ResidencyModule,
         CostModule,
         ProcurementModule,
+        OutboundModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [

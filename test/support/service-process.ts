@@ -28,7 +28,8 @@ export interface StartOptions {
 }
 
 /** Variables of the service's configuration contract that must come only from `env`, never from ours. */
-const CONTRACT = ['PORT', 'DATA_DIR', 'DATABASE_URL', 'EVENT_STORE', 'EVENTSTORE_CONNECTION_STRING', 'API_KEYS', 'PROCUREMENT_WEBHOOK_SECRET', 'CAPACITY_WARN_PERCENT', 'CAPACITY_CRITICAL_PERCENT', 'READ_YOUR_WRITES_TIMEOUT_MS', 'LOG_LEVEL'];
+const CONTRACT = ['PORT', 'DATA_DIR', 'DATABASE_URL', 'EVENT_STORE', 'EVENTSTORE_CONNECTION_STRING', 'API_KEYS', 'PROCUREMENT_WEBHOOK_SECRET', 'CAPACITY_WARN_PERCENT', 'CAPACITY_CRITICAL_PERCENT', 'READ_YOUR_WRITES_TIMEOUT_MS', 'LOG_LEVEL',
+  'OUTBOX_RETRY_BASE_MS', 'OUTBOX_MAX_ATTEMPTS', 'OUTBOX_DELIVERY_TIMEOUT_MS', 'NATS_URL'];
 
 /** Starts `node dist/src/main.js` on a free loopback port and resolves once /health answers 200. */
 export async function startServiceProcess(options: StartOptions): Promise<ServiceProcess> {

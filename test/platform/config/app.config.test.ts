@@ -12,7 +12,16 @@ describe('configuration contract (docs/api.md, "Configuration")', () => {
     assert.equal(config.CAPACITY_WARN_PERCENT, 70);
     assert.equal(config.CAPACITY_CRITICAL_PERCENT, 80);
     assert.equal(config.READ_YOUR_WRITES_TIMEOUT_MS, 5000);
+    assert.equal(config.OUTBOX_RETRY_BASE_MS, 1000);
+    assert.equal(config.OUTBOX_MAX_ATTEMPTS, 10);
+    assert.equal(config.OUTBOX_DELIVERY_TIMEOUT_MS, 10000);
+    assert.equal(config.NATS_URL, undefined, 'unset: webhooks only');
     assert.equal(config.apiKeys, undefined);
+  });
+
+  it('reads the outbound settings', () => {
+    const config = loadConfig({ OUTBOX_RETRY_BASE_MS: '50', OUTBOX_MAX_ATTEMPTS: '3', OUTBOX_DELIVERY_TIMEOUT_MS: '2500', NATS_URL: 'nats://127.0.0.1:4222,nats://10.0.0.2:4222' });
+    assert.deepEqual([config.OUTBOX_RETRY_BASE_MS, config.OUTBOX_MAX_ATTEMPTS, config.OUTBOX_DELIVERY_TIMEOUT_MS, config.NATS_URL], [50, 3, 2500, 'nats://127.0.0.1:4222,nats://10.0.0.2:4222']);
   });
 
   const bad: Array<[Record<string, string>, RegExp]> = [
@@ -26,6 +35,11 @@ describe('configuration contract (docs/api.md, "Configuration")', () => {
     [{ API_KEYS: 'alice:root:secret123' }, /^Invalid configuration: API_KEYS entry 1 \(alice\): role must be one of/],
     [{ API_KEYS: 'alice' }, /^Invalid configuration: API_KEYS entry 1 must be name:role:secret/],
     [{ PROCUREMENT_WEBHOOK_SECRET: 'short' }, /^Invalid configuration: PROCUREMENT_WEBHOOK_SECRET /],
+    [{ OUTBOX_RETRY_BASE_MS: '0' }, /^Invalid configuration: OUTBOX_RETRY_BASE_MS /],
+    [{ OUTBOX_RETRY_BASE_MS: 'fast' }, /^Invalid configuration: OUTBOX_RETRY_BASE_MS /],
+    [{ OUTBOX_MAX_ATTEMPTS: '0' }, /^Invalid configuration: OUTBOX_MAX_ATTEMPTS /],
+    [{ OUTBOX_DELIVERY_TIMEOUT_MS: '5' }, /^Invalid configuration: OUTBOX_DELIVERY_TIMEOUT_MS /],
+    [{ NATS_URL: 'http://127.0.0.1:4222' }, /^Invalid configuration: NATS_URL /],
   ];
   for (const [env, message] of bad) {
     it(`stops with one clear line for ${JSON.stringify(env)}`, () => {
