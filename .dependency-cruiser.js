@@ -3,7 +3,7 @@
  * composition root (src/app) and the tools to the features, from the features to the platform and
  * the kernel, and never back.
  */
-const FEATURES = '(inventory|residency|cost|procurement|access|scenarios)';
+const FEATURES = '(inventory|residency|cost|procurement|access|scenarios|outbound)';
 const PURE_LIBRARIES = 'node_modules/(decimal\\.js|i18n-iso-countries)/';
 
 module.exports = {

@@ -17,6 +17,8 @@ export interface BenchSizes {
    */
   rebuildEvents: number;
   pglite: { pops: number; seconds: number; warmupSeconds: number };
+  /** Command rate without and with one webhook subscription (each `seconds`), then the lag of `lagCommands` sequential commands. */
+  outbound: { pops: number; seconds: number; warmupSeconds: number; lagCommands: number };
 }
 
 /** Commands per second the bench PoPs are sized for (slots must never run out). */
@@ -32,6 +34,7 @@ export const QUICK: BenchSizes = {
   procurement: { pops: 50, batches: 5 },
   rebuildEvents: 100_000,
   pglite: { pops: 50, seconds: 10, warmupSeconds: 3 },
+  outbound: { pops: 50, seconds: 8, warmupSeconds: 2, lagCommands: 200 },
 };
 
 export const FULL: BenchSizes = {
@@ -44,4 +47,5 @@ export const FULL: BenchSizes = {
   procurement: { pops: 50, batches: 20 },
   rebuildEvents: 1_000_000,
   pglite: { pops: 100, seconds: 30, warmupSeconds: 5 },
+  outbound: { pops: 100, seconds: 20, warmupSeconds: 5, lagCommands: 1_000 },
 };

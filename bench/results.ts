@@ -28,6 +28,8 @@ export const METRICS: Readonly<Record<string, Omit<Metric, 'value' | 'note'>>> =
   append_vs_emmett_ratio: { unit: 'ratio', target: 1, better: 'higher' },
   read_vs_emmett_ratio: { unit: 'ratio', target: 1, better: 'higher' },
   append_fraction_of_raw_insert: { unit: 'ratio', target: null, better: 'higher' },
+  outbound_lag_p99_ms: { unit: 'ms', target: 250, better: 'lower' },
+  outbound_command_rate_ratio: { unit: 'ratio', target: 0.9, better: 'higher' },
 };
 
 export function met(metric: Metric): boolean | null {

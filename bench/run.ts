@@ -14,6 +14,7 @@ import { describeFailures, measureCommands } from './command-load';
 import { compareEventStores } from './event-store-bench';
 import { machineInfo } from './machine';
 import { measureLongStream } from './long-stream-bench';
+import { measureOutbound } from './outbound-bench';
 import { measureProcurement, procurementRacksFor, ProcurementRecords } from './procurement-bench';
 import { measureQuery, measureResidencyReport, type PlanningQuery } from './query-bench';
 import { measureRebuild } from './rebuild-bench';
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
       }
     }
     if (wanted('pglite')) await section(results, 'PGlite service', ['commands_per_s_pglite'], async () => serviceOnPglite(results, await storage('pglite', 'bench_pglite'), sizes));
+    if (wanted('outbound')) await section(results, 'outbound webhooks (PostgreSQL service)', OUTBOUND_METRICS, async () => outbound(results, await storage('postgres', 'bench_out'), sizes));
   } finally {
     for (const created of storages.reverse()) await created.dispose().catch((error: Error) => console.error(`cleanup: ${error.message}`));
   }
@@ -228,6 +230,29 @@ async function serviceOnPglite(results: BenchResults, pglite: ServiceStorage, si
     const c = await measureCommands(service.url, KEYS.planner, mix, sizes.pglite.seconds, sizes.pglite.warmupSeconds);
     const failures = describeFailures(c);
     results.record('commands_per_s_pglite', c.perS, `${c.ok} accepted in ${sizes.pglite.seconds} s, 16 clients, p50 ${c.p50Ms.toFixed(1)} ms, p99 ${c.p99Ms.toFixed(1)} ms, read-your-writes on${failures ? `; ${failures}` : ''}`);
+  } finally {
+    await service.stop();
+  }
+}
+
+const OUTBOUND_METRICS: MetricName[] = ['outbound_lag_p99_ms', 'outbound_command_rate_ratio'];
+
+/** Slot PoPs on a fresh schema: the command rate without and with one webhook subscription, then the delivery lag. */
+async function outbound(results: BenchResults, storage: ServiceStorage, sizes: BenchSizes): Promise<void> {
+  const now = Date.now();
+  const { pops: count, seconds, warmupSeconds, lagCommands } = sizes.outbound;
+  const pops = ids('out', count);
+  const racks = racksFor(pops.length, MAX_COMMAND_RATE, 3 * (seconds + warmupSeconds) + lagCommands / MAX_COMMAND_RATE + 1);
+  await appendToStorage(storage, pops.map((popId, i) => benchPop(popId, racks, i, now - 60 * DAY)));
+  await settle(storage);
+  const service = await startServiceProcess({ env: { ...storage.env, API_KEYS } });
+  try {
+    if (!(await waitForProjections(service.url, KEYS.admin))) throw new Error('projections did not catch up with the seeded log');
+    // One mix for the three phases: each goes on where the previous one left the slots.
+    const mix = new CommandMix(pops, racks, 'out', new Date(now).toISOString());
+    const o = await measureOutbound(service.url, KEYS.admin, KEYS.planner, { without: mix, with: mix, lag: mix }, { seconds, warmupSeconds, connections: sizes.commands.connections, lagCommands });
+    results.record('outbound_lag_p99_ms', o.lagP99Ms, `${o.lagSamples} sequential commands, from the answer to the webhook POST on loopback (p50 ${o.lagP50Ms.toFixed(1)} ms); ${o.delivered} events delivered in all`);
+    results.record('outbound_command_rate_ratio', o.ratePerSWith / o.ratePerSWithout, `${Math.round(o.ratePerSWith)} commands/s with one subscription vs ${Math.round(o.ratePerSWithout)} without (mean of ${Math.round(o.ratesWithout[0])} before and ${Math.round(o.ratesWithout[1])} after), ${seconds} s each, ${sizes.commands.connections} clients over ${pops.length} PoPs`);
   } finally {
     await service.stop();
   }

@@ -1,3 +1,4 @@
+import { outboundMigrations } from '../outbound';
 import { apiKeyMigrations } from '../platform/api/auth/api-key.migrations';
 import { AppConfig } from '../platform/config/app.config';
 import { Migration } from '../platform/database/migrations.runner';
@@ -8,5 +9,6 @@ export function allMigrations(config: AppConfig): Migration[] {
   return [
     ...(config.EVENT_STORE === 'postgres' ? postgresEventStoreMigrations : []),
     ...apiKeyMigrations,
+    ...outboundMigrations,
   ].sort((a, b) => a.id.localeCompare(b.id));
 }

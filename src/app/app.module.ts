@@ -8,6 +8,7 @@ import { AccessModule, ApiKeyDirectoryService } from '../access';
 import { CostModule } from '../cost';
 import { InventoryModule } from '../inventory';
 import { API_KEY_DIRECTORY } from '../platform/api/auth/api-key-directory.port';
+import { OutboundModule } from '../outbound';
 import { ApiKeyService } from '../platform/api/auth/api-key.service';
 import { AuthGuard } from '../platform/api/auth/auth.guard';
 import { ApiExceptionFilter } from '../platform/api/errors/api-exception.filter';
@@ -39,7 +40,7 @@ export class AppModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: MIGRATIONS, useValue: allMigrations(config) },
-        { provide: PROJECTIONS, useValue: allProjections() },
+        { provide: PROJECTIONS, useValue: allProjections(config) },
         MetricsService,
         // The platform's authentication asks the access feature about stored keys through this port.
         { provide: API_KEY_DIRECTORY, useExisting: ApiKeyDirectoryService },
@@ -62,6 +63,7 @@ export class AppModule {
         ProcurementModule,
         AccessModule,
         ScenariosModule,
+        OutboundModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [

@@ -11,3 +11,10 @@ export { PlaceWorkloadInput, RegisterWorkloadInput, WithdrawWorkloadInput } from
 export type { DefineResidencyPolicyData } from './domain/policy.commands';
 export { policyDecider } from './domain/policy.decider';
 export { workloadDecider } from './domain/workload.decider';
+export { WORKLOAD_EVENT_TYPES } from './domain/workload.events';
+export { POLICY_EVENT_TYPES } from './domain/policy.events';
+export { violationTimeline } from './domain/residency-violations.rules';
+export type { PlacementSubject, ViolationChange } from './domain/residency-violations.rules';
+export type { PolicyView } from './domain/residency.types';
+export { loadViolationSubjects } from './read/violation-subjects.reader';
+export type { ViolationSelector } from './read/violation-subjects.reader';

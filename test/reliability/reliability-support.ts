@@ -24,10 +24,14 @@ export interface ServiceUnderTest {
 }
 
 /** A fresh storage, optionally prepared (e.g. a log appended in bulk), then the service started on it. */
-export async function startServiceUnderTest(label: string, prepare?: (storage: ServiceStorage) => Promise<void>): Promise<ServiceUnderTest> {
+export async function startServiceUnderTest(
+  label: string,
+  prepare?: (storage: ServiceStorage) => Promise<void>,
+  env: Record<string, string> = {},
+): Promise<ServiceUnderTest> {
   const storage = await createServiceStorage(process.env.DATABASE_URL ? 'postgres' : 'pglite', process.env.DATABASE_URL, `rel_${label}`);
   // Load tests send far more than the default 100 requests per second with one key.
-  const start = () => startServiceProcess({ env: { ...storage.env, API_KEYS, RATE_LIMIT_PER_SECOND: '0' } });
+  const start = () => startServiceProcess({ env: { ...storage.env, API_KEYS, RATE_LIMIT_PER_SECOND: '0', ...env } });
   let service: ServiceProcess;
   try {
     await prepare?.(storage);

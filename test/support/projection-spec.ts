@@ -41,7 +41,7 @@ export function projectionSpec(projection: Projection, database: TestDatabaseFac
   };
 }
 
-function record(events: GivenEvent[]): RecordedEvent[] {
+export function record(events: GivenEvent[]): RecordedEvent[] {
   const revisions = new Map<string, number>();
   const recordedAt = new Date('2026-01-01T00:00:00.000Z').getTime();
   return events.map(({ streamId, type, data, effectiveAt }, i) => {

@@ -81,6 +81,28 @@ export class AppConfig {
   @IsOptional()
   @Matches(/^https?:\/\/[^\s/]\S*$/, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL' })
   OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  /** First retry delay of an outbound delivery; it doubles per attempt, at most 1 hour (docs/outbound-events.md). */
+  @IsInt({ message: 'OUTBOX_RETRY_BASE_MS must be an integer from 1 to 3600000' })
+  @Min(1, { message: 'OUTBOX_RETRY_BASE_MS must be an integer from 1 to 3600000' })
+  @Max(3_600_000, { message: 'OUTBOX_RETRY_BASE_MS must be an integer from 1 to 3600000' })
+  OUTBOX_RETRY_BASE_MS = 1000;
+
+  /** Attempts of one webhook delivery (the first included) before it is dead-lettered for that subscription. */
+  @IsInt({ message: 'OUTBOX_MAX_ATTEMPTS must be an integer from 1 to 100' })
+  @Min(1, { message: 'OUTBOX_MAX_ATTEMPTS must be an integer from 1 to 100' })
+  @Max(100, { message: 'OUTBOX_MAX_ATTEMPTS must be an integer from 1 to 100' })
+  OUTBOX_MAX_ATTEMPTS = 10;
+
+  /** How long one webhook POST may take, connection and answer included. */
+  @IsInt({ message: 'OUTBOX_DELIVERY_TIMEOUT_MS must be an integer from 100 to 120000' })
+  @Min(100, { message: 'OUTBOX_DELIVERY_TIMEOUT_MS must be an integer from 100 to 120000' })
+  @Max(120_000, { message: 'OUTBOX_DELIVERY_TIMEOUT_MS must be an integer from 100 to 120000' })
+  OUTBOX_DELIVERY_TIMEOUT_MS = 10_000;
+
+  /** NATS server(s) for JetStream publishing, comma-separated; unset: webhooks only. */
+  @IsOptional()
+  @Matches(/^(nats|tls):\/\/[^\s,]+(,(nats|tls):\/\/[^\s,]+)*$/, { message: 'NATS_URL must be nats:// or tls:// URLs separated by commas, e.g. nats://127.0.0.1:4222' })
+  NATS_URL?: string;
 
   /** Parsed API_KEYS; undefined means "use the stored, first-start admin key". */
   apiKeys?: ApiKey[];
@@ -98,7 +120,7 @@ export class ConfigError extends Error {
 
 const INTEGER_VARIABLES = [
   'PORT', 'CAPACITY_WARN_PERCENT', 'CAPACITY_CRITICAL_PERCENT', 'READ_YOUR_WRITES_TIMEOUT_MS', 'EVENTSTORE_MAX_APPEND_BYTES',
-  'RATE_LIMIT_PER_SECOND',
+  'RATE_LIMIT_PER_SECOND', 'OUTBOX_RETRY_BASE_MS', 'OUTBOX_MAX_ATTEMPTS', 'OUTBOX_DELIVERY_TIMEOUT_MS',
 ] as const;
 
 /** Reads and validates the environment; throws one ConfigError naming the first bad variable. */
@@ -109,7 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     if (value === undefined || value === '') continue;
     raw[key] = (INTEGER_VARIABLES as readonly string[]).includes(key) && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
   }
-  for (const key of ['DATABASE_URL', 'EVENTSTORE_CONNECTION_STRING', 'PROCUREMENT_WEBHOOK_SECRET', 'OTEL_EXPORTER_OTLP_ENDPOINT'] as const) {
+  for (const key of ['DATABASE_URL', 'EVENTSTORE_CONNECTION_STRING', 'PROCUREMENT_WEBHOOK_SECRET', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'NATS_URL'] as const) {
     if (env[key]) raw[key] = env[key];
   }
   const config = Object.assign(plainToInstance(AppConfig, raw), overrides);

@@ -179,6 +179,25 @@ export class ProjectionCheckpoints {
     await this.update(tx, names, position, 'RUNNING', null, null, true);
   }
 
+  /**
+   * Clears a failure and lets the projections go on from their own checkpoint; notifies `reset` so that
+   * the live runner takes them up again.
+   */
+  async resume(tx: SqlQueryable, names: string[]): Promise<void> {
+    const { rows } = await tx.query<{ name: string; position: string | null }>(
+      'SELECT name, position FROM projection_checkpoints WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE',
+      [names],
+    );
+    const notice: CheckpointNotice = { checkpoints: rows.map(({ name, position }) => ({ name, position, status: 'RUNNING' })), reset: true };
+    await tx.query(
+      `WITH changed AS (
+         UPDATE projection_checkpoints SET status = 'RUNNING', last_error = NULL, failed_event = NULL, updated_at = now()
+          WHERE name = ANY($1::text[]) RETURNING name)
+       SELECT pg_notify($2, $3) FROM (SELECT 1 FROM changed LIMIT 1) AS any_changed`,
+      [names, this.channel, JSON.stringify(notice)],
+    );
+  }
+
   /** One statement: update the rows and notify (delivered on commit). */
   private async update(
     tx: SqlQueryable,

@@ -48,6 +48,15 @@ export class RebuildInProgressError extends Error {
   }
 }
 
+/**
+ * Work that runs only in the instance that leads the projections (e.g. outbound delivery workers):
+ * started after the live runner when this instance is elected, stopped before it when deposed or stopping.
+ */
+export interface LeaderTask {
+  start(): Promise<void> | void;
+  stop(): Promise<void>;
+}
+
 interface Prepared {
   checkpoints: ProjectionCheckpoints;
   watch: CheckpointWatch;
@@ -68,6 +77,8 @@ export class ProjectionEngine {
   private election?: LeaderElection;
   private rebuilding = false;
   private stopped = false;
+  private readonly leaderTasks: LeaderTask[] = [];
+  private readonly batchListeners = new Set<(batch: BatchInfo) => void>();
 
   constructor(
     private readonly sql: SqlClient,
@@ -108,6 +119,17 @@ export class ProjectionEngine {
   prepare(): Promise<Prepared> {
     this.prepared ??= this.setUp();
     return this.prepared;
+  }
+
+  /** Runs `task` whenever this instance leads (register before `start`, or it waits for the next election). */
+  runWhileLeading(task: LeaderTask): void {
+    this.leaderTasks.push(task);
+  }
+
+  /** Called in this instance after each live batch it commits (leader only); returns the unsubscribe function. */
+  onBatchCommitted(listener: (batch: BatchInfo) => void): () => void {
+    this.batchListeners.add(listener);
+    return () => this.batchListeners.delete(listener);
   }
 
   get isLeader(): boolean {
@@ -153,6 +175,9 @@ export class ProjectionEngine {
     if (this.rebuilding) throw new RebuildInProgressError();
     this.rebuilding = true;
     try {
+      const started = performance.now();
+      const replayed = selected.filter((projection) => !projection.resumesOnRebuild);
+      const resumed = selected.filter((projection) => projection.resumesOnRebuild).map(({ name }) => name);
       const context = {
         sql: this.sql,
         store: this.store,
@@ -161,14 +186,19 @@ export class ProjectionEngine {
         onProgress: options.onProgress,
         aborted: () => this.stopped,
       };
-      if (this.sql.kind === 'pglite') return await rebuildProjections(context, selected);
+      const run = async (): Promise<RebuildResult> => {
+        const result = replayed.length > 0 ? await rebuildProjections(context, replayed) : { projections: [], events: 0, position: null, durationMs: 0 };
+        if (resumed.length > 0) await this.sql.transaction((tx) => checkpoints.resume(tx, resumed));
+        return { ...result, projections: [...result.projections, ...resumed], durationMs: performance.now() - started };
+      };
+      if (this.sql.kind === 'pglite') return await run();
       // Other instances may rebuild too: one at a time per schema.
       return await this.sql.withConnection(async (conn) => {
         const lock = [PROJECTION_LOCKS.rebuild];
         const { rows } = await conn.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, hashtext(current_schema())) AS locked', lock);
         if (!rows[0].locked) throw new RebuildInProgressError();
         try {
-          return await rebuildProjections(context, selected);
+          return await run();
         } finally {
           await conn.query('SELECT pg_advisory_unlock($1, hashtext(current_schema()))', lock);
         }
@@ -196,6 +226,13 @@ export class ProjectionEngine {
     const onBatch = (batch: BatchInfo) => {
       watch.observe({ checkpoints: batch.projections.map((name) => ({ name, position: batch.position, status: 'RUNNING' })) });
       options.onBatch?.(batch);
+      for (const listener of this.batchListeners) {
+        try {
+          listener(batch);
+        } catch (error) {
+          options.logger.warn({ err: error }, 'a batch listener failed');
+        }
+      }
     };
     const runner = new ProjectionRunner({ sql, store, checkpoints, ...options, onBatch }, projections);
     this.runner = runner;
@@ -204,8 +241,16 @@ export class ProjectionEngine {
       {
         onElected: async () => {
           await runner.start();
+          for (const task of this.leaderTasks) {
+            await Promise.resolve()
+              .then(() => task.start())
+              .catch((error: unknown) => options.logger.error({ err: error }, 'a leader task did not start'));
+          }
         },
         onDeposed: async () => {
+          for (const task of [...this.leaderTasks].reverse()) {
+            await task.stop().catch((error: unknown) => options.logger.warn({ err: error }, 'a leader task did not stop cleanly'));
+          }
           await runner.stop();
         },
       },

@@ -45,6 +45,12 @@ export interface Projection {
    * in log order.
    */
   readonly streamsIndependent?: boolean;
+  /**
+   * Its state is not to be rebuilt from the log (an outbox must never record the past again): a rebuild
+   * leaves its tables and its checkpoint alone and only clears a FAILED status, so that it resumes where
+   * it stopped.
+   */
+  readonly resumesOnRebuild?: boolean;
 }
 
 const typeSets = new WeakMap<Projection, ReadonlySet<string>>();

@@ -20,3 +20,5 @@ export type ResidencyPolicyDefined = DomainEvent<'ResidencyPolicyDefined', Resid
 export type ResidencyPolicyRetired = DomainEvent<'ResidencyPolicyRetired', RetireResidencyPolicyData>;
 
 export type PolicyEvent = ResidencyPolicyDefined | ResidencyPolicyRetired;
+
+export const POLICY_EVENT_TYPES = ['ResidencyPolicyDefined', 'ResidencyPolicyRetired'] as const satisfies readonly PolicyEvent['type'][];

@@ -7,3 +7,5 @@ export type WorkloadPlaced = DomainEvent<'WorkloadPlaced', PlaceWorkloadData>;
 export type WorkloadWithdrawn = DomainEvent<'WorkloadWithdrawn', WithdrawWorkloadData>;
 
 export type WorkloadEvent = WorkloadRegistered | WorkloadPlaced | WorkloadWithdrawn;
+
+export const WORKLOAD_EVENT_TYPES = ['WorkloadRegistered', 'WorkloadPlaced', 'WorkloadWithdrawn'] as const satisfies readonly WorkloadEvent['type'][];

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const names = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
   const sql = await openSqlClient(config, allMigrations(config));
   const store = await createEventStore(config, sql);
-  const engine = new ProjectionEngine(sql, store, allProjections());
+  const engine = new ProjectionEngine(sql, store, allProjections(config));
   const bar = new SingleBar({ format: 'rebuild [{bar}] {percentage}% | {value}/{total} events | {eta_formatted} left', etaBuffer: 50 }, Presets.shades_classic);
   let started = false;
   try {

@@ -14,7 +14,16 @@ describe('configuration contract (docs/api.md, "Configuration")', () => {
     assert.equal(config.READ_YOUR_WRITES_TIMEOUT_MS, 5000);
     assert.equal(config.OTEL_EXPORTER_OTLP_ENDPOINT, undefined);
     assert.equal(config.RATE_LIMIT_PER_SECOND, 100);
+    assert.equal(config.OUTBOX_RETRY_BASE_MS, 1000);
+    assert.equal(config.OUTBOX_MAX_ATTEMPTS, 10);
+    assert.equal(config.OUTBOX_DELIVERY_TIMEOUT_MS, 10000);
+    assert.equal(config.NATS_URL, undefined, 'unset: webhooks only');
     assert.equal(config.apiKeys, undefined);
+  });
+
+  it('reads the outbound settings', () => {
+    const config = loadConfig({ OUTBOX_RETRY_BASE_MS: '50', OUTBOX_MAX_ATTEMPTS: '3', OUTBOX_DELIVERY_TIMEOUT_MS: '2500', NATS_URL: 'nats://127.0.0.1:4222,nats://10.0.0.2:4222' });
+    assert.deepEqual([config.OUTBOX_RETRY_BASE_MS, config.OUTBOX_MAX_ATTEMPTS, config.OUTBOX_DELIVERY_TIMEOUT_MS, config.NATS_URL], [50, 3, 2500, 'nats://127.0.0.1:4222,nats://10.0.0.2:4222']);
   });
 
   it('reads OTEL_EXPORTER_OTLP_ENDPOINT (an http(s) URL)', () => {
@@ -35,6 +44,11 @@ describe('configuration contract (docs/api.md, "Configuration")', () => {
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, /^Invalid configuration: OTEL_EXPORTER_OTLP_ENDPOINT /],
     [{ RATE_LIMIT_PER_SECOND: '-1' }, /^Invalid configuration: RATE_LIMIT_PER_SECOND /],
     [{ RATE_LIMIT_PER_SECOND: 'lots' }, /^Invalid configuration: RATE_LIMIT_PER_SECOND /],
+    [{ OUTBOX_RETRY_BASE_MS: '0' }, /^Invalid configuration: OUTBOX_RETRY_BASE_MS /],
+    [{ OUTBOX_RETRY_BASE_MS: 'fast' }, /^Invalid configuration: OUTBOX_RETRY_BASE_MS /],
+    [{ OUTBOX_MAX_ATTEMPTS: '0' }, /^Invalid configuration: OUTBOX_MAX_ATTEMPTS /],
+    [{ OUTBOX_DELIVERY_TIMEOUT_MS: '5' }, /^Invalid configuration: OUTBOX_DELIVERY_TIMEOUT_MS /],
+    [{ NATS_URL: 'http://127.0.0.1:4222' }, /^Invalid configuration: NATS_URL /],
   ];
   for (const [env, message] of bad) {
     it(`stops with one clear line for ${JSON.stringify(env)}`, () => {

@@ -179,6 +179,48 @@ for (const database of testDatabases()) {
         assert.equal((await statusOf(engine, 'stream_counts')).status, 'RUNNING');
       }));
 
+    test('a projection that resumes on rebuild is not replayed: it keeps its rows and checkpoint, loses its FAILED status and goes on', () =>
+      withHarness(async (h) => {
+        let fixed = false;
+        const resuming: Projection = { ...streamCountProjection({ name: 'resuming', failOn: (event) => event.type === 'Boom' && !fixed }), resumesOnRebuild: true };
+        const replayed = streamCountProjection({ name: 'replayed' });
+        const engine = h.engine([replayed, resuming]);
+        await engine.start();
+        const first = await h.append('pop-1', ['A', 'B']);
+        assert.equal(await engine.waitFor(first.position, PATIENCE_MS), true);
+        const boom = await h.append('pop-1', ['Boom']);
+        assert.equal(await engine.waitFor(boom.position, PATIENCE_MS), false);
+        assert.equal((await statusOf(engine, 'resuming')).status, 'FAILED');
+
+        fixed = true;
+        const result = await engine.rebuild();
+        assert.deepEqual(result.projections, ['replayed', 'resuming']);
+        assert.equal(await engine.waitFor(boom.position, PATIENCE_MS), true, 'it went on from where it stopped');
+        assert.deepEqual(await h.counts('resuming'), [['pop-1', 3, 2]], 'nothing counted twice');
+        assert.deepEqual(await h.counts('replayed'), [['pop-1', 3, 2]]);
+        const only = await engine.rebuild(['resuming']);
+        assert.deepEqual([only.projections, only.events], [['resuming'], 0]);
+        assert.deepEqual(await h.counts('resuming'), [['pop-1', 3, 2]]);
+      }));
+
+    test('runs leader tasks while leading and tells batch listeners of each committed batch', () =>
+      withHarness(async (h) => {
+        const engine = h.engine([streamCountProjection()]);
+        const calls: string[] = [];
+        engine.runWhileLeading({ start: () => void calls.push('start'), stop: async () => void calls.push('stop') });
+        const batches: number[] = [];
+        const off = engine.onBatchCommitted((batch) => batches.push(batch.events));
+        await engine.start();
+        await eventually('leadership', () => engine.isLeader);
+        await eventually('the task started', () => calls.includes('start'));
+        const appended = await h.append('pop-t', ['A', 'B']);
+        assert.equal(await engine.waitFor(appended.position, PATIENCE_MS), true);
+        await eventually('the listener heard the batch', () => batches.reduce((a, b) => a + b, 0) === 2);
+        off();
+        await engine.stop();
+        assert.deepEqual(calls, ['start', 'stop']);
+      }));
+
     test('a new instance resumes from the checkpoint with nothing lost or doubled', () =>
       withHarness(async (h) => {
         const first = h.engine([streamCountProjection()]);
