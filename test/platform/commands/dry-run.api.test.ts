@@ -62,8 +62,10 @@ describe('dry runs over GraphQL', () => {
   it('every mutation input takes dryRun (a Boolean defaulting to false)', async () => {
     const { data } = await app.gql(`{ __schema { mutationType { fields { name args { name type { ofType { name inputFields { name defaultValue type { name } } } } } } } } }`);
     const fields: Array<{ name: string; args: Array<{ name: string; type: { ofType: { inputFields: Array<{ name: string; defaultValue: string; type: { name: string } }> } | null } }> }> = data.__schema.mutationType.fields;
-    const withInput = fields.filter((field) => field.args.some((arg) => arg.name === 'input'));
-    assert.deepEqual(fields.filter((field) => !withInput.includes(field)).map((field) => field.name), ['rebuildProjections']);
+    // API keys and webhook subscriptions are settings, not facts of the ledger: they act now and take no dryRun.
+    const settings = ['createApiKey', 'revokeApiKey', 'createWebhookSubscription', 'deleteWebhookSubscription', 'redeliverDeadLetters'];
+    const withInput = fields.filter((field) => field.args.some((arg) => arg.name === 'input') && !settings.includes(field.name));
+    assert.deepEqual(fields.filter((field) => !withInput.includes(field)).map((field) => field.name).sort(), ['rebuildProjections', ...settings].sort());
     for (const field of withInput) {
       const dryRun = field.args.find((arg) => arg.name === 'input')?.type.ofType?.inputFields.find((input) => input.name === 'dryRun');
       assert.deepEqual(dryRun && { type: dryRun.type.name, defaultValue: dryRun.defaultValue }, { type: 'Boolean', defaultValue: 'false' }, field.name);
