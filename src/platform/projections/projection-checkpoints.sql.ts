@@ -118,11 +118,17 @@ export class ProjectionCheckpoints {
 
   /** Throws ForeignCheckpointsError when a checkpoint of `names` belongs to another event store. */
   async assertOwn(q: SqlQueryable, names: string[]): Promise<void> {
+    const rows = await this.foreign(q, names);
+    if (rows.length > 0) throw new ForeignCheckpointsError(rows.map((row) => row.name), rows.map((row) => row.store), this.store);
+  }
+
+  /** The checkpoints of `names` that belong to another event store than this one. */
+  async foreign(q: SqlQueryable, names: string[]): Promise<Array<{ name: string; store: EventStoreKind }>> {
     const { rows } = await q.query<{ name: string; store: EventStoreKind }>(
       'SELECT name, store FROM projection_checkpoints WHERE name = ANY($1::text[]) AND store IS NOT NULL AND store <> $2 ORDER BY name',
       [names, this.store],
     );
-    if (rows.length > 0) throw new ForeignCheckpointsError(rows.map((row) => row.name), rows.map((row) => row.store), this.store);
+    return rows;
   }
 
   async all(q: SqlQueryable): Promise<Checkpoint[]> {

@@ -188,7 +188,17 @@ export class ProjectionEngine {
       };
       const run = async (): Promise<RebuildResult> => {
         const result = replayed.length > 0 ? await rebuildProjections(context, replayed) : { projections: [], events: 0, position: null, durationMs: 0 };
-        if (resumed.length > 0) await this.sql.transaction((tx) => checkpoints.resume(tx, resumed));
+        if (resumed.length > 0) {
+          // A projection that resumes rather than replays (the outbox: replaying would send again) and whose
+          // checkpoint belongs to the store the service left starts at the new store's head: what it had
+          // done was done on the old log, whose positions mean nothing here.
+          const moved = (await checkpoints.foreign(this.sql, resumed)).map(({ name }) => name);
+          const head = moved.length > 0 ? await this.store.headPosition() : null;
+          await this.sql.transaction(async (tx) => {
+            if (moved.length > 0) await checkpoints.reset(tx, moved, head);
+            await checkpoints.resume(tx, resumed.filter((name) => !moved.includes(name)));
+          });
+        }
         return { ...result, projections: [...result.projections, ...resumed], durationMs: performance.now() - started };
       };
       if (this.sql.kind === 'pglite') return await run();
