@@ -17,6 +17,10 @@ export interface BenchSizes {
    */
   rebuildEvents: number;
   pglite: { pops: number; seconds: number; warmupSeconds: number };
+  /** migrate-events, embedded → PostgreSQL: a generated network written command by command into PGlite. */
+  migrate: { pops: number; years: number; workloads: number };
+  /** The service with EVENT_STORE=esdb on the KurrentDB double (a process of its own), read models on PostgreSQL. */
+  esdb: { pops: number; seconds: number; warmupSeconds: number };
 }
 
 /** Commands per second the bench PoPs are sized for (slots must never run out). */
@@ -32,6 +36,8 @@ export const QUICK: BenchSizes = {
   procurement: { pops: 50, batches: 5 },
   rebuildEvents: 100_000,
   pglite: { pops: 50, seconds: 10, warmupSeconds: 3 },
+  migrate: { pops: 400, years: 3, workloads: 500 },
+  esdb: { pops: 50, seconds: 10, warmupSeconds: 3 },
 };
 
 export const FULL: BenchSizes = {
@@ -44,4 +50,6 @@ export const FULL: BenchSizes = {
   procurement: { pops: 50, batches: 20 },
   rebuildEvents: 1_000_000,
   pglite: { pops: 100, seconds: 30, warmupSeconds: 5 },
+  migrate: { pops: 2_000, years: 3, workloads: 2_500 },
+  esdb: { pops: 100, seconds: 30, warmupSeconds: 5 },
 };

@@ -27,6 +27,9 @@ export const METRICS: Readonly<Record<string, Omit<Metric, 'value' | 'note'>>> =
   append_vs_emmett_ratio: { unit: 'ratio', target: 1, better: 'higher' },
   read_vs_emmett_ratio: { unit: 'ratio', target: 1, better: 'higher' },
   append_fraction_of_raw_insert: { unit: 'ratio', target: null, better: 'higher' },
+  migrate_events_per_s: { unit: 'events/s', target: 20_000, better: 'higher' },
+  /** Against the KurrentDB double of the tests, not a real server: reported, no target. */
+  commands_per_s_esdb: { unit: 'commands/s', target: null, better: 'higher' },
 };
 
 export function met(metric: Metric): boolean | null {
