@@ -19,6 +19,10 @@ export interface BenchSizes {
   pglite: { pops: number; seconds: number; warmupSeconds: number };
   /** Command rate without and with one webhook subscription (each `seconds`), then the lag of `lagCommands` sequential commands. */
   outbound: { pops: number; seconds: number; warmupSeconds: number; lagCommands: number };
+  /** migrate-events, embedded → PostgreSQL: a generated network written command by command into PGlite. */
+  migrate: { pops: number; years: number; workloads: number };
+  /** The service with EVENT_STORE=esdb on the KurrentDB double (a process of its own), read models on PostgreSQL. */
+  esdb: { pops: number; seconds: number; warmupSeconds: number };
 }
 
 /** Commands per second the bench PoPs are sized for (slots must never run out). */
@@ -35,6 +39,8 @@ export const QUICK: BenchSizes = {
   rebuildEvents: 100_000,
   pglite: { pops: 50, seconds: 10, warmupSeconds: 3 },
   outbound: { pops: 50, seconds: 8, warmupSeconds: 2, lagCommands: 200 },
+  migrate: { pops: 400, years: 3, workloads: 500 },
+  esdb: { pops: 50, seconds: 10, warmupSeconds: 3 },
 };
 
 export const FULL: BenchSizes = {
@@ -48,4 +54,6 @@ export const FULL: BenchSizes = {
   rebuildEvents: 1_000_000,
   pglite: { pops: 100, seconds: 30, warmupSeconds: 5 },
   outbound: { pops: 100, seconds: 20, warmupSeconds: 5, lagCommands: 1_000 },
+  migrate: { pops: 2_000, years: 3, workloads: 2_500 },
+  esdb: { pops: 100, seconds: 30, warmupSeconds: 5 },
 };

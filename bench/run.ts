@@ -15,6 +15,7 @@ import { compareEventStores } from './event-store-bench';
 import { machineInfo } from './machine';
 import { measureLongStream } from './long-stream-bench';
 import { measureOutbound } from './outbound-bench';
+import { measureMigrate, startDoubleProcess } from './migrate-bench';
 import { measureProcurement, procurementRacksFor, ProcurementRecords } from './procurement-bench';
 import { measureQuery, measureResidencyReport, type PlanningQuery } from './query-bench';
 import { measureRebuild } from './rebuild-bench';
@@ -40,7 +41,7 @@ type MetricName = keyof typeof METRICS;
  */
 async function main(): Promise<void> {
   const sizes = process.argv.includes('--quick') ? QUICK : FULL;
-  // `--only=pglite` (or stores, postgres; comma-separated): run some sections, e.g. while tuning one.
+  // `--only=pglite` (or stores, postgres, migrate, esdb; comma-separated): run some sections, e.g. while tuning one.
   const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
   const wanted = (name: string) => !only || only.includes(name);
   const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
@@ -67,6 +68,16 @@ async function main(): Promise<void> {
     }
     if (wanted('pglite')) await section(results, 'PGlite service', ['commands_per_s_pglite'], async () => serviceOnPglite(results, await storage('pglite', 'bench_pglite'), sizes));
     if (wanted('outbound')) await section(results, 'outbound webhooks (PostgreSQL service)', OUTBOUND_METRICS, async () => outbound(results, await storage('postgres', 'bench_out'), sizes));
+    if (wanted('migrate')) {
+      await section(results, 'migrate-events: embedded → PostgreSQL', ['migrate_events_per_s'], async () =>
+        migrateToPostgres(results, await storage('pglite', 'bench_migrate_from'), await storage('postgres', 'bench_migrate_to'), sizes),
+      );
+    }
+    if (wanted('esdb')) {
+      await section(results, 'EventStoreDB service: the KurrentDB double of the tests, not a real server', ['commands_per_s_esdb'], async () =>
+        serviceOnKurrentDbDouble(results, await storage('postgres', 'bench_esdb'), sizes),
+      );
+    }
   } finally {
     for (const created of storages.reverse()) await created.dispose().catch((error: Error) => console.error(`cleanup: ${error.message}`));
   }
@@ -255,6 +266,49 @@ async function outbound(results: BenchResults, storage: ServiceStorage, sizes: B
     results.record('outbound_command_rate_ratio', o.ratePerSWith / o.ratePerSWithout, `${Math.round(o.ratePerSWith)} commands/s with one subscription vs ${Math.round(o.ratePerSWithout)} without (mean of ${Math.round(o.ratesWithout[0])} before and ${Math.round(o.ratesWithout[1])} after), ${seconds} s each, ${sizes.commands.connections} clients over ${pops.length} PoPs`);
   } finally {
     await service.stop();
+  }
+}
+
+async function migrateToPostgres(results: BenchResults, from: ServiceStorage, to: ServiceStorage, sizes: BenchSizes): Promise<void> {
+  const m = await measureMigrate(OUT_DIR, from, to, sizes.migrate, dayStartOf(Date.now()));
+  results.record(
+    'migrate_events_per_s',
+    m.eventsPerS,
+    `${m.events} events of a generated network written command by command (${m.appends} appends, copied in ${m.writes} writes), ` +
+      `PGlite → PostgreSQL server by the migrate-events CLI: copy ${m.copySeconds.toFixed(1)} s + read-back and checksum ${m.verifySeconds.toFixed(1)} s; ${m.wallSeconds.toFixed(1)} s wall clock with process start-up`,
+  );
+}
+
+/**
+ * The command load of the PGlite section with EVENT_STORE=esdb against the KurrentDB double (an in-memory
+ * gRPC server of the tests, run as a process of its own), read models on the PostgreSQL server: reported
+ * only, it measures the service's EventStoreDB path, not an EventStoreDB server.
+ */
+async function serviceOnKurrentDbDouble(results: BenchResults, readStore: ServiceStorage, sizes: BenchSizes): Promise<void> {
+  const now = Date.now();
+  const pops = ids('load', sizes.esdb.pops);
+  const racks = racksFor(pops.length, MAX_COMMAND_RATE, sizes.esdb.seconds + sizes.esdb.warmupSeconds);
+  const double = await startDoubleProcess(OUT_DIR);
+  try {
+    const storage: ServiceStorage = { ...readStore, env: { ...readStore.env, EVENT_STORE: 'esdb', EVENTSTORE_CONNECTION_STRING: double.connectionString } };
+    await appendToStorage(storage, pops.map((popId, i) => benchPop(popId, racks, i, now - 60 * DAY)));
+    const service = await startServiceProcess({ env: { ...storage.env, API_KEYS } });
+    try {
+      if (!(await waitForProjections(service.url, KEYS.admin))) throw new Error('projections did not catch up with the seeded log');
+      const mix = new CommandMix(pops, racks, 'esdb', new Date(now).toISOString());
+      const c = await measureCommands(service.url, KEYS.planner, mix, sizes.esdb.seconds, sizes.esdb.warmupSeconds);
+      const failures = describeFailures(c);
+      results.record(
+        'commands_per_s_esdb',
+        c.perS,
+        `THE KURRENTDB DOUBLE (test/support/kurrentdb-double, in memory, its own process), not a real EventStoreDB server; ${c.ok} accepted in ${sizes.esdb.seconds} s, 16 clients, ` +
+          `p50 ${c.p50Ms.toFixed(1)} ms, p99 ${c.p99Ms.toFixed(1)} ms, read-your-writes on, read models on PostgreSQL${failures ? `; ${failures}` : ''}`,
+      );
+    } finally {
+      await service.stop();
+    }
+  } finally {
+    await double.stop();
   }
 }
 

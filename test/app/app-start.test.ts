@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { SQL_CLIENT, SqlClient } from '../../src/platform/database/sql-client.port';
+import { EVENT_STORE, type EventStore } from '../../src/platform/event-store/event-store.port';
 import { startTracing } from '../../src/platform/observability/tracing-sdk.factory';
 import { tracingStarted } from '../../src/platform/observability/tracing.util';
 import { freePort } from '../support/service-process';
@@ -39,9 +39,9 @@ describe('starting the service', () => {
     try {
       const { errors } = await app.gql('mutation { registerPop(input: { popId: "notrace1", code: "NTR", name: "n", kind: VIRTUAL, operatorModel: CLOUD, countryCode: "DE" }) { streamId } }');
       assert.equal(errors, undefined);
-      const { rows } = await app.app.get<SqlClient>(SQL_CLIENT).query<{ metadata: Record<string, unknown> }>('SELECT metadata FROM es_events');
-      assert.ok(rows.length > 0);
-      assert.equal(rows.some(({ metadata }) => 'traceparent' in metadata), false);
+      const { events } = await app.app.get<EventStore>(EVENT_STORE).readAll(null, 1_000);
+      assert.ok(events.length > 0);
+      assert.equal(events.some(({ metadata }) => 'traceparent' in metadata), false);
     } finally {
       await app.close();
     }
@@ -66,7 +66,7 @@ describe('src/main.ts', () => {
       };
       require(${JSON.stringify(main)});`;
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(await freePort()), DATA_DIR: 'memory://', API_KEYS, LOG_LEVEL: 'warn', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' };
-    delete env.DATABASE_URL;
+    for (const name of ['DATABASE_URL', 'EVENT_STORE', 'EVENTSTORE_CONNECTION_STRING']) delete env[name];
     const output = execFileSync(process.execPath, ['-e', script], { env, encoding: 'utf8', timeout: 60_000 });
     assert.deepEqual(JSON.parse(/^ORDER (.*)$/m.exec(output)?.[1] ?? 'null'), ['@opentelemetry/instrumentation-pg', 'pg']);
   });

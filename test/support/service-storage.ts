@@ -3,15 +3,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { createTestEventStore } from './test-event-store';
 
 /**
  * Storage for a service started as a separate process (`node dist/src/main.js`), which only reads
  * its environment: a fresh schema on the PostgreSQL server, selected through the connection
- * string's search_path, or a temporary PGlite directory. Both are removed by `dispose`.
+ * string's search_path, or a temporary PGlite directory. Both are removed by `dispose`. With
+ * EVENT_STORE=esdb in the environment, the events go to a KurrentDB double of the storage's own
+ * (test-event-store.ts), which `env` names and `dispose` closes.
  */
 export interface ServiceStorage {
   kind: 'postgres' | 'pglite';
-  /** DATABASE_URL (with the schema) or DATA_DIR. */
+  /** DATABASE_URL (with the schema) or DATA_DIR; with EVENT_STORE=esdb also EVENT_STORE and EVENTSTORE_CONNECTION_STRING. */
   env: Record<string, string>;
   /** PostgreSQL only. */
   schema?: string;
@@ -27,6 +30,23 @@ export function schemaUrl(databaseUrl: string, schema: string): string {
 }
 
 export async function createServiceStorage(kind: 'postgres' | 'pglite', databaseUrl = process.env.DATABASE_URL, label = 'svc'): Promise<ServiceStorage> {
+  // EVENT_STORE=esdb in the environment: the events go to a KurrentDB double of this storage's own.
+  const events = await createTestEventStore();
+  const storage = await createReadStorage(kind, databaseUrl, label).catch(async (error: unknown) => {
+    await events.dispose();
+    throw error;
+  });
+  return {
+    ...storage,
+    env: { ...storage.env, ...events.env },
+    async dispose() {
+      await storage.dispose();
+      await events.dispose();
+    },
+  };
+}
+
+async function createReadStorage(kind: 'postgres' | 'pglite', databaseUrl: string | undefined, label: string): Promise<ServiceStorage> {
   if (kind === 'pglite') {
     const dir = await mkdtemp(join(tmpdir(), `pop-ledger-${label}-`));
     return { kind, env: { DATA_DIR: dir }, dispose: () => rm(dir, { recursive: true, force: true }) };

@@ -33,8 +33,11 @@ export async function openStorageStore(storage: ServiceStorage): Promise<Storage
       for (const phase of phases) await sink.write(phase, () => undefined);
     },
     async eventCount() {
-      const { rows } = await sql.query<{ n: string }>('SELECT count(*) AS n FROM es_events');
-      return Number(rows[0].n);
+      if (store.kind === 'postgres') return store.countAfter(null);
+      // EventStoreDB counts within one bounded read: read the log through.
+      let count = 0;
+      for (let batch = await store.readAll(null, 5_000); batch.events.length > 0; batch = await store.readAll(batch.checkpoint, 5_000)) count += batch.events.length;
+      return count;
     },
     async close() {
       await store.close();

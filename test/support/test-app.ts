@@ -7,6 +7,7 @@ import { createApp } from '../../src/app/app.factory';
 import { AppConfig, loadConfig } from '../../src/platform/config/app.config';
 import { ROLES, Role } from '../../src/platform/api/auth/roles.types';
 import { dropSchema } from './test-databases';
+import { createTestEventStore } from './test-event-store';
 
 /** One key per role, named after it: `Bearer secret-<role>-0123456789`. */
 export const KEYS: Record<Role, string> = Object.fromEntries(ROLES.map((r) => [r, `secret-${r}-0123456789`])) as Record<Role, string>;
@@ -28,7 +29,8 @@ export interface TestApp {
 
 /**
  * Where a test app keeps its data: PGlite in memory (or in a temp directory when it must survive a
- * restart), or a fresh schema on the PostgreSQL server when DATABASE_URL is set.
+ * restart), or a fresh schema on the PostgreSQL server when DATABASE_URL is set; with EVENT_STORE=esdb,
+ * its events on a KurrentDB double of its own (test-event-store.ts).
  */
 export interface TestStorage {
   env: NodeJS.ProcessEnv;
@@ -37,6 +39,20 @@ export interface TestStorage {
 }
 
 export async function createTestStorage(options: { persistent?: boolean } = {}): Promise<TestStorage> {
+  // EVENT_STORE=esdb in the environment: the events go to a KurrentDB double of this storage's own.
+  const events = await createTestEventStore();
+  const storage = await createReadStorage(options);
+  return {
+    env: { ...storage.env, ...events.env },
+    overrides: storage.overrides,
+    async dispose() {
+      await storage.dispose();
+      await events.dispose();
+    },
+  };
+}
+
+async function createReadStorage(options: { persistent?: boolean }): Promise<TestStorage> {
   const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl) {
     const schema = `test_app_${randomBytes(6).toString('hex')}`;

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { KEYS, startTestApp, TestApp, TestStorage } from '../support/test-app';
 import { history, SAMPLES, setUpSamplePop } from '../procurement/procurement-client';
+import { createTestEventStore, type TestEventStore } from '../support/test-event-store';
 
 const CLI = resolve(__dirname, '../../src/tools/cli/import.cli.js');
 
@@ -19,7 +20,7 @@ interface Run {
 /** Runs the compiled import CLI as `npm run import` would; PGlite unless env says otherwise. */
 function runImport(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   const inherited = { ...process.env };
-  for (const name of ['DATABASE_URL', 'API_KEYS', 'PROCUREMENT_WEBHOOK_SECRET']) delete inherited[name];
+  for (const name of ['DATABASE_URL', 'API_KEYS', 'PROCUREMENT_WEBHOOK_SECRET', 'EVENT_STORE', 'EVENTSTORE_CONNECTION_STRING']) delete inherited[name];
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [CLI, ...args], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -108,13 +109,18 @@ describe('npm run import (over HTTP)', () => {
   });
 });
 
-/** Embedded PGlite in `dir/data` even when DATABASE_URL is set: the CLI finds it through DATA_DIR alone. */
-const pgliteIn = (dir: string): TestStorage => ({ env: { DATA_DIR: join(dir, 'data') }, overrides: {}, dispose: async () => undefined });
+/**
+ * Embedded PGlite in `dir/data` even when DATABASE_URL is set: the CLI finds it through DATA_DIR alone
+ * (with EVENT_STORE=esdb, the events on the KurrentDB double `events` names).
+ */
+const pgliteIn = (dir: string): TestStorage => ({ env: { DATA_DIR: join(dir, 'data'), ...events.env }, overrides: {}, dispose: async () => undefined });
+let events: TestEventStore;
 
 describe('npm run import (in process, embedded PGlite)', () => {
   let dir: string;
 
   before(async () => {
+    events = await createTestEventStore();
     dir = await mkdtemp(join(tmpdir(), 'procurement-inprocess-'));
     await copyFile(join(SAMPLES, 'month-end.json'), join(dir, 'month-end.json'));
     // The service registers the sample PoP in the data directory the CLI then opens.
@@ -125,10 +131,13 @@ describe('npm run import (in process, embedded PGlite)', () => {
       await app.close();
     }
   });
-  after(() => rm(dir, { recursive: true, force: true }));
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+    await events.dispose();
+  });
 
   it('boots the service in the CLI process and records actor and source "import"', async () => {
-    const run = await runImport([join(dir, 'month-end.json')], { DATA_DIR: join(dir, 'data') });
+    const run = await runImport([join(dir, 'month-end.json')], { DATA_DIR: join(dir, 'data'), ...events.env });
     assert.equal(run.code, 1, run.stderr);
     assert.equal(run.stdout, `month-end.json -> this process\n${table(12, 0, 1)}\n\nRejected records are listed in ${join(dir, 'month-end.json')}.rejects.csv\n`);
     assert.equal(await readFile(join(dir, 'month-end.json.rejects.csv'), 'utf8'), REJECT_REPORT);

@@ -32,7 +32,7 @@ export class AppConfig {
   @ValidateIf((c: AppConfig) => c.EVENT_STORE === 'esdb' || c.EVENTSTORE_CONNECTION_STRING !== undefined)
   @Matches(/^(esdb|kurrentdb|kurrent|kdb)(\+discover)?:\/\/\S+$/, {
     message:
-      'EVENTSTORE_CONNECTION_STRING must be an esdb://, esdb+discover://, kurrentdb:// or kurrentdb+discover:// connection string (required when EVENT_STORE=esdb)',
+      'EVENTSTORE_CONNECTION_STRING must be an esdb://, kurrentdb://, kurrent:// or kdb:// connection string, each also as +discover (required when EVENT_STORE=esdb)',
   })
   EVENTSTORE_CONNECTION_STRING?: string;
 

@@ -54,6 +54,12 @@ export interface RecordedEvent extends NewEvent {
 /** `no_stream`: the stream must not exist; `exists`: it must; `any`: no check; a number: the last revision. */
 export type ExpectedRevision = 'no_stream' | 'any' | 'exists' | number;
 
+export interface AppendRequest {
+  streamId: string;
+  events: NewEvent[];
+  expectedRevision: ExpectedRevision;
+}
+
 export interface AppendResult {
   /** Revision of the last appended event. */
   revision: number;
@@ -93,6 +99,12 @@ export interface EventStore {
    * no safe integer >= 0 (InvalidExpectedRevisionError where the adapter checks it itself).
    */
   append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Optional: several appends (to any streams) as one atomic write, in the order given, so that they
+   * follow each other in the global log: all or none. Throws what `append` throws, for the first append
+   * that fails. Copying a whole log (migrate-events) uses it where a store has it (PostgreSQL).
+   */
+  appendMany?(appends: readonly AppendRequest[]): Promise<AppendResult[]>;
   /** Events from `fromRevision` (inclusive, default 0). Throws StreamNotFoundError for a missing stream. */
   readStream(streamId: string, options?: { fromRevision?: number; maxCount?: number }): Promise<RecordedEvent[]>;
   /** Last revision of a stream, or null when it does not exist. */
@@ -106,6 +118,13 @@ export interface EventStore {
   readAllForReplay?(checkpoint: string | null, maxCount: number): Promise<ReadAllBatch>;
   /** Position of the last event of the global log that a reader may see now (null when empty). */
   headPosition(): Promise<string | null>;
+  /**
+   * Optional: whether committed events follow `checkpoint` that readAll does not return yet, held back
+   * behind an older transaction still running (PostgreSQL: a reader sees a transaction's events only once
+   * every older transaction has ended, on any schema of the server). A reader that must see the whole log
+   * (a copy of it) waits while this is true.
+   */
+  hasUnsettledAfter?(checkpoint: string | null): Promise<boolean>;
   /**
    * How many events of the global log come after `checkpoint` (projection lag). Exact on PostgreSQL;
    * EventStoreDB counts within one bounded read, so a large lag is a lower bound (see the adapter).

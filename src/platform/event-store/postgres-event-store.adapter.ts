@@ -4,6 +4,7 @@ import type { SqlClient } from '../database/sql-client.port';
 import {
   StreamNotFoundError,
   WrongExpectedRevisionError,
+  type AppendRequest,
   type AppendResult,
   type EventStore,
   type ExpectedRevision,
@@ -83,21 +84,62 @@ export class PostgresEventStore implements EventStore {
   ) {}
 
   async append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
-    if (events.length === 0) throw new Error('append needs at least one event');
-    if (typeof expectedRevision === 'number' && !(Number.isSafeInteger(expectedRevision) && expectedRevision >= 0)) {
-      throw new Error(`Invalid expected revision: ${expectedRevision}`);
-    }
+    const pending = toPendingAppend({ streamId, events, expectedRevision });
     await this.ready();
-    const result = await this.appends.submit({
-      stream: streamId,
-      expected: String(expectedRevision),
-      events: events.map(({ eventId, type, data, metadata }) => ({ id: eventId, type, data, metadata })),
-    });
+    const result = await this.appends.submit(pending);
     if (!result.ok) {
       throw new WrongExpectedRevisionError(streamId, expectedRevision, result.revision === null ? 'no_stream' : Number(result.revision));
     }
     this.announce();
     return { revision: Number(result.revision), position: toPosition(result.transaction_id, result.global_position) };
+  }
+
+  /**
+   * The appends in one transaction, their events consecutive in the global log (one transaction id,
+   * rising global positions) in the order given; the first failed check rolls them all back. When every
+   * expected revision is `no_stream` or a number (what a copy of a log sends), the group is written set
+   * by set: the streams locked as es_append locks them, their revisions checked in one read, then one
+   * upsert of es_streams and one INSERT of every event, so a thousand small appends cost a few
+   * statements. Otherwise it is one es_append_all, which checks each append in turn.
+   */
+  async appendMany(appends: readonly AppendRequest[]): Promise<AppendResult[]> {
+    if (appends.length === 0) return [];
+    const pending = appends.map(toPendingAppend);
+    await this.ready();
+    const plan = planAppends(appends);
+    const results = await this.sql.transaction(async (tx) => {
+      if (!plan) {
+        const { rows } = await tx.query<AppendRow>('SELECT ok, revision, transaction_id, global_position FROM es_append_all($1)', [JSON.stringify(pending)]);
+        const failed = rows.findIndex((row) => !row.ok);
+        if (failed >= 0) throw wrongRevision(appends[failed], rows[failed].revision);
+        return rows.map((row) => ({ revision: Number(row.revision), position: toPosition(row.transaction_id, row.global_position) }));
+      }
+      const streams = [...plan.before.keys()];
+      await tx.query('SELECT es_lock_streams($1::text[])', [streams]);
+      const { rows: current } = await tx.query<{ stream_id: string; revision: string }>('SELECT stream_id, revision FROM es_streams WHERE stream_id = ANY($1::text[])', [streams]);
+      const actual = new Map(current.map((row) => [row.stream_id, Number(row.revision)]));
+      for (const [streamId, { revision, append }] of plan.before) {
+        if ((actual.get(streamId) ?? -1) !== revision) throw wrongRevision(append, actual.get(streamId) ?? null);
+      }
+      await tx.query(
+        `INSERT INTO es_streams AS s (stream_id, revision) SELECT * FROM unnest($1::text[], $2::bigint[])
+         ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision`,
+        [streams, streams.map((streamId) => plan.after.get(streamId) as number)],
+      );
+      const { rows } = await tx.query<{ stream_id: string; revision: string; transaction_id: string; global_position: string }>(
+        `INSERT INTO es_events (stream_id, revision, event_id, type, data, metadata)
+         SELECT e.stream_id, e.revision, e.id, e.type, e.data, e.metadata
+         FROM ROWS FROM (json_to_recordset($1) AS (stream_id text, revision bigint, id uuid, type text, data jsonb, metadata jsonb))
+           WITH ORDINALITY AS e (stream_id, revision, id, type, data, metadata, ord)
+         ORDER BY e.ord
+         RETURNING stream_id, revision, transaction_id, global_position`,
+        [JSON.stringify(plan.events)],
+      );
+      const positions = new Map(rows.map((row) => [`${Number(row.revision)}/${row.stream_id}`, toPosition(row.transaction_id, row.global_position)]));
+      return plan.lastRevisions.map((revision, i) => ({ revision, position: positions.get(`${revision}/${appends[i].streamId}`) as string }));
+    });
+    this.announce();
+    return results;
   }
 
   async readStream(streamId: string, options: { fromRevision?: number; maxCount?: number } = {}): Promise<RecordedEvent[]> {
@@ -221,6 +263,7 @@ export class PostgresEventStore implements EventStore {
 
   /** Whether committed events exist after `checkpoint` that readAll does not return yet (held back). */
   async hasUnsettledAfter(checkpoint: string | null): Promise<boolean> {
+    await this.ready();
     // Ordered with LIMIT 1, not EXISTS: the planner would pick a full scan for EXISTS, while every row
     // usually precedes the checkpoint.
     const { rows } = await this.sql.query(
@@ -349,6 +392,58 @@ function subscriptionsOf(sql: SqlClient): Set<PostgresSubscription> {
 function isStatementError(error: unknown): boolean {
   const { code, severity } = error as { code?: unknown; severity?: unknown };
   return typeof code === 'string' && typeof severity === 'string';
+}
+
+interface AppendPlan {
+  /** Per stream, in order of first appearance: the revision it must have before the group (-1: none) and its first append. */
+  before: Map<string, { revision: number; append: AppendRequest }>;
+  /** Per stream: its revision after the group. */
+  after: Map<string, number>;
+  /** Every event with its stream and revision, in order. */
+  events: Array<{ stream_id: string; revision: number; id: string; type: string; data: Record<string, unknown>; metadata: NewEvent['metadata'] }>;
+  /** Per append: the revision of its last event. */
+  lastRevisions: number[];
+}
+
+/**
+ * Where every expected revision is `no_stream` or a number: each event's revision, and what each stream
+ * must be at before the group. A later append of a stream that does not continue where the group left
+ * it fails here, as es_append_all would fail it. Null when an append expects `any` or `exists`.
+ */
+function planAppends(appends: readonly AppendRequest[]): AppendPlan | null {
+  if (appends.some(({ expectedRevision }) => typeof expectedRevision !== 'number' && expectedRevision !== 'no_stream')) return null;
+  const plan: AppendPlan = { before: new Map(), after: new Map(), events: [], lastRevisions: [] };
+  for (const append of appends) {
+    const expected = append.expectedRevision === 'no_stream' ? -1 : (append.expectedRevision as number);
+    const at = plan.after.get(append.streamId);
+    if (at === undefined) plan.before.set(append.streamId, { revision: expected, append });
+    else if (at !== expected) throw wrongRevision(append, at < 0 ? null : at);
+    let revision = expected;
+    for (const { eventId, type, data, metadata } of append.events) {
+      revision += 1;
+      plan.events.push({ stream_id: append.streamId, revision, id: eventId, type, data, metadata });
+    }
+    plan.after.set(append.streamId, revision);
+    plan.lastRevisions.push(revision);
+  }
+  return plan;
+}
+
+function wrongRevision({ streamId, expectedRevision }: AppendRequest, actual: number | string | null): WrongExpectedRevisionError {
+  return new WrongExpectedRevisionError(streamId, expectedRevision, actual === null ? 'no_stream' : Number(actual));
+}
+
+/** The append as es_append and es_append_all take it; refuses an empty append and an invalid expected revision. */
+function toPendingAppend({ streamId, events, expectedRevision }: AppendRequest): PendingAppend {
+  if (events.length === 0) throw new Error('append needs at least one event');
+  if (typeof expectedRevision === 'number' && !(Number.isSafeInteger(expectedRevision) && expectedRevision >= 0)) {
+    throw new Error(`Invalid expected revision: ${expectedRevision}`);
+  }
+  return {
+    stream: streamId,
+    expected: String(expectedRevision),
+    events: events.map(({ eventId, type, data, metadata }) => ({ id: eventId, type, data, metadata })),
+  };
 }
 
 function toRecordedEvent(row: EventRow): RecordedEvent {

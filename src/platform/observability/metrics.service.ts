@@ -47,7 +47,8 @@ export class MetricsService {
     const readings = () => this.projectionSource?.() ?? Promise.resolve([]);
     new Gauge({
       name: 'popledger_projection_lag_events',
-      help: 'Events of the global log a projection has not processed yet',
+      help:
+        'Events of the global log a projection has not processed yet; with EVENT_STORE=esdb counted within one read of 1,000 events of $all, so a larger lag reads as at most 1,000',
       labelNames: ['projection'] as const,
       registers: [this.registry],
       async collect() {

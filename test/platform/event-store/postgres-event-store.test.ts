@@ -73,6 +73,55 @@ for (const database of testDatabases()) {
       }
     });
 
+    test('appendMany writes its appends in order, consecutive in the log, in one transaction', TIMEOUT, async () => {
+      const store = new PostgresEventStore(sql);
+      const [a, b] = [`many-a-${randomUUID()}`, `many-b-${randomUUID()}`];
+      await store.append(a, [newEvent('A0')], 'no_stream');
+      const head = await store.headPosition();
+      const results = await store.appendMany([
+        { streamId: a, events: [newEvent('A1'), newEvent('A2')], expectedRevision: 0 },
+        { streamId: b, events: [newEvent('B0')], expectedRevision: 'no_stream' },
+        { streamId: a, events: [newEvent('A3')], expectedRevision: 2 },
+        { streamId: b, events: [newEvent('B1')], expectedRevision: 0 },
+      ]);
+      assert.deepEqual(results.map((result) => result.revision), [2, 0, 3, 1]);
+      const { events } = await store.readAll(head, 100);
+      assert.deepEqual(events.map((event) => `${event.type}@${event.revision}`), ['A1@1', 'A2@2', 'B0@0', 'A3@3', 'B1@1']);
+      assert.equal(new Set(events.map((event) => event.position.slice(0, 20))).size, 1, 'one transaction');
+      assert.deepEqual(results.map((result) => result.position), [events[1], events[2], events[3], events[4]].map((event) => event.position));
+      assert.equal(await store.streamRevision(a), 3);
+      assert.equal(await store.streamRevision(b), 1);
+    });
+
+    test('appendMany is all or nothing: a wrong expected revision anywhere writes none of it', TIMEOUT, async () => {
+      const store = new PostgresEventStore(sql);
+      const [a, b, c] = [`all-a-${randomUUID()}`, `all-b-${randomUUID()}`, `all-c-${randomUUID()}`];
+      await store.append(b, [newEvent('B0')], 'no_stream');
+      const refusals = [
+        // against the database: b exists
+        [{ streamId: a, events: [newEvent('A0')], expectedRevision: 'no_stream' }, { streamId: b, events: [newEvent('B1')], expectedRevision: 'no_stream' }],
+        // within the group: a's second append does not continue where its first left it
+        [{ streamId: a, events: [newEvent('A0')], expectedRevision: 'no_stream' }, { streamId: a, events: [newEvent('A1')], expectedRevision: 5 }],
+        // through es_append_all (an `exists` among them)
+        [{ streamId: a, events: [newEvent('A0')], expectedRevision: 'no_stream' }, { streamId: c, events: [newEvent('C0')], expectedRevision: 'exists' }],
+      ] as const;
+      for (const appends of refusals) {
+        await assert.rejects(store.appendMany(appends.map((append) => ({ ...append, events: [...append.events] }))), (error: unknown) => {
+          assert.ok(error instanceof WrongExpectedRevisionError);
+          return true;
+        });
+        assert.equal(await store.streamRevision(a), null);
+        assert.equal(await store.streamRevision(b), 0);
+        assert.equal(await store.streamRevision(c), null);
+      }
+      const duplicate = newEvent('D');
+      await assert.rejects(store.appendMany([
+        { streamId: a, events: [duplicate], expectedRevision: 'no_stream' },
+        { streamId: c, events: [{ ...newEvent('D'), eventId: duplicate.eventId }], expectedRevision: 'no_stream' },
+      ]), /duplicate key/);
+      assert.equal(await store.streamRevision(a), null);
+    });
+
     test('the position is <transaction id>:<global position>, 20 digits each', TIMEOUT, async () => {
       const store = new PostgresEventStore(sql);
       const streamId = `pos-${randomUUID()}`;

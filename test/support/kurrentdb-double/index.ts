@@ -27,6 +27,12 @@ export interface KurrentDbDoubleOptions {
   maxAppendSize?: number;
   /** --write-stats-to-db with --stats-period-sec: a $statsCollected system event every period. Off by default, as on the server. */
   statsPeriodMs?: number;
+  /**
+   * Tests only, no server behaviour: asked before each append is written (after its checks); true holds
+   * it, as a stalled server would: nothing is written and no answer comes until the client gives up (its
+   * deadline) or goes away. Lets a test stop a writer at a known point of its work and kill it there.
+   */
+  holdWrite?(streamId: string, events: number): boolean;
 }
 
 const DEFAULT_MAX_APPEND_SIZE = 1024 * 1024;
@@ -44,7 +50,8 @@ export async function startKurrentDbDouble(options: KurrentDbDoubleOptions = {})
   const log = new TransactionLog();
   const server = new Server({ 'grpc.max_receive_message_length': EFFECTIVE_MAX_LOG_RECORD_SIZE });
   let port = options.port ?? 0;
-  const streams = { read: handleRead(log), append: handleAppend(log, { maxAppendSize }), batchAppend: handleBatchAppend(log, { maxAppendSize }) };
+  const limits = { maxAppendSize, holdWrite: options.holdWrite };
+  const streams = { read: handleRead(log), append: handleAppend(log, limits), batchAppend: handleBatchAppend(log, limits) };
   // Delete and Tombstone are not implemented: grpc-js answers UNIMPLEMENTED, and ServerFeatures does not list them.
   server.addService(StreamsService, streams);
   server.addService(ServerFeaturesService, { getSupportedMethods: handleGetSupportedMethods });

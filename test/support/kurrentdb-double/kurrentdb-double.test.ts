@@ -5,7 +5,6 @@ import { credentials, status, type ServiceError } from '@grpc/grpc-js';
 import {
   ANY,
   BACKWARDS,
-  DeadlineExceededError,
   END,
   EventStoreDBClient,
   FORWARDS,
@@ -26,7 +25,9 @@ import { ServerFeaturesClient } from '@eventstore/db-client/generated/serverfeat
 import type { SupportedMethods } from '@eventstore/db-client/generated/serverfeatures_pb';
 import { Empty, StreamIdentifier, UUID } from '@eventstore/db-client/generated/shared_pb';
 import { StreamsClient } from '@eventstore/db-client/generated/streams_grpc_pb';
-import { AppendReq } from '@eventstore/db-client/generated/streams_pb';
+import { AppendReq, BatchAppendReq, type BatchAppendResp } from '@eventstore/db-client/generated/streams_pb';
+import { Empty as ProtobufEmpty } from 'google-protobuf/google/protobuf/empty_pb';
+import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb';
 import { startKurrentDbDouble, type KurrentDbDouble } from './index';
 
 /** The double's wire behaviour, seen through the real client library. */
@@ -113,7 +114,26 @@ describe('KurrentDB double', () => {
 
   test('BatchAppend: an append whose deadline has passed answers Timeout and writes nothing', async () => {
     const streamId = `double-${randomUUID()}`;
-    await assert.rejects(client.appendToStream(streamId, [event('Late')], { deadline: 1 }), DeadlineExceededError);
+    // A deadline already past when it is sent (the client's shortest, 1 ms from now, may still be ahead when the
+    // server reads it): sent on the wire as the client sends it, a Timestamp in the append's options.
+    const streams = new StreamsClient(`127.0.0.1:${server.port}`, credentials.createInsecure());
+    const call = streams.batchAppend();
+    const answer = new Promise<BatchAppendResp>((resolve, reject) => {
+      call.once('data', resolve);
+      call.once('error', reject);
+    });
+    const options = new BatchAppendReq.Options()
+      .setStreamIdentifier(new StreamIdentifier().setStreamName(Buffer.from(streamId)))
+      .setAny(new ProtobufEmpty())
+      .setDeadline(Timestamp.fromDate(new Date(Date.now() - 1_000)));
+    const message = new BatchAppendReq.ProposedMessage().setId(new UUID().setString(randomUUID())).setData(Buffer.from('{}'));
+    message.getMetadataMap().set('type', 'Late').set('content-type', 'application/json');
+    call.write(new BatchAppendReq().setCorrelationId(new UUID().setString(randomUUID())).setOptions(options).setProposedMessagesList([message]).setIsFinal(true));
+    const response = await answer;
+    call.end();
+    streams.close();
+    assert.equal(response.getError()?.getCode(), status.DEADLINE_EXCEEDED);
+    assert.equal(response.getError()?.getMessage(), 'Timeout');
     await assert.rejects(readStream(streamId), StreamNotFoundError);
   });
 

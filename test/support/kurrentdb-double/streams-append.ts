@@ -15,6 +15,8 @@ import { ExpectedVersion, type ProposedEvent, type TransactionLog, type WriteRes
 export interface AppendLimits {
   /** ClusterVNodeOptions.MaxAppendSize: bytes of data, metadata and type of all events of one append. */
   maxAppendSize: number;
+  /** Tests: true holds this write (a stalled server): it is neither written nor answered. See KurrentDbDoubleOptions.holdWrite. */
+  holdWrite?(streamId: string, events: number): boolean;
 }
 
 /** ClusterVNodeOptions.WriteTimeoutMs: a batch append waits at most this long for its final chunk. */
@@ -69,6 +71,7 @@ export function handleAppend(log: TransactionLog, limits: AppendLimits) {
       setImmediate(() => {
         if (answered || call.cancelled || deadlinePassed(call.getDeadline())) return;
         if (!options) return answer(RpcExceptions.unhandled());
+        if (limits.holdWrite?.(streamName(options.getStreamIdentifier()), events.length)) return;
         const result = log.write(streamName(options.getStreamIdentifier()), expectedVersion, events);
         answer(null, toAppendResp(result, expectedVersion));
       });
@@ -135,6 +138,7 @@ export function handleBatchAppend(log: TransactionLog, limits: AppendLimits) {
           return error(BatchStatus.maximumAppendSizeExceeded(limits.maxAppendSize), streamIdentifier(write.streamId));
         }
         if (!request.getIsFinal() || !forget(id) || call.cancelled) return;
+        if (limits.holdWrite?.(write.streamId, write.events.length)) return;
         const result = log.write(write.streamId, write.expectedVersion, write.events);
         const response = new BatchAppendResp().setCorrelationId(correlationId).setStreamIdentifier(streamIdentifier(write.streamId));
         respond(
