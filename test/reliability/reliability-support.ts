@@ -1,6 +1,6 @@
 import { graphql, type GraphqlAnswer } from '../support/service-client';
 import { startServiceProcess, type ServiceProcess } from '../support/service-process';
-import { createServiceStorage, withClient, type ServiceStorage } from '../support/service-storage';
+import { createServiceStorage, type ServiceStorage } from '../support/service-storage';
 import { API_KEYS, KEYS } from '../support/test-app';
 
 /**
@@ -82,26 +82,27 @@ export async function streamHistory(url: string, streamId: string): Promise<Hist
   }
 }
 
-/**
- * Events in the global log: counted in the schema on PostgreSQL; on PGlite (whose directory the
- * running service holds) from the service's /metrics counter of appended events.
- */
-export async function globalEventCount(sut: ServiceUnderTest): Promise<number> {
-  const { schema } = sut.storage;
-  if (schema && process.env.DATABASE_URL) {
-    const rows = await withClient(process.env.DATABASE_URL, (c) => c.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".es_events`));
-    return Number(rows.rows[0].n);
-  }
-  return eventsAppended(sut.url);
+export interface MemorySample {
+  rssMb: number;
+  /** RSS less the JS heap's free part (heap total − heap used). */
+  inUseMb: number;
 }
 
-async function eventsAppended(url: string): Promise<number> {
-  const response = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${KEYS.admin}` } });
-  const text = await response.text();
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith('popledger_events_appended_total'))
-    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+/**
+ * One scrape of the service's /metrics: RSS and the JS heap at the same instant; null if it failed.
+ * Memory in use (RSS less the JS heap's free part), at its lowest over a stretch of load, tracks what
+ * the service keeps; plain RSS also follows how much heap V8 chose to reserve.
+ */
+export async function memorySample(url: string): Promise<MemorySample | null> {
+  try {
+    const text = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${KEYS.admin}` } }).then((r) => r.text());
+    const value = (name: string) => Number(new RegExp(`^popledger_${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 1_048_576;
+    const rssMb = value('process_resident_memory_bytes');
+    const inUseMb = rssMb - (value('nodejs_heap_size_total_bytes') - value('nodejs_heap_size_used_bytes'));
+    return Number.isFinite(inUseMb) ? { rssMb, inUseMb } : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Prints a small aligned table: the figures of a reliability case. */

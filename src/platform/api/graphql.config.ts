@@ -1,4 +1,5 @@
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
+import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { createGraphqlErrorFormatter } from './errors/graphql-error.formatter';
 import { plainFieldReads } from './plain-field-reads.transform';
@@ -23,5 +24,24 @@ export function graphqlConfig(logger: Logger): MercuriusDriverConfig {
     resolvers: { DateTime: DateTimeScalar, Date: DateScalar, Decimal: DecimalScalar, JSON: JsonScalar },
     transformSchema: plainFieldReads,
     errorFormatter: createGraphqlErrorFormatter(logger) as MercuriusDriverConfig['errorFormatter'],
+    hooks: { preParsing: refuseJsonDocuments },
   };
+}
+
+/**
+ * Mercurius takes query text that does not parse as GraphQL but parses as JSON for a pre-parsed
+ * document (and then fails on it with an internal error, e.g. `{"query": "42"}`). No GraphQL document
+ * is valid JSON, so such text is refused as the syntax error it is (BAD_USER_INPUT, HTTP 400).
+ */
+async function refuseJsonDocuments(_schema: unknown, source: string): Promise<void> {
+  if (isJson(source)) throw new GraphQLError('Syntax Error: the query must be a GraphQL document, not JSON');
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
