@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { EUR, mutation, physicalPopSetup } from '../support/fixtures';
-import { startTestApp, TestApp } from '../support/test-app';
+import { PATIENT_READS, startTestApp, TestApp } from '../support/test-app';
 
 const USD = (amount: string) => ({ amount, currency: 'USD' });
 const MONEY = 'amount currency';
@@ -25,7 +25,7 @@ describe('cost over GraphQL', () => {
   }
 
   before(async () => {
-    app = await startTestApp();
+    app = await startTestApp({}, PATIENT_READS);
     for (const [name, input] of physicalPopSetup('fra1')) await ok(name, input);
     await ok('connectCarrier', { popId: 'fra1', circuitId: 'c1', carrier: 'Lumen', type: 'TRANSIT', bandwidthMbps: 10000, monthlyCost: USD('1500'), oneOffCost: USD('250'), effectiveAt: '2026-01-15T00:00:00Z' });
     await ok('installDevice', { popId: 'fra1', deviceId: 'd1', rackId: 'r1', role: 'ROUTER', positionU: 1, heightU: 2, powerDrawWatts: 800, purchaseCost: EUR('20000'), effectiveAt: '2026-01-20T00:00:00Z' });

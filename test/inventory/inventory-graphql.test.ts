@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { EUR, mutation, physicalPopSetup } from '../support/fixtures';
-import { startTestApp, TestApp } from '../support/test-app';
+import { PATIENT_READS, startTestApp, TestApp } from '../support/test-app';
 
 /** The planning queries over HTTP: mutations answer after the projections ran, so queries see them at once. */
 
@@ -29,7 +29,7 @@ describe('planning queries over GraphQL', () => {
   };
 
   before(async () => {
-    app = await startTestApp();
+    app = await startTestApp({}, PATIENT_READS);
     for (const [name, input] of physicalPopSetup('gq1', T0)) await run(name, input);
     await run('installDevice', { popId: 'gq1', deviceId: 'd1', rackId: 'r1', role: 'ROUTER', positionU: 1, heightU: 2, powerDrawWatts: 1500, effectiveAt: T0 });
     await run('connectCarrier', { popId: 'gq1', circuitId: 'c1', carrier: 'Lumen', type: 'TRANSIT', bandwidthMbps: 1000, monthlyCost: EUR('900.00'), effectiveAt: T0 });

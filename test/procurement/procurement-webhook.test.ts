@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { commandIdOf } from '../../src/procurement/write/procurement-record.input';
 import { signBody } from '../../src/procurement/write/webhook-signature.util';
-import { startTestApp, TestApp } from '../support/test-app';
+import { PATIENT_READS, startTestApp, TestApp } from '../support/test-app';
 import { history, postRecords, registerPop, setUpSamplePop, UUID } from './procurement-client';
 
 const circuit = (externalId: string, popId: string, circuitId: string) => ({
@@ -18,8 +18,6 @@ const circuit = (externalId: string, popId: string, circuitId: string) => ({
   monthlyCost: { amount: '2400.00', currency: 'EUR' },
 });
 
-/** A generous read-your-writes bound, so `projected: true` never depends on the machine's speed. */
-const PATIENT = { READ_YOUR_WRITES_TIMEOUT_MS: '60000' };
 
 const problem = (code: string) => ({ status: code === 'PAYLOAD_TOO_LARGE' ? 413 : code === 'FORBIDDEN' ? 403 : code === 'UNAUTHENTICATED' ? 401 : 400, code });
 
@@ -27,7 +25,7 @@ describe('POST /integrations/procurement/records', () => {
   let app: TestApp;
 
   before(async () => {
-    app = await startTestApp({}, PATIENT);
+    app = await startTestApp({}, PATIENT_READS);
     await setUpSamplePop(app);
     await registerPop(app, 'ams1');
   });
@@ -191,7 +189,7 @@ describe('POST /integrations/procurement/records with PROCUREMENT_WEBHOOK_SECRET
   let app: TestApp;
 
   before(async () => {
-    app = await startTestApp({}, { ...PATIENT, PROCUREMENT_WEBHOOK_SECRET: secret });
+    app = await startTestApp({}, { ...PATIENT_READS, PROCUREMENT_WEBHOOK_SECRET: secret });
     await registerPop(app, 'ams1');
   });
   after(() => app.close());

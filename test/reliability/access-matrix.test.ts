@@ -4,7 +4,8 @@ import { ROLES, type Role } from '../../src/platform/api/auth/roles.types';
 import { graphql, mutationDocument } from '../support/service-client';
 import { KEYS, printTable, startServiceUnderTest, type ServiceUnderTest } from './reliability-support';
 
-type Outcome = 'ok' | '401' | '403';
+/** 'ok': a 2xx answer without an auth error (a domain refusal counts: access was granted); else what came instead. */
+type Outcome = 'ok' | '401' | '403' | `HTTP ${number}` | 'not JSON' | 'INTERNAL_SERVER_ERROR';
 type Caller = Role | 'no key' | 'wrong key';
 
 interface Operation {
@@ -23,10 +24,20 @@ const COMPLIANCE: readonly Role[] = ['admin', 'planner', 'compliance'];
 const SCENARIO_WRITE: readonly Role[] = ['admin', 'planner'];
 const SCENARIO_READ: readonly Role[] = ['admin', 'planner', 'compliance', 'viewer'];
 
+/**
+ * GraphQL answers auth errors with HTTP 200 and the code in `extensions` (docs/api.md, "Errors"). Allowed
+ * means HTTP 2xx, a JSON body, and no auth or internal error: a 500 (or a resolver's INTERNAL_SERVER_ERROR,
+ * which GraphQL answers with 200) is not "allowed", whatever the role.
+ */
 const gqlOutcome = async (url: string, secret: string | undefined, query: string, variables?: Record<string, unknown>): Promise<Outcome> => {
   const answer = await graphql(url, secret, query, variables);
-  const code = answer.errors?.[0]?.extensions?.code;
-  return code === 'UNAUTHENTICATED' ? '401' : code === 'FORBIDDEN' ? '403' : 'ok';
+  const codes = (answer.errors ?? []).map((error) => error.extensions?.code);
+  if (answer.status < 200 || answer.status >= 300) return `HTTP ${answer.status}`;
+  if (answer.errors?.some((error) => error.message.startsWith('not JSON:'))) return 'not JSON';
+  if (codes.includes('UNAUTHENTICATED')) return '401';
+  if (codes.includes('FORBIDDEN')) return '403';
+  if (codes.includes('INTERNAL_SERVER_ERROR') || codes.includes(undefined)) return 'INTERNAL_SERVER_ERROR';
+  return 'ok';
 };
 
 const mutation = (name: string, allowed: readonly Role[], input: Record<string, unknown>): Operation => ({
@@ -45,7 +56,9 @@ const rest = (name: string, allowed: readonly Role[] | null, method: 'GET' | 'PO
     if (secret !== undefined) headers.authorization = `Bearer ${secret}`;
     const response = await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     await response.arrayBuffer();
-    return response.status === 401 ? '401' : response.status === 403 ? '403' : 'ok';
+    if (response.status === 401) return '401';
+    if (response.status === 403) return '403';
+    return response.status >= 200 && response.status < 300 ? 'ok' : `HTTP ${response.status}`;
   },
 });
 
@@ -143,7 +156,7 @@ describe('reliability: access matrix (docs/api.md, "Access")', { timeout: 180_00
       }
       rows.push(row);
     }
-    printTable(`Access matrix: yes = allowed, 401 = UNAUTHENTICATED, 403 = FORBIDDEN (${OPERATIONS.length} operations × ${CALLERS.length} callers)`, ['operation', ...CALLERS], rows);
+    printTable(`Access matrix: yes = allowed (2xx, no auth or internal error), 401 = UNAUTHENTICATED, 403 = FORBIDDEN (${OPERATIONS.length} operations × ${CALLERS.length} callers)`, ['operation', ...CALLERS], rows);
     assert.deepEqual(mismatches, []);
   });
 });

@@ -8,6 +8,9 @@ const RESERVE = mutationDocument('reserveCapacity', 'streamId revision eventIds 
  * The next command of a load on slot PoPs (slot-pops.ts), always one the service accepts: three in
  * four install a 1 U, 50 W server into the next free slot, one in four reserves 1 Mbps of the PoP's
  * circuit. Consecutive commands go to different PoPs, so concurrent clients rarely share a stream.
+ * `reservedFrom` is when reservations start: a fixed instant (each reservation then lies under every
+ * install since, and costs more the longer the load runs: whole-timeline checks), or a function of
+ * the moment of sending (each costs the same).
  */
 export class CommandMix {
   private sent = 0;
@@ -17,7 +20,7 @@ export class CommandMix {
     private readonly pops: readonly string[],
     private readonly racksPerPop: number,
     private readonly tag: string,
-    private readonly reservedFrom: string,
+    private readonly reservedFrom: string | (() => string),
   ) {}
 
   /** Slots left on the PoP that has the fewest (negative: commands were sent to racks that do not exist). */
@@ -30,7 +33,8 @@ export class CommandMix {
     const k = this.sent++;
     const popId = this.pops[k % this.pops.length];
     if (Math.floor(k / this.pops.length) % 4 === 3) {
-      const input = { popId, reservationId: `${this.tag}-${k}`, resource: 'BANDWIDTH_MBPS', amount: 1, from: this.reservedFrom };
+      const from = typeof this.reservedFrom === 'string' ? this.reservedFrom : this.reservedFrom();
+      const input = { popId, reservationId: `${this.tag}-${k}`, resource: 'BANDWIDTH_MBPS', amount: 1, from };
       return JSON.stringify({ query: RESERVE, variables: { input } });
     }
     const slot = this.devices.get(popId) ?? 0;

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -34,16 +34,25 @@ const CONTRACT = [
   'OUTBOX_RETRY_BASE_MS', 'OUTBOX_MAX_ATTEMPTS', 'OUTBOX_DELIVERY_TIMEOUT_MS', 'NATS_URL',
 ];
 
-/** Starts `node dist/src/main.js` on a free loopback port and resolves once /health answers 200. */
-export async function startServiceProcess(options: StartOptions): Promise<ServiceProcess> {
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of CONTRACT) delete env[name];
+/** Our environment without the service's configuration contract, then `env` on top (LOG_LEVEL warn unless given). */
+function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const result: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of CONTRACT) delete result[name];
   // No rate limit unless a test sets one: load tests send far more than the default 100 per second.
-  Object.assign(env, { LOG_LEVEL: 'warn', RATE_LIMIT_PER_SECOND: '0', ...options.env, PORT: String(port) });
-  // SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/profiles": profile the service a benchmark loads.
-  const nodeArgs = process.env.SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, options.main ?? SERVICE_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return Object.assign(result, { LOG_LEVEL: 'warn', RATE_LIMIT_PER_SECOND: '0', ...env });
+}
+
+interface Child {
+  child: ChildProcess;
+  output(): string;
+  exit: Promise<number | null>;
+  exited(): boolean;
+  /** "code 0", "signal SIGKILL", or '' while running. */
+  exitedWith(): string;
+}
+
+function spawnChild(args: string[], env: NodeJS.ProcessEnv): Child {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20_000);
@@ -57,17 +66,25 @@ export async function startServiceProcess(options: StartOptions): Promise<Servic
       resolve(code);
     }),
   );
-  let exited = false;
-  void exit.then(() => (exited = true));
+  return { child, output: () => output, exit, exited: () => exitedWith !== '', exitedWith: () => exitedWith };
+}
+
+/** Starts `node dist/src/main.js` on a free loopback port and resolves once /health answers 200. */
+export async function startServiceProcess(options: StartOptions): Promise<ServiceProcess> {
+  const port = await freePort();
+  const env = childEnv({ ...options.env, PORT: String(port) });
+  // SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/profiles": profile the service a benchmark loads.
+  const nodeArgs = process.env.SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const { child, output, exit, exited, exitedWith } = spawnChild([...nodeArgs, options.main ?? SERVICE_MAIN], env);
   const url = `http://127.0.0.1:${port}`;
   const service: ServiceProcess = {
     url,
     pid: child.pid as number,
-    output: () => output,
+    output,
     memoryKb: () => processMemoryKb(child.pid as number),
-    exited: () => exited,
+    exited,
     async stop(graceMs = 15_000) {
-      if (exited) return exit;
+      if (exited()) return exit;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       const code = await exit;
@@ -75,18 +92,48 @@ export async function startServiceProcess(options: StartOptions): Promise<Servic
       return code;
     },
     async kill() {
-      if (!exited) child.kill('SIGKILL');
+      if (!exited()) child.kill('SIGKILL');
       await exit;
     },
   };
   const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
   while (Date.now() < deadline) {
-    if (exited) throw new Error(`The service exited during start-up (${exitedWith}):\n${output}`);
+    if (exited()) throw new Error(`The service exited during start-up (${exitedWith()}):\n${output()}`);
     if (await healthy(url)) return service;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await service.kill();
-  throw new Error(`The service did not answer /health within ${options.startTimeoutMs ?? 120_000} ms:\n${output}`);
+  throw new Error(`The service did not answer /health within ${options.startTimeoutMs ?? 120_000} ms:\n${output()}`);
+}
+
+/** The rebuild CLI (`npm run rebuild`), compiled next to the tests: <out>/test/support -> <out>/src/tools/cli/rebuild.cli.js. */
+export const REBUILD_CLI = join(__dirname, '..', '..', 'src', 'tools', 'cli', 'rebuild.cli.js');
+
+export interface CliProcess {
+  pid: number;
+  output(): string;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exit: Promise<number | null>;
+  exited(): boolean;
+  exitedWith(): string;
+  /** SIGKILL: a crash. */
+  kill(): Promise<void>;
+}
+
+/** Starts a CLI of the service (`node <script> ...args`) with the service's environment contract taken only from `env`. */
+export function startCliProcess(script: string, args: string[], env: Record<string, string>): CliProcess {
+  const { child, output, exit, exited, exitedWith } = spawnChild([script, ...args], childEnv(env));
+  return {
+    pid: child.pid as number,
+    output,
+    exit,
+    exited,
+    exitedWith,
+    async kill() {
+      if (!exited()) child.kill('SIGKILL');
+      await exit;
+    },
+  };
 }
 
 async function healthy(url: string): Promise<boolean> {

@@ -13,6 +13,13 @@ import { createTestEventStore } from './test-event-store';
 export const KEYS: Record<Role, string> = Object.fromEntries(ROLES.map((r) => [r, `secret-${r}-0123456789`])) as Record<Role, string>;
 export const API_KEYS = ROLES.map((r) => `${r}:${r}:${KEYS[r]}`).join(',');
 
+/**
+ * Environment for a test app whose tests assert `projected: true` (read your writes): a bound of 60 s
+ * instead of 5 s, so that the answer never depends on the machine's speed; a projection that never
+ * catches up (or FAILED) still answers `projected: false`.
+ */
+export const PATIENT_READS: NodeJS.ProcessEnv = { READ_YOUR_WRITES_TIMEOUT_MS: '60000' };
+
 export interface GqlResponse<T> {
   status: number;
   data: T;

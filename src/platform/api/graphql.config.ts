@@ -1,9 +1,10 @@
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
+import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { graphqlTracingHooks } from '../observability/request-tracing.util';
 import { createGraphqlErrorFormatter } from './errors/graphql-error.formatter';
 import { plainFieldReads } from './plain-field-reads.transform';
-import { MAX_QUERY_DEPTH, queryCostRule } from './query-limits.rules';
+import { MAX_QUERY_DEPTH, MAX_QUERY_TOKENS, queryCostRule } from './query-limits.rules';
 import { DateScalar } from './scalars/date.scalar';
 import { DateTimeScalar } from './scalars/date-time.scalar';
 import { DecimalScalar } from './scalars/decimal.scalar';
@@ -25,11 +26,30 @@ export function graphqlConfig(logger: Logger, options: { tracing?: boolean } = {
     path: GRAPHQL_PATH,
     jit: 1,
     queryDepth: MAX_QUERY_DEPTH,
+    graphql: { parseOptions: { maxTokens: MAX_QUERY_TOKENS } },
     validationRules: [queryCostRule],
     allowBatchedQueries: false,
     resolvers: { DateTime: DateTimeScalar, Date: DateScalar, Decimal: DecimalScalar, JSON: JsonScalar },
     transformSchema: plainFieldReads,
     errorFormatter: createGraphqlErrorFormatter(logger) as MercuriusDriverConfig['errorFormatter'],
-    ...(options.tracing ? { hooks: graphqlTracingHooks() as MercuriusDriverConfig['hooks'] } : {}),
+    hooks: { preParsing: refuseJsonDocuments, ...(options.tracing ? graphqlTracingHooks() : {}) } as MercuriusDriverConfig['hooks'],
   };
+}
+
+/**
+ * Mercurius takes query text that does not parse as GraphQL but parses as JSON for a pre-parsed
+ * document (and then fails on it with an internal error, e.g. `{"query": "42"}`). No GraphQL document
+ * is valid JSON, so such text is refused as the syntax error it is (BAD_USER_INPUT, HTTP 400).
+ */
+async function refuseJsonDocuments(_schema: unknown, source: string): Promise<void> {
+  if (isJson(source)) throw new GraphQLError('Syntax Error: the query must be a GraphQL document, not JSON');
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,6 +1,11 @@
 import { ASTVisitor, GraphQLError, ValidationContext } from 'graphql';
 
 export const MAX_QUERY_DEPTH = 12;
+/**
+ * Tokens of one GraphQL document, checked while parsing: Mercurius caches parsed documents (invalid ones
+ * too) by their text, so without a bound a client could fill memory with huge documents.
+ */
+export const MAX_QUERY_TOKENS = 2_000;
 const MAX_FIELDS = 600;
 const MAX_ALIASES = 40;
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { RuleCode, RuleViolationError } from '../../../src/kernel/domain.errors';
+import { InvalidInputError, NotFoundError, RuleCode, RuleViolationError } from '../../../src/kernel/domain.errors';
 import { PopCommand } from '../../../src/inventory/domain/pop.commands';
 import { popDecider } from '../../../src/inventory/domain/pop.decider';
 import { PopEvent } from '../../../src/inventory/domain/pop.events';
@@ -16,7 +16,11 @@ import { eur, POP, popEvents } from '../../support/pop-builders';
  * - sound: every accepted command leaves a state where no instant breaks a rule;
  * - complete: a command rejected by a timeline rule would, if forced in, break one;
  * - the indexes equal the totals recomputed from the records.
+ * Any other exception from `decide` (a TypeError, say) fails the property. The seed changes from run
+ * to run and is printed; PROPERTY_SEED=<seed> replays a run (fast-check also prints the failing path).
  */
+
+const SEED = process.env.PROPERTY_SEED ? Number(process.env.PROPERTY_SEED) : (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
 
 const DAY = 86_400_000;
 const START = Date.UTC(2027, 0, 1);
@@ -123,6 +127,11 @@ const base: PopEvent[] = [
   popEvents.circuit(BEFORE, 'c1', 1000),
 ];
 
+/** What the domain throws to refuse a command; anything else is a bug. */
+function isRejection(error: unknown): boolean {
+  return error instanceof RuleViolationError || error instanceof InvalidInputError || error instanceof NotFoundError;
+}
+
 /** Accepted commands and timeline-rule rejections, to show that the generator exercises every rule. */
 const tally = new Map<RuleCode | 'accepted', number>();
 
@@ -134,6 +143,7 @@ function run(commands: PopCommand[]): void {
     try {
       events = popDecider.decide(cmd, state);
     } catch (error) {
+      if (!isRejection(error)) throw error;
       if (error instanceof RuleViolationError && TIMELINE_RULES.has(error.rule)) {
         tally.set(error.rule, (tally.get(error.rule) ?? 0) + 1);
         const forced = popDecider.evolve(structuredClone(state), { type: EVENT_OF[cmd.type as keyof typeof EVENT_OF], data: cmd.data, effectiveAt: cmd.effectiveAt } as PopEvent) as PopAggregate;
@@ -151,8 +161,10 @@ function run(commands: PopCommand[]): void {
 
 describe('effective-time invariants against a brute-force check', () => {
   it('accepts only valid timelines, rejects only invalid ones, and keeps its indexes exact', () => {
-    fc.assert(fc.property(fc.array(command, { minLength: 20, maxLength: 50 }), run), { numRuns: 250, seed: 20270101 });
-    assert.ok((tally.get('accepted') ?? 0) > 2000, `only ${tally.get('accepted')} commands accepted`);
-    for (const rule of TIMELINE_RULES) assert.ok((tally.get(rule) ?? 0) >= 5, `${rule} rejected only ${tally.get(rule) ?? 0} times`);
+    assert.ok(Number.isSafeInteger(SEED), `PROPERTY_SEED must be an integer, not ${process.env.PROPERTY_SEED}`);
+    console.log(`pop-timeline property seed: ${SEED} (PROPERTY_SEED=${SEED} reproduces this run)`);
+    fc.assert(fc.property(fc.array(command, { minLength: 20, maxLength: 50 }), run), { numRuns: 250, seed: SEED });
+    assert.ok((tally.get('accepted') ?? 0) > 1500, `only ${tally.get('accepted')} commands accepted (seed ${SEED})`);
+    for (const rule of TIMELINE_RULES) assert.ok((tally.get(rule) ?? 0) >= 5, `${rule} rejected only ${tally.get(rule) ?? 0} times (seed ${SEED})`);
   });
 });

@@ -89,6 +89,16 @@ describe('access control (docs/api.md, "Access")', () => {
     assert.equal(response.errors?.[0].extensions.code, 'BAD_USER_INPUT');
     assert.match(response.errors?.[0].message ?? '', /Query too large/);
   });
+
+  it('GraphQL: query text that is JSON (which Mercurius would take for a parsed document) is a 400 syntax error, not an internal error', async () => {
+    for (const query of ['42', '[1]', '{"kind":"Document","definitions":[]}', '"text"']) {
+      const response = await app.gql(query);
+      assert.equal(response.status, 400, query);
+      assert.deepEqual(response.errors?.map((e) => e.extensions.code), ['BAD_USER_INPUT'], query);
+    }
+    const asGraphqlBody = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/graphql', authorization: `Bearer ${KEYS.admin}` }, body: '{"query":"{ __typename }"}' });
+    assert.equal(asGraphqlBody.status, 400);
+  });
 });
 
 describe('first start without API_KEYS', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { startTestApp, TestApp } from '../../support/test-app';
+import { PATIENT_READS, startTestApp, TestApp } from '../../support/test-app';
 import { REPORT_QUERY, ResidencyWorld, Row, T } from './residency-world';
 
 const GDPR_OUTSIDE = (country: string) => `ALLOWED_LOCATIONS: ${country} is not in the allowed set (allowed: EEA, EU_ADEQUACY)`;
@@ -16,7 +16,7 @@ describe('residency report', () => {
   let january: Row[];
 
   before(async () => {
-    app = await startTestApp();
+    app = await startTestApp({}, PATIENT_READS); // ResidencyWorld asserts projected: true
     world = new ResidencyWorld(app);
     await world.record();
     const r = world.row.bind(world);
