@@ -1,3 +1,4 @@
+import { allProjections } from '../../src/app/all-projections.registry';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -200,7 +201,8 @@ describe('npm run migrate-events', () => {
       assert.deepEqual(await logAt(last), originalLog, 'the same ids, streams, revisions, types, data and metadata in the same order');
       const rebuilt = await rebuild(last);
       assert.equal(rebuilt.code, 0, rebuilt.stderr);
-      assert.match(rebuilt.stdout, new RegExp(`Rebuilt planning_inventory, cost, fx-rates, residency: ${originalLog.length} events`));
+      const names = allProjections({ CAPACITY_WARN_PERCENT: 70, CAPACITY_CRITICAL_PERCENT: 80 }).map(({ name }) => name);
+      assert.match(rebuilt.stdout, new RegExp(`Rebuilt ${names.join(', ')}: ${originalLog.length} events`));
       assert.deepEqual(await answersAt(last, popIds), before);
     },
   );
