@@ -150,7 +150,12 @@ describe('first start without API_KEYS, with a data directory', () => {
         assert.ok(printed[0].includes(file), printed[0]);
         assert.equal(await readFile(file, 'utf8'), `${secret}\n`);
         assert.equal((await stat(file)).mode & 0o777, 0o600);
-        const keys = await first.gql(secret, '{ apiKeys { name role source createdAt revokedAt } }');
+        // The first-start key is recorded while the service starts; the list answers once its projection has it.
+        let keys = await first.gql(secret, '{ apiKeys { name role source createdAt revokedAt } }');
+        for (let tries = 0; keys.data?.apiKeys?.length === 0 && tries < 100; tries++) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          keys = await first.gql(secret, '{ apiKeys { name role source createdAt revokedAt } }');
+        }
         assert.deepEqual(keys.data.apiKeys.map((k: any) => [k.name, k.role, k.source, k.revokedAt]), [['admin', 'ADMIN', 'STORED', null]]);
         const history = await first.gql(secret, '{ history(streamId: "apikeys") { edges { node { type actor source data } } } }');
         assert.deepEqual(history.data.history.edges.map((e: any) => e.node), [
