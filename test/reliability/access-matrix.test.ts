@@ -32,6 +32,8 @@ const SCENARIO_READ: readonly Role[] = ['admin', 'planner', 'compliance', 'viewe
 const gqlOutcome = async (url: string, secret: string | undefined, query: string, variables?: Record<string, unknown>): Promise<Outcome> => {
   const answer = await graphql(url, secret, query, variables);
   const codes = (answer.errors ?? []).map((error) => error.extensions?.code);
+  // Without a valid key GraphQL answers HTTP 401 with UNAUTHENTICATED (docs/api.md, "Access").
+  if (answer.status === 401 && codes.includes('UNAUTHENTICATED')) return '401';
   if (answer.status < 200 || answer.status >= 300) return `HTTP ${answer.status}`;
   if (answer.errors?.some((error) => error.message.startsWith('not JSON:'))) return 'not JSON';
   if (codes.includes('UNAUTHENTICATED')) return '401';

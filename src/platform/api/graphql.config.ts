@@ -27,6 +27,8 @@ export function graphqlConfig(logger: Logger, options: { tracing?: boolean } = {
     jit: 1,
     queryDepth: MAX_QUERY_DEPTH,
     graphql: { parseOptions: { maxTokens: MAX_QUERY_TOKENS } },
+    // Parsed (and compiled) documents kept: clients send few distinct queries; fuzzers send many.
+    cache: 200,
     validationRules: [queryCostRule],
     allowBatchedQueries: false,
     resolvers: { DateTime: DateTimeScalar, Date: DateScalar, Decimal: DecimalScalar, JSON: JsonScalar },
