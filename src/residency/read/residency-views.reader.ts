@@ -55,7 +55,8 @@ interface PopRow {
   evidence: EvidenceRef;
 }
 
-interface PolicyRow {
+/** A row of rm_res_policy, as both the report and the outbox's violation check read it. */
+export interface PolicyRow {
   policy_id: string;
   name: string;
   kind: ResidencyPolicyKind;
@@ -122,21 +123,24 @@ export async function loadResidencyInput(sql: SqlQueryable, filter: ResidencyFil
       }),
     ),
     pops: pops.rows.map((row): PopView => ({ popId: row.pop_id, code: row.code, countryCode: row.country_code, evidence: row.evidence })),
-    policies: policies.rows.map(
-      (row): PolicyView => ({
-        policyId: row.policy_id,
-        name: row.name,
-        kind: row.kind,
-        dataCategory: row.data_category,
-        tenant: row.tenant,
-        allowedCountries: row.allowed_countries,
-        allowedGroups: row.allowed_groups,
-        deniedCountries: row.denied_countries,
-        effectiveFrom: row.evidence.effectiveAt,
-        retiredAt: isoOrNull(row.retired_at),
-        citation: row.citation,
-        evidence: row.evidence,
-      }),
-    ),
+    policies: policies.rows.map(policyViewOf),
+  };
+}
+
+/** The evaluation's view of a policy row. */
+export function policyViewOf(row: PolicyRow): PolicyView {
+  return {
+    policyId: row.policy_id,
+    name: row.name,
+    kind: row.kind,
+    dataCategory: row.data_category,
+    tenant: row.tenant,
+    allowedCountries: row.allowed_countries,
+    allowedGroups: row.allowed_groups,
+    deniedCountries: row.denied_countries,
+    effectiveFrom: row.evidence.effectiveAt,
+    retiredAt: isoOrNull(row.retired_at),
+    citation: row.citation,
+    evidence: row.evidence,
   };
 }

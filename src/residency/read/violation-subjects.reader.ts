@@ -1,6 +1,7 @@
 import { SqlQueryable } from '../../platform/database/sql-client.port';
 import type { PlacementSubject } from '../domain/residency-violations.rules';
-import type { DataCategory, EvidenceRef, PlacementRole, PolicyView, ResidencyPolicyKind } from '../domain/residency.types';
+import type { DataCategory, PlacementRole, PolicyView } from '../domain/residency.types';
+import { PolicyRow, policyViewOf } from './residency-views.reader';
 
 /** Which placements to look at: every stay of these (workload, PoP) pairs, and every one a policy of these may apply to. */
 export interface ViolationSelector {
@@ -19,21 +20,6 @@ interface PlacementRow {
   data_categories: DataCategory[];
   code: string;
   country_code: string;
-}
-
-interface PolicyRow {
-  policy_id: string;
-  name: string;
-  kind: ResidencyPolicyKind;
-  data_category: DataCategory;
-  tenant: string | null;
-  allowed_countries: string[];
-  allowed_groups: string[];
-  denied_countries: string[];
-  citation: string | null;
-  effective_from: Date | string;
-  retired_at: Date | string | null;
-  evidence: EvidenceRef;
 }
 
 const iso = (value: Date | string) => new Date(value).toISOString();
@@ -83,27 +69,12 @@ export async function loadViolationSubjects(
   if (categories.length === 0) return { placements, policies: [] };
   const policies = await q.query<PolicyRow>(
     `SELECT policy_id, name, kind, data_category, tenant, allowed_countries, allowed_groups, denied_countries, citation,
-            effective_from, retired_at, evidence
+            retired_at, evidence
        FROM rm_res_policy WHERE data_category = ANY($1::text[]) ORDER BY policy_id COLLATE "C"`,
     [categories],
   );
   return {
     placements,
-    policies: policies.rows.map(
-      (row): PolicyView => ({
-        policyId: row.policy_id,
-        name: row.name,
-        kind: row.kind,
-        dataCategory: row.data_category,
-        tenant: row.tenant,
-        allowedCountries: row.allowed_countries,
-        allowedGroups: row.allowed_groups,
-        deniedCountries: row.denied_countries,
-        citation: row.citation,
-        effectiveFrom: iso(row.effective_from),
-        retiredAt: row.retired_at === null ? null : iso(row.retired_at),
-        evidence: row.evidence,
-      }),
-    ),
+    policies: policies.rows.map(policyViewOf),
   };
 }
