@@ -15,7 +15,7 @@ export interface RenderedElevation {
 
 export type ElevationAnswer = Exclude<RackElevationRead, { found: true }> | ({ found: true } & RenderedElevation);
 
-/** Characters of SVG kept at most (a 42 U rack with 20 devices draws about 9,000). */
+/** Characters of SVG kept at most (a 48 U rack holding 19 devices draws about 9,600). */
 export const ELEVATION_CACHE_CHARS = 8 * 1024 * 1024;
 
 /**
