@@ -13,37 +13,42 @@ export const securityHeaders: FastifyHelmetOptions = {
   },
 };
 
-/** Where Mercurius's GraphiQL page loads React, GraphiQL and its stylesheet from. */
-export const GRAPHIQL_CDN = 'https://unpkg.com';
-
 /**
- * The GraphiQL page (/graphiql, /graphiql/main.js, /graphiql/config.js, /graphiql/sw.js) loads its
- * scripts and stylesheet from the CDN, uses inline styles, and its bundle builds a function from a
- * string (`new Function`, hence 'unsafe-eval', on these routes only). It talks to /graphql on the same
- * origin and registers its own service worker.
+ * The pages the service serves itself (web-pages.util.ts): the planning console and GraphiQL. Every
+ * script, stylesheet, font and image comes from the service ('self'); they talk to /graphql and the
+ * REST endpoints on the same origin. Styles may be inline: the console inlines the server's rack
+ * drawings (SVG) and its chart and map set element styles, GraphiQL's editor does too. GraphiQL's
+ * bundle also builds functions from strings (a GraphQL language service), hence 'unsafe-eval' on its
+ * routes only.
  */
-export const graphiqlContentSecurityPolicy = {
+const pagePolicy = (scriptSrc: string[]) => ({
   useDefaults: false,
   directives: {
     defaultSrc: ["'self'"],
-    scriptSrc: ["'self'", "'unsafe-eval'", GRAPHIQL_CDN],
-    styleSrc: ["'self'", "'unsafe-inline'", GRAPHIQL_CDN],
-    imgSrc: ["'self'", 'data:', GRAPHIQL_CDN],
-    fontSrc: ["'self'", 'data:', GRAPHIQL_CDN],
+    scriptSrc,
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:', 'blob:'],
+    fontSrc: ["'self'", 'data:'],
     connectSrc: ["'self'"],
-    workerSrc: ["'self'"],
+    workerSrc: ["'self'", 'blob:'],
     objectSrc: ["'none'"],
     baseUri: ["'self'"],
     formAction: ["'self'"],
     frameAncestors: ["'none'"],
   },
-};
+});
 
-/** An `onRoute` hook: gives the GraphiQL routes their own policy (register it before Mercurius adds them). */
-export function graphiqlRouteHeaders(route: RouteOptions & { helmet?: unknown }): void {
-  if (route.url === '/graphiql' || route.url.startsWith('/graphiql/')) {
-    route.helmet = { contentSecurityPolicy: graphiqlContentSecurityPolicy };
-  }
+export const consoleContentSecurityPolicy = pagePolicy(["'self'"]);
+export const graphiqlContentSecurityPolicy = pagePolicy(["'self'", "'unsafe-eval'"]);
+
+/** An `onRoute` hook: gives the console's and GraphiQL's routes their own policy (register it before they are added). */
+export function webPageRouteHeaders(route: RouteOptions & { helmet?: unknown }): void {
+  const policy = pageOf(route.url, 'graphiql') ? graphiqlContentSecurityPolicy : pageOf(route.url, 'console') ? consoleContentSecurityPolicy : null;
+  if (policy) route.helmet = { contentSecurityPolicy: policy };
+}
+
+function pageOf(url: string, page: string): boolean {
+  return url === `/${page}` || url.startsWith(`/${page}/`);
 }
 
 /**
