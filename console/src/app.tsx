@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { gql, storedKey, storeKey, whenSignInRequired } from './api';
 import { VIEWS, viewsFor, type RoleName } from './model/access';
-import { formatRoute, parseRoute, withParams, type Route } from './model/route';
+import { asOfInstant, formatRoute, parseRoute, withParams, type Route } from './model/route';
 import { CostView } from './views/cost';
 import { FindView } from './views/find';
 import { NetworkView } from './views/network';
@@ -55,7 +55,7 @@ export function App() {
   const allowed = viewsFor(caller.role);
   const view = allowed.includes(route.view) ? route.view : 'network';
   const asOfParam = route.params.asOf ?? '';
-  const asOf = asOfParam ? new Date(`${asOfParam}T00:00:00.000Z`).toISOString() : null;
+  const asOf = asOfInstant(asOfParam);
   const props: ViewProps = { route: { ...route, view }, asOf, caller, navigate };
   return (
     <div class="shell">

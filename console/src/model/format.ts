@@ -1,6 +1,6 @@
 // Numbers with their units and instants labelled UTC: how every view shows a figure.
 
-const grouped = (digits: number) => new Intl.NumberFormat('en-GB', { minimumFractionDigits: 0, maximumFractionDigits: digits });
+const grouped = (digits: number, least = 0) => new Intl.NumberFormat('en-GB', { minimumFractionDigits: least, maximumFractionDigits: digits });
 
 /** `1234.5, 'kW'` -> `1,234.5 kW`; null or undefined -> `–`. */
 export function quantity(value: number | null | undefined, unit: string, digits = 1): string {
@@ -27,7 +27,7 @@ export interface MoneyValue {
 export function money(values: readonly MoneyValue[] | MoneyValue | null | undefined): string {
   const list = values === null || values === undefined ? [] : Array.isArray(values) ? values : [values as MoneyValue];
   if (list.length === 0) return '–';
-  return list.map((value) => `${grouped(2).format(Number(value.amount))} ${value.currency}`).join(' + ');
+  return list.map((value) => `${grouped(2, 2).format(Number(value.amount))} ${value.currency}`).join(' + ');
 }
 
 /** `2026-12-06T14:51:37.000Z` -> `2026-12-06 14:51 UTC`. */

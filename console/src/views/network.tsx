@@ -91,7 +91,9 @@ export function NetworkView({ route, asOf, caller, navigate }: ViewProps) {
                 {select('status', 'Status', choices(all, (row) => row.status))}
                 {select('kind', 'Kind', ['PHYSICAL', 'VIRTUAL'])}
                 {select('capacity', 'Capacity', ['OK', 'WARNING', 'CRITICAL'])}
-                {withCost && select('currency', 'Currency', CURRENCIES)}
+                {withCost && (
+                  <label>Currency <select value={currency} onChange={(event) => set({ currency: (event.target as HTMLSelectElement).value })}>{CURRENCIES.map((c) => <option>{c}</option>)}</select></label>
+                )}
               </div>
               <p class="legend">
                 {rows.length} PoPs: <StatusBadge status="OK" /> {counts.OK} <StatusBadge status="WARNING" /> {counts.WARNING} <StatusBadge status="CRITICAL" /> {counts.CRITICAL}
