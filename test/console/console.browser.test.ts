@@ -20,6 +20,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = resolve(__dirname, '..', '..', '..', 'test-output', 'console');
 const POP = 'dub1';
 
+
 describe('planning console in headless Chromium (docs/console.md, "Tests")', { timeout: 240_000 }, () => {
   let app: TestApp;
   let browser: Browser;
@@ -108,7 +109,7 @@ describe('planning console in headless Chromium (docs/console.md, "Tests")', { t
     assert.deepEqual(await page.locator('.network-table tbody [data-field=power]').allInnerTexts(), expected);
     await page.locator('select').nth(2).selectOption('LIVE'); // Status
     const live = await app.gql('{ pops(first: 500, filter: { statuses: [LIVE] }) { totalCount } }');
-    await page.waitForFunction(`document.querySelectorAll('.network-table tbody tr').length === ${live.data.pops.totalCount}`);
+    await page.waitForFunction((n) => (globalThis as any).document.querySelectorAll('.network-table tbody tr').length === n, live.data.pops.totalCount);
     assert.match(page.url(), /status=LIVE/);
     await page.setViewportSize({ width: 390, height: 844 });
     await shot('network-phone');
@@ -151,7 +152,7 @@ describe('planning console in headless Chromium (docs/console.md, "Tests")', { t
     const before = await page.locator('[data-field=elevation-at]').innerText();
     await slider.focus();
     for (let i = 0; i < 40; i += 1) await page.keyboard.press('ArrowLeft');
-    await page.waitForFunction(`document.querySelector('[data-field=elevation-at]')?.textContent !== ${JSON.stringify(before)}`);
+    await page.waitForFunction((text) => (globalThis as any).document.querySelector('[data-field=elevation-at]')?.textContent !== text, before);
     const earlier = await devices();
     assert.notDeepEqual(earlier, now, 'fewer or other devices 40 changes earlier');
     assert.match(page.url(), /at=/);

@@ -9,6 +9,8 @@ import { formatRoute, withParams } from '../model/route';
 import { NetworkMap } from './map';
 
 const PAGE = 500;
+/** Table rows shown at once: the map shows every PoP; the table pages through them (sorted over all). */
+export const TABLE_PAGE = 100;
 
 export interface Connection<T> {
   edges: Array<{ node: T }>;
@@ -32,19 +34,22 @@ export async function allPops(asOf: string | null): Promise<PopNode[]> {
   }
 }
 
+/** The three answers are asked for at once; the PoP pages follow each other (cursors). */
 export async function loadNetwork(asOf: string | null, currency: string, withCost: boolean): Promise<NetworkRow[]> {
-  const [pops, capacity] = await Promise.all([
+  const [pops, capacity, costs] = await Promise.all([
     allPops(asOf),
     gql<{ findCapacity: CapacityNode[] }>(
       `query($asOf: DateTime) { findCapacity(asOf: $asOf, need: {}) { popId overall
         space { totalU usedU utilizationPercent status } power { usableKw allocatedKw utilizationPercent status } network { capacityMbps utilizationPercent status } } }`,
       { asOf },
     ),
+    withCost
+      ? gql<{ costSummary: CostGroupNode[] }>('query($asOf: DateTime, $currency: String) { costSummary(groupBy: POP, asOf: $asOf, currency: $currency) { key monthlyRecurring { amount currency } converted { amount currency } } }', { asOf, currency })
+      : Promise.resolve(null),
   ]);
-  const costs = withCost
-    ? (await gql<{ costSummary: CostGroupNode[] }>('query($asOf: DateTime, $currency: String) { costSummary(groupBy: POP, asOf: $asOf, currency: $currency) { key monthlyRecurring { amount currency } converted { amount currency } } }', { asOf, currency })).costSummary
-    : null;
-  return networkRows(pops, capacity.findCapacity, costs);
+  // The bench tells the wait for the answers from the drawing of map and table by this mark.
+  performance.mark('console:network-data');
+  return networkRows(pops, capacity.findCapacity, costs?.costSummary ?? null);
 }
 
 const COLUMNS: Array<{ key: SortKey; title: string; numeric?: boolean }> = [
@@ -65,7 +70,8 @@ export function NetworkView({ route, asOf, caller, navigate }: ViewProps) {
   const filter = { country: route.params.country, group: route.params.group, status: route.params.status, kind: route.params.kind, capacity: route.params.capacity };
   const sort = (route.params.sort ?? 'code') as SortKey;
   const descending = route.params.desc === '1';
-  const set = (changes: Record<string, string>) => navigate(withParams(route, changes));
+  // A new filter or order starts the table at its first page again.
+  const set = (changes: Record<string, string>) => navigate(withParams(route, 'page' in changes ? changes : { ...changes, page: '' }));
   const openPop = (popId: string) => navigate({ view: 'pop', params: { popId, ...(route.params.asOf ? { asOf: route.params.asOf } : {}) } });
   const select = (name: string, label: string, options: readonly string[]) => (
     <label>
@@ -83,6 +89,9 @@ export function NetworkView({ route, asOf, caller, navigate }: ViewProps) {
         {(all) => {
           const rows = sortRows(filterRows(all, filter, asOf ?? new Date().toISOString()), sort, descending);
           const counts = statusCounts(rows);
+          const pages = Math.max(1, Math.ceil(rows.length / TABLE_PAGE));
+          const tablePage = Math.min(pages, Math.max(1, Number(route.params.page) || 1));
+          const shown = rows.slice((tablePage - 1) * TABLE_PAGE, tablePage * TABLE_PAGE);
           return (
             <>
               <div class="filters">
@@ -106,13 +115,13 @@ export function NetworkView({ route, asOf, caller, navigate }: ViewProps) {
                     <tr>
                       {COLUMNS.filter((column) => withCost || column.key !== 'monthlyCost').map((column) => (
                         <th scope="col" class={column.numeric ? 'num' : undefined} aria-sort={sort === column.key ? (descending ? 'descending' : 'ascending') : 'none'}>
-                          <button type="button" onClick={() => set({ sort: column.key, desc: sort === column.key && !descending ? '1' : '' })}>{column.title}</button>
+                          <button type="button" onClick={() => set({ sort: column.key, desc: sort === column.key && !descending ? '1' : '', page: '' })}>{column.title}</button>
                         </th>
                       ))}
                     </tr>
                   </thead>
                   <tbody>
-                    {rows.map((row) => (
+                    {shown.map((row) => (
                       <tr data-pop-id={row.popId}>
                         <td><a href={formatRoute({ view: 'pop', params: { popId: row.popId, ...(route.params.asOf ? { asOf: route.params.asOf } : {}) } })}>{row.code}</a> <span class="muted">{row.city ?? ''}</span></td>
                         <td>{row.countryCode}</td>
@@ -127,6 +136,13 @@ export function NetworkView({ route, asOf, caller, navigate }: ViewProps) {
                   </tbody>
                 </table>
               </div>
+              {pages > 1 && (
+                <nav class="pager" aria-label="Table pages">
+                  <button type="button" disabled={tablePage === 1} onClick={() => set({ page: String(tablePage - 1) })}>Previous</button>
+                  <span>Rows {(tablePage - 1) * TABLE_PAGE + 1}–{Math.min(rows.length, tablePage * TABLE_PAGE)} of {rows.length}</span>
+                  <button type="button" disabled={tablePage === pages} onClick={() => set({ page: String(tablePage + 1) })}>Next</button>
+                </nav>
+              )}
             </>
           );
         }}
