@@ -1,6 +1,6 @@
 // The console's shell: sign-in, the role's views, the date control (asOf) and hash routing.
 import { useEffect, useState } from 'preact/hooks';
-import { gql, storedKey, storeKey, whenSignInRequired } from './api';
+import { gql, SignInRequired, storedKey, storeKey, whenSignInRequired } from './api';
 import { VIEWS, viewsFor, type RoleName } from './model/access';
 import { asOfInstant, formatRoute, parseRoute, withParams, type Route } from './model/route';
 import { CostView } from './views/cost';
@@ -37,6 +37,8 @@ export function App() {
   const [route, navigate] = useRoute();
   const [caller, setCaller] = useState<Caller | null>(null);
   const [signIn, setSignIn] = useState<{ open: boolean; error?: string }>({ open: storedKey() === null });
+  const [failure, setFailure] = useState<string | null>(null);
+  const [attempt, setAttempt] = useState(0);
 
   useEffect(() => whenSignInRequired(() => {
     setCaller(null);
@@ -44,11 +46,19 @@ export function App() {
   }), []);
   useEffect(() => {
     if (signIn.open || caller) return;
-    gql<{ me: Caller }>('{ me { name role } }').then(({ me }) => setCaller(me), () => undefined);
-  }, [signIn.open, caller]);
+    // A refused key reopens the prompt (whenSignInRequired); any other failure is shown with a retry.
+    gql<{ me: Caller }>('{ me { name role } }').then(({ me }) => setCaller(me), (error: Error) => error instanceof SignInRequired || setFailure(error.message));
+  }, [signIn.open, caller, attempt]);
 
   if (signIn.open) {
     return <SignIn error={signIn.error} onKey={(key) => { storeKey(key); setSignIn({ open: false }); }} />;
+  }
+  if (failure) {
+    const retry = () => {
+      setFailure(null);
+      setAttempt(attempt + 1);
+    };
+    return <p class="state error" role="alert">Could not reach the service: {failure} <button type="button" onClick={retry}>Retry</button></p>;
   }
   if (!caller) return <p class="state loading" role="status">Signing in…</p>;
 

@@ -131,6 +131,8 @@ describe('planning console in headless Chromium (docs/console.md, "Tests")', { t
     await page.locator('[data-forecast=POWER_KW] canvas').first().waitFor();
     assert.equal(await page.locator('[data-forecast=POWER_KW] [data-field=exhaustsOn]').innerText(), day(data.capacityForecast.exhaustsOn));
     await page.locator('.history-table tbody tr').first().waitFor();
+    assert.equal(await page.locator('.history-table tbody tr').count(), Math.min(50, data.history.totalCount), 'the latest 50 events');
+    if (data.history.totalCount > 50) await page.getByRole('button', { name: `Show all ${data.history.totalCount} events` }).click();
     assert.equal(await page.locator('.history-table tbody tr').count(), data.history.totalCount);
     assert.match(await page.locator('.cost-table [data-field=monthly]').innerText(), new RegExp(`= ${money(data.cost.converted).replace(/[.+]/g, '\\$&')}$`));
     const circuits = await page.locator('h2:has-text("Circuits by type") + table tbody tr').allInnerTexts();

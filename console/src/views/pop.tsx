@@ -126,16 +126,27 @@ function PopDetails(props: ViewProps & { popId: string }) {
             <>
               <h2>Event history</h2>
               <Async loaded={history} empty={(events) => events.length === 0} emptyText="No events.">
-                {(events) => (
-                  <div class="table-wrap"><table class="history-table"><thead><tr><th scope="col">Effective (UTC)</th><th scope="col">Event</th><th scope="col">Actor</th><th scope="col">Source</th><th scope="col">Recorded (UTC)</th><th scope="col">Data</th></tr></thead>
-                    <tbody>{historyRows(events).map((e) => <tr><td>{instant(e.effectiveAt)}</td><td>{e.type}</td><td>{e.actor}</td><td>{e.source}</td><td>{instant(e.recordedAt)}</td><td class="muted">{e.summary}</td></tr>)}</tbody></table></div>
-                )}
+                {(events) => <History events={events} />}
               </Async>
             </>
           )}
         </>
       )}
     </Async>
+  );
+}
+
+/** The PoP's events, newest effective time first: the latest 50, the rest on request. */
+function History(props: { events: HistoryEvent[] }) {
+  const [all, setAll] = useState(false);
+  const rows = historyRows(props.events);
+  const shown = all ? rows : rows.slice(0, 50);
+  return (
+    <>
+      <div class="table-wrap"><table class="history-table"><thead><tr><th scope="col">Effective (UTC)</th><th scope="col">Event</th><th scope="col">Actor</th><th scope="col">Source</th><th scope="col">Recorded (UTC)</th><th scope="col">Data</th></tr></thead>
+        <tbody>{shown.map((e) => <tr><td>{instant(e.effectiveAt)}</td><td>{e.type}</td><td>{e.actor}</td><td>{e.source}</td><td>{instant(e.recordedAt)}</td><td class="muted">{e.summary}</td></tr>)}</tbody></table></div>
+      {shown.length < rows.length && <button type="button" onClick={() => setAll(true)}>Show all {rows.length} events</button>}
+    </>
   );
 }
 
