@@ -26,7 +26,10 @@ describe('planning console in headless Chromium (docs/console.md, "Tests")', { t
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  /** Requests the pages tried to send anywhere but the service (they are aborted). */
+  /**
+   * Requests the pages tried to send anywhere but the service: aborted by the route below, or refused by
+   * the pages' Content-Security-Policy before they leave (reported on the console).
+   */
   const offHost: string[] = [];
   const pageErrors: string[] = [];
 
@@ -49,6 +52,9 @@ describe('planning console in headless Chromium (docs/console.md, "Tests")', { t
     });
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) offHost.push(message.text());
+    });
     await mkdir(SHOTS, { recursive: true });
   });
 
