@@ -103,7 +103,7 @@ function PopDetails(props: ViewProps & { popId: string }) {
           <Forecasts loaded={forecasts} now={now} />
           <h2>Racks</h2>
           <Async loaded={history}>
-            {(events) => <Racks popId={popId} racks={capacity.space.racks} events={events} shownAt={shownAt} route={route} navigate={navigate} />}
+            {(events) => <Racks popId={popId} events={events} feedsKnown={withHistory} shownAt={shownAt} route={route} navigate={navigate} />}
           </Async>
           <h2>Circuits by type</h2>
           {capacity.network.byType.length === 0 ? <p class="state empty">No circuits at this date.</p> : (
@@ -187,7 +187,8 @@ function Forecasts(props: { loaded: ReturnType<typeof useLoad<Record<string, For
   );
 }
 
-function Racks(props: { popId: string; racks: Capacity['space']['racks']; events: HistoryEvent[]; shownAt: string } & Pick<ViewProps, 'route' | 'navigate'>) {
+/** `feedsKnown`: the role may read the history the feeds are taken from (otherwise the A/B columns say so). */
+function Racks(props: { popId: string; events: HistoryEvent[]; feedsKnown: boolean; shownAt: string } & Pick<ViewProps, 'route' | 'navigate'>) {
   const stops = sliderStops(props.events, props.shownAt);
   const at = props.route.params.at && stops.includes(props.route.params.at) ? props.route.params.at : stops[stopIndex(stops, props.shownAt)];
   const index = stops.indexOf(at);
@@ -213,7 +214,7 @@ function Racks(props: { popId: string; racks: Capacity['space']['racks']; events
             <table class="rack-table"><thead><tr><th scope="col">Rack</th><th scope="col" class="num">Used</th><th scope="col" class="num">Free</th><th scope="col" class="num">Allocated</th><th scope="col" class="num">Usable</th><th scope="col">A feeds</th><th scope="col">B feeds</th></tr></thead>
               <tbody>{capacity!.space.racks.map((rack) => {
                 const rackFeeds = feeds.find((f) => f.rackId === rack.rackId);
-                const side = (s: 'A' | 'B') => (rackFeeds && rackFeeds[s].feeds > 0 ? `${rackFeeds[s].feeds} · ${quantity(rackFeeds[s].nominalKva, 'kVA')}` : 'none');
+                const side = (s: 'A' | 'B') => (!props.feedsKnown ? '–' : rackFeeds && rackFeeds[s].feeds > 0 ? `${rackFeeds[s].feeds} · ${quantity(rackFeeds[s].nominalKva, 'kVA')}` : 'none');
                 return <tr data-rack-id={rack.rackId}><td>{rack.rackId}</td><td class="num">{quantity(rack.usedU, 'U', 0)}</td><td class="num">{quantity(rack.freeU, 'U', 0)}</td><td class="num">{quantity(rack.allocatedKw, 'kW')}</td><td class="num">{quantity(rack.usableKw, 'kW')}</td><td>{side('A')}</td><td>{side('B')}</td></tr>;
               })}</tbody></table>
           </>

@@ -17,34 +17,28 @@ export const securityHeaders: FastifyHelmetOptions = {
  * The pages the service serves itself (web-pages.util.ts): the planning console and GraphiQL. Every
  * script, stylesheet, font and image comes from the service ('self'); they talk to /graphql and the
  * REST endpoints on the same origin. Styles may be inline: the console inlines the server's rack
- * drawings (SVG) and its chart and map set element styles, GraphiQL's editor does too. GraphiQL's
- * bundle also builds functions from strings (a GraphQL language service), hence 'unsafe-eval' on its
- * routes only.
+ * drawings (SVG) and its chart and map set element styles, GraphiQL's editor does too. No eval: neither
+ * bundle builds code from strings.
  */
-const pagePolicy = (scriptSrc: string[]) => ({
+export const webPageContentSecurityPolicy = {
   useDefaults: false,
   directives: {
     defaultSrc: ["'self'"],
-    scriptSrc,
+    scriptSrc: ["'self'"],
     styleSrc: ["'self'", "'unsafe-inline'"],
     imgSrc: ["'self'", 'data:', 'blob:'],
     fontSrc: ["'self'", 'data:'],
     connectSrc: ["'self'"],
-    workerSrc: ["'self'", 'blob:'],
     objectSrc: ["'none'"],
     baseUri: ["'self'"],
     formAction: ["'self'"],
     frameAncestors: ["'none'"],
   },
-});
+};
 
-export const consoleContentSecurityPolicy = pagePolicy(["'self'"]);
-export const graphiqlContentSecurityPolicy = pagePolicy(["'self'", "'unsafe-eval'"]);
-
-/** An `onRoute` hook: gives the console's and GraphiQL's routes their own policy (register it before they are added). */
+/** An `onRoute` hook: gives the console's and GraphiQL's routes their policy (register it before they are added). */
 export function webPageRouteHeaders(route: RouteOptions & { helmet?: unknown }): void {
-  const policy = pageOf(route.url, 'graphiql') ? graphiqlContentSecurityPolicy : pageOf(route.url, 'console') ? consoleContentSecurityPolicy : null;
-  if (policy) route.helmet = { contentSecurityPolicy: policy };
+  if (pageOf(route.url, 'graphiql') || pageOf(route.url, 'console')) route.helmet = { contentSecurityPolicy: webPageContentSecurityPolicy };
 }
 
 function pageOf(url: string, page: string): boolean {
