@@ -8,6 +8,10 @@ COPY src ./src
 # The service's part of `npm run build` (swc src test bench -d dist): the same compiler, .swcrc and output
 # paths, so dist/src here is byte for byte the dist/src the tests run (test/app/container-build.test.ts).
 RUN npx swc src -d dist -q
+# The console and GraphiQL pages (scripts/build-web.mjs, the rest of `npm run build`) into dist/web.
+COPY console ./console
+COPY scripts/build-web.mjs ./scripts/build-web.mjs
+RUN node scripts/build-web.mjs
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
@@ -15,6 +19,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist/src ./dist/src
+COPY --from=build /app/dist/web ./dist/web
 RUN mkdir -p /app/data && chown -R node:node /app/data
 USER node
 EXPOSE 3000

@@ -11,6 +11,7 @@ import { API_KEYS, KEYS } from '../test/support/test-app';
 import { benchPop, longStreamPop } from './bench-pops';
 import { FULL, MAX_COMMAND_RATE, QUICK, type BenchSizes } from './bench-sizes';
 import { describeFailures, measureCommands } from './command-load';
+import { consoleScriptKb, measureConsoleNetworkView } from './console-bench';
 import { compareEventStores } from './event-store-bench';
 import { machineInfo } from './machine';
 import { measureLongStream } from './long-stream-bench';
@@ -41,7 +42,7 @@ type MetricName = keyof typeof METRICS;
  */
 async function main(): Promise<void> {
   const sizes = process.argv.includes('--quick') ? QUICK : FULL;
-  // `--only=pglite` (or stores, postgres, migrate, esdb; comma-separated): run some sections, e.g. while tuning one.
+  // `--only=pglite` (or console, stores, postgres, migrate, esdb; comma-separated): run some sections, e.g. while tuning one.
   const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
   const wanted = (name: string) => !only || only.includes(name);
   const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
@@ -56,6 +57,12 @@ async function main(): Promise<void> {
     return created;
   };
   try {
+    if (wanted('console')) {
+      await section(results, 'console script size', ['console_js_gzip_kb'], async () => {
+        const size = await consoleScriptKb(join(OUT_DIR, 'web'));
+        results.record('console_js_gzip_kb', size.kb, `${size.files} file(s), ${Math.round(size.rawKb)} KB minified, gzip level 9`);
+      });
+    }
     if (wanted('stores')) await section(results, 'event stores: ours, Emmett, raw INSERT', ['append_vs_emmett_ratio', 'read_vs_emmett_ratio', 'append_fraction_of_raw_insert'], () =>
       storeComparison(results, databaseUrl, sizes),
     );
@@ -97,6 +104,7 @@ const SERVICE_METRICS: MetricName[] = [
   'commands_per_s_pg',
   'command_p99_ms_pg',
   'procurement_records_per_s',
+  'console_network_view_ms',
 ];
 
 async function storeComparison(results: BenchResults, databaseUrl: string, sizes: BenchSizes): Promise<void> {
@@ -158,6 +166,10 @@ async function serviceOnPostgres(results: BenchResults, network: ServiceStorage,
         results.record(metric, q.p99, `${q.n} sequential queries, p50 ${q.p50.toFixed(2)} ms, max ${q.max.toFixed(1)} ms; ${scale}`);
       });
     }
+    await part(results, ['console_network_view_ms'], async () => {
+      const v = await measureConsoleNetworkView(url, KEYS.viewer, 5);
+      results.record('console_network_view_ms', v.median, `median of ${v.loads.length} loads after a warm-up (${v.loads.map((ms) => Math.round(ms)).join(', ')} ms; the answers were in at ${v.data.map((ms) => Math.round(ms)).join(', ')} ms), ${v.rows} PoPs in the table and on the map, headless Chromium at 1280×800`);
+    });
     await part(results, ['residency_report_ms'], async () => {
       const r = await measureResidencyReport(url, KEYS.compliance, sizes.queries.residencyRuns);
       results.record('residency_report_ms', r.ms.p50, `median of ${r.ms.n} whole reports (max ${r.ms.max.toFixed(0)} ms), ${r.rows} rows with evidence`);

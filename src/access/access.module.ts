@@ -3,6 +3,7 @@ import { CommandsModule } from '../platform/commands/commands.module';
 import { Projection } from '../platform/projections/projection.port';
 import { apiKeysProjection } from './read/api-keys.projection';
 import { ApiKeysResolver } from './read/api-keys.resolver';
+import { MeResolver } from './read/me.resolver';
 import { ListApiKeysHandler } from './read/list-api-keys.query';
 import { CreateApiKeyHandler, RevokeApiKeyHandler } from './write/api-key-commands.handler';
 import { ApiKeyDirectoryService } from './write/api-key-directory.service';
@@ -17,7 +18,7 @@ export const accessProjections: Projection[] = [apiKeysProjection];
  */
 @Module({
   imports: [CommandsModule],
-  providers: [ApiKeyResolver, CreateApiKeyHandler, RevokeApiKeyHandler, ApiKeyDirectoryService, ApiKeysResolver, ListApiKeysHandler],
+  providers: [ApiKeyResolver, CreateApiKeyHandler, RevokeApiKeyHandler, ApiKeyDirectoryService, ApiKeysResolver, ListApiKeysHandler, MeResolver],
   exports: [ApiKeyDirectoryService],
 })
 export class AccessModule {}

@@ -7,7 +7,8 @@ import { ApiKeyService } from '../platform/api/auth/api-key.service';
 import { refuseAnonymousGraphql, resolvePrincipal } from '../platform/api/auth/request-principal.util';
 import { clientErrorHandler } from '../platform/api/http/client-error.util';
 import { rateLimitOptions } from '../platform/api/http/rate-limit.config';
-import { graphiqlRouteHeaders, securityHeaders } from '../platform/api/http/security-headers.config';
+import { securityHeaders, webPageRouteHeaders } from '../platform/api/http/security-headers.config';
+import { serveWebPages } from '../platform/api/http/web-pages.util';
 import { sendProblem } from '../platform/api/errors/problem-details.util';
 import { toApiError } from '../platform/api/errors/to-api-error.util';
 import { AppConfig } from '../platform/config/app.config';
@@ -68,9 +69,11 @@ export async function createApp(config: AppConfig, print: (line: string) => void
     done(null, payload);
   });
   if (tracingStarted()) traceRequests(fastify, GRAPHQL_PATH);
-  // Security headers on every answer; the GraphiQL page gets a policy that lets it load from its CDN.
-  fastify.addHook('onRoute', graphiqlRouteHeaders);
+  // Security headers on every answer; the console and GraphiQL pages get a policy that lets them load
+  // their own scripts and styles (all served from here, no other host) and call the API.
+  fastify.addHook('onRoute', webPageRouteHeaders);
   await app.register(fastifyHelmet, securityHeaders);
+  await serveWebPages(fastify);
   // A browser opening the GraphQL endpoint gets the GraphiQL IDE.
   fastify.addHook('onRequest', async (request, reply) => {
     if (request.method === 'GET' && request.url === '/graphql' && (request.headers.accept ?? '').includes('text/html')) {

@@ -37,6 +37,18 @@ describe('stored API keys (docs/api.md, "API keys")', () => {
     assert.deepEqual(history.data.history.edges.map((e: any) => e.node.actor), ['ci-planner']);
   });
 
+  it('answers `me` with the name and role of the key the request is made with, for every role; refuses it without a key', async () => {
+    for (const role of ['admin', 'planner', 'procurement', 'compliance', 'viewer'] as const) {
+      const answer = await app.gql('{ me { name role } }', {}, role);
+      assert.deepEqual(answer.data, { me: { name: role, role: role.toUpperCase() } });
+    }
+    const stored = await create({ name: 'ci-me', role: 'COMPLIANCE' });
+    assert.deepEqual((await app.gql('{ me { name role } }', {}, as(stored.secret))).data, { me: { name: 'ci-me', role: 'COMPLIANCE' } });
+    const anonymous = await app.gql('{ me { name } }', {}, {});
+    assert.equal(anonymous.status, 401);
+    assert.equal(anonymous.errors?.[0].extensions.code, 'UNAUTHENTICATED');
+  });
+
   it('stores only the SHA-256 of the secret; the apikeys stream records name, role, expiry and actor, never the secret', async () => {
     const key = await create({ name: 'ci-hash', role: 'VIEWER', expiresAt: '2099-01-01T00:00:00+01:00' });
     assert.equal(key.expiresAt, '2098-12-31T23:00:00.000Z');

@@ -90,7 +90,10 @@ describe('Dockerfile', () => {
     assert.match(dockerfile, /^CMD \["node", "dist\/src\/main\.js"\]$/m);
     // package.json's start script runs the same file.
     const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    assert.match(scripts.build, /^swc src test bench -d dist -q$/);
+    assert.match(scripts.build, /^swc src test bench console\/src\/model -d dist -q && node scripts\/build-web\.mjs$/);
+    // The pages the service serves (/console, /graphiql) are built by the same script and copied into the image.
+    assert.match(dockerfile, /^RUN node scripts\/build-web\.mjs$/m);
+    assert.match(dockerfile, /^COPY --from=build \/app\/dist\/web \.\/dist\/web$/m);
     assert.match(scripts.start, /node dist\/src\/main\.js$/);
   });
 
@@ -98,7 +101,7 @@ describe('Dockerfile', () => {
     const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
     for (const name of ['.git', 'node_modules', 'dist', 'data', 'test', 'bench']) assert.ok(ignored.includes(name), `${name} is ignored`);
     const copied = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((match) => match[1].split(/\s+/));
-    assert.deepEqual(copied, ['package.json', 'package-lock.json', '.swcrc', 'src', 'package.json', 'package-lock.json']);
+    assert.deepEqual(copied, ['package.json', 'package-lock.json', '.swcrc', 'src', 'console', 'scripts/build-web.mjs', 'package.json', 'package-lock.json']);
     for (const name of copied) assert.equal(ignored.includes(name), false, `${name} is in the context`);
   });
 });

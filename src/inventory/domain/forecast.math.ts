@@ -34,13 +34,7 @@ interface Line {
 
 export function forecast(points: readonly UtilizationPoint[], now: string, thresholds: CapacityThresholds): CapacityForecastFigures {
   const nowMs = instantMs(now, 'now');
-  const past = points
-    .map((point) => ({ x: (instantMs(point.at, 'at') - nowMs) / DAY_MS, y: point.utilizationPercent }))
-    .filter((point) => point.x <= 0)
-    .sort((a, b) => a.x - b.x);
-  const current = past.length > 0 ? past[past.length - 1].y : 0;
-  const window = past.filter((point) => point.x >= -WINDOW_DAYS);
-  const line = leastSquares(window);
+  const { current, window, line } = trend(points, nowMs);
 
   const crossing = (level: number): string | null => {
     if (current >= level) return dateOf(nowMs);
@@ -56,6 +50,33 @@ export function forecast(points: readonly UtilizationPoint[], now: string, thres
     criticalOn: crossing(thresholds.criticalPercent),
     basedOnPoints: window.length,
   };
+}
+
+/** What a chart of the forecast draws: the points the line was fitted on and the line's value now. */
+export interface ForecastSeries {
+  points: UtilizationPoint[];
+  /** null when there is no line (fewer than 2 points, or all at one instant). */
+  fittedNowPercent: number | null;
+}
+
+export function forecastSeries(points: readonly UtilizationPoint[], now: string): ForecastSeries {
+  const nowMs = instantMs(now, 'now');
+  const { window, line } = trend(points, nowMs);
+  return {
+    points: window.map((point) => ({ at: point.at, utilizationPercent: point.y })),
+    fittedNowPercent: line === null ? null : round4(line.intercept),
+  };
+}
+
+/** The past points (x in days before now, ascending), the current level, the window's points and their line. */
+function trend(points: readonly UtilizationPoint[], nowMs: number) {
+  const past = points
+    .map((point) => ({ at: point.at, x: (instantMs(point.at, 'at') - nowMs) / DAY_MS, y: point.utilizationPercent }))
+    .filter((point) => point.x <= 0)
+    .sort((a, b) => a.x - b.x);
+  const current = past.length > 0 ? past[past.length - 1].y : 0;
+  const window = past.filter((point) => point.x >= -WINDOW_DAYS);
+  return { current, window, line: leastSquares(window) };
 }
 
 function leastSquares(points: readonly { x: number; y: number }[]): Line | null {

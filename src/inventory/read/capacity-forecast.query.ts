@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app.config';
 import { SQL_CLIENT, SqlClient } from '../../platform/database/sql-client.port';
-import { forecast, UtilizationPoint } from '../domain/forecast.math';
+import { forecast, forecastSeries, UtilizationPoint } from '../domain/forecast.math';
 import { capacityFigures, PopCapacityFigures } from '../domain/pop-capacity-at.math';
 import { CapacityResource } from '../domain/pop.enums';
 import { DAY_MS, isoOf } from '../../kernel/time.util';
@@ -66,6 +66,12 @@ export class GetCapacityForecastHandler implements IQueryHandler<GetCapacityFore
       const utilizationPercent = UTILIZATION[resource](capacityFigures(totalsOfStep(row), [], thresholds));
       if (points.length === 0 || points[points.length - 1].utilizationPercent !== utilizationPercent) points.push({ at: row.at.toISOString(), utilizationPercent });
     }
-    return { resource, ...forecast(points, isoOf(nowMs), thresholds) };
+    return {
+      resource,
+      ...forecast(points, isoOf(nowMs), thresholds),
+      ...forecastSeries(points, isoOf(nowMs)),
+      warningPercent: thresholds.warnPercent,
+      criticalPercent: thresholds.criticalPercent,
+    };
   }
 }

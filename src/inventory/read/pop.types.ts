@@ -1,6 +1,6 @@
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { CapacityStatus } from '../domain/capacity.math';
-import { CapacityForecastFigures } from '../domain/forecast.math';
+import { CapacityForecastFigures, ForecastSeries, UtilizationPoint } from '../domain/forecast.math';
 import {
   NetworkCapacityFigures,
   CircuitTypeCapacityFigures,
@@ -114,11 +114,23 @@ export class PopCapacity implements PopCapacityFigures {
 }
 
 @ObjectType()
-export class CapacityForecast implements CapacityForecastFigures {
+export class CapacityForecast implements CapacityForecastFigures, ForecastSeries {
   @Field(() => CapacityResourceEnum) resource: CapacityResource;
   @Field(() => Float) currentUtilizationPercent: number;
   @Field(() => Float, { description: 'Slope of the least-squares line, percentage points per day' }) dailyGrowthPercent: number;
   @Field(() => DateScalar, { nullable: true, description: 'When the line reaches 100 %; null when flat or falling' }) exhaustsOn: string | null;
   @Field(() => DateScalar, { nullable: true, description: 'When the line reaches the critical threshold' }) criticalOn: string | null;
   @Field(() => Int) basedOnPoints: number;
+  @Field(() => [UtilizationPointNode], { description: 'The change points of the last 365 days the line is fitted on, oldest first' })
+  points: UtilizationPointNode[];
+  @Field(() => Float, { nullable: true, description: 'The fitted line at the present (its value today); null without a line' })
+  fittedNowPercent: number | null;
+  @Field(() => Float, { description: 'Utilization from which the status is WARNING (CAPACITY_WARN_PERCENT)' }) warningPercent: number;
+  @Field(() => Float, { description: 'Utilization from which the status is CRITICAL (CAPACITY_CRITICAL_PERCENT)' }) criticalPercent: number;
+}
+
+@ObjectType('UtilizationPoint')
+export class UtilizationPointNode implements UtilizationPoint {
+  @Field(() => DateTimeScalar) at: string;
+  @Field(() => Float) utilizationPercent: number;
 }

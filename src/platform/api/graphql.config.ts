@@ -14,7 +14,7 @@ import { JsonScalar } from './scalars/json.scalar';
 export const GRAPHQL_PATH = '/graphql';
 
 /**
- * Code-first schema on Mercurius (each query JIT-compiled on its second run), GraphiQL, depth and size
+ * Code-first schema on Mercurius (each query JIT-compiled on its second run), depth and size
  * limits; with `tracing`, hooks that name each operation's span (docs/operations.md, "Tracing").
  */
 export function graphqlConfig(logger: Logger, options: { tracing?: boolean } = {}): MercuriusDriverConfig {
@@ -22,7 +22,8 @@ export function graphqlConfig(logger: Logger, options: { tracing?: boolean } = {
     driver: MercuriusDriver,
     autoSchemaFile: true,
     sortSchema: true,
-    graphiql: true,
+    // GraphiQL is served by the service itself, bundled with its assets (web-pages.util.ts), not Mercurius's CDN page.
+    graphiql: false,
     path: GRAPHQL_PATH,
     jit: 1,
     queryDepth: MAX_QUERY_DEPTH,

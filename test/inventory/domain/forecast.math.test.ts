@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { forecast } from '../../../src/inventory/domain/forecast.math';
+import { forecast, forecastSeries } from '../../../src/inventory/domain/forecast.math';
 
 const thresholds = { warnPercent: 70, criticalPercent: 80 };
 const NOW = '2027-04-11T00:00:00.000Z';
@@ -100,5 +100,22 @@ describe('forecast', () => {
     assert.equal(result.currentUtilizationPercent, 30.5);
     assert.equal(result.dailyGrowthPercent, 0.0288);
     assert.equal(forecast([{ at: daysBefore(400), utilizationPercent: 10 }], NOW, thresholds).currentUtilizationPercent, 10);
+  });
+});
+
+describe('forecastSeries', () => {
+  it('gives the points of the window, oldest first, and the line at the present', () => {
+    const points = [
+      { at: daysBefore(400), utilizationPercent: 5 },
+      { at: daysBefore(20), utilizationPercent: 40 },
+      { at: daysBefore(40), utilizationPercent: 20 },
+      { at: daysBefore(-10), utilizationPercent: 90 },
+    ];
+    // In the window: (-40, 20), (-20, 40); the line rises 1 %/day and reaches 60 now.
+    assert.deepEqual(forecastSeries(points, NOW), {
+      points: [{ at: daysBefore(40), utilizationPercent: 20 }, { at: daysBefore(20), utilizationPercent: 40 }],
+      fittedNowPercent: 60,
+    });
+    assert.deepEqual(forecastSeries(points.slice(0, 2), NOW), { points: [{ at: daysBefore(20), utilizationPercent: 40 }], fittedNowPercent: null });
   });
 });

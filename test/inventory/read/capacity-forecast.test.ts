@@ -32,23 +32,34 @@ for (const database of testDatabases()) {
         }
         await h.sync();
 
-        // Points (x in days before now): (-305.5, 20), (-244.5, 30), (-183.5, 40): slope 10/61 per day,
-        // 70 % now on the line, 100 % 183 days later (2027-07-02 at noon), 80 % after 61 (2027-03-02).
+        // Points (x in days before now): (-304.5, 20), (-243.5, 30), (-182.5, 40): slope 10/61 per day,
+        // 69.918 % now on the line (30 + 243.5 × 10/61), 100 % 183.5 days later (2027-07-02 at noon), 80 % in 2027-03-02.
         assert.deepEqual(await h.forecast('fc1', 'SPACE_U', NOW), {
           resource: 'SPACE_U', currentUtilizationPercent: 40, dailyGrowthPercent: 0.1639, exhaustsOn: '2027-07-02', criticalOn: '2027-03-02', basedOnPoints: 3,
+          points: [
+            { at: at('2026-03-01', '12:00'), utilizationPercent: 20 },
+            { at: at('2026-05-01', '12:00'), utilizationPercent: 30 },
+            { at: at('2026-07-01', '12:00'), utilizationPercent: 40 },
+          ],
+          fittedNowPercent: 69.918, warningPercent: 70, criticalPercent: 80,
         });
         // (-333, 30), (-213, 0): falling, never exhausted.
         assert.deepEqual(await h.forecast('fc1', 'BANDWIDTH_MBPS', NOW), {
           resource: 'BANDWIDTH_MBPS', currentUtilizationPercent: 0, dailyGrowthPercent: -0.25, exhaustsOn: null, criticalOn: null, basedOnPoints: 2,
+          points: [{ at: at('2026-02-01'), utilizationPercent: 30 }, { at: at('2026-06-01'), utilizationPercent: 0 }],
+          fittedNowPercent: -53.25, warningPercent: 70, criticalPercent: 80,
         });
         // No draw at all: only the change before the window, flat.
         assert.deepEqual(await h.forecast('fc1', 'POWER_KW', NOW), {
           resource: 'POWER_KW', currentUtilizationPercent: 0, dailyGrowthPercent: 0, exhaustsOn: null, criticalOn: null, basedOnPoints: 0,
+          points: [], fittedNowPercent: null, warningPercent: 70, criticalPercent: 80,
         });
         // Half a year later the window holds 07-01 (40 %) and the then past 2027-02-01 (90 %): slope 50/214.5;
         // the line is above 100 % already (124.7 now), so exhaustion is today, as is critical (90 % now).
         assert.deepEqual(await h.forecast('fc1', 'SPACE_U', at('2027-06-30')), {
           resource: 'SPACE_U', currentUtilizationPercent: 90, dailyGrowthPercent: 0.2331, exhaustsOn: '2027-06-30', criticalOn: '2027-06-30', basedOnPoints: 2,
+          points: [{ at: at('2026-07-01', '12:00'), utilizationPercent: 40 }, { at: at('2027-02-01'), utilizationPercent: 90 }],
+          fittedNowPercent: 124.7319, warningPercent: 70, criticalPercent: 80,
         });
         assert.equal(await h.forecast('nowhere', 'SPACE_U', NOW), null);
       }));
@@ -67,6 +78,7 @@ for (const database of testDatabases()) {
         await h.sync();
         assert.deepEqual(await h.forecast('fc2', 'SPACE_U', NOW), {
           resource: 'SPACE_U', currentUtilizationPercent: 90, dailyGrowthPercent: 0, exhaustsOn: null, criticalOn: '2026-12-31', basedOnPoints: 0,
+          points: [], fittedNowPercent: null, warningPercent: 70, criticalPercent: 80,
         });
       }));
   });

@@ -60,32 +60,41 @@ describe('HTTP security (docs/api.md, "Access", "Limits", "Errors")', () => {
       }
     });
 
-    it('keeps the GraphiQL page open, with a policy that lets it load what it loads', async () => {
-      const redirect = await fetch(`${app.url}/graphql`, { headers: { accept: 'text/html' }, redirect: 'manual' });
-      assert.equal(redirect.status, 302);
-      assert.equal(redirect.headers.get('location'), '/graphiql');
-      const page = await fetch(`${app.url}/graphiql`);
-      assert.equal(page.status, 200);
-      assert.match(page.headers.get('content-type') ?? '', /text\/html/);
-      assert.match(await page.text(), /graphiql\/main\.js/);
-      const csp = page.headers.get('content-security-policy') ?? '';
-      const directive = (name: string) => (csp.split(';').find((d) => d.startsWith(`${name} `)) ?? '').split(' ').slice(1);
-      const main = await fetch(`${app.url}/graphiql/main.js`);
-      assert.equal(main.status, 200);
-      assert.equal(main.headers.get('content-security-policy'), csp);
-      const script = await main.text();
-      // Every script and stylesheet main.js loads comes from an origin the page's policy allows.
-      const scripts = [...script.matchAll(/'(https:\/\/[^']+\.js)'/g)].map((m) => new URL(m[1]).origin);
-      const styles = [...script.matchAll(/'(https:\/\/[^']+\.css)'/g)].map((m) => new URL(m[1]).origin);
-      assert.ok(scripts.length >= 3 && styles.length >= 1, 'main.js loads React and GraphiQL from a CDN');
-      for (const origin of scripts) assert.ok(directive('script-src').includes(origin), `script-src allows ${origin}: ${csp}`);
-      for (const origin of styles) assert.ok(directive('style-src').includes(origin), `style-src allows ${origin}: ${csp}`);
-      assert.ok(directive('style-src').includes("'unsafe-inline'"));
-      assert.ok(directive('connect-src').includes("'self'"), 'GraphiQL posts to /graphql');
-      assert.ok(directive('worker-src').includes("'self'"), 'GraphiQL registers /graphiql/sw.js');
-      assert.deepEqual(directive('frame-ancestors'), ["'none'"]);
-      assert.equal((await fetch(`${app.url}/graphiql/config.js`)).status, 200);
-    });
+    for (const page of ['graphiql', 'console']) {
+      it(`serves the ${page} page with no key, every asset from the service itself (no other host), hashed assets cached for a year`, async () => {
+        if (page === 'graphiql') {
+          const redirect = await fetch(`${app.url}/graphql`, { headers: { accept: 'text/html' }, redirect: 'manual' });
+          assert.equal(redirect.status, 302);
+          assert.equal(redirect.headers.get('location'), '/graphiql');
+        }
+        const response = await fetch(`${app.url}/${page}`);
+        assert.equal(response.status, 200);
+        assert.match(response.headers.get('content-type') ?? '', /text\/html/);
+        assert.equal(response.headers.get('cache-control'), 'no-cache');
+        const html = await response.text();
+        const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+        assert.ok(assets.some((a) => a.endsWith('.js')) && assets.some((a) => a.endsWith('.css')), html);
+        const csp = response.headers.get('content-security-policy') ?? '';
+        const directive = (name: string) => (csp.split(';').find((d) => d.startsWith(`${name} `)) ?? '').split(' ').slice(1);
+        for (const name of ['default-src', 'script-src', 'style-src', 'connect-src', 'img-src', 'font-src']) {
+          assert.ok(directive(name).length > 0 && directive(name).every((source) => !/^https?:|^\*|^[a-z0-9.-]+\.[a-z]{2,}/i.test(source)), `${name} allows no other host: ${csp}`);
+        }
+        assert.deepEqual(directive('frame-ancestors'), ["'none'"]);
+        assert.deepEqual(directive('script-src'), ["'self'"], 'scripts from the service only, no inline script, no eval');
+        for (const asset of assets) {
+          assert.match(asset, new RegExp(`^/${page}/assets/[\\w.-]+-[A-Z0-9]{8}\\.(js|css)$`), 'a local, content-hashed asset');
+          const file = await fetch(`${app.url}${asset}`);
+          assert.equal(file.status, 200, asset);
+          assert.equal(file.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+          const text = await file.text();
+          // Code that loads from another host names it as a URL in a string: a script, stylesheet, font or fetch.
+          const external = [...text.matchAll(/["'`(]((?:https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}[^"'`)\s]*)/gi)].map((m) => m[1])
+            .filter((url) => /\.(js|mjs|css|woff2?|ttf|json)([?#]|$)/i.test(url) || /^(?:https?:)?\/\/[^/]*(unpkg|jsdelivr|cdn|esm\.sh)/i.test(url));
+          assert.deepEqual(external, [], `${asset} loads nothing from another host`);
+        }
+        assert.equal((await fetch(`${app.url}/${page}/assets/no-such-file.js`)).status, 404);
+      });
+    }
   });
 
   it('sets the security headers on every answer: success, errors, REST, GraphQL, unknown routes, /health', async () => {

@@ -13,25 +13,22 @@ export const securityHeaders: FastifyHelmetOptions = {
   },
 };
 
-/** Where Mercurius's GraphiQL page loads React, GraphiQL and its stylesheet from. */
-export const GRAPHIQL_CDN = 'https://unpkg.com';
-
 /**
- * The GraphiQL page (/graphiql, /graphiql/main.js, /graphiql/config.js, /graphiql/sw.js) loads its
- * scripts and stylesheet from the CDN, uses inline styles, and its bundle builds a function from a
- * string (`new Function`, hence 'unsafe-eval', on these routes only). It talks to /graphql on the same
- * origin and registers its own service worker.
+ * The pages the service serves itself (web-pages.util.ts): the planning console and GraphiQL. Every
+ * script, stylesheet, font and image comes from the service ('self'); they talk to /graphql and the
+ * REST endpoints on the same origin. Styles may be inline: the console inlines the server's rack
+ * drawings (SVG) and its chart and map set element styles, GraphiQL's editor does too. No eval: neither
+ * bundle builds code from strings.
  */
-export const graphiqlContentSecurityPolicy = {
+export const webPageContentSecurityPolicy = {
   useDefaults: false,
   directives: {
     defaultSrc: ["'self'"],
-    scriptSrc: ["'self'", "'unsafe-eval'", GRAPHIQL_CDN],
-    styleSrc: ["'self'", "'unsafe-inline'", GRAPHIQL_CDN],
-    imgSrc: ["'self'", 'data:', GRAPHIQL_CDN],
-    fontSrc: ["'self'", 'data:', GRAPHIQL_CDN],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:', 'blob:'],
+    fontSrc: ["'self'", 'data:'],
     connectSrc: ["'self'"],
-    workerSrc: ["'self'"],
     objectSrc: ["'none'"],
     baseUri: ["'self'"],
     formAction: ["'self'"],
@@ -39,11 +36,13 @@ export const graphiqlContentSecurityPolicy = {
   },
 };
 
-/** An `onRoute` hook: gives the GraphiQL routes their own policy (register it before Mercurius adds them). */
-export function graphiqlRouteHeaders(route: RouteOptions & { helmet?: unknown }): void {
-  if (route.url === '/graphiql' || route.url.startsWith('/graphiql/')) {
-    route.helmet = { contentSecurityPolicy: graphiqlContentSecurityPolicy };
-  }
+/** An `onRoute` hook: gives the console's and GraphiQL's routes their policy (register it before they are added). */
+export function webPageRouteHeaders(route: RouteOptions & { helmet?: unknown }): void {
+  if (pageOf(route.url, 'graphiql') || pageOf(route.url, 'console')) route.helmet = { contentSecurityPolicy: webPageContentSecurityPolicy };
+}
+
+function pageOf(url: string, page: string): boolean {
+  return url === `/${page}` || url.startsWith(`/${page}/`);
 }
 
 /**
