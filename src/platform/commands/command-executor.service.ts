@@ -10,6 +10,7 @@ import { inSpan, inSpanSync, SPAN_ATTRIBUTES, traceparentOf } from '../observabi
 import { CommandEnvelope } from './command-envelope.types';
 import { CommandResult, PlannedEvent } from './command-result.types';
 import { PROJECTION_WAITER, ProjectionWaiter } from './projection-waiter.port';
+import { mapBounded } from './map-bounded.util';
 import { StreamLock } from './stream-lock.util';
 
 /** What the executor needs of an event: its type, JSON data and effective time. */
@@ -74,6 +75,8 @@ export type CommandOutcome = { result: Omit<CommandResult, 'projected'> } | { er
 /** Bounded retries when another process appended to the stream between our read and our append. */
 const MAX_ATTEMPTS = 8;
 const MAX_CACHED_STREAMS = 20_000;
+/** Streams of `executeAcross` worked on at once where they are not written together (dry runs, a store without appendMany). */
+const CONCURRENT_STREAMS = 16;
 
 /**
  * Runs a command against one stream: catch the cached state up with the stream (so a command's
@@ -173,7 +176,7 @@ export class CommandExecutor {
   ): Promise<CommandOutcome[][]> {
     const appendMany = this.store.appendMany?.bind(this.store);
     const dryRun = batches.some(({ items }) => items.some(({ envelope }) => envelope.dryRun === true));
-    if (!appendMany || dryRun || batches.length < 2) return Promise.all(batches.map(({ streamId, items }) => this.executeAll(decider, streamId, items)));
+    if (!appendMany || dryRun || batches.length < 2) return mapBounded(batches, CONCURRENT_STREAMS, ({ streamId, items }) => this.executeAll(decider, streamId, items));
     const commands = batches.reduce((n, { items }) => n + items.length, 0);
     const attributes = { [SPAN_ATTRIBUTES.commandCount]: commands, [SPAN_ATTRIBUTES.streamId]: batches.map(({ streamId }) => streamId) };
     return inSpan('command batches', { attributes }, async (span) => {

@@ -6,6 +6,7 @@ import { Principal } from '../../platform/api/auth/roles.types';
 import { CommandItem, CommandOutcome } from '../../platform/commands/command-executor.service';
 import { PROJECTION_WAITER, ProjectionWaiter } from '../../platform/commands/projection-waiter.port';
 import { commandsOf } from '../../platform/commands/domain-command.factory';
+import { mapBounded } from '../../platform/commands/map-bounded.util';
 import { ApiError, FieldError } from '../../platform/api/errors/api-error.types';
 import { toApiError } from '../../platform/api/errors/to-api-error.util';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app.config';
@@ -108,7 +109,7 @@ export class ProcurementBatchService {
    */
   private async run(pops: { popId: string; items: CommandItem<PopCommand>[] }[]): Promise<CommandOutcome[][]> {
     const outcomes = await this.send(pops);
-    await forEachBounded(pops.map((pop, p) => ({ ...pop, outcomes: outcomes[p] })), CONCURRENT_POPS, async ({ popId, items, outcomes: own }) => {
+    await mapBounded(pops.map((pop, p) => ({ ...pop, outcomes: outcomes[p] })), CONCURRENT_POPS, async ({ popId, items, outcomes: own }) => {
       if (items.length === 1) return;
       for (const [i, outcome] of own.entries()) {
         if ('error' in outcome && RETRIED_ALONE.has(toApiError(outcome.error).code)) [[own[i]]] = await this.send([{ popId, items: [items[i]] }]);
@@ -146,13 +147,4 @@ function resultOf(externalId: string, outcome: CommandOutcome): RecordResult {
 function summarise(results: RecordResult[], projected: boolean): BatchResult {
   const count = (status: RecordResult['status']) => results.filter((r) => r.status === status).length;
   return { accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), projected, results };
-}
-
-/** Runs `work` on every item with at most `limit` at once; `work` must not throw. */
-async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

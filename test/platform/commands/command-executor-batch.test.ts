@@ -244,6 +244,27 @@ for (const factory of testDatabases()) {
       assert.deepEqual((await store.readStream('race-b')).map((e) => e.data.litres), [1, 8, 1]);
     });
 
+    it('on a store without appendMany, runs each stream through executeAll, at most 16 at once', async () => {
+      const executor = executorOn(Object.create(store, { appendMany: { value: undefined } }) as EventStore);
+      let running = 0;
+      let most = 0;
+      const executeAll = executor.executeAll.bind(executor);
+      executor.executeAll = (async (...args: Parameters<typeof executeAll>) => {
+        most = Math.max(most, ++running);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        try {
+          return await executeAll(...args);
+        } finally {
+          running--;
+        }
+      }) as typeof executeAll;
+      const streams = Array.from({ length: 40 }, (_, i) => `single-${i}`);
+      const outcomes = await executor.executeAcross(tank, streams.map((streamId) => ({ streamId, items: [fill(4), fill(7)] })));
+      assert.deepEqual(outcomes.map(shape), streams.map(() => [{ revision: 0, events: 1, duplicate: false }, { error: '7 l do not fit, 4 l in the tank' }]));
+      assert.deepEqual(await Promise.all(streams.map(async (streamId) => (await store.readStream(streamId)).length)), streams.map(() => 1));
+      assert.equal(most, 16);
+    });
+
     it('holds every stream of the write: a command on one of them waits for it', async () => {
       const { calls, store: wrapped } = counting();
       const executor = executorOn(wrapped);
