@@ -73,7 +73,7 @@ async function main(): Promise<void> {
         await section(results, `rebuild of a ${sizes.rebuildEvents.toLocaleString('en')}-event log`, REBUILD_METRICS, () => rebuildLargeLog(results, network, sizes));
       }
     }
-    if (wanted('pglite')) await section(results, 'PGlite service', ['commands_per_s_pglite'], async () => serviceOnPglite(results, await storage('pglite', 'bench_pglite'), sizes));
+    if (wanted('pglite')) await section(results, 'PGlite service', ['commands_per_s_pglite', 'commands_not_projected'], async () => serviceOnPglite(results, await storage('pglite', 'bench_pglite'), sizes));
     if (wanted('outbound')) await section(results, 'outbound webhooks (PostgreSQL service)', OUTBOUND_METRICS, async () => outbound(results, await storage('postgres', 'bench_out'), sizes));
     if (wanted('migrate')) {
       await section(results, 'migrate-events: embedded → PostgreSQL', ['migrate_events_per_s'], async () =>
@@ -103,6 +103,7 @@ const SERVICE_METRICS: MetricName[] = [
   'long_stream_command_ratio',
   'commands_per_s_pg',
   'command_p99_ms_pg',
+  'commands_not_projected',
   'procurement_records_per_s',
   'console_network_view_ms',
 ];
@@ -188,6 +189,7 @@ async function serviceOnPostgres(results: BenchResults, network: ServiceStorage,
       const failures = describeFailures(c);
       results.record('commands_per_s_pg', c.perS, `${c.ok} accepted in ${sizes.commands.seconds} s, ${sizes.commands.connections} clients, installDevice/reserveCapacity over ${loadPops.length} PoPs, read-your-writes on${failures ? `; ${failures}` : ''}`);
       results.record('command_p99_ms_pg', c.p99Ms, `p50 ${c.p50Ms.toFixed(1)} ms`);
+      countNotProjected(results, 'PostgreSQL', c.notProjected);
     });
     await part(results, ['procurement_records_per_s'], async () => {
       const records = new ProcurementRecords(procurementPops, 'pb', new Date(now - DAY).toISOString());
@@ -241,6 +243,12 @@ function recordRebuild(results: BenchResults, r: Awaited<ReturnType<typeof measu
   results.record('rebuild_peak_rss_mb', r.peakRssMb, `VmHWM of the rebuild process over ${r.events} events`);
 }
 
+/** `commands_not_projected`: answers with `projected: false` over the command runs of PostgreSQL and the embedded default. */
+function countNotProjected(results: BenchResults, run: string, count: number): void {
+  const { value, note } = results.metrics.commands_not_projected;
+  results.record('commands_not_projected', (value ?? 0) + count, `${value === null ? '' : `${note}; `}${count} in the ${run} run`);
+}
+
 async function serviceOnPglite(results: BenchResults, pglite: ServiceStorage, sizes: BenchSizes): Promise<void> {
   const now = Date.now();
   const pops = ids('load', sizes.pglite.pops);
@@ -253,6 +261,7 @@ async function serviceOnPglite(results: BenchResults, pglite: ServiceStorage, si
     const c = await measureCommands(service.url, KEYS.planner, mix, sizes.pglite.seconds, sizes.pglite.warmupSeconds);
     const failures = describeFailures(c);
     results.record('commands_per_s_pglite', c.perS, `${c.ok} accepted in ${sizes.pglite.seconds} s, 16 clients, p50 ${c.p50Ms.toFixed(1)} ms, p99 ${c.p99Ms.toFixed(1)} ms, read-your-writes on${failures ? `; ${failures}` : ''}`);
+    countNotProjected(results, 'embedded', c.notProjected);
   } finally {
     await service.stop();
   }

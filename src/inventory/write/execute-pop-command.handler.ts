@@ -23,19 +23,19 @@ export class ExecutePopCommandHandler implements ICommandHandler<ExecutePopComma
   }
 }
 
-/** Commands for one PoP from a batch import, applied in order and appended together (see CommandExecutor.executeAll). */
+/**
+ * Commands for several PoPs from a batch import: each PoP's applied in order, all appended together
+ * (see CommandExecutor.executeAcross); one list of outcomes per PoP, in the order given.
+ */
 export class ExecutePopCommands {
-  constructor(
-    readonly popId: string,
-    readonly items: readonly CommandItem<PopCommand>[],
-  ) {}
+  constructor(readonly pops: readonly { popId: string; items: readonly CommandItem<PopCommand>[] }[]) {}
 }
 
 @CommandHandler(ExecutePopCommands)
-export class ExecutePopCommandsHandler implements ICommandHandler<ExecutePopCommands, CommandOutcome[]> {
+export class ExecutePopCommandsHandler implements ICommandHandler<ExecutePopCommands, CommandOutcome[][]> {
   constructor(private readonly executor: CommandExecutor) {}
 
-  execute({ popId, items }: ExecutePopCommands): Promise<CommandOutcome[]> {
-    return this.executor.executeAll(popDecider, popStream(popId), items);
+  execute({ pops }: ExecutePopCommands): Promise<CommandOutcome[][]> {
+    return this.executor.executeAcross(popDecider, pops.map(({ popId, items }) => ({ streamId: popStream(popId), items })));
   }
 }

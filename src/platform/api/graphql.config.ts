@@ -48,7 +48,12 @@ async function refuseJsonDocuments(_schema: unknown, source: string): Promise<vo
   if (isJson(source)) throw new GraphQLError('Syntax Error: the query must be a GraphQL document, not JSON');
 }
 
+/** The first character of a JSON text (after white space): an object, array, string, number, true, false or null. */
+const JSON_START = /^[\s]*[{["\-0-9tfn]/;
+
 function isJson(text: string): boolean {
+  // Most documents start with a keyword no JSON text starts with: no exception thrown and caught per request.
+  if (!JSON_START.test(text)) return false;
   try {
     JSON.parse(text);
     return true;

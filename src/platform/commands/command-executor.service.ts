@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
-import { EVENT_STORE, EventStore, NewEvent, RecordedEvent, StreamNotFoundError, WrongExpectedRevisionError } from '../event-store/event-store.port';
+import { AppendResult, EVENT_STORE, EventStore, NewEvent, RecordedEvent, StreamNotFoundError, WrongExpectedRevisionError } from '../event-store/event-store.port';
 import { CURRENT_SCHEMA_VERSION, upcast } from '../event-store/event.upcasters';
 import { Decider, DomainEvent } from '../../kernel/decider.types';
 import { cloneJson } from '../../kernel/json-clone.util';
@@ -10,6 +10,7 @@ import { inSpan, inSpanSync, SPAN_ATTRIBUTES, traceparentOf } from '../observabi
 import { CommandEnvelope } from './command-envelope.types';
 import { CommandResult, PlannedEvent } from './command-result.types';
 import { PROJECTION_WAITER, ProjectionWaiter } from './projection-waiter.port';
+import { mapBounded } from './map-bounded.util';
 import { StreamLock } from './stream-lock.util';
 
 /** What the executor needs of an event: its type, JSON data and effective time. */
@@ -26,6 +27,24 @@ interface CachedStream<S> {
   /** Last revision applied to `state`; -1 for a stream with no events. */
   revision: number;
   commands: Map<string, AcceptedCommand>;
+}
+
+/** A stream's commands decided on its cached state, not appended yet (see `decideOn`). */
+interface Decision<S> {
+  streamId: string;
+  cached: CachedStream<S>;
+  /** The cached state with the decided events applied. */
+  state: S;
+  events: NewEvent[];
+  /** Filled in for duplicates and rejections now, for the decided commands by `settle`. */
+  outcomes: CommandOutcome[];
+  /** Each decided command's events: `count` of `events` from `first`. */
+  decided: { index: number; first: number; count: number }[];
+  untrusted: boolean;
+  /** Drops the cached state the decision evolved (every way out but `settle`). */
+  forget(): void;
+  /** The outcomes, with repeated commandIds answered like their first. */
+  finish(): CommandOutcome[];
 }
 
 /**
@@ -56,6 +75,8 @@ export type CommandOutcome = { result: Omit<CommandResult, 'projected'> } | { er
 /** Bounded retries when another process appended to the stream between our read and our append. */
 const MAX_ATTEMPTS = 8;
 const MAX_CACHED_STREAMS = 20_000;
+/** Streams of `executeAcross` worked on at once where they are not written together (dry runs, a store without appendMany). */
+const CONCURRENT_STREAMS = 16;
 
 /**
  * Runs a command against one stream: catch the cached state up with the stream (so a command's
@@ -136,16 +157,72 @@ export class CommandExecutor {
       const outcomes = await this.locks.run(streamId, () =>
         dryRun ? this.decideOnly(decider, streamId, items, context as X) : this.decideAndAppend(decider, streamId, items, context as X, traceparentOf(span)),
       );
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9 / Math.max(items.length, 1);
-      let events = 0;
-      outcomes.forEach((done, i) => {
-        const outcome = 'error' in done ? outcomeOf(done.error) : dryRun ? 'dry_run' : done.result.duplicate ? 'duplicate' : 'accepted';
-        if (outcome === 'accepted' && 'result' in done) events += done.result.eventIds.length;
-        this.metrics.commandDuration.observe({ command: items[i].command.type, outcome }, seconds);
-      });
-      span.setAttribute(SPAN_ATTRIBUTES.eventCount, events);
+      span.setAttribute(SPAN_ATTRIBUTES.eventCount, this.observeBatch(items, outcomes, started, dryRun));
       return outcomes;
     });
+  }
+
+  /**
+   * Batches for several streams (a procurement batch: one per PoP), each decided like `executeAll`,
+   * appended together in one atomic write and one commit where the store has `appendMany`: a thousand
+   * records over fifty PoPs cost one transaction instead of fifty. The streams are locked together.
+   * When that write fails (another process appended to one of the streams, or the store refused it),
+   * nothing of it was written, and each stream's batch is decided and appended on its own as
+   * `executeAll` does it (with its retries). A batch with a dry-run envelope is decided only.
+   */
+  async executeAcross<C extends { type: string; effectiveAt: string }, S, E extends DomainEventLike, X>(
+    decider: Decider<C, S, E, X>,
+    batches: readonly { streamId: string; items: readonly CommandItem<C, X>[] }[],
+  ): Promise<CommandOutcome[][]> {
+    const appendMany = this.store.appendMany?.bind(this.store);
+    const dryRun = batches.some(({ items }) => items.some(({ envelope }) => envelope.dryRun === true));
+    if (!appendMany || dryRun || batches.length < 2) return mapBounded(batches, CONCURRENT_STREAMS, ({ streamId, items }) => this.executeAll(decider, streamId, items));
+    const commands = batches.reduce((n, { items }) => n + items.length, 0);
+    const attributes = { [SPAN_ATTRIBUTES.commandCount]: commands, [SPAN_ATTRIBUTES.streamId]: batches.map(({ streamId }) => streamId) };
+    return inSpan('command batches', { attributes }, async (span) => {
+      const started = process.hrtime.bigint();
+      const traceparent = traceparentOf(span);
+      const outcomes = await this.locks.runAll(batches.map(({ streamId }) => streamId), async () => {
+        // Streams not in the cache are read concurrently; the decisions are synchronous.
+        const decisions = await Promise.all(batches.map(({ streamId, items }) =>
+          this.decideOn(decider, streamId, items, undefined as X, traceparent, 1, items.some(({ envelope }) => envelope.expectedRevision !== undefined)),
+        ));
+        const together = decisions.filter((decision) => !decision.untrusted && decision.decided.length > 0);
+        const alone = new Set(decisions.filter((decision) => decision.untrusted));
+        for (const decision of alone) decision.forget();
+        if (together.length > 0) {
+          try {
+            const requests = together.map(({ streamId, cached, events }) => ({ streamId, events, expectedRevision: cached.revision < 0 ? ('no_stream' as const) : cached.revision }));
+            const appended = await inSpan('append', { attributes: { [SPAN_ATTRIBUTES.eventCount]: requests.reduce((n, { events }) => n + events.length, 0) } }, () => appendMany(requests));
+            together.forEach((decision, i) => this.settle(decision, appended[i]));
+          } catch {
+            // Nothing was written: each stream on its own, where the error (if it is one) finds its commands.
+            for (const decision of together) {
+              decision.forget();
+              alone.add(decision);
+            }
+          }
+        }
+        return Promise.all(decisions.map((decision, i) =>
+          alone.has(decision) ? this.decideAndAppend(decider, decision.streamId, batches[i].items, undefined as X, traceparent) : decision.finish(),
+        ));
+      });
+      const items = batches.flatMap((batch) => batch.items);
+      span.setAttribute(SPAN_ATTRIBUTES.eventCount, this.observeBatch(items, outcomes.flat(), started, false));
+      return outcomes;
+    });
+  }
+
+  /** Records each command's share of a batch's time under its outcome; answers the events accepted. */
+  private observeBatch(items: readonly CommandItem<{ type: string }, unknown>[], outcomes: CommandOutcome[], started: bigint, dryRun: boolean): number {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9 / Math.max(items.length, 1);
+    let events = 0;
+    outcomes.forEach((done, i) => {
+      const outcome = 'error' in done ? outcomeOf(done.error) : dryRun ? 'dry_run' : done.result.duplicate ? 'duplicate' : 'accepted';
+      if (outcome === 'accepted' && 'result' in done) events += done.result.eventIds.length;
+      this.metrics.commandDuration.observe({ command: items[i].command.type, outcome }, seconds);
+    });
+    return events;
   }
 
   /**
@@ -233,100 +310,127 @@ export class CommandExecutor {
     // a pinned expectedRevision, or a rejection. Those are checked against the stream first.
     let refresh = items.some(({ envelope }) => envelope.expectedRevision !== undefined);
     for (let attempt = 1; ; attempt++) {
-      const refreshed = refresh || !this.cache.has(streamId);
-      const reread = refresh;
-      const cached = await inSpan('load stream', { attributes: { [SPAN_ATTRIBUTES.streamId]: streamId } }, async (span) => {
-        const loaded = await this.catchUp(decider, streamId, reread);
-        span.setAttribute(SPAN_ATTRIBUTES.revision, loaded.revision);
-        return loaded;
-      });
+      const decision = await this.decideOn(decider, streamId, items, context, traceparent, attempt, refresh);
       refresh = true;
-      const outcomes: CommandOutcome[] = new Array(items.length);
-      const events: NewEvent[] = [];
-      const decided: { index: number; first: number; count: number }[] = [];
-      const repeats: { index: number; of: number }[] = [];
-      const decidedHere = new Map<string, number>();
-      // Each command is decided on the state the ones before it leave: evolved in place on the cached
-      // state (no copy per batch). Until the append succeeds that state holds events the store does not
-      // have, so every way out but success drops it from the cache, and the next use re-reads the stream.
-      let state = cached.state;
-      let evolved = false;
-      const forget = () => {
-        if (evolved && this.cache.get(streamId) === cached) this.cache.delete(streamId);
-      };
-      inSpanSync('decide', { attributes: { [SPAN_ATTRIBUTES.commandAttempt]: attempt } }, (span) => {
-        items.forEach(({ command, envelope, context: own }, index) => {
-          const known = envelope.commandId ? cached.commands.get(envelope.commandId) : undefined;
-          if (known) {
-            outcomes[index] = { result: { streamId, ...known, eventIds: [...known.eventIds], duplicate: true, dryRun: false, wouldRecord: [] } };
-            return;
-          }
-          const earlier = envelope.commandId ? decidedHere.get(envelope.commandId) : undefined;
-          if (earlier !== undefined) {
-            repeats.push({ index, of: earlier });
-            return;
-          }
-          const revision = cached.revision + events.length;
-          if (envelope.expectedRevision !== undefined && envelope.expectedRevision !== revision) {
-            outcomes[index] = { error: new WrongExpectedRevisionError(streamId, envelope.expectedRevision, revision < 0 ? 'no_stream' : revision) };
-            return;
-          }
-          let newEvents: E[];
-          try {
-            newEvents = decider.decide(command, state, own ?? context);
-          } catch (error) {
-            outcomes[index] = { error };
-            return;
-          }
-          evolved = true;
-          try {
-            for (const event of newEvents) state = decider.evolve(state, event);
-          } catch (error) {
-            forget(); // a failing evolve is a bug; the state it left is not trusted
-            throw error;
-          }
-          decided.push({ index, first: events.length, count: newEvents.length });
-          events.push(...newEvents.map((event) => this.toNewEvent(event, envelope, traceparent)));
-          if (envelope.commandId) decidedHere.set(envelope.commandId, index);
-        });
-        span.setAttribute(SPAN_ATTRIBUTES.eventCount, events.length);
-      });
-      if (!refreshed && outcomes.some((outcome) => outcome && 'error' in outcome)) {
-        forget();
+      if (decision.untrusted) {
+        decision.forget();
         continue;
       }
-      if (decided.length === 0) return outcomes;
+      if (decision.decided.length === 0) return decision.outcomes;
       try {
-        const expected = cached.revision < 0 ? 'no_stream' : cached.revision;
-        const appendAttributes = { [SPAN_ATTRIBUTES.streamId]: streamId, [SPAN_ATTRIBUTES.eventCount]: events.length };
+        const expected = decision.cached.revision < 0 ? 'no_stream' : decision.cached.revision;
+        const appendAttributes = { [SPAN_ATTRIBUTES.streamId]: streamId, [SPAN_ATTRIBUTES.eventCount]: decision.events.length };
         const appended = await inSpan('append', { attributes: appendAttributes }, async (span) => {
-          const result = await this.store.append(streamId, events, expected);
+          const result = await this.store.append(streamId, decision.events, expected);
           span.setAttribute(SPAN_ATTRIBUTES.position, result.position);
           return result;
         }, (error) => !(error instanceof WrongExpectedRevisionError));
-        this.metrics.eventsAppended.inc({ category: categoryOf(streamId) }, events.length);
-        cached.state = state;
-        events.forEach((event, k) => {
-          const revision = appended.revision - (events.length - 1 - k);
-          this.remember(cached, { ...event, streamId, revision, position: appended.position, recordedAt: '' });
-        });
-        for (const { index, first, count } of decided) {
-          const revision = appended.revision - (events.length - first - count);
-          const eventIds = events.slice(first, first + count).map((e) => e.eventId);
-          outcomes[index] = { result: { streamId, revision, position: appended.position, eventIds, duplicate: false, dryRun: false, wouldRecord: [] } };
-        }
+        this.settle(decision, appended);
       } catch (error) {
-        forget();
+        decision.forget();
         // Another process appended first: decide again on the new state, unless a caller pinned a revision.
-        const pinned = decided.some(({ index }) => items[index].envelope.expectedRevision !== undefined);
+        const pinned = decision.decided.some(({ index }) => items[index].envelope.expectedRevision !== undefined);
         if (error instanceof WrongExpectedRevisionError && !pinned && attempt < MAX_ATTEMPTS) continue;
-        for (const { index } of decided) outcomes[index] = { error };
+        for (const { index } of decision.decided) decision.outcomes[index] = { error };
       }
+      return decision.finish();
+    }
+  }
+
+  /**
+   * Decides a stream's commands in order on its cached state (caught up; re-read first when `refresh`),
+   * without appending. Each is decided on the state the ones before it leave: evolved in place on the
+   * cached state (no copy per batch). Until the append succeeds that state holds events the store does
+   * not have, so every way out but `settle` must `forget` it, and the next use re-reads the stream.
+   * `untrusted`: a command was rejected on a state that was not re-read, so the decision must be made
+   * again on a fresh read.
+   */
+  private async decideOn<C extends { type: string; effectiveAt: string }, S, E extends DomainEventLike, X>(
+    decider: Decider<C, S, E, X>,
+    streamId: string,
+    items: readonly CommandItem<C, X>[],
+    context: X,
+    traceparent: string | undefined,
+    attempt: number,
+    refresh: boolean,
+  ): Promise<Decision<S>> {
+    const refreshed = refresh || !this.cache.has(streamId);
+    const cached = await inSpan('load stream', { attributes: { [SPAN_ATTRIBUTES.streamId]: streamId } }, async (span) => {
+      const loaded = await this.catchUp(decider, streamId, refresh);
+      span.setAttribute(SPAN_ATTRIBUTES.revision, loaded.revision);
+      return loaded;
+    });
+    const outcomes: CommandOutcome[] = new Array(items.length);
+    const events: NewEvent[] = [];
+    const decided: Decision<S>['decided'] = [];
+    const repeats: { index: number; of: number }[] = [];
+    const decidedHere = new Map<string, number>();
+    let state = cached.state;
+    let evolved = false;
+    const forget = () => {
+      if (evolved && this.cache.get(streamId) === cached) this.cache.delete(streamId);
+    };
+    inSpanSync('decide', { attributes: { [SPAN_ATTRIBUTES.commandAttempt]: attempt } }, (span) => {
+      items.forEach(({ command, envelope, context: own }, index) => {
+        const known = envelope.commandId ? cached.commands.get(envelope.commandId) : undefined;
+        if (known) {
+          outcomes[index] = { result: { streamId, ...known, eventIds: [...known.eventIds], duplicate: true, dryRun: false, wouldRecord: [] } };
+          return;
+        }
+        const earlier = envelope.commandId ? decidedHere.get(envelope.commandId) : undefined;
+        if (earlier !== undefined) {
+          repeats.push({ index, of: earlier });
+          return;
+        }
+        const revision = cached.revision + events.length;
+        if (envelope.expectedRevision !== undefined && envelope.expectedRevision !== revision) {
+          outcomes[index] = { error: new WrongExpectedRevisionError(streamId, envelope.expectedRevision, revision < 0 ? 'no_stream' : revision) };
+          return;
+        }
+        let newEvents: E[];
+        try {
+          newEvents = decider.decide(command, state, own ?? context);
+        } catch (error) {
+          outcomes[index] = { error };
+          return;
+        }
+        evolved = true;
+        try {
+          for (const event of newEvents) state = decider.evolve(state, event);
+        } catch (error) {
+          forget(); // a failing evolve is a bug; the state it left is not trusted
+          throw error;
+        }
+        decided.push({ index, first: events.length, count: newEvents.length });
+        events.push(...newEvents.map((event) => this.toNewEvent(event, envelope, traceparent)));
+        if (envelope.commandId) decidedHere.set(envelope.commandId, index);
+      });
+      span.setAttribute(SPAN_ATTRIBUTES.eventCount, events.length);
+    });
+    const untrusted = !refreshed && outcomes.some((outcome) => outcome && 'error' in outcome);
+    const finish = () => {
       for (const { index, of } of repeats) {
         const first = outcomes[of];
         outcomes[index] = 'result' in first ? { result: { ...first.result, duplicate: true } } : first;
       }
       return outcomes;
+    };
+    return { streamId, cached: cached as CachedStream<S>, state, events, outcomes, decided, untrusted, forget, finish };
+  }
+
+  /** The decision's events were appended: the cached state moves on, and each decided command gets its result. */
+  private settle<S>(decision: Decision<S>, appended: AppendResult): void {
+    const { streamId, cached, events } = decision;
+    this.metrics.eventsAppended.inc({ category: categoryOf(streamId) }, events.length);
+    cached.state = decision.state;
+    events.forEach((event, k) => {
+      const revision = appended.revision - (events.length - 1 - k);
+      this.remember(cached, { ...event, streamId, revision, position: appended.position, recordedAt: '' });
+    });
+    for (const { index, first, count } of decision.decided) {
+      const revision = appended.revision - (events.length - first - count);
+      const eventIds = events.slice(first, first + count).map((e) => e.eventId);
+      decision.outcomes[index] = { result: { streamId, revision, position: appended.position, eventIds, duplicate: false, dryRun: false, wouldRecord: [] } };
     }
   }
 

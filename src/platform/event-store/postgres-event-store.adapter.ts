@@ -45,6 +45,8 @@ interface AppendRow {
 const EVENT_COLUMNS = 'transaction_id, global_position, stream_id, revision, event_id, type, data, metadata, recorded_at';
 /** Only transactions older than every running one: their events can no longer be preceded by another. */
 const SETTLED = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
+/** Committed, but after a transaction still running: a reader must wait for it. */
+const HELD_BACK = 'transaction_id >= pg_snapshot_xmin(pg_current_snapshot())';
 const AFTER = '(transaction_id, global_position) > ($1::xid8, $2::bigint)';
 const POSITION = /^(\d{20}):(\d{20})$/;
 
@@ -166,15 +168,31 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readAll(checkpoint: string | null, maxCount: number): Promise<ReadAllBatch> {
+    const { events, checkpoint: next } = await this.readSettled(checkpoint, maxCount);
+    return { events, checkpoint: next };
+  }
+
+  /**
+   * `readAll`, and in the same statement (one round trip per batch for a live subscription) whether
+   * committed events after `checkpoint` are held back by an older running transaction (`heldBack`).
+   */
+  async readSettled(checkpoint: string | null, maxCount: number): Promise<ReadAllBatch & { heldBack: boolean }> {
     await this.ready();
-    const { rows } = await this.sql.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM es_events
-       WHERE ${SETTLED} AND ${AFTER}
-       ORDER BY transaction_id, global_position LIMIT $3`,
+    // The probe is ordered with LIMIT 1, not EXISTS: the planner would pick a full scan for EXISTS.
+    const { rows } = await this.sql.query<Partial<EventRow> & { held_back: boolean }>(
+      `SELECT h.held_back, e.* FROM (
+         SELECT (SELECT 1 FROM es_events WHERE ${HELD_BACK} AND ${AFTER} ORDER BY transaction_id, global_position LIMIT 1) IS NOT NULL AS held_back
+       ) h
+       LEFT JOIN LATERAL (
+         SELECT ${EVENT_COLUMNS} FROM es_events
+         WHERE ${SETTLED} AND ${AFTER}
+         ORDER BY transaction_id, global_position LIMIT $3
+       ) e ON true`,
       [...fromPosition(checkpoint), maxCount],
     );
-    const events = rows.map(toRecordedEvent);
-    return { events, checkpoint: events.length > 0 ? events[events.length - 1].position : checkpoint };
+    const heldBack = rows[0].held_back;
+    const events = rows[0].event_id == null ? [] : (rows as EventRow[]).map(toRecordedEvent);
+    return { events, checkpoint: events.length > 0 ? events[events.length - 1].position : checkpoint, heldBack };
   }
 
   /**
@@ -329,7 +347,7 @@ class PostgresSubscription implements Subscription {
         // one read and one projection batch take them all.
         if (this.sql.kind === 'pglite') await setImmediate();
         this.signalled = false;
-        const batch = await this.store.readAll(this.checkpoint, this.batchSize);
+        const batch = await this.store.readSettled(this.checkpoint, this.batchSize);
         if (batch.events.length > 0) {
           if (this.stopped) break;
           await this.handler.onEvents(batch.events);
@@ -341,8 +359,8 @@ class PostgresSubscription implements Subscription {
           caughtUp = true;
           this.handler.onCaughtUp?.();
         }
-        // On PGlite's one connection no transaction is open while this one reads: nothing is held back.
-        if (this.sql.kind === 'postgres' && (await this.store.hasUnsettledAfter(this.checkpoint))) {
+        // Events that committed after the read wake us (an append signals, or NOTIFYs from another process).
+        if (batch.heldBack) {
           await this.pause(heldBackDelay);
           heldBackDelay = Math.min(heldBackDelay * 2, this.timing.heldBackRecheckMaxMs);
         } else {

@@ -6,6 +6,7 @@ import { Principal } from '../../platform/api/auth/roles.types';
 import { CommandItem, CommandOutcome } from '../../platform/commands/command-executor.service';
 import { PROJECTION_WAITER, ProjectionWaiter } from '../../platform/commands/projection-waiter.port';
 import { commandsOf } from '../../platform/commands/domain-command.factory';
+import { mapBounded } from '../../platform/commands/map-bounded.util';
 import { ApiError, FieldError } from '../../platform/api/errors/api-error.types';
 import { toApiError } from '../../platform/api/errors/to-api-error.util';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app.config';
@@ -14,9 +15,9 @@ import { LOGGER } from '../../platform/observability/logger.util';
 import { BatchResult, RecordResult } from './procurement-batch.types';
 import { checkRecord, ValidRecord } from './procurement-record.input';
 
-/** PoPs worked on at once. */
 const popCommands = commandsOf<PopCommand>();
 
+/** PoPs whose records are retried one by one at once. */
 const CONCURRENT_POPS = 16;
 /** Failures of a PoP's whole append that say nothing about its records: each is tried again alone. */
 const RETRIED_ALONE: ReadonlySet<string> = new Set(['INTERNAL_SERVER_ERROR', 'PAYLOAD_TOO_LARGE']);
@@ -29,8 +30,8 @@ interface Queued {
 /**
  * Turns a batch of procurement records into PoP commands (the webhook and the import CLI share it).
  * Each record is validated like its mutation and runs with a commandId derived from its externalId,
- * so a resent record is a duplicate that appends nothing. A PoP's records are decided in input order
- * and appended together (one commit per PoP and batch, which is what makes month-end imports fast);
+ * so a resent record is a duplicate that appends nothing. A PoP's records are decided in input order,
+ * and every PoP's are appended together (one commit per batch, which is what makes month-end imports fast);
  * each still gets its own result, and one bad record never blocks the others. Read-your-writes is one
  * wait for the batch's last event, not one per record.
  */
@@ -80,19 +81,17 @@ export class ProcurementBatchService {
       queues.set(popId, queue);
       queue.push(queued);
     });
+    const pops = [...queues.entries()].map(([popId, queue]) => ({ popId, queue, items: queue.map(({ record }) => this.toItem(record, principal, source, correlationId, dryRun)) }));
+    const outcomes = await this.run(pops);
     let lastPosition: string | undefined;
-    await forEachBounded([...queues.entries()], CONCURRENT_POPS, async ([popId, queue]) => {
-      const items = queue.map(({ record }) => this.toItem(record, principal, source, correlationId, dryRun));
-      const outcomes = await this.run(popId, items);
-      queue.forEach(({ index, record }, i) => {
-        const outcome = outcomes[i];
-        results[index] = resultOf(record.externalId, outcome);
-        if ('result' in outcome && !dryRun && (lastPosition === undefined || outcome.result.position > lastPosition)) lastPosition = outcome.result.position;
-        if ('error' in outcome && results[index].code === 'INTERNAL_SERVER_ERROR') {
-          this.logger.error({ err: outcome.error, externalId: record.externalId }, 'procurement record failed');
-        }
-      });
-    });
+    pops.forEach(({ queue }, p) => queue.forEach(({ index, record }, i) => {
+      const outcome = outcomes[p][i];
+      results[index] = resultOf(record.externalId, outcome);
+      if ('result' in outcome && !dryRun && (lastPosition === undefined || outcome.result.position > lastPosition)) lastPosition = outcome.result.position;
+      if ('error' in outcome && results[index].code === 'INTERNAL_SERVER_ERROR') {
+        this.logger.error({ err: outcome.error, externalId: record.externalId }, 'procurement record failed');
+      }
+    }));
     if (dryRun) return { ...summarise(results, false), dryRun: true };
     return summarise(results, await this.waitForProjections(lastPosition));
   }
@@ -104,24 +103,26 @@ export class ProcurementBatchService {
   }
 
   /**
-   * A PoP's records in one append. When that append fails for a reason that is not a rule (say, a
-   * value the database refuses, or more events than the event store takes in one append), the records
+   * Every PoP's records in one write. When a PoP's append fails for a reason that is not a rule (say, a
+   * value the database refuses, or more events than the event store takes in one append), its records
    * are tried again one by one, so only the bad one fails.
    */
-  private async run(popId: string, items: CommandItem<PopCommand>[]): Promise<CommandOutcome[]> {
-    const outcomes = await this.send(popId, items);
-    if (items.length === 1) return outcomes;
-    for (const [i, outcome] of outcomes.entries()) {
-      if ('error' in outcome && RETRIED_ALONE.has(toApiError(outcome.error).code)) [outcomes[i]] = await this.send(popId, [items[i]]);
-    }
+  private async run(pops: { popId: string; items: CommandItem<PopCommand>[] }[]): Promise<CommandOutcome[][]> {
+    const outcomes = await this.send(pops);
+    await mapBounded(pops.map((pop, p) => ({ ...pop, outcomes: outcomes[p] })), CONCURRENT_POPS, async ({ popId, items, outcomes: own }) => {
+      if (items.length === 1) return;
+      for (const [i, outcome] of own.entries()) {
+        if ('error' in outcome && RETRIED_ALONE.has(toApiError(outcome.error).code)) [[own[i]]] = await this.send([{ popId, items: [items[i]] }]);
+      }
+    });
     return outcomes;
   }
 
-  private async send(popId: string, items: CommandItem<PopCommand>[]): Promise<CommandOutcome[]> {
+  private async send(pops: { popId: string; items: CommandItem<PopCommand>[] }[]): Promise<CommandOutcome[][]> {
     try {
-      return await this.commands.execute(new ExecutePopCommands(popId, items));
+      return await this.commands.execute(new ExecutePopCommands(pops.map(({ popId, items }) => ({ popId, items }))));
     } catch (error) {
-      return items.map(() => ({ error }));
+      return pops.map(({ items }) => items.map(() => ({ error })));
     }
   }
 
@@ -146,13 +147,4 @@ function resultOf(externalId: string, outcome: CommandOutcome): RecordResult {
 function summarise(results: RecordResult[], projected: boolean): BatchResult {
   const count = (status: RecordResult['status']) => results.filter((r) => r.status === status).length;
   return { accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), projected, results };
-}
-
-/** Runs `work` on every item with at most `limit` at once; `work` must not throw. */
-async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

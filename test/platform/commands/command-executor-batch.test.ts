@@ -168,4 +168,114 @@ for (const factory of testDatabases()) {
       assert.equal((await store.readStream('tank-5')).length, 3);
     });
   });
+
+  describe(`CommandExecutor.executeAcross (${factory.name})`, () => {
+    let db: TestDatabase;
+    let store: PostgresEventStore;
+    before(async () => {
+      db = await factory.create();
+      store = new PostgresEventStore(db.sql);
+    });
+    after(() => db.dispose());
+
+    /** The store, counting the calls of `append` and `appendMany`; `beforeMany`, when set, runs before the next `appendMany` writes. */
+    const counting = () => {
+      const calls = { append: 0, appendMany: 0, beforeMany: undefined as (() => Promise<void>) | undefined };
+      const wrapped = Object.create(store, {
+        append: { value: (...args: Parameters<EventStore['append']>) => (calls.append++, store.append(...args)) },
+        appendMany: {
+          value: async (...args: Parameters<NonNullable<EventStore['appendMany']>>) => {
+            calls.appendMany++;
+            const hook = calls.beforeMany;
+            calls.beforeMany = undefined;
+            await hook?.();
+            return store.appendMany(...args);
+          },
+        },
+      }) as EventStore;
+      return { calls, store: wrapped };
+    };
+
+    it('decides each stream like executeAll and appends every stream in one write, consecutive in the log', async () => {
+      const { calls, store: wrapped } = counting();
+      const executor = executorOn(wrapped);
+      await executor.executeAll(tank, 'across-b', [fill(6, 'b0')]);
+      const outcomes = await executor.executeAcross(tank, [
+        { streamId: 'across-a', items: [fill(4, 'a1'), fill(7, 'a2'), fill(5, 'a3')] },
+        { streamId: 'across-b', items: [fill(3, 'b2'), fill(3, 'b0'), fill(3, 'b2')] },
+      ]);
+      assert.deepEqual(outcomes.map(shape), [
+        // across-a was read for this call, so its rejection is final.
+        [{ revision: 0, events: 1, duplicate: false }, { error: '7 l do not fit, 4 l in the tank' }, { revision: 1, events: 1, duplicate: false }],
+        [{ revision: 1, events: 1, duplicate: false }, { revision: 0, events: 1, duplicate: true }, { revision: 1, events: 1, duplicate: true }],
+      ]);
+      assert.deepEqual({ append: calls.append, appendMany: calls.appendMany }, { append: 1, appendMany: 1 });
+      const a = await store.readStream('across-a');
+      const b = await store.readStream('across-b');
+      assert.deepEqual([a.map((e) => e.data.litres), b.map((e) => e.data.litres)], [[4, 5], [6, 3]]);
+      // One transaction: every event of the write shares its transaction id (the first half of the position).
+      assert.equal(new Set([...a, b[1]].map((e) => e.position.split(':')[0])).size, 1);
+      assert.deepEqual(outcomes.flat().flatMap((o) => ('result' in o && !o.result.duplicate ? o.result.eventIds : [])), [...a, b[1]].map((e) => e.eventId));
+      // The cached states moved on with the write: a fresh executor agrees.
+      for (const streamId of ['across-a', 'across-b']) assert.deepEqual((await executor.load(tank, streamId)).state, (await executorOn(store).load(tank, streamId)).state);
+      // A rejection on a cached state is checked on a fresh read: that stream goes on its own, the others together.
+      const more = await executor.executeAcross(tank, [
+        { streamId: 'across-a', items: [fill(1, 'a4')] },
+        { streamId: 'across-b', items: [fill(2, 'b3'), fill(1, 'b4')] },
+        { streamId: 'across-c', items: [fill(1, 'c1')] },
+      ]);
+      assert.deepEqual(more.map(shape), [[{ revision: 2, events: 1, duplicate: false }], [{ error: '2 l do not fit, 9 l in the tank' }, { revision: 2, events: 1, duplicate: false }], [{ revision: 0, events: 1, duplicate: false }]]);
+      assert.deepEqual({ append: calls.append, appendMany: calls.appendMany }, { append: 2, appendMany: 2 });
+    });
+
+    it('when the write fails, writes nothing of it and runs each stream on its own, deciding again where another writer appended', async () => {
+      const { calls, store: wrapped } = counting();
+      const executor = executorOn(wrapped);
+      await executor.executeAcross(tank, [{ streamId: 'race-a', items: [fill(1, 'a0')] }, { streamId: 'race-b', items: [fill(1, 'b0')] }]);
+      // Another process fills race-b while our write is on its way: the write fails whole on race-b's revision.
+      calls.beforeMany = () => store.append('race-b', [{ eventId: '00000000-0000-4000-8000-000000000003', type: 'Filled', data: { litres: 8 }, metadata: { effectiveAt: at, actor: 'x', source: 'cli', commandId: 'w', correlationId: 'w', schemaVersion: 1 } }], 0).then(() => undefined);
+      const outcomes = await executor.executeAcross(tank, [{ streamId: 'race-a', items: [fill(2, 'a1')] }, { streamId: 'race-b', items: [fill(1, 'b1'), fill(2, 'b2')] }]);
+      assert.deepEqual(outcomes.map(shape), [
+        [{ revision: 1, events: 1, duplicate: false }],
+        [{ revision: 2, events: 1, duplicate: false }, { error: '2 l do not fit, 10 l in the tank' }],
+      ]);
+      assert.deepEqual({ appendMany: calls.appendMany, append: calls.append }, { appendMany: 2, append: 2 });
+      assert.deepEqual((await store.readStream('race-a')).map((e) => e.data.litres), [1, 2]);
+      assert.deepEqual((await store.readStream('race-b')).map((e) => e.data.litres), [1, 8, 1]);
+    });
+
+    it('on a store without appendMany, runs each stream through executeAll, at most 16 at once', async () => {
+      const executor = executorOn(Object.create(store, { appendMany: { value: undefined } }) as EventStore);
+      let running = 0;
+      let most = 0;
+      const executeAll = executor.executeAll.bind(executor);
+      executor.executeAll = (async (...args: Parameters<typeof executeAll>) => {
+        most = Math.max(most, ++running);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        try {
+          return await executeAll(...args);
+        } finally {
+          running--;
+        }
+      }) as typeof executeAll;
+      const streams = Array.from({ length: 40 }, (_, i) => `single-${i}`);
+      const outcomes = await executor.executeAcross(tank, streams.map((streamId) => ({ streamId, items: [fill(4), fill(7)] })));
+      assert.deepEqual(outcomes.map(shape), streams.map(() => [{ revision: 0, events: 1, duplicate: false }, { error: '7 l do not fit, 4 l in the tank' }]));
+      assert.deepEqual(await Promise.all(streams.map(async (streamId) => (await store.readStream(streamId)).length)), streams.map(() => 1));
+      assert.equal(most, 16);
+    });
+
+    it('holds every stream of the write: a command on one of them waits for it', async () => {
+      const { calls, store: wrapped } = counting();
+      const executor = executorOn(wrapped);
+      // A slow write: a command on held-b that did not wait would append first and win held-b's last 4 l.
+      calls.beforeMany = () => new Promise((resolve) => setTimeout(resolve, 100));
+      const across = executor.executeAcross(tank, [{ streamId: 'held-a', items: [fill(6, 'a1')] }, { streamId: 'held-b', items: [fill(6, 'b1')] }]);
+      const single = executor.executeAll(tank, 'held-b', [fill(6, 'b2')]);
+      assert.deepEqual([(await across).map(shape), shape(await single)], [
+        [[{ revision: 0, events: 1, duplicate: false }], [{ revision: 0, events: 1, duplicate: false }]],
+        [{ error: '6 l do not fit, 6 l in the tank' }],
+      ]);
+    });
+  });
 }

@@ -199,6 +199,36 @@ describe('PostgresEventStore on a PostgreSQL server', () => {
     },
   );
 
+  test('events held back by a transaction that never notifies are delivered once it ends, without an idle re-poll', { ...TIMEOUT, skip: postgres ? false : 'needs DATABASE_URL' }, async () => {
+    await withDatabase(postgres, async (sql) => {
+      const store = new PostgresEventStore(sql, NOTIFY_ONLY);
+      const head = (await store.append('warm-up', [newEvent('WarmUp')], 'no_stream')).position;
+      const caughtUp = deferred<void>();
+      const received = deferred<RecordedEvent[]>();
+      const subscription = store.subscribe(head, { onEvents: async (events) => received.resolve(events), onCaughtUp: () => caughtUp.resolve() });
+      await caughtUp.promise;
+      const xidTaken = deferred<void>();
+      const release = deferred<void>();
+      // Not an append: it takes a transaction id, holds the event below back, and ends without a notification.
+      const blocker = sql.transaction(async (tx) => {
+        await tx.query('SELECT pg_current_xact_id()');
+        xidTaken.resolve();
+        await release.promise;
+      });
+      await xidTaken.promise;
+      const held = newEvent('Held');
+      await store.append('held', [held], 'no_stream'); // its wake-up finds the event held back
+      const early = await Promise.race([received.promise, new Promise((resolve) => setTimeout(() => resolve('nothing yet'), 100))]);
+      release.resolve();
+      await blocker;
+      // Only the quick re-checks while something is held back can deliver it: the idle re-poll is an hour away.
+      const events = await received.promise;
+      await subscription.stop();
+      assert.equal(early, 'nothing yet');
+      assert.deepEqual(events.map((e) => e.eventId), [held.eventId]);
+    });
+  });
+
   test('a subscriber in another process (its own pool) is woken by NOTIFY alone', { ...TIMEOUT, skip: postgres ? false : 'needs DATABASE_URL' }, async () => {
     await withDatabase(postgres, async (sql) => {
       const schema = (await sql.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0].schema;
