@@ -20,7 +20,7 @@ import { measureProcurement, procurementRacksFor, ProcurementRecords } from './p
 import { measureQuery, measureResidencyReport, type PlanningQuery } from './query-bench';
 import { measureRebuild } from './rebuild-bench';
 import { measureScenarioEvaluation } from './scenario-bench';
-import { BenchResults, type METRICS } from './results';
+import { BenchResults, type MetricName } from './results';
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 /** The load comes with one key: the per-key limit stays on (its cost is measured) but is never reached. */
@@ -30,8 +30,6 @@ const OUT_DIR = join(__dirname, '..');
 const RESULTS_FILE = join(__dirname, '..', '..', 'bench', 'results', 'latest.json');
 const PROVENANCE = { actor: 'bench', source: 'cli' } as const;
 const REBUILD_METRICS: MetricName[] = ['rebuild_events_per_s_pg', 'rebuild_peak_rss_mb'];
-
-type MetricName = keyof typeof METRICS;
 
 /**
  * `npm run bench [-- --quick]`: every metric of docs/operations.md, "Performance" in one run, on the PostgreSQL
@@ -66,7 +64,7 @@ async function main(): Promise<void> {
         await section(results, `rebuild of a ${sizes.rebuildEvents.toLocaleString('en')}-event log`, REBUILD_METRICS, () => rebuildLargeLog(results, network, sizes));
       }
     }
-    if (wanted('pglite')) await section(results, 'PGlite service', ['commands_per_s_pglite'], async () => serviceOnPglite(results, await storage('pglite', 'bench_pglite'), sizes));
+    if (wanted('pglite')) await section(results, 'PGlite service', ['commands_per_s_pglite', 'commands_not_projected'], async () => serviceOnPglite(results, await storage('pglite', 'bench_pglite'), sizes));
     if (wanted('outbound')) await section(results, 'outbound webhooks (PostgreSQL service)', OUTBOUND_METRICS, async () => outbound(results, await storage('postgres', 'bench_out'), sizes));
     if (wanted('migrate')) {
       await section(results, 'migrate-events: embedded → PostgreSQL', ['migrate_events_per_s'], async () =>
@@ -96,6 +94,7 @@ const SERVICE_METRICS: MetricName[] = [
   'long_stream_command_ratio',
   'commands_per_s_pg',
   'command_p99_ms_pg',
+  'commands_not_projected',
   'procurement_records_per_s',
 ];
 
@@ -170,12 +169,13 @@ async function serviceOnPostgres(results: BenchResults, network: ServiceStorage,
       const l = await measureLongStream(url, KEYS.planner, 'long1', 'fresh1', sizes.longStream.commands, sizes.longStream.warmup);
       results.record('long_stream_command_ratio', l.ratio, `p50 ${l.longP50.toFixed(2)} ms on a ${sizes.longStream.events}-event PoP vs ${l.freshP50.toFixed(2)} ms on a fresh one, ${sizes.longStream.commands} commands each`);
     });
-    await part(results, ['commands_per_s_pg', 'command_p99_ms_pg'], async () => {
+    await part(results, ['commands_per_s_pg', 'command_p99_ms_pg', 'commands_not_projected'], async () => {
       const mix = new CommandMix(loadPops, loadRacks, 'pg', new Date(now).toISOString());
       const c = await measureCommands(url, KEYS.planner, mix, sizes.commands.seconds, sizes.commands.warmupSeconds, sizes.commands.connections);
       const failures = describeFailures(c);
       results.record('commands_per_s_pg', c.perS, `${c.ok} accepted in ${sizes.commands.seconds} s, ${sizes.commands.connections} clients, installDevice/reserveCapacity over ${loadPops.length} PoPs, read-your-writes on${failures ? `; ${failures}` : ''}`);
       results.record('command_p99_ms_pg', c.p99Ms, `p50 ${c.p50Ms.toFixed(1)} ms`);
+      countNotProjected(results, 'PostgreSQL', c.notProjected);
     });
     await part(results, ['procurement_records_per_s'], async () => {
       const records = new ProcurementRecords(procurementPops, 'pb', new Date(now - DAY).toISOString());
@@ -229,6 +229,13 @@ function recordRebuild(results: BenchResults, r: Awaited<ReturnType<typeof measu
   results.record('rebuild_peak_rss_mb', r.peakRssMb, `VmHWM of the rebuild process over ${r.events} events`);
 }
 
+/** `commands_not_projected` sums the answers with `projected: false` of every measured command run (PostgreSQL and PGlite). */
+function countNotProjected(results: BenchResults, store: string, notProjected: number): void {
+  const { value, note, status } = results.metrics.commands_not_projected;
+  const counted = status === 'not measured' ? [] : [note];
+  results.record('commands_not_projected', (value ?? 0) + notProjected, [...counted, `${notProjected} of the ${store} run`].join('; '));
+}
+
 async function serviceOnPglite(results: BenchResults, pglite: ServiceStorage, sizes: BenchSizes): Promise<void> {
   const now = Date.now();
   const pops = ids('load', sizes.pglite.pops);
@@ -241,6 +248,7 @@ async function serviceOnPglite(results: BenchResults, pglite: ServiceStorage, si
     const c = await measureCommands(service.url, KEYS.planner, mix, sizes.pglite.seconds, sizes.pglite.warmupSeconds);
     const failures = describeFailures(c);
     results.record('commands_per_s_pglite', c.perS, `${c.ok} accepted in ${sizes.pglite.seconds} s, 16 clients, p50 ${c.p50Ms.toFixed(1)} ms, p99 ${c.p99Ms.toFixed(1)} ms, read-your-writes on${failures ? `; ${failures}` : ''}`);
+    countNotProjected(results, 'PGlite', c.notProjected);
   } finally {
     await service.stop();
   }
