@@ -21,6 +21,8 @@ export interface BenchSizes {
   outbound: { pops: number; seconds: number; warmupSeconds: number; lagCommands: number };
   /** migrate-events, embedded → PostgreSQL: a generated network written command by command into PGlite. */
   migrate: { pops: number; years: number; workloads: number };
+  /** The residency CSV of a generated network with enough workloads for about 100,000 rows, downloaded `runs` times. */
+  residencyCsv: { pops: number; workloads: number; runs: number };
   /** The service with EVENT_STORE=esdb on the KurrentDB double (a process of its own), read models on PostgreSQL. */
   esdb: { pops: number; seconds: number; warmupSeconds: number };
 }
@@ -41,6 +43,7 @@ export const QUICK: BenchSizes = {
   outbound: { pops: 50, seconds: 8, warmupSeconds: 2, lagCommands: 200 },
   migrate: { pops: 400, years: 3, workloads: 500 },
   esdb: { pops: 50, seconds: 10, warmupSeconds: 3 },
+  residencyCsv: { pops: 500, workloads: 24_000, runs: 3 },
 };
 
 export const FULL: BenchSizes = {
@@ -56,4 +59,5 @@ export const FULL: BenchSizes = {
   outbound: { pops: 100, seconds: 20, warmupSeconds: 5, lagCommands: 1_000 },
   migrate: { pops: 2_000, years: 3, workloads: 2_500 },
   esdb: { pops: 100, seconds: 30, warmupSeconds: 5 },
+  residencyCsv: { pops: 500, workloads: 24_000, runs: 10 },
 };

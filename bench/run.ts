@@ -19,6 +19,7 @@ import { measureMigrate, startDoubleProcess } from './migrate-bench';
 import { measureProcurement, procurementRacksFor, ProcurementRecords } from './procurement-bench';
 import { measureQuery, measureResidencyReport, type PlanningQuery } from './query-bench';
 import { measureRebuild } from './rebuild-bench';
+import { measureResidencyCsv } from './residency-csv-bench';
 import { measureScenarioEvaluation } from './scenario-bench';
 import { BenchResults, type MetricName } from './results';
 
@@ -39,7 +40,7 @@ const REBUILD_METRICS: MetricName[] = ['rebuild_events_per_s_pg', 'rebuild_peak_
  */
 async function main(): Promise<void> {
   const sizes = process.argv.includes('--quick') ? QUICK : FULL;
-  // `--only=pglite` (or stores, postgres, migrate, esdb; comma-separated): run some sections, e.g. while tuning one.
+  // `--only=pglite` (or stores, postgres, csv, outbound, migrate, esdb; comma-separated): run some sections, e.g. while tuning one.
   const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
   const wanted = (name: string) => !only || only.includes(name);
   const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
         await section(results, `rebuild of a ${sizes.rebuildEvents.toLocaleString('en')}-event log`, REBUILD_METRICS, () => rebuildLargeLog(results, network, sizes));
       }
     }
+    if (wanted('csv')) await section(results, 'residency CSV (PostgreSQL service)', ['residency_csv_100k_ms'], async () => residencyCsv(results, await storage('postgres', 'bench_csv'), sizes));
     if (wanted('pglite')) await section(results, 'PGlite service', ['commands_per_s_pglite', 'commands_not_projected'], async () => serviceOnPglite(results, await storage('pglite', 'bench_pglite'), sizes));
     if (wanted('outbound')) await section(results, 'outbound webhooks (PostgreSQL service)', OUTBOUND_METRICS, async () => outbound(results, await storage('postgres', 'bench_out'), sizes));
     if (wanted('migrate')) {
@@ -234,6 +236,29 @@ function countNotProjected(results: BenchResults, store: string, notProjected: n
   const { value, note, status } = results.metrics.commands_not_projected;
   const counted = status === 'not measured' ? [] : [note];
   results.record('commands_not_projected', (value ?? 0) + notProjected, [...counted, `${notProjected} of the ${store} run`].join('; '));
+}
+
+/** A generated network with about 100,000 residency rows, its read models rebuilt, then the CSV downloaded. */
+async function residencyCsv(results: BenchResults, storage: ServiceStorage, sizes: BenchSizes): Promise<void> {
+  const { pops, workloads, runs } = sizes.residencyCsv;
+  const generator = new NetworkGenerator({ pops, years: 3, workloads, seed: 3, endMs: dayStartOf(Date.now()), provenance: PROVENANCE });
+  const started = performance.now();
+  await appendToStorage(storage, generator.popStreams(), generator.referenceStreams(), generator.workloadStreams());
+  console.log(`  seeded ${generator.stats.pops} PoPs, ${generator.stats.workloads} workloads, ${generator.stats.events} events in ${seconds(started)} s`);
+  await settle(storage);
+  await measureRebuild(OUT_DIR, storage.env);
+  await settle(storage);
+  const service = await startServiceProcess({ env: { ...storage.env, API_KEYS } });
+  try {
+    if (!(await waitForProjections(service.url, KEYS.admin))) throw new Error('projections did not catch up with the seeded log');
+    const c = await measureResidencyCsv(service.url, KEYS.compliance, runs, () => service.memoryKb().rss);
+    const rss = `service RSS ${c.rssMb.before.toFixed(0)} MB before, at most ${c.rssMb.max.toFixed(0)} MB during, ${c.rssMb.after.toFixed(0)} MB after the downloads`;
+    const size = `${c.rows.toLocaleString('en')} rows (${(c.bytes / 2 ** 20).toFixed(1)} MB)`;
+    if (c.rows < 100_000) throw new Error(`the report has ${size}, fewer than the metric's 100,000: give the network more workloads`);
+    results.record('residency_csv_100k_ms', c.ms.p50, `median of ${c.ms.n} whole downloads of ${size}, to the last byte, one kept-alive connection (max ${c.ms.max.toFixed(0)} ms); ${rss}`);
+  } finally {
+    await service.stop();
+  }
 }
 
 async function serviceOnPglite(results: BenchResults, pglite: ServiceStorage, sizes: BenchSizes): Promise<void> {
