@@ -1,5 +1,5 @@
-import { pipeline, Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
+import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify/sync';
 import { ResidencyRow } from './residency-report.types';
 
 const COLUMNS = [
@@ -40,20 +40,28 @@ const record = (row: ResidencyRow) =>
     row.evidence.map((evidence) => evidence.eventId).join(' '),
   ].map(cell);
 
-async function* records(pages: AsyncIterable<readonly ResidencyRow[]>): AsyncGenerator<Array<string | null>> {
-  for await (const rows of pages) for (const row of rows) yield record(row);
+// A lone CR or LF inside a field also needs quotes, not only the CRLF record delimiter.
+const OPTIONS = { columns: [...COLUMNS], record_delimiter: 'windows', quoted_match: /[\r\n]/ } as const;
+
+/** One text chunk per page (a write per record would cost the socket a system call each); the header first, also when there are no rows. */
+async function* pageTexts(pages: AsyncIterable<readonly ResidencyRow[]>): AsyncGenerator<string> {
+  let header = true;
+  for await (const rows of pages) {
+    if (rows.length === 0 && !header) continue;
+    yield stringify(rows.map(record), { ...OPTIONS, header });
+    header = false;
+  }
+  if (header) yield stringify([], { ...OPTIONS, header });
 }
 
 /**
  * The rows as RFC 4180 CSV (CRLF, quoted when needed), a header line first; evidence = event ids,
- * space-separated. Streamed: a page is asked for only when the reader has taken the text of the one
- * before (backpressure), so memory holds about one page whatever the report's size. A failure while
- * reading destroys the stream (the client sees a cut response, never a complete-looking file).
+ * space-separated. Streamed: the next page is asked for only when the reader has taken the text of
+ * the one before (backpressure), so memory holds about one page whatever the report's size. A failure
+ * while reading destroys the stream (the client sees a cut response, never a complete-looking file).
  */
 export function residencyCsvStream(pages: AsyncIterable<readonly ResidencyRow[]>): Readable {
-  // A lone CR or LF inside a field also needs quotes, not only the CRLF record delimiter.
-  const csv = stringify({ header: true, columns: [...COLUMNS], record_delimiter: 'windows', quoted_match: /[\r\n]/ });
-  return pipeline(Readable.from(records(pages)), csv, () => undefined);
+  return Readable.from(pageTexts(pages), { objectMode: false });
 }
 
 /** `residency-<asOf date>.csv`. */
