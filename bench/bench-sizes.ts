@@ -21,6 +21,8 @@ export interface BenchSizes {
   outbound: { pops: number; seconds: number; warmupSeconds: number; lagCommands: number };
   /** migrate-events, embedded → PostgreSQL: a generated network written command by command into PGlite. */
   migrate: { pops: number; years: number; workloads: number };
+  /** `rebuild_10m_s`: `pops` copies of a PoP of `eventsPerPop` events, rebuilt; null: not in this mode. */
+  rebuild10m: { pops: number; eventsPerPop: number } | null;
   /** The residency CSV of a generated network with enough workloads for about 100,000 rows, downloaded `runs` times. */
   residencyCsv: { pops: number; workloads: number; runs: number };
   /** The service with EVENT_STORE=esdb on the KurrentDB double (a process of its own), read models on PostgreSQL. */
@@ -44,6 +46,7 @@ export const QUICK: BenchSizes = {
   migrate: { pops: 400, years: 3, workloads: 500 },
   esdb: { pops: 50, seconds: 10, warmupSeconds: 3 },
   residencyCsv: { pops: 500, workloads: 24_000, runs: 3 },
+  rebuild10m: null,
 };
 
 export const FULL: BenchSizes = {
@@ -60,4 +63,5 @@ export const FULL: BenchSizes = {
   migrate: { pops: 2_000, years: 3, workloads: 2_500 },
   esdb: { pops: 100, seconds: 30, warmupSeconds: 5 },
   residencyCsv: { pops: 500, workloads: 24_000, runs: 10 },
+  rebuild10m: { pops: 10_000, eventsPerPop: 1_000 },
 };

@@ -20,6 +20,7 @@ import { measureProcurement, procurementRacksFor, ProcurementRecords } from './p
 import { measureQuery, measureResidencyReport, type PlanningQuery } from './query-bench';
 import { measureRebuild } from './rebuild-bench';
 import { measureResidencyCsv } from './residency-csv-bench';
+import { seedPopCopies } from './large-log-seed';
 import { measureScenarioEvaluation } from './scenario-bench';
 import { BenchResults, type MetricName } from './results';
 
@@ -40,7 +41,7 @@ const REBUILD_METRICS: MetricName[] = ['rebuild_events_per_s_pg', 'rebuild_peak_
  */
 async function main(): Promise<void> {
   const sizes = process.argv.includes('--quick') ? QUICK : FULL;
-  // `--only=pglite` (or stores, postgres, csv, outbound, migrate, esdb; comma-separated): run some sections, e.g. while tuning one.
+  // `--only=pglite` (or stores, postgres, rebuild10m, csv, outbound, migrate, esdb; comma-separated): run some sections, e.g. while tuning one.
   const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
   const wanted = (name: string) => !only || only.includes(name);
   const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
@@ -64,6 +65,14 @@ async function main(): Promise<void> {
       if (results.metrics.rebuild_events_per_s_pg.value === null) {
         await section(results, `rebuild of a ${sizes.rebuildEvents.toLocaleString('en')}-event log`, REBUILD_METRICS, () => rebuildLargeLog(results, network, sizes));
       }
+    }
+    if (wanted('rebuild10m')) {
+      const large = sizes.rebuild10m;
+      if (large) {
+        await section(results, `rebuild of ${large.pops.toLocaleString('en')} PoPs, ${(large.pops * large.eventsPerPop).toLocaleString('en')} events`, REBUILD_10M_METRICS, async () =>
+          rebuildTenMillion(results, await storage('postgres', 'bench_10m'), large),
+        );
+      } else for (const name of REBUILD_10M_METRICS) results.skip(name, 'full bench only (npm run bench)');
     }
     if (wanted('csv')) await section(results, 'residency CSV (PostgreSQL service)', ['residency_csv_100k_ms'], async () => residencyCsv(results, await storage('postgres', 'bench_csv'), sizes));
     if (wanted('pglite')) await section(results, 'PGlite service', ['commands_per_s_pglite', 'commands_not_projected'], async () => serviceOnPglite(results, await storage('pglite', 'bench_pglite'), sizes));
@@ -259,6 +268,29 @@ async function residencyCsv(results: BenchResults, storage: ServiceStorage, size
   } finally {
     await service.stop();
   }
+}
+
+const REBUILD_10M_METRICS: MetricName[] = ['rebuild_10m_s', 'rebuild_10m_peak_rss_mb'];
+
+/**
+ * Seeds `pops` PoPs of `eventsPerPop` events each (a slot PoP with a long device churn, copied by the
+ * server: large-log-seed.ts), then rebuilds every projection from them (the rebuild CLI, a child process).
+ * The schema is dropped at the end of the run like every other.
+ */
+async function rebuildTenMillion(results: BenchResults, storage: ServiceStorage, { pops, eventsPerPop }: { pops: number; eventsPerPop: number }): Promise<void> {
+  const now = Date.now();
+  const started = performance.now();
+  let seeded = 0;
+  await seedPopCopies(storage, longStreamPop('big', eventsPerPop, now - 2 * YEAR, now), pops, (events) => {
+    seeded += events;
+    process.stdout.write(`\r  seeding: ${seeded.toLocaleString('en')} events copied in ${seconds(started)} s`);
+  });
+  console.log('');
+  await settle(storage);
+  const r = await measureRebuild(OUT_DIR, storage.env);
+  const log = `${r.events.toLocaleString('en')} events of ${pops.toLocaleString('en')} PoPs (a slot PoP with ${eventsPerPop} events of device churn, copied; seeded in ${seconds(started)} s)`;
+  results.record('rebuild_10m_s', r.wallSeconds, `${log}, wall clock of the rebuild CLI with process start-up; ${Math.round(r.eventsPerS).toLocaleString('en')} events/s as it reports`);
+  results.record('rebuild_10m_peak_rss_mb', r.peakRssMb, `VmHWM of the rebuild process over ${r.events.toLocaleString('en')} events`);
 }
 
 async function serviceOnPglite(results: BenchResults, pglite: ServiceStorage, sizes: BenchSizes): Promise<void> {
