@@ -90,15 +90,30 @@ export class BenchResults {
     console.log(`  ${name} = ${round(value)} ${METRICS[name].unit}${note ? ` (${note})` : ''}`);
   }
 
+  /** The metric measured once more at another size: the worse value counts (its target holds at every size), both in the note. */
+  recordAgain(name: MetricName, value: number, note: string): void {
+    const before = this.metrics[name];
+    if (before.status !== 'measured' || before.value === null) return this.record(name, value, note);
+    const worse = before.better === 'higher' ? Math.min(before.value, value) : Math.max(before.value, value);
+    this.record(name, worse, `worse of: ${round(value)} (${note}) | ${before.value} (${before.note ?? ''})`);
+  }
+
   /** Not measured in this run, and why (a full-bench-only metric in a quick run, say). */
   skip(name: MetricName, reason: string): void {
     if (this.metrics[name].status === 'not measured') this.metrics[name].note = reason;
   }
 
-  /** A section failed: its metrics not yet measured are reported as failed, with the reason. */
+  /**
+   * A section failed: its metrics are reported as failed, with the reason; a value measured before
+   * the failure (at another size, say) stays, the failure counts.
+   */
   fail(names: readonly MetricName[], error: unknown): void {
     const reason = `failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
-    for (const name of names) if (this.metrics[name].status !== 'measured') this.metrics[name] = { ...this.metrics[name], status: 'failed', note: reason };
+    for (const name of names) {
+      const metric = this.metrics[name];
+      const before = metric.status === 'measured' ? ` (measured before the failure: ${metric.note ?? ''})` : '';
+      this.metrics[name] = { ...metric, status: 'failed', note: `${reason}${before}` };
+    }
     console.log(`  ${names.join(', ')}: ${reason}`);
   }
 

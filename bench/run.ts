@@ -17,7 +17,7 @@ import { measureLongStream } from './long-stream-bench';
 import { measureOutbound } from './outbound-bench';
 import { measureMigrate, startDoubleProcess } from './migrate-bench';
 import { measureProcurement, procurementRacksFor, ProcurementRecords } from './procurement-bench';
-import { measureQuery, measureResidencyReport, type PlanningQuery } from './query-bench';
+import { measureCapacityThroughput, measureQuery, measureResidencyReport, type PlanningQuery } from './query-bench';
 import { measureRebuild } from './rebuild-bench';
 import { measureResidencyCsv } from './residency-csv-bench';
 import { seedPopCopies } from './large-log-seed';
@@ -41,7 +41,7 @@ const REBUILD_METRICS: MetricName[] = ['rebuild_events_per_s_pg', 'rebuild_peak_
  */
 async function main(): Promise<void> {
   const sizes = process.argv.includes('--quick') ? QUICK : FULL;
-  // `--only=pglite` (or stores, postgres, rebuild10m, csv, outbound, migrate, esdb; comma-separated): run some sections, e.g. while tuning one.
+  // `--only=pglite` (or stores, postgres, queries10k, rebuild10m, csv, outbound, migrate, esdb; comma-separated): run some sections, e.g. while tuning one.
   const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
   const wanted = (name: string) => !only || only.includes(name);
   const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
@@ -74,6 +74,11 @@ async function main(): Promise<void> {
         );
       } else for (const name of REBUILD_10M_METRICS) results.skip(name, 'full bench only (npm run bench)');
     }
+    if (wanted('queries10k')) {
+      const pops = sizes.largeNetworkPops;
+      if (pops) await section(results, `planning queries on ${pops.toLocaleString('en')} PoPs (PostgreSQL service)`, PLANNING_METRICS, async () => queriesOnLargeNetwork(results, await storage('postgres', 'bench_10k'), pops, sizes));
+      else console.log(`\n• planning queries on the larger network: full bench only`);
+    }
     if (wanted('csv')) await section(results, 'residency CSV (PostgreSQL service)', ['residency_csv_100k_ms'], async () => residencyCsv(results, await storage('postgres', 'bench_csv'), sizes));
     if (wanted('pglite')) await section(results, 'PGlite service', ['commands_per_s_pglite', 'commands_not_projected'], async () => serviceOnPglite(results, await storage('pglite', 'bench_pglite'), sizes));
     if (wanted('outbound')) await section(results, 'outbound webhooks (PostgreSQL service)', OUTBOUND_METRICS, async () => outbound(results, await storage('postgres', 'bench_out'), sizes));
@@ -96,8 +101,55 @@ async function main(): Promise<void> {
   await results.write(RESULTS_FILE, { ...machine, loadAverageAtEnd: loadAverage }, { durationS, finishedAt: new Date().toISOString(), sizes });
 }
 
+const PLANNING_METRICS: MetricName[] = ['capacity_p99_ms', 'capacity_racks_p99_ms', 'capacity_queries_per_s_16', 'find_capacity_p99_ms', 'cost_summary_p99_ms'];
+
+/**
+ * The planning queries' metrics on a started service: `record` on the first network, `recordAgain` on
+ * a larger one (the worse figure counts). The 40-rack PoP must be in the network.
+ */
+async function measurePlanningQueries(results: BenchResults, url: string, popIds: string[], scale: string, sizes: BenchSizes, how: 'record' | 'recordAgain'): Promise<void> {
+  const record = (name: MetricName, value: number, note: string) => results[how](name, value, note);
+  const queryMetrics: Record<PlanningQuery, MetricName> = { capacity: 'capacity_p99_ms', capacityRacks: 'capacity_racks_p99_ms', findCapacity: 'find_capacity_p99_ms', costSummary: 'cost_summary_p99_ms' };
+  for (const [query, metric] of Object.entries(queryMetrics) as Array<[PlanningQuery, MetricName]>) {
+    await part(results, [metric], async () => {
+      const q = await measureQuery(url, KEYS.planner, query, query === 'capacityRacks' ? [RACKS_POP] : popIds, sizes.queries);
+      const on = query === 'capacityRacks' ? `the 40-rack PoP ${RACKS_POP}` : scale;
+      record(metric, q.p99, `${q.n} sequential queries with the lean client, p50 ${q.p50.toFixed(2)} ms, max ${q.max.toFixed(1)} ms; ${on}`);
+    });
+  }
+  await part(results, ['capacity_queries_per_s_16'], async () => {
+    const t = await measureCapacityThroughput(url, KEYS.planner, popIds, 16, sizes.queries.throughputSeconds);
+    record('capacity_queries_per_s_16', t.perS, `${t.answered} capacity queries answered in ${sizes.queries.throughputSeconds} s by 16 lean clients at once; ${scale}`);
+  });
+}
+
+/** A larger generated network (PoPs only, with the reference data and the 40-rack PoP): the planning queries again; the worse figure counts. */
+async function queriesOnLargeNetwork(results: BenchResults, storage: ServiceStorage, pops: number, sizes: BenchSizes): Promise<void> {
+  const now = Date.now();
+  const generator = new NetworkGenerator({ pops, years: 3, workloads: 0, seed: 5, endMs: dayStartOf(now), provenance: PROVENANCE });
+  const started = performance.now();
+  await appendToStorage(storage, chain(generator.popStreams(), [benchPop(RACKS_POP, 40, 0, now - 60 * DAY)]), generator.referenceStreams());
+  const scale = `${generator.stats.pops} PoPs, ${generator.stats.devices} devices`;
+  console.log(`  seeded ${scale}: ${generator.stats.events} events in ${seconds(started)} s`);
+  await settle(storage);
+  await measureRebuild(OUT_DIR, storage.env);
+  await settle(storage);
+  const service = await startServiceProcess({ env: { ...storage.env, API_KEYS, RATE_LIMIT_PER_SECOND: BENCH_RATE_LIMIT } });
+  try {
+    if (!(await waitForProjections(service.url, KEYS.admin))) throw new Error('projections did not catch up with the seeded log');
+    await measurePlanningQueries(results, service.url, generator.summaries.map((summary) => summary.popId), scale, sizes, 'recordAgain');
+  } finally {
+    await service.stop();
+  }
+}
+
+/** A slot PoP with 40 racks: the `capacity_racks_p99_ms` target. */
+const RACKS_POP = 'racks40';
+
 const SERVICE_METRICS: MetricName[] = [
   'capacity_p99_ms',
+  'capacity_racks_p99_ms',
+  'capacity_queries_per_s_16',
   'find_capacity_p99_ms',
   'cost_summary_p99_ms',
   'residency_report_ms',
@@ -135,6 +187,7 @@ async function serviceOnPostgres(results: BenchResults, network: ServiceStorage,
     for (const [i, popId] of procurementPops.entries()) yield benchPop(popId, procurementRacks, i, liveAt);
     yield longStreamPop('long1', sizes.longStream.events, now - 2 * YEAR, now);
     yield benchPop('fresh1', 1, 0, now - 2 * YEAR);
+    yield benchPop(RACKS_POP, 40, 0, liveAt);
   }
   const seedStarted = performance.now();
   const store = await openStorageStore(network);
@@ -161,13 +214,7 @@ async function serviceOnPostgres(results: BenchResults, network: ServiceStorage,
     if (!(await waitForProjections(service.url, KEYS.admin))) throw new Error('projections did not catch up with the seeded log');
     const { url } = service;
     const popIds = generator.summaries.map((s) => s.popId);
-    const queryMetrics: Record<PlanningQuery, MetricName> = { capacity: 'capacity_p99_ms', findCapacity: 'find_capacity_p99_ms', costSummary: 'cost_summary_p99_ms' };
-    for (const [query, metric] of Object.entries(queryMetrics) as Array<[PlanningQuery, MetricName]>) {
-      await part(results, [metric], async () => {
-        const q = await measureQuery(url, KEYS.planner, query, popIds, sizes.queries);
-        results.record(metric, q.p99, `${q.n} sequential queries, p50 ${q.p50.toFixed(2)} ms, max ${q.max.toFixed(1)} ms; ${scale}`);
-      });
-    }
+    await measurePlanningQueries(results, url, popIds, scale, sizes, 'record');
     await part(results, ['residency_report_ms'], async () => {
       const r = await measureResidencyReport(url, KEYS.compliance, sizes.queries.residencyRuns);
       results.record('residency_report_ms', r.ms.p50, `median of ${r.ms.n} whole reports (max ${r.ms.max.toFixed(0)} ms), ${r.rows} rows with evidence`);
