@@ -7,7 +7,7 @@ const ROLES = new Set([
   'commands', 'events', 'state', 'evolve', 'decide', 'decider', 'enums', 'streams', 'rules', 'math', 'guards', 'types',
   'util', 'errors', 'handler', 'resolver', 'input', 'projection', 'query', 'reader', 'table', 'sql', 'module',
   'controller', 'service', 'port', 'adapter', 'factory', 'migrations', 'registry', 'config', 'scalar', 'decorator',
-  'guard', 'filter', 'pipe', 'formatter', 'transform', 'validators', 'graphql', 'csv', 'cli', 'seed', 'engine', 'runner',
+  'guard', 'filter', 'pipe', 'formatter', 'transform', 'validators', 'graphql', 'csv', 'svg', 'cli', 'seed', 'engine', 'runner',
   'rebuild', 'upcasters',
 ]);
 const EXEMPT = new Set(['src/main.ts']);

@@ -1,3 +1,4 @@
+import { inventoryMigrations } from '../inventory';
 import { outboundMigrations } from '../outbound';
 import { apiKeyMigrations } from '../platform/api/auth/api-key.migrations';
 import { AppConfig } from '../platform/config/app.config';
@@ -10,5 +11,6 @@ export function allMigrations(config: AppConfig): Migration[] {
     ...(config.EVENT_STORE === 'postgres' ? postgresEventStoreMigrations : []),
     ...apiKeyMigrations,
     ...outboundMigrations,
+    ...inventoryMigrations,
   ].sort((a, b) => a.id.localeCompare(b.id));
 }

@@ -4,6 +4,7 @@
  * composition root reach it only through this file (docs/architecture.md, "Dependency rules").
  */
 export { InventoryModule, inventoryProjections } from './inventory.module';
+export { inventoryMigrations } from './read/inventory.migrations';
 export { POP_STREAM_PREFIX, popStream } from './domain/pop.streams';
 export type { PopCommand } from './domain/pop.commands';
 export type { PopEvent, PopRegistered } from './domain/pop.events';

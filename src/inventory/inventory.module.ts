@@ -8,18 +8,23 @@ import { GetPopHandler } from './read/get-pop.query';
 import { InventoryQueriesResolver } from './read/inventory-queries.resolver';
 import { inventoryProjection } from './read/inventory.projection';
 import { ListPopsHandler } from './read/list-pops.query';
+import { RackElevationController } from './read/rack-elevation.controller';
+import { GetRackElevationHandler } from './read/rack-elevation.query';
+import { RackElevationService } from './read/rack-elevation.service';
 import { ExecutePopCommandHandler, ExecutePopCommandsHandler } from './write/execute-pop-command.handler';
 import { PopMutationsResolver } from './write/pop-mutations.resolver';
 
 /** The read models the planning queries answer from. */
 export const inventoryProjections: Projection[] = [inventoryProjection];
 
-/** PoP inventory and capacity: the `pop-<popId>` streams, their mutations and the planning queries. */
+/** PoP inventory and capacity: the `pop-<popId>` streams, their mutations, the planning queries and the rack elevations. */
 @Module({
   imports: [CommandsModule],
+  controllers: [RackElevationController],
   providers: [
     PopMutationsResolver, ExecutePopCommandHandler, ExecutePopCommandsHandler,
     InventoryQueriesResolver, GetPopHandler, ListPopsHandler, GetCapacityHandler, FindCapacityHandler, GetCapacityForecastHandler,
+    GetRackElevationHandler, RackElevationService,
   ],
 })
 export class InventoryModule {}

@@ -20,6 +20,11 @@ interface Tally {
   unclear: number;
 }
 
+/** What the cache of parsed documents may add to the JS heap once it is full (see the memory bound below), and some room. */
+const DOCUMENT_CACHE_MB = 60;
+const inUse = (sample: MemorySample) => sample.inUseMb;
+const heapUsed = (sample: MemorySample) => sample.heapUsedMb;
+
 /** Bodies over the service's 5 MB limit, which it refuses from their Content-Length. */
 const OVERSIZED_BYTES = 5 * 1024 * 1024;
 
@@ -126,10 +131,10 @@ describe('reliability: fuzzed requests', { timeout: sized(600_000, 3_600_000) },
       clearInterval(sampler);
       // At its lowest from 10% to 30% of the run (warm), from 50% to 70% (caches filled), and over the last 20%.
       const samples = await Promise.all(memory);
-      const lowest = (from: number, to: number) => Math.min(...samples.filter(({ at, sample }) => sample && at >= from && at <= to).map(({ sample }) => (sample as MemorySample).inUseMb));
-      const warmMb = lowest(0.1, 0.3);
-      const midMb = lowest(0.5, 0.7);
-      const endMb = lowest(0.8, 1);
+      const lowest = (from: number, to: number, of: (sample: MemorySample) => number) =>
+        Math.min(...samples.filter(({ at, sample }) => sample && at >= from && at <= to).map(({ sample }) => of(sample as MemorySample)));
+      const [warmMb, midMb, endMb] = [lowest(0.1, 0.3, inUse), lowest(0.5, 0.7, inUse), lowest(0.8, 1, inUse)];
+      const [warmHeapMb, endHeapMb] = [lowest(0.1, 0.3, heapUsed), lowest(0.8, 1, heapUsed)];
       const alive = !sut.service.exited();
       const health = await fetch(`${sut.url}/health`).then((r) => r.status, () => 0);
       if (sut.storage.kind === 'pglite') await sut.service.stop();
@@ -138,14 +143,20 @@ describe('reliability: fuzzed requests', { timeout: sized(600_000, 3_600_000) },
         ...[...tallies].map(([group, t]) => [group, t.sent, t.ok, t.client, t.server, t.unclear]),
         ['events in the log', `before ${before}`, `after ${after}`, '', '', ''],
         ['memory in use (MB)', `10-30%: ${warmMb.toFixed(0)}`, `last 20%: ${endMb.toFixed(0)}`, `alive: ${alive}`, `health: ${health}`, ''],
+        ['JS heap used, lowest (MB)', `10-30%: ${warmHeapMb.toFixed(0)}`, `last 20%: ${endHeapMb.toFixed(0)}`, '', '', ''],
       ]);
       const unclear = [...problems].map(([key, { count, example }]) => `${count}× ${key} (${example})`);
       assert.deepEqual(unclear.slice(0, 20), [], `${unclear.length} kinds of answer were not a clear refusal (FUZZ_SEED=${SEED})`);
       assert.equal(alive, true);
       assert.equal(health, 200);
       assert.equal(after, before, `events appended (FUZZ_SEED=${SEED})`);
-      // About 150 MB of growth over 10,000 distinct documents is not explained yet (issue left open); the bound
-      // still catches the unbounded document cache this suite found (229 -> 764 MB before the token limit).
+      // Heap snapshots of the service at 15, 55 and 93 % of a run hold 63, 83 and 94 MB live; with Mercurius's
+      // document cache cut to 10 entries, 55, 55 and 56 MB. So the live heap grows only while the cache of parsed
+      // documents fills (200 entries of at most MAX_QUERY_TOKENS tokens, ~100 bytes of AST per token: 40 MB at
+      // most). What "in use" adds on top is garbage between collections and memory V8 and malloc keep reserved
+      // after the bursts of multi-megabyte bodies: it rises and settles, so it gets the looser bound. Both bounds
+      // catch an unbounded cache, as this suite found one (229 -> 764 MB before the token limit).
+      assert.ok(endHeapMb <= warmHeapMb + DOCUMENT_CACHE_MB, `the JS heap's lows grew from ${warmHeapMb.toFixed(0)} MB to ${endHeapMb.toFixed(0)} MB`);
       assert.ok(endMb <= Math.max(warmMb * 2, warmMb + 200), `memory in use grew from ${warmMb.toFixed(0)} MB (${midMb.toFixed(0)} MB at 50-70%) to ${endMb.toFixed(0)} MB`);
     } finally {
       await sut.close();

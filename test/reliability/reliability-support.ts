@@ -91,6 +91,8 @@ export interface MemorySample {
   rssMb: number;
   /** RSS less the JS heap's free part (heap total − heap used). */
   inUseMb: number;
+  /** JS heap in use, garbage not yet collected included: its lows over a window come near the live heap. */
+  heapUsedMb: number;
 }
 
 /**
@@ -103,8 +105,9 @@ export async function memorySample(url: string): Promise<MemorySample | null> {
     const text = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${KEYS.admin}` } }).then((r) => r.text());
     const value = (name: string) => Number(new RegExp(`^popledger_${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 1_048_576;
     const rssMb = value('process_resident_memory_bytes');
-    const inUseMb = rssMb - (value('nodejs_heap_size_total_bytes') - value('nodejs_heap_size_used_bytes'));
-    return Number.isFinite(inUseMb) ? { rssMb, inUseMb } : null;
+    const heapUsedMb = value('nodejs_heap_size_used_bytes');
+    const inUseMb = rssMb - (value('nodejs_heap_size_total_bytes') - heapUsedMb);
+    return Number.isFinite(inUseMb) ? { rssMb, inUseMb, heapUsedMb } : null;
   } catch {
     return null;
   }

@@ -60,7 +60,7 @@ class InventoryBatch {
     T.lease, 'lease_id', 'r.pop_id, r.contracted_power_kw, o.valid_to AS old_to, r.valid_to AS new_to', { old: true },
   );
   readonly racks = new ItemInserts<{ heightU: number }>(T.rack, {
-    pop_id: 'text', rack_id: 'text', height_u: 'int', max_power_kw: 'float8', valid_from: 'timestamptz', valid_to: 'timestamptz',
+    pop_id: 'text', rack_id: 'text', name: 'text', height_u: 'int', max_power_kw: 'float8', valid_from: 'timestamptz', valid_to: 'timestamptz',
   });
   /** maxPowerKw of the racks installed in this batch (the others are read when their steps change). */
   readonly caps = new Map<string, number | null>();
@@ -70,7 +70,8 @@ class InventoryBatch {
   });
   readonly feedEnds = new Ends<Ended & { rack_id: string; side: FeedSide; kw: number }>(T.feed, 'feed_id', 'r.pop_id, r.valid_to AS at, r.rack_id, r.side, r.kw');
   readonly devices = new ItemInserts<{ heightU: number; drawKw: number }>(T.device, {
-    pop_id: 'text', device_id: 'text', rack_id: 'text', height_u: 'int', draw_kw: 'float8', valid_from: 'timestamptz', valid_to: 'timestamptz',
+    pop_id: 'text', device_id: 'text', rack_id: 'text', name: 'text', role: 'text', position_u: 'int', height_u: 'int', draw_kw: 'float8',
+    valid_from: 'timestamptz', valid_to: 'timestamptz',
   });
   readonly deviceEnds = new Ends<Ended & { height_u: number; draw_kw: number }>(T.device, 'device_id', 'r.pop_id, r.valid_to AS at, r.height_u, r.draw_kw');
   readonly circuits = new ItemInserts<{ bandwidthMbps: number }>(T.circuit, {
@@ -112,7 +113,7 @@ class InventoryBatch {
         return;
       case 'RackInstalled': {
         const d = event.data;
-        this.racks.addItem(key(d.popId, d.rackId), d, d.popId, d.rackId, d.heightU, d.maxPowerKw, at);
+        this.racks.addItem(key(d.popId, d.rackId), d, d.popId, d.rackId, d.name, d.heightU, d.maxPowerKw, at);
         this.caps.set(key(d.popId, d.rackId), d.maxPowerKw);
         this.popSteps.add([d.popId], at, { total_u: d.heightU });
         return;
@@ -141,7 +142,9 @@ class InventoryBatch {
       case 'DeviceInstalled': {
         const d = event.data;
         const drawKw = d.powerDrawWatts / 1000;
-        this.devices.addItem(key(d.popId, d.deviceId), { heightU: d.heightU, drawKw }, d.popId, d.deviceId, d.rackId, d.heightU, drawKw, at);
+        this.devices.addItem(
+          key(d.popId, d.deviceId), { heightU: d.heightU, drawKw }, d.popId, d.deviceId, d.rackId, d.name, d.role, d.positionU, d.heightU, drawKw, at,
+        );
         this.popSteps.add([d.popId], at, { used_u: d.heightU, allocated_kw: drawKw });
         return;
       }
@@ -259,11 +262,12 @@ export const inventoryProjection: Projection = {
     CREATE TABLE ${t(T.lease)} (
       pop_id ${ID}, lease_id ${ID}, contracted_power_kw float8, ${PERIOD}, PRIMARY KEY (pop_id, lease_id));
     CREATE TABLE ${t(T.rack)} (
-      pop_id ${ID}, rack_id ${ID}, height_u int NOT NULL, max_power_kw float8, ${PERIOD}, PRIMARY KEY (pop_id, rack_id));
+      pop_id ${ID}, rack_id ${ID}, name text, height_u int NOT NULL, max_power_kw float8, ${PERIOD}, PRIMARY KEY (pop_id, rack_id));
     CREATE TABLE ${t(T.feed)} (
       pop_id ${ID}, feed_id ${ID}, rack_id ${ID}, side text NOT NULL, kw float8 NOT NULL, ${PERIOD}, PRIMARY KEY (pop_id, feed_id));
     CREATE TABLE ${t(T.device)} (
-      pop_id ${ID}, device_id ${ID}, rack_id ${ID}, height_u int NOT NULL, draw_kw float8 NOT NULL, ${PERIOD}, PRIMARY KEY (pop_id, device_id));
+      pop_id ${ID}, device_id ${ID}, rack_id ${ID}, name text, role text NOT NULL, position_u int NOT NULL, height_u int NOT NULL,
+      draw_kw float8 NOT NULL, ${PERIOD}, PRIMARY KEY (pop_id, device_id));
     CREATE TABLE ${t(T.circuit)} (
       pop_id ${ID}, circuit_id ${ID}, type ${ID}, bandwidth_mbps float8 NOT NULL, ${PERIOD}, PRIMARY KEY (pop_id, circuit_id));
     CREATE TABLE ${t(T.reservation)} (

@@ -72,6 +72,11 @@ export class CheckpointWatch {
     });
   }
 
+  /** The position projection `name` is last known to have reached (null: nothing yet). */
+  position(name: string): string | null {
+    return this.states.get(name)?.position ?? null;
+  }
+
   private verdict(position: string): boolean | undefined {
     let reached = true;
     for (const name of this.names) {

@@ -166,6 +166,15 @@ export class ProjectionEngine {
   }
 
   /**
+   * The log position projection `name` has applied, as this instance last heard (its own commits at once,
+   * other instances' by notification): what a cache of answers read from its tables can be keyed by.
+   */
+  async projectedPosition(name: string): Promise<string | null> {
+    const { watch } = await this.prepare();
+    return watch.position(name);
+  }
+
+  /**
    * Rebuilds the named projections (default: all) into fresh tables and swaps them in; queries keep
    * answering from the old tables meanwhile. Clears a FAILED status. Runs in any instance.
    */

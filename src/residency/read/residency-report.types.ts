@@ -1,10 +1,10 @@
 import { ArgsType, Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import { IsIn, IsOptional, IsString, Length, ValidateBy } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import type { DataCategory, PlacementRole, ResidencyOutcome } from '../domain/residency.types';
 import { DATA_CATEGORIES } from '../domain/workload.enums';
 import { DataCategoryEnum, PlacementRoleEnum, ResidencyOutcomeEnum } from '../residency-enums.graphql';
 import { DateTimeScalar, parseDateTime } from '../../platform/api/scalars/date-time.scalar';
-import { IsCountryCode } from '../../platform/api/validation/field.validators';
+import { IsCountryCode, IsDateTimeString } from '../../platform/api/validation/field.validators';
 import type { ResidencyFilter } from './residency-views.reader';
 
 /** GraphQL shapes of `residencyReport` (docs/api.md, "GraphQL overview"); the REST reports answer the same object. */
@@ -60,15 +60,6 @@ export class ResidencyReport {
   @Field(() => ResidencySummary) summary: ResidencySummary;
 }
 
-const isDateTime = (value: unknown): boolean => {
-  try {
-    parseDateTime(value);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /**
  * The filters, as GraphQL arguments and as REST query parameters (where no scalar has parsed
  * `asOf` yet, hence its own check).
@@ -77,10 +68,7 @@ const isDateTime = (value: unknown): boolean => {
 export class ResidencyReportArgs {
   @Field(() => DateTimeScalar, { nullable: true, description: 'Effective time (default now)' })
   @IsOptional()
-  @ValidateBy({
-    name: 'isDateTime',
-    validator: { validate: isDateTime, defaultMessage: () => '$property must be an ISO 8601 date-time with a time zone, e.g. 2027-03-01T09:00:00Z' },
-  })
+  @IsDateTimeString()
   asOf?: string;
 
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @Length(1, 200) tenant?: string;

@@ -129,6 +129,13 @@ describe(`per-key rate limit (RATE_LIMIT_PER_SECOND=${LIMIT})`, () => {
     assert.equal(refused('anonymous'), seenRefused.anonymous);
     assert.equal(refused('planner'), 0);
   });
+
+  it('counts rack elevations like every other endpoint', async () => {
+    // A PoP that does not exist: 404 within the limit, 429 past it.
+    const elevations = await burst(LIMIT * 3, () => rest('planner', '/pops/nowhere/racks/r1/elevation.svg'), 404);
+    assert.ok(elevations.refused.length > 0, 'elevation requests were limited');
+    assert.equal(elevations.refused[0].body.code, 'RATE_LIMITED');
+  });
 });
 
 describe('rate limit off (RATE_LIMIT_PER_SECOND=0)', () => {

@@ -1,5 +1,6 @@
 import { Matches, registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 import { isAssignedCountryCode } from '../../../kernel/country-codes.util';
+import { parseDateTime } from '../scalars/date-time.scalar';
 
 export const ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -15,6 +16,25 @@ function rule(name: string, test: (value: unknown, args: ValidationArguments) =>
 /** ISO 3166-1 alpha-2 codes that are assigned (not XK, AN or other reserved codes). */
 export const IsCountryCode = (options?: ValidationOptions) =>
   rule('isCountryCode', (v) => typeof v === 'string' && isAssignedCountryCode(v), '$property must be an assigned ISO 3166-1 alpha-2 country code, e.g. DE', options);
+
+/**
+ * A DateTime where no scalar has parsed it (REST query parameters): ISO 8601 with a time zone, a real
+ * calendar date, 1900-9999. Parse the validated value with `parseDateTime` for its canonical UTC form.
+ */
+export const IsDateTimeString = (options?: ValidationOptions) =>
+  rule(
+    'isDateTime',
+    (v) => {
+      try {
+        parseDateTime(v);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    '$property must be an ISO 8601 date-time with a time zone, e.g. 2027-03-01T09:00:00Z',
+    options,
+  );
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 

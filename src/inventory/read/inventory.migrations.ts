@@ -1,0 +1,17 @@
+import { Migration } from '../../platform/database/migrations.runner';
+import { INVENTORY_TABLES as T } from './inventory.projection';
+
+/**
+ * Changes to the inventory read model's tables that existing rows cannot be given in SQL: the tables are
+ * dropped, so the projection engine finds `planning_inventory` incomplete at start-up, creates its tables
+ * afresh and replays the log into them (docs/operations.md, "Upgrading"). A fresh database has no such
+ * tables yet, so these do nothing there.
+ */
+export const inventoryMigrations: Migration[] = [
+  {
+    // Rack elevations need each rack's name and each device's name, role and position, which the
+    // events always carried but the first tables did not keep.
+    id: '0400-inventory-rack-elevation',
+    sql: `DROP TABLE IF EXISTS ${T.rack}, ${T.device}`,
+  },
+];
