@@ -9,6 +9,13 @@ const CAPACITY = `query($popId: ID!) { capacity(popId: $popId) {
   network { capacityMbps reservedMbps headroomMbps utilizationPercent status byType { type capacityMbps circuits } }
 } }`;
 
+/** The capacity query with every rack's space and power (the `capacity_racks_p99_ms` shape). */
+const CAPACITY_RACKS = `query($popId: ID!) { capacity(popId: $popId) {
+  popId overall
+  space { totalU usedU freeU status racks { rackId totalU usedU freeU provisionedKw usableKw allocatedKw } }
+  power { usableKw allocatedKw headroomKw status }
+} }`;
+
 const FIND_CAPACITY = `query($need: CapacityNeedInput!) { findCapacity(need: $need) {
   popId code countryCode overall space { freeU } power { headroomKw } network { headroomMbps }
 } }`;
@@ -23,7 +30,7 @@ const RESIDENCY = `{ residencyReport {
          evidence { eventId type streamId effectiveAt recordedAt actor } }
 } }`;
 
-export type PlanningQuery = 'capacity' | 'findCapacity' | 'costSummary';
+export type PlanningQuery = 'capacity' | 'capacityRacks' | 'findCapacity' | 'costSummary';
 
 export interface QuerySizes {
   count: number;
@@ -39,6 +46,7 @@ export async function measureQuery(url: string, secret: string, query: PlanningQ
   const p = Prng.derive(7, query);
   const request = (): [string, Record<string, unknown>] => {
     if (query === 'capacity') return [CAPACITY, { popId: p.pick(popIds) }];
+    if (query === 'capacityRacks') return [CAPACITY_RACKS, { popId: p.pick(popIds) }];
     if (query === 'findCapacity') return [FIND_CAPACITY, { need: randomNeed(p) }];
     return [COST_SUMMARY, { groupBy: p.pick(['POP', 'COUNTRY', 'REGION', 'CATEGORY']), currency: p.chance(0.5) ? 'EUR' : null }];
   };
@@ -49,8 +57,9 @@ export async function measureQuery(url: string, secret: string, query: PlanningQ
       sizes.warmup,
       async () => {
         const [document, variables] = request();
+        const field = query === 'capacityRacks' ? 'capacity' : query;
         const answer = await client.query(document, variables);
-        if (answer.errors?.length || !answer.data?.[query]) throw new Error(`${query}: ${JSON.stringify(answer.errors ?? answer.data).slice(0, 300)}`);
+        if (answer.errors?.length || !answer.data?.[field]) throw new Error(`${query}: ${JSON.stringify(answer.errors ?? answer.data).slice(0, 300)}`);
       },
       sizes.budgetMs,
     );
@@ -58,6 +67,37 @@ export async function measureQuery(url: string, secret: string, query: PlanningQ
   } finally {
     client.close();
   }
+}
+
+/**
+ * The capacity query (the `capacity_p99_ms` shape) from `clients` lean clients at once, each one
+ * request after the other, for `seconds` after a second of warm-up: answers per second.
+ */
+export async function measureCapacityThroughput(url: string, secret: string, popIds: readonly string[], clients: number, seconds: number): Promise<{ perS: number; answered: number }> {
+  const run = async (ms: number) => {
+    let answered = 0;
+    const deadline = performance.now() + ms;
+    await Promise.all(
+      Array.from({ length: clients }, async (_, i) => {
+        const p = Prng.derive(i, 'capacity-throughput');
+        const client = new GraphqlClient(url, secret);
+        try {
+          while (performance.now() < deadline) {
+            const answer = await client.query(CAPACITY, { popId: p.pick(popIds) });
+            if (answer.errors?.length || !answer.data?.capacity) throw new Error(`capacity: ${JSON.stringify(answer.errors ?? answer.data).slice(0, 300)}`);
+            answered += 1;
+          }
+        } finally {
+          client.close();
+        }
+      }),
+    );
+    return answered;
+  };
+  await run(1_000);
+  const started = performance.now();
+  const answered = await run(seconds * 1_000);
+  return { perS: answered / ((performance.now() - started) / 1_000), answered };
 }
 
 function randomNeed(p: Prng): Record<string, unknown> {

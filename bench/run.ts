@@ -18,10 +18,12 @@ import { measureLongStream } from './long-stream-bench';
 import { measureOutbound } from './outbound-bench';
 import { measureMigrate, startDoubleProcess } from './migrate-bench';
 import { measureProcurement, procurementRacksFor, ProcurementRecords } from './procurement-bench';
-import { measureQuery, measureResidencyReport, type PlanningQuery } from './query-bench';
+import { measureCapacityThroughput, measureQuery, measureResidencyReport, type PlanningQuery } from './query-bench';
 import { measureRebuild } from './rebuild-bench';
+import { measureResidencyCsv } from './residency-csv-bench';
+import { seedPopCopies } from './large-log-seed';
 import { measureScenarioEvaluation } from './scenario-bench';
-import { BenchResults, type METRICS } from './results';
+import { BenchResults, type MetricName } from './results';
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 /** The load comes with one key: the per-key limit stays on (its cost is measured) but is never reached. */
@@ -32,8 +34,6 @@ const RESULTS_FILE = join(__dirname, '..', '..', 'bench', 'results', 'latest.jso
 const PROVENANCE = { actor: 'bench', source: 'cli' } as const;
 const REBUILD_METRICS: MetricName[] = ['rebuild_events_per_s_pg', 'rebuild_peak_rss_mb'];
 
-type MetricName = keyof typeof METRICS;
-
 /**
  * `npm run bench [-- --quick]`: every metric of docs/operations.md, "Performance" in one run, on the PostgreSQL
  * server (DATABASE_URL; each part in a fresh schema, dropped at the end) and on PGlite (a temporary
@@ -42,7 +42,7 @@ type MetricName = keyof typeof METRICS;
  */
 async function main(): Promise<void> {
   const sizes = process.argv.includes('--quick') ? QUICK : FULL;
-  // `--only=pglite` (or console, stores, postgres, migrate, esdb; comma-separated): run some sections, e.g. while tuning one.
+  // `--only=pglite` (or console, stores, postgres, queries10k, rebuild10m, csv, outbound, migrate, esdb; comma-separated): run some sections, e.g. while tuning one.
   const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
   const wanted = (name: string) => !only || only.includes(name);
   const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
@@ -73,6 +73,20 @@ async function main(): Promise<void> {
         await section(results, `rebuild of a ${sizes.rebuildEvents.toLocaleString('en')}-event log`, REBUILD_METRICS, () => rebuildLargeLog(results, network, sizes));
       }
     }
+    if (wanted('rebuild10m')) {
+      const large = sizes.rebuild10m;
+      if (large) {
+        await section(results, `rebuild of ${large.pops.toLocaleString('en')} PoPs, ${(large.pops * large.eventsPerPop).toLocaleString('en')} events`, REBUILD_10M_METRICS, async () =>
+          rebuildTenMillion(results, await storage('postgres', 'bench_10m'), large),
+        );
+      } else for (const name of REBUILD_10M_METRICS) results.skip(name, 'full bench only (npm run bench)');
+    }
+    if (wanted('queries10k')) {
+      const pops = sizes.largeNetworkPops;
+      if (pops) await section(results, `planning queries on ${pops.toLocaleString('en')} PoPs (PostgreSQL service)`, PLANNING_METRICS, async () => queriesOnLargeNetwork(results, await storage('postgres', 'bench_10k'), pops, sizes));
+      else console.log(`\n• planning queries on the larger network: full bench only`);
+    }
+    if (wanted('csv')) await section(results, 'residency CSV (PostgreSQL service)', ['residency_csv_100k_ms'], async () => residencyCsv(results, await storage('postgres', 'bench_csv'), sizes));
     if (wanted('pglite')) await section(results, 'PGlite service', ['commands_per_s_pglite', 'commands_not_projected'], async () => serviceOnPglite(results, await storage('pglite', 'bench_pglite'), sizes));
     if (wanted('outbound')) await section(results, 'outbound webhooks (PostgreSQL service)', OUTBOUND_METRICS, async () => outbound(results, await storage('postgres', 'bench_out'), sizes));
     if (wanted('migrate')) {
@@ -94,8 +108,55 @@ async function main(): Promise<void> {
   await results.write(RESULTS_FILE, { ...machine, loadAverageAtEnd: loadAverage }, { durationS, finishedAt: new Date().toISOString(), sizes });
 }
 
+const PLANNING_METRICS: MetricName[] = ['capacity_p99_ms', 'capacity_racks_p99_ms', 'capacity_queries_per_s_16', 'find_capacity_p99_ms', 'cost_summary_p99_ms'];
+
+/**
+ * The planning queries' metrics on a started service: `record` on the first network, `recordAgain` on
+ * a larger one (the worse figure counts). The 40-rack PoP must be in the network.
+ */
+async function measurePlanningQueries(results: BenchResults, url: string, popIds: string[], scale: string, sizes: BenchSizes, how: 'record' | 'recordAgain'): Promise<void> {
+  const record = (name: MetricName, value: number, note: string) => results[how](name, value, note);
+  const queryMetrics: Record<PlanningQuery, MetricName> = { capacity: 'capacity_p99_ms', capacityRacks: 'capacity_racks_p99_ms', findCapacity: 'find_capacity_p99_ms', costSummary: 'cost_summary_p99_ms' };
+  for (const [query, metric] of Object.entries(queryMetrics) as Array<[PlanningQuery, MetricName]>) {
+    await part(results, [metric], async () => {
+      const q = await measureQuery(url, KEYS.planner, query, query === 'capacityRacks' ? [RACKS_POP] : popIds, sizes.queries);
+      const on = query === 'capacityRacks' ? `the 40-rack PoP ${RACKS_POP}` : scale;
+      record(metric, q.p99, `${q.n} sequential queries with the lean client, p50 ${q.p50.toFixed(2)} ms, max ${q.max.toFixed(1)} ms; ${on}`);
+    });
+  }
+  await part(results, ['capacity_queries_per_s_16'], async () => {
+    const t = await measureCapacityThroughput(url, KEYS.planner, popIds, 16, sizes.queries.throughputSeconds);
+    record('capacity_queries_per_s_16', t.perS, `${t.answered} capacity queries answered in ${sizes.queries.throughputSeconds} s by 16 lean clients at once; ${scale}`);
+  });
+}
+
+/** A larger generated network (PoPs only, with the reference data and the 40-rack PoP): the planning queries again; the worse figure counts. */
+async function queriesOnLargeNetwork(results: BenchResults, storage: ServiceStorage, pops: number, sizes: BenchSizes): Promise<void> {
+  const now = Date.now();
+  const generator = new NetworkGenerator({ pops, years: 3, workloads: 0, seed: 5, endMs: dayStartOf(now), provenance: PROVENANCE });
+  const started = performance.now();
+  await appendToStorage(storage, chain(generator.popStreams(), [benchPop(RACKS_POP, 40, 0, now - 60 * DAY)]), generator.referenceStreams());
+  const scale = `${generator.stats.pops} PoPs, ${generator.stats.devices} devices`;
+  console.log(`  seeded ${scale}: ${generator.stats.events} events in ${seconds(started)} s`);
+  await settle(storage);
+  await measureRebuild(OUT_DIR, storage.env);
+  await settle(storage);
+  const service = await startServiceProcess({ env: { ...storage.env, API_KEYS, RATE_LIMIT_PER_SECOND: BENCH_RATE_LIMIT } });
+  try {
+    if (!(await waitForProjections(service.url, KEYS.admin))) throw new Error('projections did not catch up with the seeded log');
+    await measurePlanningQueries(results, service.url, generator.summaries.map((summary) => summary.popId), scale, sizes, 'recordAgain');
+  } finally {
+    await service.stop();
+  }
+}
+
+/** A slot PoP with 40 racks: the `capacity_racks_p99_ms` target. */
+const RACKS_POP = 'racks40';
+
 const SERVICE_METRICS: MetricName[] = [
   'capacity_p99_ms',
+  'capacity_racks_p99_ms',
+  'capacity_queries_per_s_16',
   'find_capacity_p99_ms',
   'cost_summary_p99_ms',
   'residency_report_ms',
@@ -134,6 +195,7 @@ async function serviceOnPostgres(results: BenchResults, network: ServiceStorage,
     for (const [i, popId] of procurementPops.entries()) yield benchPop(popId, procurementRacks, i, liveAt);
     yield longStreamPop('long1', sizes.longStream.events, now - 2 * YEAR, now);
     yield benchPop('fresh1', 1, 0, now - 2 * YEAR);
+    yield benchPop(RACKS_POP, 40, 0, liveAt);
   }
   const seedStarted = performance.now();
   const store = await openStorageStore(network);
@@ -160,13 +222,7 @@ async function serviceOnPostgres(results: BenchResults, network: ServiceStorage,
     if (!(await waitForProjections(service.url, KEYS.admin))) throw new Error('projections did not catch up with the seeded log');
     const { url } = service;
     const popIds = generator.summaries.map((s) => s.popId);
-    const queryMetrics: Record<PlanningQuery, MetricName> = { capacity: 'capacity_p99_ms', findCapacity: 'find_capacity_p99_ms', costSummary: 'cost_summary_p99_ms' };
-    for (const [query, metric] of Object.entries(queryMetrics) as Array<[PlanningQuery, MetricName]>) {
-      await part(results, [metric], async () => {
-        const q = await measureQuery(url, KEYS.planner, query, popIds, sizes.queries);
-        results.record(metric, q.p99, `${q.n} sequential queries, p50 ${q.p50.toFixed(2)} ms, max ${q.max.toFixed(1)} ms; ${scale}`);
-      });
-    }
+    await measurePlanningQueries(results, url, popIds, scale, sizes, 'record');
     await part(results, ['console_network_view_ms'], async () => {
       const v = await measureConsoleNetworkView(url, KEYS.viewer, 5);
       results.record('console_network_view_ms', v.median, `median of ${v.loads.length} loads after a warm-up (${v.loads.map((ms) => Math.round(ms)).join(', ')} ms; the answers were in at ${v.data.map((ms) => Math.round(ms)).join(', ')} ms), ${v.rows} PoPs in the table and on the map, headless Chromium at 1280×800`);
@@ -183,7 +239,7 @@ async function serviceOnPostgres(results: BenchResults, network: ServiceStorage,
       const l = await measureLongStream(url, KEYS.planner, 'long1', 'fresh1', sizes.longStream.commands, sizes.longStream.warmup);
       results.record('long_stream_command_ratio', l.ratio, `p50 ${l.longP50.toFixed(2)} ms on a ${sizes.longStream.events}-event PoP vs ${l.freshP50.toFixed(2)} ms on a fresh one, ${sizes.longStream.commands} commands each`);
     });
-    await part(results, ['commands_per_s_pg', 'command_p99_ms_pg'], async () => {
+    await part(results, ['commands_per_s_pg', 'command_p99_ms_pg', 'commands_not_projected'], async () => {
       const mix = new CommandMix(loadPops, loadRacks, 'pg', new Date(now).toISOString());
       const c = await measureCommands(url, KEYS.planner, mix, sizes.commands.seconds, sizes.commands.warmupSeconds, sizes.commands.connections);
       const failures = describeFailures(c);
@@ -243,10 +299,58 @@ function recordRebuild(results: BenchResults, r: Awaited<ReturnType<typeof measu
   results.record('rebuild_peak_rss_mb', r.peakRssMb, `VmHWM of the rebuild process over ${r.events} events`);
 }
 
-/** `commands_not_projected`: answers with `projected: false` over the command runs of PostgreSQL and the embedded default. */
-function countNotProjected(results: BenchResults, run: string, count: number): void {
-  const { value, note } = results.metrics.commands_not_projected;
-  results.record('commands_not_projected', (value ?? 0) + count, `${value === null ? '' : `${note}; `}${count} in the ${run} run`);
+/** `commands_not_projected` sums the answers with `projected: false` of every measured command run (PostgreSQL and PGlite). */
+function countNotProjected(results: BenchResults, store: string, notProjected: number): void {
+  const { value, note, status } = results.metrics.commands_not_projected;
+  const counted = status === 'not measured' ? [] : [note];
+  results.record('commands_not_projected', (value ?? 0) + notProjected, [...counted, `${notProjected} of the ${store} run`].join('; '));
+}
+
+/** A generated network with about 100,000 residency rows, its read models rebuilt, then the CSV downloaded. */
+async function residencyCsv(results: BenchResults, storage: ServiceStorage, sizes: BenchSizes): Promise<void> {
+  const { pops, workloads, runs } = sizes.residencyCsv;
+  const generator = new NetworkGenerator({ pops, years: 3, workloads, seed: 3, endMs: dayStartOf(Date.now()), provenance: PROVENANCE });
+  const started = performance.now();
+  await appendToStorage(storage, generator.popStreams(), generator.referenceStreams(), generator.workloadStreams());
+  console.log(`  seeded ${generator.stats.pops} PoPs, ${generator.stats.workloads} workloads, ${generator.stats.events} events in ${seconds(started)} s`);
+  await settle(storage);
+  await measureRebuild(OUT_DIR, storage.env);
+  await settle(storage);
+  const service = await startServiceProcess({ env: { ...storage.env, API_KEYS } });
+  try {
+    if (!(await waitForProjections(service.url, KEYS.admin))) throw new Error('projections did not catch up with the seeded log');
+    const c = await measureResidencyCsv(service.url, KEYS.compliance, runs, () => service.memoryKb().rss);
+    const rss = `service RSS ${c.rssMb.before.toFixed(0)} MB before, at most ${c.rssMb.max.toFixed(0)} MB during, ${c.rssMb.after.toFixed(0)} MB after the downloads`;
+    const size = `${c.rows.toLocaleString('en')} rows (${(c.bytes / 2 ** 20).toFixed(1)} MB)`;
+    if (c.rows < 100_000) throw new Error(`the report has ${size}, fewer than the metric's 100,000: give the network more workloads`);
+    results.record('residency_csv_100k_ms', c.ms.p50, `median of ${c.ms.n} whole downloads of ${size}, to the last byte, one kept-alive connection (max ${c.ms.max.toFixed(0)} ms); ${rss}`);
+  } finally {
+    await service.stop();
+  }
+}
+
+const REBUILD_10M_METRICS: MetricName[] = ['rebuild_10m_s', 'rebuild_10m_peak_rss_mb'];
+
+/**
+ * Seeds `pops` PoPs of `eventsPerPop` events each (a slot PoP with a long device churn, copied by the
+ * server: large-log-seed.ts), then rebuilds every projection from them (the rebuild CLI, a child process).
+ * The schema is dropped at the end of the run like every other.
+ */
+async function rebuildTenMillion(results: BenchResults, storage: ServiceStorage, { pops, eventsPerPop }: { pops: number; eventsPerPop: number }): Promise<void> {
+  const now = Date.now();
+  const started = performance.now();
+  let seeded = 0;
+  await seedPopCopies(storage, longStreamPop('big', eventsPerPop, now - 2 * YEAR, now), pops, (events) => {
+    seeded += events;
+    process.stdout.write(`\r  seeding: ${seeded.toLocaleString('en')} events copied in ${seconds(started)} s`);
+  });
+  const seeding = seconds(started);
+  console.log('');
+  await settle(storage);
+  const r = await measureRebuild(OUT_DIR, storage.env);
+  const log = `${r.events.toLocaleString('en')} events of ${pops.toLocaleString('en')} PoPs (a slot PoP with ${eventsPerPop} events of device churn, copied; seeded in ${seeding} s)`;
+  results.record('rebuild_10m_s', r.wallSeconds, `${log}, wall clock of the rebuild CLI with process start-up; ${Math.round(r.eventsPerS).toLocaleString('en')} events/s as it reports`);
+  results.record('rebuild_10m_peak_rss_mb', r.peakRssMb, `VmHWM of the rebuild process over ${r.events.toLocaleString('en')} events`);
 }
 
 async function serviceOnPglite(results: BenchResults, pglite: ServiceStorage, sizes: BenchSizes): Promise<void> {
@@ -261,7 +365,7 @@ async function serviceOnPglite(results: BenchResults, pglite: ServiceStorage, si
     const c = await measureCommands(service.url, KEYS.planner, mix, sizes.pglite.seconds, sizes.pglite.warmupSeconds);
     const failures = describeFailures(c);
     results.record('commands_per_s_pglite', c.perS, `${c.ok} accepted in ${sizes.pglite.seconds} s, 16 clients, p50 ${c.p50Ms.toFixed(1)} ms, p99 ${c.p99Ms.toFixed(1)} ms, read-your-writes on${failures ? `; ${failures}` : ''}`);
-    countNotProjected(results, 'embedded', c.notProjected);
+    countNotProjected(results, 'PGlite', c.notProjected);
   } finally {
     await service.stop();
   }

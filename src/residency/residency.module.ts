@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { CommandsModule } from '../platform/commands/commands.module';
 import { Projection } from '../platform/projections/projection.port';
 import { ResidencyReportController } from './read/residency-report.controller';
-import { ResidencyReportHandler } from './read/residency-report.query';
+import { ResidencyCsvHandler, ResidencyReportHandler } from './read/residency-report.query';
 import { ResidencyReportResolver } from './read/residency-report.resolver';
 import { residencyProjection } from './read/residency.projection';
 import { ExecutePolicyCommandHandler } from './write/execute-policy-command.handler';
@@ -19,7 +19,7 @@ export const residencyProjections: Projection[] = [residencyProjection];
   controllers: [ResidencyReportController],
   providers: [
     PolicyResolver, ExecutePolicyCommandHandler, WorkloadResolver, ExecuteWorkloadCommandHandler,
-    ResidencyReportResolver, ResidencyReportHandler,
+    ResidencyReportResolver, ResidencyReportHandler, ResidencyCsvHandler,
   ],
 })
 export class ResidencyModule {}

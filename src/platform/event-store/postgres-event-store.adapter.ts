@@ -131,7 +131,7 @@ export class PostgresEventStore implements EventStore {
       const { rows } = await tx.query<{ stream_id: string; revision: string; transaction_id: string; global_position: string }>(
         `INSERT INTO es_events (stream_id, revision, event_id, type, data, metadata)
          SELECT e.stream_id, e.revision, e.id, e.type, e.data, e.metadata
-         FROM ROWS FROM (json_to_recordset($1) AS (stream_id text, revision bigint, id uuid, type text, data jsonb, metadata jsonb))
+         FROM ROWS FROM (json_to_recordset($1) AS (stream_id text, revision bigint, id uuid, type text, data json, metadata json))
            WITH ORDINALITY AS e (stream_id, revision, id, type, data, metadata, ord)
          ORDER BY e.ord
          RETURNING stream_id, revision, transaction_id, global_position`,
@@ -197,7 +197,7 @@ export class PostgresEventStore implements EventStore {
 
   /**
    * The batch as one JSON text built by the server: one JSON.parse instead of parsing every column of
-   * every row (jsonb, timestamptz, positions), which is most of a rebuild's reading. recordedAt and
+   * every row (json, timestamptz, positions), which is most of a rebuild's reading. recordedAt and
    * the position come out exactly as toRecordedEvent spells them.
    */
   async readAllForReplay(checkpoint: string | null, maxCount: number): Promise<ReadAllBatch> {

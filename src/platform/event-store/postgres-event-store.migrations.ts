@@ -126,4 +126,60 @@ END
 $$;
 `,
   },
+  {
+    // Numbered well after the other event-store migrations so that concurrent work can slot in before it.
+    id: '0050-event-store-json-data',
+    sql: `
+-- Event data and metadata as json (the text as appended, checked for syntax) instead of jsonb: nothing
+-- queries inside them, and every read converts them back to text, which for jsonb costs the server
+-- more than the rest of a replayed row; appends skip the binary conversion too. Existing logs are
+-- converted in place (a table rewrite under an exclusive lock: see docs/operations.md).
+ALTER TABLE es_events
+  ALTER COLUMN data TYPE json USING data::json,
+  ALTER COLUMN metadata TYPE json USING metadata::json;
+
+CREATE OR REPLACE FUNCTION es_append_locked(p_stream_id text, p_expected text, p_events json)
+RETURNS TABLE (ok boolean, revision bigint, transaction_id xid8, global_position bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_count bigint := json_array_length(p_events);
+  v_last bigint;
+BEGIN
+  IF p_expected = 'no_stream' THEN
+    INSERT INTO es_streams AS s (stream_id, revision) VALUES (p_stream_id, v_count - 1)
+      ON CONFLICT (stream_id) DO NOTHING
+      RETURNING s.revision INTO v_last;
+  ELSIF p_expected = 'any' THEN
+    INSERT INTO es_streams AS s (stream_id, revision) VALUES (p_stream_id, v_count - 1)
+      ON CONFLICT (stream_id) DO UPDATE SET revision = s.revision + v_count
+      RETURNING s.revision INTO v_last;
+  ELSIF p_expected = 'exists' THEN
+    UPDATE es_streams AS s SET revision = s.revision + v_count
+      WHERE s.stream_id = p_stream_id
+      RETURNING s.revision INTO v_last;
+  ELSE
+    UPDATE es_streams AS s SET revision = s.revision + v_count
+      WHERE s.stream_id = p_stream_id AND s.revision = p_expected::bigint
+      RETURNING s.revision INTO v_last;
+  END IF;
+
+  IF v_last IS NULL THEN
+    RETURN QUERY SELECT false, (SELECT s.revision FROM es_streams AS s WHERE s.stream_id = p_stream_id), NULL::xid8, NULL::bigint;
+    RETURN;
+  END IF;
+
+  RETURN QUERY
+  WITH inserted AS (
+    INSERT INTO es_events (stream_id, revision, event_id, type, data, metadata)
+    SELECT p_stream_id, v_last - v_count + e.ord, e.id, e.type, e.data, e.metadata
+    FROM ROWS FROM (json_to_recordset(p_events) AS (id uuid, type text, data json, metadata json))
+      WITH ORDINALITY AS e (id, type, data, metadata, ord)
+    ORDER BY e.ord
+    RETURNING es_events.global_position
+  )
+  SELECT true, v_last, pg_current_xact_id(), max(inserted.global_position) FROM inserted;
+END
+$$;
+`,
+  },
 ];

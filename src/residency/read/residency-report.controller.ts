@@ -2,8 +2,9 @@ import { Controller, Get, Header, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import { Access } from '../../platform/api/auth/access.decorator';
-import { residencyCsv, residencyCsvFileName } from './residency-report.csv';
-import { ResidencyReportQuery } from './residency-report.query';
+import type { Readable } from 'node:stream';
+import { residencyCsvFileName } from './residency-report.csv';
+import { ResidencyCsvQuery, ResidencyReportQuery } from './residency-report.query';
 import { ResidencyReport, ResidencyReportArgs, residencyFilter } from './residency-report.types';
 
 /** The residency report for compliance officers' tools and spreadsheets: same filters and object as GraphQL. */
@@ -19,10 +20,10 @@ export class ResidencyReportController {
 
   @Get('residency.csv')
   @Header('content-type', 'text/csv; charset=utf-8')
-  async csv(@Query() args: ResidencyReportArgs, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    const report = await this.report(args);
-    void reply.header('content-disposition', `attachment; filename="${residencyCsvFileName(report)}"`);
-    return residencyCsv(report);
+  async csv(@Query() args: ResidencyReportArgs, @Res({ passthrough: true }) reply: FastifyReply): Promise<Readable> {
+    const filter = residencyFilter(args);
+    void reply.header('content-disposition', `attachment; filename="${residencyCsvFileName(filter.asOf)}"`);
+    return this.queries.execute(new ResidencyCsvQuery(filter));
   }
 
   private report(args: ResidencyReportArgs): Promise<ResidencyReport> {

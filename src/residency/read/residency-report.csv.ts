@@ -1,5 +1,6 @@
+import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
-import { ResidencyReport, ResidencyRow } from './residency-report.types';
+import { ResidencyRow } from './residency-report.types';
 
 const COLUMNS = [
   'workloadId',
@@ -23,26 +24,45 @@ const COLUMNS = [
 const FORMULA_START = /^[=+\-@\t\r]/;
 const cell = (value: string | null): string | null => (value !== null && FORMULA_START.test(value) ? `'${value}` : value);
 
-/** The rows as RFC 4180 CSV (CRLF, quoted when needed), a header line first; evidence = event ids, space-separated. */
-export function residencyCsv(report: ResidencyReport): string {
-  const record = (row: ResidencyRow) =>
-    [
-      row.workloadId,
-      row.tenant,
-      row.dataCategory,
-      row.popId,
-      row.popCode,
-      row.countryCode,
-      row.role,
-      row.placedAt,
-      row.policyId,
-      row.outcome,
-      row.reason,
-      row.evidence.map((evidence) => evidence.eventId).join(' '),
-    ].map(cell);
-  // A lone CR or LF inside a field also needs quotes, not only the CRLF record delimiter.
-  return stringify(report.rows.map(record), { header: true, columns: [...COLUMNS], record_delimiter: 'windows', quoted_match: /[\r\n]/ });
+const record = (row: ResidencyRow) =>
+  [
+    row.workloadId,
+    row.tenant,
+    row.dataCategory,
+    row.popId,
+    row.popCode,
+    row.countryCode,
+    row.role,
+    row.placedAt,
+    row.policyId,
+    row.outcome,
+    row.reason,
+    row.evidence.map((evidence) => evidence.eventId).join(' '),
+  ].map(cell);
+
+// A lone CR or LF inside a field also needs quotes, not only the CRLF record delimiter.
+const OPTIONS = { columns: [...COLUMNS], record_delimiter: 'windows', quoted_match: /[\r\n]/ } as const;
+
+/** One text chunk per page (a write per record would cost the socket a system call each); the header first, also when there are no rows. */
+async function* pageTexts(pages: AsyncIterable<readonly ResidencyRow[]>): AsyncGenerator<string> {
+  let header = true;
+  for await (const rows of pages) {
+    if (rows.length === 0 && !header) continue;
+    yield stringify(rows.map(record), { ...OPTIONS, header });
+    header = false;
+  }
+  if (header) yield stringify([], { ...OPTIONS, header });
+}
+
+/**
+ * The rows as RFC 4180 CSV (CRLF, quoted when needed), a header line first; evidence = event ids,
+ * space-separated. Streamed: the next page is asked for only when the reader has taken the text of
+ * the one before (backpressure), so memory holds about one page whatever the report's size. A failure
+ * while reading destroys the stream (the client sees a cut response, never a complete-looking file).
+ */
+export function residencyCsvStream(pages: AsyncIterable<readonly ResidencyRow[]>): Readable {
+  return Readable.from(pageTexts(pages), { objectMode: false });
 }
 
 /** `residency-<asOf date>.csv`. */
-export const residencyCsvFileName = (report: ResidencyReport) => `residency-${report.asOf.slice(0, 10)}.csv`;
+export const residencyCsvFileName = (asOf: string) => `residency-${asOf.slice(0, 10)}.csv`;

@@ -1,10 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { SQL_CLIENT, SqlClient } from '../../platform/database/sql-client.port';
+import { compareText } from '../../kernel/compare-text.util';
 import { evaluateResidency } from '../domain/evaluate-residency.rules';
 import { summarize } from '../domain/residency-summary.math';
-import { ResidencyReport } from './residency-report.types';
-import { loadResidencyInput, ResidencyFilter } from './residency-views.reader';
+import type { Readable } from 'node:stream';
+import { residencyCsvStream } from './residency-report.csv';
+import { ResidencyReport, ResidencyRow } from './residency-report.types';
+import { loadResidencyInput, PlacementPage, ResidencyFilter } from './residency-views.reader';
 
 /** The residency report at `filter.asOf` (docs/domain.md, "Residency model"): one row per placement, category and policy. */
 export class ResidencyReportQuery extends Query<ResidencyReport> {
@@ -21,5 +24,37 @@ export class ResidencyReportHandler implements IQueryHandler<ResidencyReportQuer
     const rows = evaluateResidency(await loadResidencyInput(this.sql, filter));
     // The category and country filters already narrowed the input; a row can only match them.
     return { asOf: filter.asOf, generatedAt: new Date().toISOString(), rows, summary: summarize(rows) };
+  }
+}
+
+/** The residency report's rows as a CSV stream, read page by page (constant memory for any size). */
+export class ResidencyCsvQuery extends Query<Readable> {
+  constructor(
+    readonly filter: ResidencyFilter,
+    /** Placements per page: each gives a few rows (one per category and policy). */
+    readonly pageSize = 2_000,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(ResidencyCsvQuery)
+export class ResidencyCsvHandler implements IQueryHandler<ResidencyCsvQuery> {
+  constructor(@Inject(SQL_CLIENT) private readonly sql: SqlClient) {}
+
+  async execute({ filter, pageSize }: ResidencyCsvQuery): Promise<Readable> {
+    return residencyCsvStream(this.pages(filter, pageSize));
+  }
+
+  /** The rows page after page, in the report's order: pages follow the key order its rows sort by first. */
+  private async *pages(filter: ResidencyFilter, size: number): AsyncGenerator<ResidencyRow[]> {
+    let page: PlacementPage = { after: null, size };
+    for (;;) {
+      const input = await loadResidencyInput(this.sql, filter, page);
+      yield evaluateResidency(input);
+      if (input.placements.length < page.size) return;
+      const last = input.placements.reduce((max, p) => (compareText(p.workloadId, max.workloadId) || compareText(p.popId, max.popId)) > 0 ? p : max);
+      page = { ...page, after: { workloadId: last.workloadId, popId: last.popId } };
+    }
   }
 }

@@ -33,6 +33,20 @@ const PRESENT_PLACEMENTS = `
      AND ($3::text IS NULL OR w.data_categories ? $3::text)
      AND ($4::text IS NULL OR o.country_code = $4::text)`;
 
+/**
+ * One page of placements in code-unit order of (workload, PoP), after `after` (null: from the start).
+ * A workload has at most one placement present at a PoP at a time, so the pair is the key.
+ */
+export interface PlacementPage {
+  after: { workloadId: string; popId: string } | null;
+  size: number;
+}
+
+/** The page's condition and order on PRESENT_PLACEMENTS: $5 and $6 the last key of the page before, $7 the page size. */
+const PAGE = `
+     AND ($5::text IS NULL OR (p.workload_id COLLATE "C", p.pop_id COLLATE "C") > ($5::text COLLATE "C", $6::text COLLATE "C"))
+   ORDER BY p.workload_id COLLATE "C", p.pop_id COLLATE "C" LIMIT $7`;
+
 interface PlacementRow {
   workload_id: string;
   pop_id: string;
@@ -77,20 +91,20 @@ const isoOrNull = (value: Date | string | null): string | null => (value === nul
  * tenant, with the category, in the country), their workloads and PoPs, and the policies in force at
  * asOf that can apply. With a category filter each workload carries only that category, so that the
  * evaluation yields only its rows. The four reads are independent (a pool runs them side by side).
+ * With a page, only that page's placements (and their workloads and PoPs).
  */
-export async function loadResidencyInput(sql: SqlQueryable, filter: ResidencyFilter): Promise<ResidencyInput> {
+export async function loadResidencyInput(sql: SqlQueryable, filter: ResidencyFilter, page?: PlacementPage): Promise<ResidencyInput> {
+  const present = page ? PRESENT_PLACEMENTS + PAGE : PRESENT_PLACEMENTS;
   const params = [filter.asOf, filter.tenant, filter.dataCategory, filter.countryCode];
+  if (page) params.push(page.after?.workloadId ?? null, page.after?.popId ?? null, String(page.size));
   const [placements, workloads, pops, policies] = await Promise.all([
-    sql.query<PlacementRow>(`SELECT workload_id, pop_id, role, withdrawn_at, evidence FROM (${PRESENT_PLACEMENTS}) p`, params),
+    sql.query<PlacementRow>(`SELECT workload_id, pop_id, role, withdrawn_at, evidence FROM (${present}) p`, params),
     sql.query<WorkloadRow>(
       `SELECT workload_id, tenant, data_categories, evidence FROM rm_res_workload
-        WHERE workload_id IN (SELECT workload_id FROM (${PRESENT_PLACEMENTS}) p)`,
+        WHERE workload_id IN (SELECT workload_id FROM (${present}) p)`,
       params,
     ),
-    sql.query<PopRow>(
-      `SELECT pop_id, code, country_code, evidence FROM rm_res_pop WHERE pop_id IN (SELECT pop_id FROM (${PRESENT_PLACEMENTS}) p)`,
-      params,
-    ),
+    sql.query<PopRow>(`SELECT pop_id, code, country_code, evidence FROM rm_res_pop WHERE pop_id IN (SELECT pop_id FROM (${present}) p)`, params),
     sql.query<PolicyRow>(
       `SELECT policy_id, name, kind, data_category, tenant, allowed_countries, allowed_groups, denied_countries,
               citation, retired_at, evidence

@@ -69,6 +69,9 @@ export const residencyProjection: Projection = {
       evidence json NOT NULL
     )`,
 
+  // The streamed CSV pages through placements in code-unit order of (workload, PoP), whatever the database's collation.
+  createIndexes: (t) => `CREATE INDEX ${t('rm_res_placement')}_key_c ON ${t('rm_res_placement')} (workload_id COLLATE "C", pop_id COLLATE "C")`,
+
   async handle(tx: SqlQueryable, events: RecordedEvent[], t: TableNames): Promise<void> {
     const batch = groupByType(events);
     await writeWorkloads(tx, t, batch.WorkloadRegistered);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { text } from 'node:stream/consumers';
 import { parse } from 'csv-parse/sync';
-import { residencyCsv, residencyCsvFileName } from '../../../src/residency/read/residency-report.csv';
+import { residencyCsvFileName, residencyCsvStream } from '../../../src/residency/read/residency-report.csv';
 import { ResidencyReport, ResidencyRow } from '../../../src/residency/read/residency-report.types';
 
 const tenantsOf = (csv: string) => (parse(csv, { columns: true }) as Array<Record<string, string>>).map((row) => row.tenant);
@@ -30,9 +31,17 @@ function report(rows: Array<Partial<ResidencyRow>>): ResidencyReport {
   };
 }
 
+/** The report's rows streamed as CSV, `pageSize` rows per page. */
+async function residencyCsv({ rows }: ResidencyReport, pageSize = rows.length): Promise<string> {
+  async function* pages() {
+    for (let i = 0; i < rows.length; i += pageSize) yield rows.slice(i, i + pageSize);
+  }
+  return text(residencyCsvStream(pages()));
+}
+
 describe('residency CSV', () => {
-  it('writes RFC 4180: CRLF records, quotes around delimiters, quotes and line breaks', () => {
-    const csv = residencyCsv(report([{ tenant: 'Acme, "Europe"\nLtd' }, { tenant: 'cr\ronly', policyId: null, outcome: 'UNASSESSED' }]));
+  it('writes RFC 4180: CRLF records, quotes around delimiters, quotes and line breaks', async () => {
+    const csv = await residencyCsv(report([{ tenant: 'Acme, "Europe"\nLtd' }, { tenant: 'cr\ronly', policyId: null, outcome: 'UNASSESSED' }]));
     const lines = csv.split('\r\n');
     assert.equal(lines[0], 'workloadId,tenant,dataCategory,popId,popCode,countryCode,role,placedAt,policyId,outcome,reason,evidence');
     assert.equal(
@@ -47,17 +56,24 @@ describe('residency CSV', () => {
     );
   });
 
-  it('keeps spreadsheets from reading a cell as a formula', () => {
+  it('keeps spreadsheets from reading a cell as a formula', async () => {
     const tenants = ['=HYPERLINK("http://evil.example","x")', '+1', '-2', '@SUM(A1)', '\tx', 'a=b'];
-    const csv = residencyCsv(report(tenants.map((tenant) => ({ tenant }))));
+    const csv = await residencyCsv(report(tenants.map((tenant) => ({ tenant }))));
     assert.deepEqual(
       tenantsOf(csv),
       ["'=HYPERLINK(\"http://evil.example\",\"x\")", "'+1", "'-2", "'@SUM(A1)", "'\tx", 'a=b'],
     );
   });
 
-  it('writes only the header for an empty report, and names the file after the asOf date', () => {
-    assert.equal(residencyCsv(report([])), 'workloadId,tenant,dataCategory,popId,popCode,countryCode,role,placedAt,policyId,outcome,reason,evidence\r\n');
-    assert.equal(residencyCsvFileName(report([])), 'residency-2026-02-01.csv');
+  it('writes the same text whatever the pages the rows come in', async () => {
+    const rows = report(['a', 'b', 'c', 'd', 'e'].map((tenant) => ({ tenant, workloadId: `w-${tenant}` })));
+    const whole = await residencyCsv(rows);
+    assert.equal(whole.split('\r\n').length, 7);
+    for (const pageSize of [1, 2, 4]) assert.equal(await residencyCsv(rows, pageSize), whole);
+  });
+
+  it('writes only the header for an empty report, and names the file after the asOf date', async () => {
+    assert.equal(await residencyCsv(report([])), 'workloadId,tenant,dataCategory,popId,popCode,countryCode,role,placedAt,policyId,outcome,reason,evidence\r\n');
+    assert.equal(residencyCsvFileName(report([]).asOf), 'residency-2026-02-01.csv');
   });
 });

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { text } from 'node:stream/consumers';
+import { QueryBus } from '@nestjs/cqrs';
 import { parse } from 'csv-parse/sync';
+import { ResidencyCsvQuery } from '../../../src/residency/read/residency-report.query';
 import { PATIENT_READS, startTestApp, TestApp } from '../../support/test-app';
 import { REPORT_QUERY, ResidencyWorld, Row, T } from './residency-world';
 
@@ -203,6 +206,18 @@ describe('residency report', () => {
       }));
       assert.deepEqual(parse(csv, { columns: true }), expected);
       assert.equal(expected.length, withBrazil(january).length);
+    });
+
+    it('streams the same CSV from keyset pages of placements of any size, filters included', { timeout: 30_000 }, async () => {
+      for (const filter of [{ tenant: null, countryCode: null }, { tenant: 'acme', countryCode: null }, { tenant: null, countryCode: 'SG' }]) {
+        const params = { asOf: '2026-02-01T00:00:00.000Z', ...Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== null)) } as Record<string, string>;
+        const whole = await (await world.rest('/reports/residency.csv', params)).text();
+        assert.ok(whole.split('\r\n').length > 3, `a report of several rows for ${JSON.stringify(filter)}`);
+        for (const pageSize of [1, 2, 3]) {
+          const stream = await app.app.get(QueryBus).execute(new ResidencyCsvQuery({ asOf: params.asOf, dataCategory: null, ...filter }, pageSize));
+          assert.equal(await text(stream), whole, `pages of ${pageSize} placements, ${JSON.stringify(filter)}`);
+        }
+      }
     });
 
     it('rejects bad filters with 400 problem details naming the fields', async () => {
