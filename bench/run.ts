@@ -13,7 +13,7 @@ import { FULL, MAX_COMMAND_RATE, QUICK, type BenchSizes } from './bench-sizes';
 import { describeFailures, measureCommands } from './command-load';
 import { compareEventStores } from './event-store-bench';
 import { machineInfo } from './machine';
-import { measureLongStream } from './long-stream-bench';
+import { measureBackdated, measureLongStream } from './long-stream-bench';
 import { measureOutbound } from './outbound-bench';
 import { measureMigrate, startDoubleProcess } from './migrate-bench';
 import { measureProcurement, procurementRacksFor, ProcurementRecords } from './procurement-bench';
@@ -41,7 +41,7 @@ type MetricName = keyof typeof METRICS;
  */
 async function main(): Promise<void> {
   const sizes = process.argv.includes('--quick') ? QUICK : FULL;
-  // `--only=pglite` (or stores, postgres, migrate, esdb; comma-separated): run some sections, e.g. while tuning one.
+  // `--only=pglite` (or stores, postgres, history, outbound, migrate, esdb; comma-separated): run some sections, e.g. while tuning one.
   const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
   const wanted = (name: string) => !only || only.includes(name);
   const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
@@ -65,6 +65,9 @@ async function main(): Promise<void> {
       if (results.metrics.rebuild_events_per_s_pg.value === null) {
         await section(results, `rebuild of a ${sizes.rebuildEvents.toLocaleString('en')}-event log`, REBUILD_METRICS, () => rebuildLargeLog(results, network, sizes));
       }
+    }
+    if (wanted('history')) {
+      await section(results, 'PoPs with a long history (PostgreSQL service)', HISTORY_METRICS, async () => history(results, await storage('postgres', 'bench_history'), sizes));
     }
     if (wanted('pglite')) await section(results, 'PGlite service', ['commands_per_s_pglite'], async () => serviceOnPglite(results, await storage('pglite', 'bench_pglite'), sizes));
     if (wanted('outbound')) await section(results, 'outbound webhooks (PostgreSQL service)', OUTBOUND_METRICS, async () => outbound(results, await storage('postgres', 'bench_out'), sizes));
@@ -93,7 +96,6 @@ const SERVICE_METRICS: MetricName[] = [
   'cost_summary_p99_ms',
   'residency_report_ms',
   'scenario_eval_p99_ms',
-  'long_stream_command_ratio',
   'commands_per_s_pg',
   'command_p99_ms_pg',
   'procurement_records_per_s',
@@ -123,8 +125,6 @@ async function serviceOnPostgres(results: BenchResults, network: ServiceStorage,
   function* slotPops() {
     for (const [i, popId] of loadPops.entries()) yield benchPop(popId, loadRacks, i, liveAt);
     for (const [i, popId] of procurementPops.entries()) yield benchPop(popId, procurementRacks, i, liveAt);
-    yield longStreamPop('long1', sizes.longStream.events, now - 2 * YEAR, now);
-    yield benchPop('fresh1', 1, 0, now - 2 * YEAR);
   }
   const seedStarted = performance.now();
   const store = await openStorageStore(network);
@@ -165,10 +165,6 @@ async function serviceOnPostgres(results: BenchResults, network: ServiceStorage,
     await part(results, ['scenario_eval_p99_ms'], async () => {
       const e = await measureScenarioEvaluation(url, KEYS.planner, generator.summaries, sizes.queries);
       results.record('scenario_eval_p99_ms', e.p99, `${e.n} sequential evaluations of a ${e.steps}-step plan over ${e.pops} PoPs (${e.accepted} accepted) with impact, p50 ${e.p50.toFixed(2)} ms; ${scale}`);
-    });
-    await part(results, ['long_stream_command_ratio'], async () => {
-      const l = await measureLongStream(url, KEYS.planner, 'long1', 'fresh1', sizes.longStream.commands, sizes.longStream.warmup);
-      results.record('long_stream_command_ratio', l.ratio, `p50 ${l.longP50.toFixed(2)} ms on a ${sizes.longStream.events}-event PoP vs ${l.freshP50.toFixed(2)} ms on a fresh one, ${sizes.longStream.commands} commands each`);
     });
     await part(results, ['commands_per_s_pg', 'command_p99_ms_pg'], async () => {
       const mix = new CommandMix(loadPops, loadRacks, 'pg', new Date(now).toISOString());
@@ -241,6 +237,46 @@ async function serviceOnPglite(results: BenchResults, pglite: ServiceStorage, si
     const c = await measureCommands(service.url, KEYS.planner, mix, sizes.pglite.seconds, sizes.pglite.warmupSeconds);
     const failures = describeFailures(c);
     results.record('commands_per_s_pglite', c.perS, `${c.ok} accepted in ${sizes.pglite.seconds} s, 16 clients, p50 ${c.p50Ms.toFixed(1)} ms, p99 ${c.p99Ms.toFixed(1)} ms, read-your-writes on${failures ? `; ${failures}` : ''}`);
+  } finally {
+    await service.stop();
+  }
+}
+
+const HISTORY_METRICS: MetricName[] = ['long_stream_command_ratio', 'backdated_command_ratio'];
+
+/**
+ * Two PoPs whose streams hold `sizes.longStream.events` events (device churn on rack r1, hourly from
+ * two years ago) and two fresh ones with the same layout, on a schema of their own: commands at the
+ * end of the long stream, then commands effective before all of its history, each against the same
+ * commands on a fresh PoP (p50 over the lean client).
+ */
+async function history(results: BenchResults, storage: ServiceStorage, sizes: BenchSizes): Promise<void> {
+  const now = Date.now();
+  const liveAt = now - 2 * YEAR;
+  const { events, commands, warmup } = sizes.longStream;
+  await appendToStorage(storage, [
+    longStreamPop('long1', events, liveAt, now),
+    benchPop('fresh1', 1, 0, liveAt),
+    longStreamPop('back1', events, liveAt, now, 2),
+    benchPop('fresh2', 2, 0, liveAt),
+  ]);
+  await settle(storage);
+  const service = await startServiceProcess({ env: { ...storage.env, API_KEYS, RATE_LIMIT_PER_SECOND: BENCH_RATE_LIMIT } });
+  try {
+    if (!(await waitForProjections(service.url, KEYS.admin))) throw new Error('projections did not catch up with the seeded log');
+    await part(results, ['long_stream_command_ratio'], async () => {
+      const l = await measureLongStream(service.url, KEYS.planner, 'long1', 'fresh1', commands, warmup);
+      results.record('long_stream_command_ratio', l.ratio, `p50 ${l.longP50.toFixed(2)} ms on a ${events}-event PoP vs ${l.freshP50.toFixed(2)} ms on a fresh one, ${commands} commands each, lean client`);
+    });
+    await part(results, ['backdated_command_ratio'], async () => {
+      // The churn starts an hour after the PoP went live: every back-dated command precedes all of it.
+      const b = await measureBackdated(service.url, KEYS.planner, 'back1', 'fresh2', liveAt + 60_000, commands, warmup);
+      results.record(
+        'backdated_command_ratio',
+        b.ratio,
+        `p50 ${b.longP50.toFixed(2)} ms effective before ${events} events of history vs ${b.freshP50.toFixed(2)} ms at the end of a fresh PoP; installDevice, removeDevice and an open-ended reserveCapacity in turn, ${commands} commands each, lean client`,
+      );
+    });
   } finally {
     await service.stop();
   }
