@@ -23,6 +23,8 @@ export interface BenchSizes {
   migrate: { pops: number; years: number; workloads: number };
   /** The service with EVENT_STORE=esdb on the KurrentDB double (a process of its own), read models on PostgreSQL. */
   esdb: { pops: number; seconds: number; warmupSeconds: number };
+  /** The soak (test/support/soak-load.ts) on slot PoPs, PostgreSQL service: full bench only (null: not run). */
+  soak: { pops: number; measureS: number; warmupS: number; windowS: number; windows: number } | null;
 }
 
 /** Commands per second the bench PoPs are sized for (slots must never run out). */
@@ -41,6 +43,7 @@ export const QUICK: BenchSizes = {
   outbound: { pops: 50, seconds: 8, warmupSeconds: 2, lagCommands: 200 },
   migrate: { pops: 400, years: 3, workloads: 500 },
   esdb: { pops: 50, seconds: 10, warmupSeconds: 3 },
+  soak: null,
 };
 
 export const FULL: BenchSizes = {
@@ -56,4 +59,6 @@ export const FULL: BenchSizes = {
   outbound: { pops: 100, seconds: 20, warmupSeconds: 5, lagCommands: 1_000 },
   migrate: { pops: 2_000, years: 3, workloads: 2_500 },
   esdb: { pops: 100, seconds: 30, warmupSeconds: 5 },
+  // 10 minutes at half the maximum: a 60-s warm-up and 18 windows of 30 s.
+  soak: { pops: 32, measureS: 10, warmupS: 60, windowS: 30, windows: 18 },
 };

@@ -26,6 +26,10 @@ export const METRICS: Readonly<Record<string, Omit<Metric, 'value' | 'note'>>> =
   procurement_records_per_s: { unit: 'records/s', target: 5_000, better: 'higher' },
   long_stream_command_ratio: { unit: 'ratio', target: 1.5, better: 'lower' },
   backdated_command_ratio: { unit: 'ratio', target: 1.5, better: 'lower' },
+  /** Full bench only: the last 30-s window of a 10-minute soak ÷ the first settled one. */
+  soak_throughput_ratio: { unit: 'ratio', target: 0.95, better: 'higher' },
+  soak_p99_ratio: { unit: 'ratio', target: 1.5, better: 'lower' },
+  soak_rss_growth_ratio: { unit: 'ratio', target: 1.2, better: 'lower' },
   append_vs_emmett_ratio: { unit: 'ratio', target: 1, better: 'higher' },
   read_vs_emmett_ratio: { unit: 'ratio', target: 1, better: 'higher' },
   append_fraction_of_raw_insert: { unit: 'ratio', target: null, better: 'higher' },

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { NetworkGenerator } from '../src/tools/seed/network-generator.seed';
 import { DAY, YEAR, dayStartOf } from '../src/tools/seed/seed-time.util';
 import { CommandMix, racksFor } from '../test/support/command-mix';
+import { runSoak, soakFailures, soakNotProjected } from '../test/support/soak-load';
 import { waitForProjections } from '../test/support/service-client';
 import { startServiceProcess } from '../test/support/service-process';
 import { createServiceStorage, withClient, type ServiceStorage } from '../test/support/service-storage';
@@ -41,7 +42,7 @@ type MetricName = keyof typeof METRICS;
  */
 async function main(): Promise<void> {
   const sizes = process.argv.includes('--quick') ? QUICK : FULL;
-  // `--only=pglite` (or stores, postgres, history, outbound, migrate, esdb; comma-separated): run some sections, e.g. while tuning one.
+  // `--only=pglite` (or stores, postgres, history, soak, outbound, migrate, esdb; comma-separated): run some sections, e.g. while tuning one.
   const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
   const wanted = (name: string) => !only || only.includes(name);
   const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
@@ -68,6 +69,12 @@ async function main(): Promise<void> {
     }
     if (wanted('history')) {
       await section(results, 'PoPs with a long history (PostgreSQL service)', HISTORY_METRICS, async () => history(results, await storage('postgres', 'bench_history'), sizes));
+    }
+    if (wanted('soak')) {
+      await section(results, 'soak at half the maximum (PostgreSQL service)', SOAK_METRICS, async () => {
+        if (!sizes.soak) throw new Error('full bench only');
+        await soak(results, await storage('postgres', 'bench_soak'), sizes.soak);
+      });
     }
     if (wanted('pglite')) await section(results, 'PGlite service', ['commands_per_s_pglite'], async () => serviceOnPglite(results, await storage('pglite', 'bench_pglite'), sizes));
     if (wanted('outbound')) await section(results, 'outbound webhooks (PostgreSQL service)', OUTBOUND_METRICS, async () => outbound(results, await storage('postgres', 'bench_out'), sizes));
@@ -277,6 +284,42 @@ async function history(results: BenchResults, storage: ServiceStorage, sizes: Be
         `p50 ${b.longP50.toFixed(2)} ms effective before ${events} events of history vs ${b.freshP50.toFixed(2)} ms at the end of a fresh PoP; installDevice, removeDevice and an open-ended reserveCapacity in turn, ${commands} commands each, lean client`,
       );
     });
+  } finally {
+    await service.stop();
+  }
+}
+
+const SOAK_METRICS: MetricName[] = ['soak_throughput_ratio', 'soak_p99_ratio', 'soak_rss_growth_ratio'];
+
+/**
+ * The reliability suite's soak (test/support/soak-load.ts) for 10 minutes: slot PoPs on a fresh schema, the
+ * closed-loop maximum of the mixed load (2 in 5 requests are commands), then half of it. Failed requests or
+ * `projected: false` answers fail the section.
+ */
+async function soak(results: BenchResults, storage: ServiceStorage, sizes: NonNullable<BenchSizes['soak']>): Promise<void> {
+  const pops = ids('soak', sizes.pops);
+  // Commands are 2 in 5 requests; the slots are sized for the maximum rate all along.
+  const racks = racksFor(pops.length, MAX_COMMAND_RATE * 0.4, sizes.measureS + sizes.warmupS + sizes.windows * sizes.windowS);
+  await appendToStorage(storage, pops.map((popId, i) => benchPop(popId, racks, i, Date.now() - 60 * DAY)));
+  await settle(storage);
+  const service = await startServiceProcess({ env: { ...storage.env, API_KEYS, RATE_LIMIT_PER_SECOND: BENCH_RATE_LIMIT } });
+  try {
+    if (!(await waitForProjections(service.url, KEYS.admin))) throw new Error('projections did not catch up with the seeded log');
+    const { measureS, warmupS, windowS, windows } = sizes;
+    const s = await runSoak({ url: service.url, pops, racks, measureS, warmupS, windowS, windows, connections: 16, label: 'bsoak' });
+    const failures = soakFailures(s);
+    const stale = soakNotProjected(s);
+    if (s.max.failed > 0 || failures.length > 0 || stale > 0) throw new Error(`${s.max.failed} failed at the maximum, ${stale} answers projected: false; ${failures.slice(0, 3).join('; ')}`);
+    const [first] = s.settled;
+    const last = s.settled[s.settled.length - 1];
+    const run = `max ${Math.round(s.max.okPerSecond)} req/s, then ${s.rate} req/s: ${sizes.warmupS} s warm-up and ${sizes.windows} windows of ${sizes.windowS} s`;
+    results.record('soak_throughput_ratio', s.ratios.throughput, `${last.result.okPerSecond.toFixed(1)} vs ${first.result.okPerSecond.toFixed(1)} answered/s, last window vs first settled; ${run}`);
+    results.record('soak_p99_ratio', s.ratios.p99, `p99 ${last.p99.toFixed(1)} vs ${first.p99.toFixed(1)} ms`);
+    results.record(
+      'soak_rss_growth_ratio',
+      s.ratios.memory,
+      `memory in use (RSS less the free JS heap, lowest in the window) ${last.memoryMb.inUse.toFixed(0)} vs ${first.memoryMb.inUse.toFixed(0)} MB; plain RSS median ${last.memoryMb.rssMedian.toFixed(0)} vs ${first.memoryMb.rssMedian.toFixed(0)} MB (${s.ratios.rss.toFixed(2)})`,
+    );
   } finally {
     await service.stop();
   }
