@@ -8,8 +8,8 @@
  * to every block between them as one pending add (`lazy`), which makes a change O(√n) instead of O(n).
  * Each block also keeps, per bound of its metric set (an invariant's margin, e.g. used − total U),
  * the highest margin of its points: `scan` skips every block whose margins, shifted by the changes,
- * stay below zero, so that checking a change is O(√n) too. Blocks are regrouped when their number
- * outgrows 2√n (amortized O(1) per point).
+ * stay below zero, so that checking a change is O(√n) too. Blocks split at twice their span, and
+ * all are regrouped into blocks of √n when n has quadrupled since the span was set (amortized O(1) per point).
  *
  * Plain JSON throughout (number arrays and objects: states are cloned and snapshotted). `applyChanges`
  * mutates; everything else is read-only.
@@ -30,7 +30,7 @@ export interface StepBlock {
 export interface StepTimeline {
   /** Points in all blocks. */
   size: number;
-  /** A block is split when it holds more than twice this many points. */
+  /** √n when last regrouped: a block is split when it holds more than twice this many points. */
   span: number;
   /** Non-empty blocks in time order. */
   blocks: StepBlock[];
@@ -147,8 +147,11 @@ function locate(timeline: StepTimeline, at: number): Slot | null {
 
 /** A point's values with its block's pending add (a new array). */
 function materialize(block: StepBlock, index: number): StepPoint {
+  return materializeInto(block, index, new Array<number>(block.lazy.length));
+}
+
+function materializeInto(block: StepBlock, index: number, result: StepPoint): StepPoint {
   const point = block.points[index];
-  const result = new Array<number>(point.length);
   result[0] = point[0];
   for (let m = 1; m < point.length; m++) {
     const value = point[m] + block.lazy[m];
@@ -264,7 +267,7 @@ export function applyChanges<K extends string>(timeline: StepTimeline, metrics: 
     if (Number.isFinite(change.until)) ensurePoint(timeline, metrics, change.until);
     addRange(timeline, metrics, change);
   }
-  if (timeline.blocks.length > 2 * Math.sqrt(timeline.size) + 4) regroup(timeline, metrics);
+  if (idealSpan(timeline.size) > 2 * timeline.span) regroup(timeline, metrics);
 }
 
 /** Adds the delta to every point on [from, until): point by point in the blocks the bounds cut, as a pending add in the others. */
@@ -297,12 +300,12 @@ function shiftTops<K extends string>(block: StepBlock, metrics: MetricSet<K>, de
 }
 
 function computeTops<K extends string>(block: StepBlock, metrics: MetricSet<K>): void {
-  const tops = metrics.bounds.map(() => NO_MARGIN);
-  if (tops.length > 0) {
-    for (let i = 0; i < block.points.length; i++) {
-      const point = materialize(block, i);
-      metrics.bounds.forEach((b, k) => (tops[k] = Math.max(tops[k], b.margin(point))));
-    }
+  const { bounds } = metrics;
+  const tops = bounds.map(() => NO_MARGIN);
+  const point = new Array<number>(block.lazy.length); // reused: this runs over whole blocks on every change
+  for (let i = 0; i < block.points.length && bounds.length > 0; i++) {
+    materializeInto(block, i, point);
+    for (let k = 0; k < bounds.length; k++) tops[k] = Math.max(tops[k], bounds[k].margin(point));
   }
   block.tops = tops;
 }
@@ -333,11 +336,16 @@ function split<K extends string>(timeline: StepTimeline, metrics: MetricSet<K>, 
   timeline.blocks.splice(b + 1, 0, second);
 }
 
-/** Regroups the points into blocks of √n, pending adds applied. */
+/** √n points a block: as many blocks as points in one. */
+function idealSpan(size: number): number {
+  return Math.max(MIN_SPAN, Math.ceil(Math.sqrt(size)));
+}
+
+/** Regroups the points into blocks of √n, pending adds applied (when n has quadrupled: amortized O(1) a point). */
 function regroup<K extends string>(timeline: StepTimeline, metrics: MetricSet<K>): void {
   const points: StepPoint[] = [];
   for (const block of timeline.blocks) for (let i = 0; i < block.points.length; i++) points.push(materialize(block, i));
-  timeline.span = Math.max(MIN_SPAN, Math.ceil(Math.sqrt(points.length)));
+  timeline.span = idealSpan(points.length);
   timeline.blocks = [];
   for (let i = 0; i < points.length; i += timeline.span) {
     const block: StepBlock = { points: points.slice(i, i + timeline.span), lazy: new Array<number>(metrics.keys.length + 1).fill(0), tops: [] };
