@@ -62,7 +62,7 @@ export interface StepChange<K extends string> {
 }
 
 /** A margin for points where the bound does not apply (finite: JSON has no -Infinity). */
-export const NO_MARGIN = -1e300;
+const NO_MARGIN = -1e300;
 
 /** Values this close to zero are drift from adding and subtracting the same floats. */
 const DRIFT = 1e-9;
