@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { NetworkGenerator } from '../src/tools/seed/network-generator.seed';
 import { DAY, YEAR, dayStartOf } from '../src/tools/seed/seed-time.util';
 import { CommandMix, racksFor } from '../test/support/command-mix';
-import { runSoak, soakFailures, soakNotProjected } from '../test/support/soak-load';
+import { runSoak, SOAK_HEADER, soakFailures, soakNotProjected, soakRows } from '../test/support/soak-load';
 import { waitForProjections } from '../test/support/service-client';
 import { startServiceProcess } from '../test/support/service-process';
 import { createServiceStorage, withClient, type ServiceStorage } from '../test/support/service-storage';
@@ -297,6 +297,7 @@ const SOAK_METRICS: MetricName[] = ['soak_throughput_ratio', 'soak_p99_ratio', '
  * `projected: false` answers fail the section.
  */
 async function soak(results: BenchResults, storage: ServiceStorage, sizes: NonNullable<BenchSizes['soak']>): Promise<void> {
+  console.log(`    ${SOAK_HEADER.join(' | ')}`);
   const pops = ids('soak', sizes.pops);
   // Commands are 2 in 5 requests; the slots are sized for the maximum rate all along.
   const racks = racksFor(pops.length, MAX_COMMAND_RATE * 0.4, sizes.measureS + sizes.warmupS + sizes.windows * sizes.windowS);
@@ -307,6 +308,7 @@ async function soak(results: BenchResults, storage: ServiceStorage, sizes: NonNu
     if (!(await waitForProjections(service.url, KEYS.admin))) throw new Error('projections did not catch up with the seeded log');
     const { measureS, warmupS, windowS, windows } = sizes;
     const s = await runSoak({ url: service.url, pops, racks, measureS, warmupS, windowS, windows, connections: 16, label: 'bsoak' });
+    for (const row of soakRows(s)) console.log(`    ${row.join(' | ')}`);
     const failures = soakFailures(s);
     const stale = soakNotProjected(s);
     if (s.max.failed > 0 || failures.length > 0 || stale > 0) throw new Error(`${s.max.failed} failed at the maximum, ${stale} answers projected: false; ${failures.slice(0, 3).join('; ')}`);
