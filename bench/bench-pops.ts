@@ -10,12 +10,12 @@ export function benchPop(popId: string, racks: number, index: number, liveAt: nu
 }
 
 /**
- * A slot PoP with one rack whose stream holds `events` events: the rack saw a long churn of
+ * A slot PoP with `racks` racks whose stream holds `events` events: rack r1 saw a long churn of
  * devices, one installed at U1 and removed half an hour later, every hour, all before `now`, so
  * that its state carries a long history like an old, busy PoP's.
  */
-export function longStreamPop(popId: string, events: number, liveAt: number, now: number): SeedStream {
-  const builder = slotPopBuilder(popId, 1, liveAt, METROS[0]);
+export function longStreamPop(popId: string, events: number, liveAt: number, now: number, racks = 1): SeedStream {
+  const builder = slotPopBuilder(popId, racks, liveAt, METROS[0]);
   for (let k = 0; builder.events.length + 2 <= events; k++) {
     const at = liveAt + HOUR + k * HOUR;
     if (at + HOUR > now) throw new Error(`PoP ${popId}: ${events} events of churn do not fit before now`);

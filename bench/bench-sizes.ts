@@ -29,6 +29,8 @@ export interface BenchSizes {
   residencyCsv: { pops: number; workloads: number; runs: number };
   /** The service with EVENT_STORE=esdb on the KurrentDB double (a process of its own), read models on PostgreSQL. */
   esdb: { pops: number; seconds: number; warmupSeconds: number };
+  /** The soak (test/support/soak-load.ts) on slot PoPs, PostgreSQL service: full bench only (null: not run). */
+  soak: { pops: number; measureS: number; warmupS: number; windowS: number; windows: number } | null;
 }
 
 /** Commands per second the bench PoPs are sized for (slots must never run out). */
@@ -50,6 +52,7 @@ export const QUICK: BenchSizes = {
   residencyCsv: { pops: 500, workloads: 24_000, runs: 3 },
   rebuild10m: null,
   largeNetworkPops: null,
+  soak: null,
 };
 
 export const FULL: BenchSizes = {
@@ -68,4 +71,6 @@ export const FULL: BenchSizes = {
   residencyCsv: { pops: 500, workloads: 24_000, runs: 10 },
   rebuild10m: { pops: 10_000, eventsPerPop: 1_000 },
   largeNetworkPops: 10_000,
+  // 10 minutes at half the maximum: a 60-s warm-up and 18 windows of 30 s.
+  soak: { pops: 32, measureS: 10, warmupS: 60, windowS: 30, windows: 18 },
 };

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { NetworkGenerator } from '../src/tools/seed/network-generator.seed';
 import { DAY, YEAR, dayStartOf } from '../src/tools/seed/seed-time.util';
 import { CommandMix, racksFor } from '../test/support/command-mix';
+import { runSoak, SOAK_HEADER, soakFailures, soakNotProjected, soakRows } from '../test/support/soak-load';
 import { waitForProjections } from '../test/support/service-client';
 import { startServiceProcess } from '../test/support/service-process';
 import { createServiceStorage, withClient, type ServiceStorage } from '../test/support/service-storage';
@@ -14,7 +15,7 @@ import { describeFailures, measureCommands } from './command-load';
 import { consoleScriptKb, measureConsoleNetworkView } from './console-bench';
 import { compareEventStores } from './event-store-bench';
 import { machineInfo } from './machine';
-import { measureLongStream } from './long-stream-bench';
+import { measureBackdated, measureLongStream } from './long-stream-bench';
 import { measureOutbound } from './outbound-bench';
 import { measureMigrate, startDoubleProcess } from './migrate-bench';
 import { measureProcurement, procurementRacksFor, ProcurementRecords } from './procurement-bench';
@@ -42,7 +43,7 @@ const REBUILD_METRICS: MetricName[] = ['rebuild_events_per_s_pg', 'rebuild_peak_
  */
 async function main(): Promise<void> {
   const sizes = process.argv.includes('--quick') ? QUICK : FULL;
-  // `--only=pglite` (or console, stores, postgres, queries10k, rebuild10m, csv, outbound, migrate, esdb; comma-separated): run some sections, e.g. while tuning one.
+  // `--only=pglite` (or console, stores, postgres, queries10k, rebuild10m, csv, history, soak, outbound, migrate, esdb; comma-separated): run some sections, e.g. while tuning one.
   const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
   const wanted = (name: string) => !only || only.includes(name);
   const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
@@ -87,6 +88,15 @@ async function main(): Promise<void> {
       else console.log(`\n• planning queries on the larger network: full bench only`);
     }
     if (wanted('csv')) await section(results, 'residency CSV (PostgreSQL service)', ['residency_csv_100k_ms'], async () => residencyCsv(results, await storage('postgres', 'bench_csv'), sizes));
+    if (wanted('history')) {
+      await section(results, 'PoPs with a long history (PostgreSQL service)', HISTORY_METRICS, async () => history(results, await storage('postgres', 'bench_history'), sizes));
+    }
+    if (wanted('soak')) {
+      await section(results, 'soak at half the maximum (PostgreSQL service)', SOAK_METRICS, async () => {
+        if (!sizes.soak) throw new Error('full bench only');
+        await soak(results, await storage('postgres', 'bench_soak'), sizes.soak);
+      });
+    }
     if (wanted('pglite')) await section(results, 'PGlite service', ['commands_per_s_pglite', 'commands_not_projected'], async () => serviceOnPglite(results, await storage('pglite', 'bench_pglite'), sizes));
     if (wanted('outbound')) await section(results, 'outbound webhooks (PostgreSQL service)', OUTBOUND_METRICS, async () => outbound(results, await storage('postgres', 'bench_out'), sizes));
     if (wanted('migrate')) {
@@ -161,7 +171,6 @@ const SERVICE_METRICS: MetricName[] = [
   'cost_summary_p99_ms',
   'residency_report_ms',
   'scenario_eval_p99_ms',
-  'long_stream_command_ratio',
   'commands_per_s_pg',
   'command_p99_ms_pg',
   'commands_not_projected',
@@ -193,8 +202,6 @@ async function serviceOnPostgres(results: BenchResults, network: ServiceStorage,
   function* slotPops() {
     for (const [i, popId] of loadPops.entries()) yield benchPop(popId, loadRacks, i, liveAt);
     for (const [i, popId] of procurementPops.entries()) yield benchPop(popId, procurementRacks, i, liveAt);
-    yield longStreamPop('long1', sizes.longStream.events, now - 2 * YEAR, now);
-    yield benchPop('fresh1', 1, 0, now - 2 * YEAR);
     yield benchPop(RACKS_POP, 40, 0, liveAt);
   }
   const seedStarted = performance.now();
@@ -234,10 +241,6 @@ async function serviceOnPostgres(results: BenchResults, network: ServiceStorage,
     await part(results, ['scenario_eval_p99_ms'], async () => {
       const e = await measureScenarioEvaluation(url, KEYS.planner, generator.summaries, sizes.queries);
       results.record('scenario_eval_p99_ms', e.p99, `${e.n} sequential evaluations of a ${e.steps}-step plan over ${e.pops} PoPs (${e.accepted} accepted) with impact, p50 ${e.p50.toFixed(2)} ms; ${scale}`);
-    });
-    await part(results, ['long_stream_command_ratio'], async () => {
-      const l = await measureLongStream(url, KEYS.planner, 'long1', 'fresh1', sizes.longStream.commands, sizes.longStream.warmup);
-      results.record('long_stream_command_ratio', l.ratio, `p50 ${l.longP50.toFixed(2)} ms on a ${sizes.longStream.events}-event PoP vs ${l.freshP50.toFixed(2)} ms on a fresh one, ${sizes.longStream.commands} commands each`);
     });
     await part(results, ['commands_per_s_pg', 'command_p99_ms_pg', 'commands_not_projected'], async () => {
       const mix = new CommandMix(loadPops, loadRacks, 'pg', new Date(now).toISOString());
@@ -366,6 +369,84 @@ async function serviceOnPglite(results: BenchResults, pglite: ServiceStorage, si
     const failures = describeFailures(c);
     results.record('commands_per_s_pglite', c.perS, `${c.ok} accepted in ${sizes.pglite.seconds} s, 16 clients, p50 ${c.p50Ms.toFixed(1)} ms, p99 ${c.p99Ms.toFixed(1)} ms, read-your-writes on${failures ? `; ${failures}` : ''}`);
     countNotProjected(results, 'PGlite', c.notProjected);
+  } finally {
+    await service.stop();
+  }
+}
+
+const HISTORY_METRICS: MetricName[] = ['long_stream_command_ratio', 'backdated_command_ratio'];
+
+/**
+ * Two PoPs whose streams hold `sizes.longStream.events` events (device churn on rack r1, hourly from
+ * two years ago) and two fresh ones with the same layout, on a schema of their own: commands at the
+ * end of the long stream, then commands effective before all of its history, each against the same
+ * commands on a fresh PoP (p50 over the lean client).
+ */
+async function history(results: BenchResults, storage: ServiceStorage, sizes: BenchSizes): Promise<void> {
+  const now = Date.now();
+  const liveAt = now - 2 * YEAR;
+  const { events, commands, warmup } = sizes.longStream;
+  await appendToStorage(storage, [
+    longStreamPop('long1', events, liveAt, now),
+    benchPop('fresh1', 1, 0, liveAt),
+    longStreamPop('back1', events, liveAt, now, 2),
+    benchPop('fresh2', 2, 0, liveAt),
+  ]);
+  await settle(storage);
+  const service = await startServiceProcess({ env: { ...storage.env, API_KEYS, RATE_LIMIT_PER_SECOND: BENCH_RATE_LIMIT } });
+  try {
+    if (!(await waitForProjections(service.url, KEYS.admin))) throw new Error('projections did not catch up with the seeded log');
+    await part(results, ['long_stream_command_ratio'], async () => {
+      const l = await measureLongStream(service.url, KEYS.planner, 'long1', 'fresh1', commands, warmup);
+      results.record('long_stream_command_ratio', l.ratio, `p50 ${l.longP50.toFixed(2)} ms on a ${events}-event PoP vs ${l.freshP50.toFixed(2)} ms on a fresh one, ${commands} commands each, lean client`);
+    });
+    await part(results, ['backdated_command_ratio'], async () => {
+      // The churn starts an hour after the PoP went live: every back-dated command precedes all of it.
+      const b = await measureBackdated(service.url, KEYS.planner, 'back1', 'fresh2', liveAt + 60_000, commands, warmup);
+      results.record(
+        'backdated_command_ratio',
+        b.ratio,
+        `p50 ${b.longP50.toFixed(2)} ms effective before ${events} events of history vs ${b.freshP50.toFixed(2)} ms at the end of a fresh PoP; installDevice, removeDevice and an open-ended reserveCapacity in turn, ${commands} commands each, lean client`,
+      );
+    });
+  } finally {
+    await service.stop();
+  }
+}
+
+const SOAK_METRICS: MetricName[] = ['soak_throughput_ratio', 'soak_p99_ratio', 'soak_rss_growth_ratio'];
+
+/**
+ * The reliability suite's soak (test/support/soak-load.ts) for 10 minutes: slot PoPs on a fresh schema, the
+ * closed-loop maximum of the mixed load (2 in 5 requests are commands), then half of it. Failed requests or
+ * `projected: false` answers fail the section.
+ */
+async function soak(results: BenchResults, storage: ServiceStorage, sizes: NonNullable<BenchSizes['soak']>): Promise<void> {
+  console.log(`    ${SOAK_HEADER.join(' | ')}`);
+  const pops = ids('soak', sizes.pops);
+  // Commands are 2 in 5 requests; the slots are sized for the maximum rate all along.
+  const racks = racksFor(pops.length, MAX_COMMAND_RATE * 0.4, sizes.measureS + sizes.warmupS + sizes.windows * sizes.windowS);
+  await appendToStorage(storage, pops.map((popId, i) => benchPop(popId, racks, i, Date.now() - 60 * DAY)));
+  await settle(storage);
+  const service = await startServiceProcess({ env: { ...storage.env, API_KEYS, RATE_LIMIT_PER_SECOND: BENCH_RATE_LIMIT } });
+  try {
+    if (!(await waitForProjections(service.url, KEYS.admin))) throw new Error('projections did not catch up with the seeded log');
+    const { measureS, warmupS, windowS, windows } = sizes;
+    const s = await runSoak({ url: service.url, pops, racks, measureS, warmupS, windowS, windows, connections: 16, label: 'bsoak' });
+    for (const row of soakRows(s)) console.log(`    ${row.join(' | ')}`);
+    const failures = soakFailures(s);
+    const stale = soakNotProjected(s);
+    if (s.max.failed > 0 || failures.length > 0 || stale > 0) throw new Error(`${s.max.failed} failed at the maximum, ${stale} answers projected: false; ${failures.slice(0, 3).join('; ')}`);
+    const [first] = s.settled;
+    const last = s.settled[s.settled.length - 1];
+    const run = `max ${Math.round(s.max.okPerSecond)} req/s, then ${s.rate} req/s: ${sizes.warmupS} s warm-up and ${sizes.windows} windows of ${sizes.windowS} s`;
+    results.record('soak_throughput_ratio', s.ratios.throughput, `${last.result.okPerSecond.toFixed(1)} vs ${first.result.okPerSecond.toFixed(1)} answered/s, last window vs first settled; ${run}`);
+    results.record('soak_p99_ratio', s.ratios.p99, `p99 ${last.p99.toFixed(1)} vs ${first.p99.toFixed(1)} ms`);
+    results.record(
+      'soak_rss_growth_ratio',
+      s.ratios.memory,
+      `memory in use (RSS less the free JS heap, lowest in the window) ${last.memoryMb.inUse.toFixed(0)} vs ${first.memoryMb.inUse.toFixed(0)} MB; plain RSS median ${last.memoryMb.rssMedian.toFixed(0)} vs ${first.memoryMb.rssMedian.toFixed(0)} MB (${s.ratios.rss.toFixed(2)})`,
+    );
   } finally {
     await service.stop();
   }

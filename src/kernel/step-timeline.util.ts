@@ -1,23 +1,57 @@
 /**
  * A set of named step functions over business time: sorted points, each holding the values in
- * force from its instant until the next point. Reading the values at t is a binary search; a
- * change over [from, until) touches only the points inside that interval, so a command effective
- * near the end of a long timeline stays cheap.
+ * force from its instant until the next point, so that reading the values at t is a binary search.
  *
- * Points are plain number arrays, compact in memory and as JSON (snapshots). `applyChanges`
+ * A change adds a delta over [from, until). Open-ended changes effective long ago (a back-dated
+ * delivery, a reservation from a past date) would touch every later point, so the points are kept
+ * in blocks of about √n (n points): a change adds to the points of at most two blocks one by one and
+ * to every block between them as one pending add (`lazy`), which makes a change O(√n) instead of O(n).
+ * Each block also keeps, per bound of its metric set (an invariant's margin, e.g. used − total U),
+ * the highest margin of its points: `scan` skips every block whose margins, shifted by the changes,
+ * stay below zero, so that checking a change is O(√n) too. Blocks split at twice their span, and
+ * all are regrouped into blocks of √n when n has quadrupled since the span was set (amortized O(1) per point).
+ *
+ * Plain JSON throughout (number arrays and objects: states are cloned and snapshotted). `applyChanges`
  * mutates; everything else is read-only.
  */
 
 /** `[at, ...values in metric order]`; read a value with `point[metrics.position[key]]`. */
 export type StepPoint = number[];
 
-export type StepTimeline = StepPoint[];
+export interface StepBlock {
+  /** Points in time order, their values without `lazy`. */
+  points: StepPoint[];
+  /** Added to every point of the block (same layout as a point; index 0 unused). */
+  lazy: number[];
+  /** Per bound, the highest margin of the block's points (lazy included); `NO_MARGIN` when none applies. */
+  tops: number[];
+}
 
-/** The metrics of a timeline, in storage order. */
+export interface StepTimeline {
+  /** Points in all blocks. */
+  size: number;
+  /** √n when last regrouped: a block is split when it holds more than twice this many points. */
+  span: number;
+  /** Non-empty blocks in time order. */
+  blocks: StepBlock[];
+}
+
+/**
+ * A quantity that an invariant keeps at or below zero (within a tolerance), as a function of a point,
+ * e.g. used + reserved − total U. `shift` says how much a delta (added to a point) moves it: the same
+ * for every point, or null when it depends on the point (then no block is skipped for that delta).
+ */
+export interface TimelineBound<K extends string> {
+  margin(point: StepPoint): number;
+  shift(delta: Partial<Record<K, number>>): number | null;
+}
+
+/** The metrics of a timeline, in storage order, and the bounds its blocks track. */
 export interface MetricSet<K extends string> {
   keys: readonly K[];
   /** Position of each metric in a point (1-based; 0 is the instant). */
   position: Readonly<Record<K, number>>;
+  bounds: readonly TimelineBound<K>[];
 }
 
 /** Add `delta` to the values on [from, until); `until` is Infinity for an open end. */
@@ -27,43 +61,116 @@ export interface StepChange<K extends string> {
   delta: Partial<Record<K, number>>;
 }
 
+/** A margin for points where the bound does not apply (finite: JSON has no -Infinity). */
+const NO_MARGIN = -1e300;
+
 /** Values this close to zero are drift from adding and subtracting the same floats. */
 const DRIFT = 1e-9;
+/**
+ * A block is skipped by `scan` only when every margin stays below −SLACK: far more than the float error
+ * of the tracked maxima, so that the exact checks of the caller see every point that could break a bound.
+ */
+const SLACK = 1e-3;
+const MIN_SPAN = 16;
 
-export function metricSet<K extends string>(keys: readonly K[]): MetricSet<K> {
-  const position = {} as Record<K, number>;
-  keys.forEach((key, index) => (position[key] = index + 1));
-  return { keys, position };
+/**
+ * A bound that is linear in the metrics: Σ weight × value where `guard` (a count, e.g. of the leases that set a
+ * limit) is positive, `NO_MARGIN` elsewhere;
+ * a delta that changes the guard moves it differently at each point.
+ */
+export function linearBound<K extends string>(metrics: readonly K[], weights: Partial<Record<K, number>>, guard?: K): TimelineBound<K> {
+  const terms = Object.entries(weights).map(([key, weight]) => [metrics.indexOf(key as K) + 1, weight as number] as const);
+  const guardAt = guard === undefined ? 0 : metrics.indexOf(guard) + 1;
+  return {
+    margin(point) {
+      if (guardAt > 0 && !(point[guardAt] > 0)) return NO_MARGIN;
+      let sum = 0;
+      for (const [at, weight] of terms) sum += weight * point[at];
+      return sum;
+    },
+    shift(delta) {
+      if (guard !== undefined && delta[guard]) return null;
+      let sum = 0;
+      for (const key in weights) sum += (weights[key] as number) * (delta[key] ?? 0);
+      return sum;
+    },
+  };
 }
 
-/** Index of the last point at or before `at`, or -1. */
-export function indexAtOrBefore(timeline: StepTimeline, at: number): number {
+export function metricSet<K extends string>(keys: readonly K[], bounds: readonly TimelineBound<K>[] = []): MetricSet<K> {
+  const position = {} as Record<K, number>;
+  keys.forEach((key, index) => (position[key] = index + 1));
+  return { keys, position, bounds };
+}
+
+export function emptyTimeline(): StepTimeline {
+  return { size: 0, span: MIN_SPAN, blocks: [] };
+}
+
+/** Where a point is: block and index in it. */
+interface Slot {
+  block: number;
+  index: number;
+}
+
+/** The last point at or before `at`, or null. */
+function locate(timeline: StepTimeline, at: number): Slot | null {
+  const { blocks } = timeline;
   let low = 0;
-  let high = timeline.length - 1;
-  let found = -1;
+  let high = blocks.length - 1;
+  let block = -1;
   while (low <= high) {
     const mid = (low + high) >>> 1;
-    if (timeline[mid][0] <= at) {
-      found = mid;
+    if (blocks[mid].points[0][0] <= at) {
+      block = mid;
       low = mid + 1;
     } else {
       high = mid - 1;
     }
   }
-  return found;
+  if (block < 0) return null;
+  const { points } = blocks[block];
+  low = 0;
+  high = points.length - 1;
+  let index = 0;
+  while (low <= high) {
+    const mid = (low + high) >>> 1;
+    if (points[mid][0] <= at) {
+      index = mid;
+      low = mid + 1;
+    } else {
+      high = mid - 1;
+    }
+  }
+  return { block, index };
 }
 
-/** The point in force at `at` (all zeros before the first); do not mutate it. */
+/** A point's values with its block's pending add (a new array). */
+function materialize(block: StepBlock, index: number): StepPoint {
+  return materializeInto(block, index, new Array<number>(block.lazy.length));
+}
+
+function materializeInto(block: StepBlock, index: number, result: StepPoint): StepPoint {
+  const point = block.points[index];
+  result[0] = point[0];
+  for (let m = 1; m < point.length; m++) {
+    const value = point[m] + block.lazy[m];
+    result[m] = Math.abs(value) < DRIFT ? 0 : value;
+  }
+  return result;
+}
+
+/** The values in force at `at` (all zeros before the first point), as a new array. */
 export function pointAt<K extends string>(timeline: StepTimeline, metrics: MetricSet<K>, at: number): StepPoint {
-  const index = indexAtOrBefore(timeline, at);
-  return index < 0 ? zeroPoint(metrics, at) : timeline[index];
+  const slot = locate(timeline, at);
+  return slot ? materialize(timeline.blocks[slot.block], slot.index) : zeroPoint(metrics, at);
 }
 
 /**
  * Visits, in time order, every instant where the values could differ once `changes` are applied:
  * the existing points inside the changed span and the changes' own boundaries. `visit` gets the
- * point before and after the changes (arrays, so that a scan over a long timeline allocates
- * little; do not keep or mutate them) and returns a result to stop early.
+ * point before and after the changes (do not keep or mutate them) and returns a result to stop early.
+ * O(points in the span): for callers that need every step (see `scan` for checks).
  */
 export function sweep<K extends string, R>(
   timeline: StepTimeline,
@@ -71,33 +178,179 @@ export function sweep<K extends string, R>(
   changes: readonly StepChange<K>[],
   visit: (at: number, before: StepPoint, after: StepPoint) => R | undefined,
 ): R | undefined {
+  return walk(timeline, metrics, changes, visit, false);
+}
+
+/**
+ * Like `sweep`, but skips the points where no bound of `metrics` can be broken: `visit` sees every
+ * instant whose margin (after the changes) exceeds −0.001 for some bound, and possibly others. For
+ * checks that return a result only where a bound is exceeded: O(√n) when every change shifts the
+ * margins uniformly.
+ */
+export function scan<K extends string, R>(
+  timeline: StepTimeline,
+  metrics: MetricSet<K>,
+  changes: readonly StepChange<K>[],
+  visit: (at: number, before: StepPoint, after: StepPoint) => R | undefined,
+): R | undefined {
+  return walk(timeline, metrics, changes, visit, true);
+}
+
+function walk<K extends string, R>(
+  timeline: StepTimeline,
+  metrics: MetricSet<K>,
+  changes: readonly StepChange<K>[],
+  visit: (at: number, before: StepPoint, after: StepPoint) => R | undefined,
+  prune: boolean,
+): R | undefined {
   const live = changes.filter((change) => change.from < change.until);
   if (live.length === 0) return undefined;
   const start = Math.min(...live.map((change) => change.from));
   const end = Math.max(...live.map((change) => change.until));
   const bounds = [...new Set(live.flatMap((change) => [change.from, change.until]).filter(Number.isFinite))].sort((a, b) => a - b);
-  let index = indexAtOrBefore(timeline, start - 1) + 1;
-  let previous = index > 0 ? timeline[index - 1] : zeroPoint(metrics, start);
+  const { blocks } = timeline;
+  // The cursor: the first point at or after `start`; `previous` is the point in force before it.
+  const before = locate(timeline, start - 1);
+  let previous = before ? materialize(blocks[before.block], before.index) : zeroPoint(metrics, start);
+  let block = before ? before.block : 0;
+  let index = before ? before.index + 1 : 0;
   let bound = 0;
   for (;;) {
-    const nextPoint = index < timeline.length ? timeline[index][0] : Infinity;
+    if (block < blocks.length && index >= blocks[block].points.length) {
+      block++;
+      index = 0;
+    }
+    const current = block < blocks.length ? blocks[block] : undefined;
+    const nextPoint = current ? current.points[index][0] : Infinity;
     const nextBound = bound < bounds.length ? bounds[bound] : Infinity;
+    if (prune && current && index === 0 && nextPoint < nextBound) {
+      const last = current.points[current.points.length - 1][0];
+      if (last < nextBound && last < end && belowBounds(current, metrics, activeDelta(live, nextPoint))) {
+        previous = materialize(current, current.points.length - 1);
+        block++;
+        continue;
+      }
+    }
     const at = Math.min(nextPoint, nextBound);
     if (at >= end) return undefined;
-    if (nextPoint === at) previous = timeline[index++];
+    if (nextPoint === at) previous = materialize(current as StepBlock, index++);
     if (nextBound === at) bound++;
     const result = visit(at, previous, withChanges(previous, metrics, live, at));
     if (result !== undefined) return result;
   }
 }
 
+/** The sum of the deltas of the changes in force at `at`. */
+function activeDelta<K extends string>(changes: readonly StepChange<K>[], at: number): Partial<Record<K, number>> {
+  const delta: Partial<Record<K, number>> = {};
+  for (const change of changes) {
+    if (change.from > at || at >= change.until) continue;
+    for (const key in change.delta) delta[key] = (delta[key] ?? 0) + (change.delta[key] as number);
+  }
+  return delta;
+}
+
+/** True when no point of the block can exceed a bound once `delta` is added to it. */
+function belowBounds<K extends string>(block: StepBlock, metrics: MetricSet<K>, delta: Partial<Record<K, number>>): boolean {
+  if (metrics.bounds.length === 0) return false;
+  return metrics.bounds.every((b, k) => {
+    const shift = b.shift(delta);
+    return shift !== null && block.tops[k] + shift <= -SLACK;
+  });
+}
+
 /** Applies `changes` in place. */
 export function applyChanges<K extends string>(timeline: StepTimeline, metrics: MetricSet<K>, changes: readonly StepChange<K>[]): void {
   for (const change of changes) {
     if (change.from >= change.until) continue;
-    const start = ensurePoint(timeline, metrics, change.from);
+    ensurePoint(timeline, metrics, change.from);
     if (Number.isFinite(change.until)) ensurePoint(timeline, metrics, change.until);
-    for (let index = start; index < timeline.length && timeline[index][0] < change.until; index++) addInto(timeline[index], metrics, change.delta);
+    addRange(timeline, metrics, change);
+  }
+  if (idealSpan(timeline.size) > 2 * timeline.span) regroup(timeline, metrics);
+}
+
+/** Adds the delta to every point on [from, until): point by point in the blocks the bounds cut, as a pending add in the others. */
+function addRange<K extends string>(timeline: StepTimeline, metrics: MetricSet<K>, { from, until, delta }: StepChange<K>): void {
+  const { blocks } = timeline;
+  const first = locate(timeline, from) as Slot; // a point at `from` exists
+  for (let b = first.block; b < blocks.length; b++) {
+    const block = blocks[b];
+    const { points } = block;
+    if (points[0][0] >= until) return;
+    if (points[0][0] >= from && points[points.length - 1][0] < until) {
+      addInto(block.lazy, metrics, delta, false);
+      shiftTops(block, metrics, delta);
+      continue;
+    }
+    for (let i = b === first.block ? first.index : 0; i < points.length && points[i][0] < until; i++) addInto(points[i], metrics, delta, true, block.lazy);
+    computeTops(block, metrics);
+  }
+}
+
+function shiftTops<K extends string>(block: StepBlock, metrics: MetricSet<K>, delta: Partial<Record<K, number>>): void {
+  for (let k = 0; k < metrics.bounds.length; k++) {
+    const shift = metrics.bounds[k].shift(delta);
+    if (shift === null) {
+      computeTops(block, metrics);
+      return;
+    }
+    if (block.tops[k] !== NO_MARGIN) block.tops[k] += shift;
+  }
+}
+
+function computeTops<K extends string>(block: StepBlock, metrics: MetricSet<K>): void {
+  const { bounds } = metrics;
+  const tops = bounds.map(() => NO_MARGIN);
+  const point = new Array<number>(block.lazy.length); // reused: this runs over whole blocks on every change
+  for (let i = 0; i < block.points.length && bounds.length > 0; i++) {
+    materializeInto(block, i, point);
+    for (let k = 0; k < bounds.length; k++) tops[k] = Math.max(tops[k], bounds[k].margin(point));
+  }
+  block.tops = tops;
+}
+
+/** Adds a point at `at` (a copy of the values in force) unless there is one. */
+function ensurePoint<K extends string>(timeline: StepTimeline, metrics: MetricSet<K>, at: number): void {
+  const slot = locate(timeline, at);
+  if (slot && timeline.blocks[slot.block].points[slot.index][0] === at) return;
+  if (timeline.blocks.length === 0) timeline.blocks.push({ points: [], lazy: new Array<number>(metrics.keys.length + 1).fill(0), tops: [] });
+  const b = slot ? slot.block : 0;
+  const block = timeline.blocks[b];
+  // A copy of the point in force (same block, same pending add) has its margins; a zero point's may be new
+  // (`0 - value`: never -0, which JSON does not keep).
+  const point = slot ? block.points[slot.index].slice() : block.lazy.map((value) => 0 - value);
+  point[0] = at;
+  block.points.splice(slot ? slot.index + 1 : 0, 0, point);
+  timeline.size++;
+  if (!slot || block.tops.length !== metrics.bounds.length) computeTops(block, metrics);
+  if (block.points.length > 2 * timeline.span) split(timeline, metrics, b);
+}
+
+function split<K extends string>(timeline: StepTimeline, metrics: MetricSet<K>, b: number): void {
+  const block = timeline.blocks[b];
+  const half = block.points.length >>> 1;
+  const second: StepBlock = { points: block.points.splice(half), lazy: block.lazy.slice(), tops: [] };
+  computeTops(block, metrics);
+  computeTops(second, metrics);
+  timeline.blocks.splice(b + 1, 0, second);
+}
+
+/** √n points a block: as many blocks as points in one. */
+function idealSpan(size: number): number {
+  return Math.max(MIN_SPAN, Math.ceil(Math.sqrt(size)));
+}
+
+/** Regroups the points into blocks of √n, pending adds applied (when n has quadrupled: amortized O(1) a point). */
+function regroup<K extends string>(timeline: StepTimeline, metrics: MetricSet<K>): void {
+  const points: StepPoint[] = [];
+  for (const block of timeline.blocks) for (let i = 0; i < block.points.length; i++) points.push(materialize(block, i));
+  timeline.span = idealSpan(points.length);
+  timeline.blocks = [];
+  for (let i = 0; i < points.length; i += timeline.span) {
+    const block: StepBlock = { points: points.slice(i, i + timeline.span), lazy: new Array<number>(metrics.keys.length + 1).fill(0), tops: [] };
+    computeTops(block, metrics);
+    timeline.blocks.push(block);
   }
 }
 
@@ -111,24 +364,20 @@ function withChanges<K extends string>(point: StepPoint, metrics: MetricSet<K>, 
   const result = point.slice();
   result[0] = at;
   for (const change of changes) {
-    if (change.from <= at && at < change.until) addInto(result, metrics, change.delta);
+    if (change.from <= at && at < change.until) addInto(result, metrics, change.delta, true);
   }
   return result;
 }
 
-function addInto<K extends string>(point: StepPoint, metrics: MetricSet<K>, delta: Partial<Record<K, number>>): void {
+/**
+ * Adds `delta` into a point (or a block's pending add). With `snap`, a value that ends within drift
+ * of zero (with `offset`, the block's pending add, counted) is set to exactly zero.
+ */
+function addInto<K extends string>(point: number[], metrics: MetricSet<K>, delta: Partial<Record<K, number>>, snap: boolean, offset?: number[]): void {
   for (const key in delta) {
-    const sum = point[metrics.position[key]] + (delta[key] as number);
-    point[metrics.position[key]] = Math.abs(sum) < DRIFT ? 0 : sum;
+    const m = metrics.position[key];
+    const sum = point[m] + (delta[key] as number);
+    const shown = offset ? sum + offset[m] : sum;
+    point[m] = snap && Math.abs(shown) < DRIFT ? sum - shown : sum;
   }
-}
-
-/** Index of the point at `at`, inserting one (a copy of the values in force) when missing. */
-function ensurePoint<K extends string>(timeline: StepTimeline, metrics: MetricSet<K>, at: number): number {
-  const before = indexAtOrBefore(timeline, at);
-  if (before >= 0 && timeline[before][0] === at) return before;
-  const point = before >= 0 ? timeline[before].slice() : zeroPoint(metrics, at);
-  point[0] = at;
-  timeline.splice(before + 1, 0, point);
-  return before + 1;
 }

@@ -87,32 +87,6 @@ export async function streamHistory(url: string, streamId: string): Promise<Hist
   }
 }
 
-export interface MemorySample {
-  rssMb: number;
-  /** RSS less the JS heap's free part (heap total − heap used). */
-  inUseMb: number;
-  /** JS heap in use, garbage not yet collected included: its lows over a window come near the live heap. */
-  heapUsedMb: number;
-}
-
-/**
- * One scrape of the service's /metrics: RSS and the JS heap at the same instant; null if it failed.
- * Memory in use (RSS less the JS heap's free part), at its lowest over a stretch of load, tracks what
- * the service keeps; plain RSS also follows how much heap V8 chose to reserve.
- */
-export async function memorySample(url: string): Promise<MemorySample | null> {
-  try {
-    const text = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${KEYS.admin}` } }).then((r) => r.text());
-    const value = (name: string) => Number(new RegExp(`^popledger_${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 1_048_576;
-    const rssMb = value('process_resident_memory_bytes');
-    const heapUsedMb = value('nodejs_heap_size_used_bytes');
-    const inUseMb = rssMb - (value('nodejs_heap_size_total_bytes') - heapUsedMb);
-    return Number.isFinite(inUseMb) ? { rssMb, inUseMb, heapUsedMb } : null;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Events in the global log: counted in the schema on PostgreSQL; on PGlite (whose directory the
  * running service holds) from the service's /metrics counter of appended events.
@@ -144,3 +118,4 @@ export function printTable(title: string, header: string[], rows: Array<Array<st
 }
 
 export { KEYS };
+export { memorySample, type MemorySample } from '../support/soak-load';

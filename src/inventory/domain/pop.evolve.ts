@@ -1,6 +1,6 @@
 import { feedKw } from './capacity.math';
 import { lookup, store } from '../../kernel/id-index.util';
-import { applyChanges } from '../../kernel/step-timeline.util';
+import { applyChanges, emptyTimeline } from '../../kernel/step-timeline.util';
 import { DAY_MS, dayStart } from '../../kernel/time.util';
 import { PopEvent, PopRegistered } from './pop.events';
 import { effectsOf } from './pop-effects.evolve';
@@ -13,7 +13,7 @@ import {
   PopAggregate,
   POP_METRIC_SET,
   PopState,
-  RACK_METRIC_SET,
+  rackMetricSet,
   RackRecord,
   RemovedRef,
   ReservationRecord,
@@ -28,7 +28,7 @@ export function evolvePop(state: PopState, event: PopEvent): PopState {
   if (state === null) return state;
   const effects = effectsOf(state, event);
   applyChanges(state.timeline, POP_METRIC_SET, effects.pop);
-  if (effects.rack) applyChanges(effects.rack.rack.timeline, RACK_METRIC_SET, effects.rack.changes);
+  if (effects.rack) applyChanges(effects.rack.rack.timeline, rackMetricSet(effects.rack.rack.maxPowerKw), effects.rack.changes);
   record(state, event, Date.parse(event.effectiveAt));
   return state;
 }
@@ -46,7 +46,7 @@ function registeredPop(event: PopRegistered): PopAggregate {
     devices: {},
     circuits: {},
     reservations: {},
-    timeline: [],
+    timeline: emptyTimeline(),
     lastAdditionAt: null,
   };
 }
@@ -83,7 +83,7 @@ function record(pop: PopAggregate, event: Exclude<PopEvent, PopRegistered>, at: 
         openFeedIds: [],
         removedDevices: [],
         removedFeeds: [],
-        timeline: [],
+        timeline: emptyTimeline(),
       });
       added(pop, at);
       return;

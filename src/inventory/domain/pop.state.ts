@@ -1,7 +1,8 @@
 import { Filled } from '../../kernel/decider.types';
 import { IdIndex } from '../../kernel/id-index.util';
 import { Money } from '../../kernel/money.types';
-import { metricSet, StepPoint, StepTimeline } from '../../kernel/step-timeline.util';
+import { linearBound, MetricSet, metricSet, StepPoint, StepTimeline, TimelineBound } from '../../kernel/step-timeline.util';
+import { rackUsableKw } from './capacity.math';
 import { RegisterPopData } from './pop.commands';
 import { CapacityResource, CircuitType, FeedSide, PopKind, PopStatus } from './pop.enums';
 
@@ -32,17 +33,52 @@ export const POP_METRICS = [
   'reservedMbps',
 ] as const;
 export type PopMetric = (typeof POP_METRICS)[number];
-export const POP_METRIC_SET = metricSet(POP_METRICS);
 
 export const RACK_METRICS = ['aKw', 'bKw', 'aFeeds', 'bFeeds', 'drawKw'] as const;
 export type RackMetric = (typeof RACK_METRICS)[number];
-export const RACK_METRIC_SET = metricSet(RACK_METRICS);
 
 export type PopTotals = Record<PopMetric, number>;
 export type RackTotals = Record<RackMetric, number>;
 
+/**
+ * The margins of the PoP-wide invariants (pop-timeline.rules.ts): each is above zero, give or take the
+ * rules' tolerance, wherever its invariant is broken. Power is over both the racks' usable power and,
+ * while leases set it, their contracted power (usable power is the smaller of the two).
+ */
+const POP_BOUNDS: TimelineBound<PopMetric>[] = [
+  linearBound(POP_METRICS, { usedU: 1, reservedU: 1, totalU: -1 }),
+  linearBound(POP_METRICS, { reservedMbps: 1, capacityMbps: -1 }),
+  linearBound(POP_METRICS, { allocatedKw: 1, reservedKw: 1, racksUsableKw: -1 }),
+  linearBound(POP_METRICS, { allocatedKw: 1, reservedKw: 1, contractedKw: -1 }, 'contractLeases'),
+  linearBound(POP_METRICS, { racks: 1, rackLimit: -1 }, 'rackLimitLeases'),
+];
+
+export const POP_METRIC_SET = metricSet(POP_METRICS, POP_BOUNDS);
+/** The rack metrics without bounds, for reads (a rack's bound depends on its maxPowerKw: `rackMetricSet`). */
+export const RACK_METRIC_SET = metricSet(RACK_METRICS);
+
 const P = POP_METRIC_SET.position;
 const R = RACK_METRIC_SET.position;
+
+/**
+ * The rack metrics with the margin of the rack's power invariant: device draw over usable power (non-linear
+ * in the feeds, so only a change of draw alone moves it uniformly). Every change of a rack's timeline uses it.
+ */
+export function rackMetricSet(maxPowerKw: number | null): MetricSet<RackMetric> {
+  let set = rackSets.get(maxPowerKw);
+  if (!set) {
+    const bound: TimelineBound<RackMetric> = {
+      margin: (point) => point[R.drawKw] - rackUsableKw(rackTotalsOf(point), maxPowerKw),
+      shift: (delta) => (Object.keys(delta).every((key) => key === 'drawKw') ? (delta.drawKw ?? 0) : null),
+    };
+    set = metricSet(RACK_METRICS, [bound]);
+    rackSets.set(maxPowerKw, set);
+  }
+  return set;
+}
+
+/** Per maxPowerKw (racks share a few values). */
+const rackSets = new Map<number | null, MetricSet<RackMetric>>();
 
 /** A PoP timeline point by name (an object literal: cheap enough to build for every point a check visits). */
 export function popTotalsOf(point: StepPoint): PopTotals {

@@ -10,23 +10,19 @@ import { inSpan, inSpanSync, SPAN_ATTRIBUTES, traceparentOf } from '../observabi
 import { CommandEnvelope } from './command-envelope.types';
 import { CommandResult, PlannedEvent } from './command-result.types';
 import { PROJECTION_WAITER, ProjectionWaiter } from './projection-waiter.port';
+import { AcceptedCommand, AcceptedCommands } from './accepted-commands.util';
 import { mapBounded } from './map-bounded.util';
+import { StreamCache } from './stream-cache.util';
 import { StreamLock } from './stream-lock.util';
 
 /** What the executor needs of an event: its type, JSON data and effective time. */
 export type DomainEventLike = DomainEvent<string, object>;
 
-interface AcceptedCommand {
-  eventIds: string[];
-  revision: number;
-  position: string;
-}
-
 interface CachedStream<S> {
   state: S;
   /** Last revision applied to `state`; -1 for a stream with no events. */
   revision: number;
-  commands: Map<string, AcceptedCommand>;
+  commands: AcceptedCommands;
 }
 
 /** A stream's commands decided on its cached state, not appended yet (see `decideOn`). */
@@ -66,6 +62,7 @@ export interface StreamView<S> {
   state: S;
   /** Revision of the stream's last event; -1 for a stream with no events. */
   revision: number;
+  /** Exact for the commandIds given to `inspect`; throws for another one that only an older command's hash matches. */
   accepted(commandId: string): boolean;
 }
 
@@ -74,7 +71,8 @@ export type CommandOutcome = { result: Omit<CommandResult, 'projected'> } | { er
 
 /** Bounded retries when another process appended to the stream between our read and our append. */
 const MAX_ATTEMPTS = 8;
-const MAX_CACHED_STREAMS = 20_000;
+/** The cache's budget in events (stream-cache.util.ts): a few hundred MB of states at most. */
+const MAX_CACHED_EVENTS = 1_000_000;
 /** Streams of `executeAcross` worked on at once where they are not written together (dry runs, a store without appendMany). */
 const CONCURRENT_STREAMS = 16;
 
@@ -86,7 +84,7 @@ const CONCURRENT_STREAMS = 16;
  */
 @Injectable()
 export class CommandExecutor {
-  private readonly cache = new Map<string, CachedStream<unknown>>();
+  private readonly cache = new StreamCache<CachedStream<unknown>>(MAX_CACHED_EVENTS);
   private readonly locks = new StreamLock();
 
   constructor(
@@ -227,16 +225,24 @@ export class CommandExecutor {
 
   /**
    * Runs `read` on the stream's current state under the stream's lock, so that no command of this
-   * process is half-applied to it meanwhile. `read` is synchronous and must not mutate the state.
+   * process is half-applied to it meanwhile. `read` is synchronous and must not mutate the state;
+   * `commandIds`: those it may ask `accepted` about.
    */
   async inspect<S, E extends DomainEventLike, T>(
     decider: Pick<Decider<never, S, E, never>, 'initialState' | 'evolve'>,
     streamId: string,
     read: (view: StreamView<S>) => T,
+    commandIds: readonly string[] = [],
   ): Promise<T> {
     return this.locks.run(streamId, async () => {
       const cached = await this.catchUp(decider, streamId);
-      return read({ state: cached.state, revision: cached.revision, accepted: (commandId) => cached.commands.has(commandId) });
+      const known = await this.acceptedAmong(streamId, cached, commandIds);
+      const accepted = (commandId: string) => {
+        if (known.has(commandId)) return true;
+        if (cached.commands.lookup(commandId) === 'maybe') throw new Error(`commandId ${commandId} was not given to inspect(${streamId})`);
+        return false;
+      };
+      return read({ state: cached.state, revision: cached.revision, accepted });
     });
   }
 
@@ -267,6 +273,7 @@ export class CommandExecutor {
     context: X,
   ): Promise<CommandOutcome[]> {
     const cached = await this.catchUp(decider, streamId);
+    const known = await this.acceptedAmong(streamId, cached, items.map(({ envelope }) => envelope.commandId));
     let state = cached.state;
     let copied = false;
     let planned = 0;
@@ -274,7 +281,7 @@ export class CommandExecutor {
     return items.map(({ command, envelope, context: own }, index): CommandOutcome => {
       const revision = cached.revision + planned;
       const commandId = envelope.commandId;
-      if (commandId && (cached.commands.has(commandId) || decidedHere.has(commandId))) {
+      if (commandId && (known.has(commandId) || decidedHere.has(commandId))) {
         return { result: { streamId, revision, position: '', eventIds: [], duplicate: true, dryRun: true, wouldRecord: [] } };
       }
       if (envelope.expectedRevision !== undefined && envelope.expectedRevision !== revision) {
@@ -360,6 +367,7 @@ export class CommandExecutor {
       span.setAttribute(SPAN_ATTRIBUTES.revision, loaded.revision);
       return loaded;
     });
+    const known = await this.acceptedAmong(streamId, cached, items.map(({ envelope }) => envelope.commandId));
     const outcomes: CommandOutcome[] = new Array(items.length);
     const events: NewEvent[] = [];
     const decided: Decision<S>['decided'] = [];
@@ -368,13 +376,13 @@ export class CommandExecutor {
     let state = cached.state;
     let evolved = false;
     const forget = () => {
-      if (evolved && this.cache.get(streamId) === cached) this.cache.delete(streamId);
+      if (evolved) this.cache.delete(streamId, cached);
     };
     inSpanSync('decide', { attributes: { [SPAN_ATTRIBUTES.commandAttempt]: attempt } }, (span) => {
       items.forEach(({ command, envelope, context: own }, index) => {
-        const known = envelope.commandId ? cached.commands.get(envelope.commandId) : undefined;
-        if (known) {
-          outcomes[index] = { result: { streamId, ...known, eventIds: [...known.eventIds], duplicate: true, dryRun: false, wouldRecord: [] } };
+        const answer = envelope.commandId ? known.get(envelope.commandId) : undefined;
+        if (answer) {
+          outcomes[index] = { result: { streamId, ...answer, eventIds: [...answer.eventIds], duplicate: true, dryRun: false, wouldRecord: [] } };
           return;
         }
         const earlier = envelope.commandId ? decidedHere.get(envelope.commandId) : undefined;
@@ -427,6 +435,7 @@ export class CommandExecutor {
       const revision = appended.revision - (events.length - 1 - k);
       this.remember(cached, { ...event, streamId, revision, position: appended.position, recordedAt: '' });
     });
+    if (this.cache.get(streamId) === cached) this.cache.set(streamId, cached); // weighed again, with its new events
     for (const { index, first, count } of decision.decided) {
       const revision = appended.revision - (events.length - first - count);
       const eventIds = events.slice(first, first + count).map((e) => e.eventId);
@@ -459,12 +468,12 @@ export class CommandExecutor {
     refresh = true,
   ): Promise<CachedStream<S>> {
     let cached = this.cache.get(streamId) as CachedStream<S> | undefined;
-    if (cached) this.cache.delete(streamId); // re-inserted below: Map order is our LRU order
+    if (cached) this.cache.delete(streamId); // set again below, as the most recently used (and if applying fails, dropped)
     if (cached && !refresh) {
       this.cache.set(streamId, cached);
       return cached;
     }
-    cached ??= { state: decider.initialState(), revision: -1, commands: new Map() };
+    cached ??= { state: decider.initialState(), revision: -1, commands: new AcceptedCommands() };
     try {
       const events = await this.store.readStream(streamId, { fromRevision: cached.revision + 1 });
       for (const recorded of events) this.apply(decider, cached, upcast(recorded));
@@ -472,7 +481,6 @@ export class CommandExecutor {
       if (!(error instanceof StreamNotFoundError)) throw error;
     }
     this.cache.set(streamId, cached);
-    if (this.cache.size > MAX_CACHED_STREAMS) this.cache.delete(this.cache.keys().next().value as string);
     return cached;
   }
 
@@ -484,15 +492,37 @@ export class CommandExecutor {
   /** Moves the cached revision to the event and files it under its command (for duplicates). */
   private remember<S>(cached: CachedStream<S>, recorded: RecordedEvent): void {
     cached.revision = recorded.revision;
-    const commandId = recorded.metadata.commandId;
-    const accepted = cached.commands.get(commandId);
-    if (accepted) {
-      accepted.eventIds.push(recorded.eventId);
-      accepted.revision = recorded.revision;
-      accepted.position = recorded.position;
-    } else {
-      cached.commands.set(commandId, { eventIds: [recorded.eventId], revision: recorded.revision, position: recorded.position });
+    cached.commands.record(recorded.metadata.commandId, recorded.eventId, recorded.revision, recorded.position);
+  }
+
+  /**
+   * The answers of the given commandIds that the stream accepted, up to the cached revision. Recent ones
+   * come from the cache; one that only an older command's hash matches is looked up in the stream itself
+   * (a retry of an old command, or a rare hash collision): a read of the whole stream, once per such id.
+   */
+  private async acceptedAmong<S>(streamId: string, cached: CachedStream<S>, commandIds: ReadonlyArray<string | undefined>): Promise<Map<string, AcceptedCommand>> {
+    const known = new Map<string, AcceptedCommand>();
+    const unsure = new Set<string>();
+    for (const commandId of commandIds) {
+      if (!commandId) continue;
+      const found = cached.commands.lookup(commandId);
+      if (found === 'maybe') unsure.add(commandId);
+      else if (found) known.set(commandId, found);
     }
+    if (unsure.size === 0) return known;
+    for (const recorded of await this.store.readStream(streamId, { maxCount: cached.revision + 1 })) {
+      const commandId = recorded.metadata.commandId;
+      if (!unsure.has(commandId)) continue;
+      const answer = known.get(commandId);
+      if (answer) {
+        answer.eventIds.push(recorded.eventId);
+        answer.revision = recorded.revision;
+        answer.position = recorded.position;
+      } else {
+        known.set(commandId, { eventIds: [recorded.eventId], revision: recorded.revision, position: recorded.position });
+      }
+    }
+    return known;
   }
 
   private async waitForProjections(position: string): Promise<boolean> {

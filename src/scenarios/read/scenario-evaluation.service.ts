@@ -182,7 +182,7 @@ export class ScenarioEvaluator {
           const costBefore = asOf !== null && state && before ? popCostAt(state, asOf, denominators(before)) : null;
           const after = changes ? cloneJson(state) : statusOnly(state);
           pops.set(popId, { popId, after, changed: false, before, costBefore, code: state?.profile.code ?? null });
-        }),
+        }, changes ? commandIdsOf(streamId) : []),
       );
     }
     for (const streamId of workloadStreams) {
@@ -190,7 +190,7 @@ export class ScenarioEvaluator {
         this.executor.inspect(workloadDecider, streamId, ({ state, accepted }) => {
           markRecorded(streamId, accepted);
           workloads.set(streamId, { state: cloneJson(state) });
-        }),
+        }, commandIdsOf(streamId)),
       );
     }
     await Promise.all(loads);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { RECENT_COMMANDS } from '../../../src/platform/commands/accepted-commands.util';
 import { CommandEnvelope } from '../../../src/platform/commands/command-envelope.types';
 import { CommandExecutor, CommandItem, CommandOutcome } from '../../../src/platform/commands/command-executor.service';
 import { Decider } from '../../../src/kernel/decider.types';
@@ -82,6 +83,33 @@ for (const factory of testDatabases()) {
       assert.deepEqual(outcomes[0].result.eventIds, first.result.eventIds);
       assert.deepEqual(outcomes[2].result.eventIds, outcomes[1].result.eventIds);
       assert.equal((await store.readStream('tank-2')).length, 3);
+    });
+
+    it('answers commandIds older than the ones kept whole in memory from the stream, with their first answer', async () => {
+      let reads = 0;
+      const counting = Object.create(store, {
+        readStream: { value: (...args: Parameters<EventStore['readStream']>) => (reads++, store.readStream(...args)) },
+      }) as EventStore;
+      const executor = executorOn(counting);
+      const ids = Array.from({ length: 2 * RECENT_COMMANDS }, (_, i) => `old${i}`);
+      // The first on its own (a batch answers the append's position; the stream, each event's).
+      const first = await executor.executeAll(tank, 'tank-old', [fill(0, ids[0])]);
+      await executor.executeAll(tank, 'tank-old', ids.slice(1).map((id) => fill(0, id)));
+      reads = 0;
+      // A recent commandId is answered from memory; an old one from the stream, as it was first answered.
+      const again = await executor.executeAll(tank, 'tank-old', [fill(0, ids[ids.length - 1]), fill(0, 'old0'), fill(0, 'new')]);
+      assert.deepEqual(shape(again), [
+        { revision: ids.length - 1, events: 1, duplicate: true },
+        { revision: 0, events: 1, duplicate: true },
+        { revision: ids.length, events: 1, duplicate: false },
+      ]);
+      assert.equal(reads, 1, 'one read of the stream, for the old commandId');
+      assert.ok('result' in first[0] && 'result' in again[1]);
+      assert.deepEqual({ ...again[1].result, duplicate: false }, first[0].result);
+      // inspect resolves the commandIds it is given, and refuses to guess about an old one it was not.
+      const view = (commandId: string) => executor.inspect(tank, 'tank-old', ({ accepted }) => accepted(commandId), ['old0', 'new', 'never']);
+      assert.deepEqual(await Promise.all(['old0', 'new', 'never'].map(view)), [true, true, false]);
+      await assert.rejects(view('old1'), /old1 was not given to inspect/);
     });
 
     it('decides again when another writer appended in between, and honours a pinned expectedRevision', async () => {

@@ -1,0 +1,182 @@
+import { CommandMix, graphqlFailure } from './command-mix';
+import { runLoad, type LoadResult } from './http-load';
+import { KEYS } from './test-app';
+
+/**
+ * The soak of the reliability suite and of the full bench (docs/operations.md, "Targets":
+ * soak_throughput_ratio, soak_p99_ratio, soak_rss_growth_ratio): the service's closed-loop maximum
+ * with a mixed load, then half of it through a warm-up (JIT, caches, pools and the heap find their
+ * size) and settled windows. The ratios compare the last window with the first settled one.
+ *
+ * Resident memory is sampled every second from the service's own /metrics, RSS and JS heap in one
+ * scrape, and compared as memory in use: RSS less the part of the JS heap that is free, at its
+ * lowest in the window (after a collection). Plain RSS keeps rising for minutes while V8 enlarges
+ * the heap it reserves (the live heap stays flat), so over a short run it says more about V8's
+ * sizing than about a leak; a leak, in the heap or outside it (buffers, native), raises memory in
+ * use. Plain RSS is reported beside it.
+ */
+
+export interface SoakOptions {
+  url: string;
+  /** Slot PoPs (test/support/slot-pops.ts) with `racks` racks each, enough for the whole run. */
+  pops: string[];
+  racks: number;
+  /** Closed-loop measurement of the maximum, then the warm-up and the settled windows, at half of it. */
+  measureS: number;
+  warmupS: number;
+  windowS: number;
+  windows: number;
+  connections: number;
+  /** Command ids are `<label>-…`: unique per run. */
+  label: string;
+}
+
+export interface SoakWindow {
+  label: string;
+  result: LoadResult;
+  p99: number;
+  /** Memory in use at its lowest in the window, and the median and peak of plain RSS. */
+  memoryMb: { inUse: number; rssMedian: number; rssPeak: number };
+  /** Commands that answered `projected: false` (their read-your-writes wait timed out). */
+  notProjected: number;
+}
+
+export interface SoakResult {
+  max: LoadResult;
+  maxNotProjected: number;
+  /** Requests per second of the warm-up and the windows. */
+  rate: number;
+  warmup: SoakWindow;
+  settled: SoakWindow[];
+  /** Last settled window ÷ first: answered/s, p99, memory in use, plain RSS (median). */
+  ratios: { throughput: number; p99: number; memory: number; rss: number };
+}
+
+export interface MemorySample {
+  rssMb: number;
+  /** RSS less the JS heap's free part (heap total − heap used). */
+  inUseMb: number;
+  /** JS heap in use, garbage not yet collected included: its lows over a window come near the live heap. */
+  heapUsedMb: number;
+}
+
+/**
+ * One scrape of the service's /metrics: RSS and the JS heap at the same instant; null if it failed.
+ * Memory in use (RSS less the JS heap's free part), at its lowest over a stretch of load, tracks what
+ * the service keeps; plain RSS also follows how much heap V8 chose to reserve.
+ */
+export async function memorySample(url: string): Promise<MemorySample | null> {
+  try {
+    const text = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${KEYS.admin}` } }).then((r) => r.text());
+    const value = (name: string) => Number(new RegExp(`^popledger_${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 1_048_576;
+    const rssMb = value('process_resident_memory_bytes');
+    const heapUsedMb = value('nodejs_heap_size_used_bytes');
+    const inUseMb = rssMb - (value('nodejs_heap_size_total_bytes') - heapUsedMb);
+    return Number.isFinite(inUseMb) ? { rssMb, inUseMb, heapUsedMb } : null;
+  } catch {
+    return null;
+  }
+}
+
+const MEMORY_SAMPLE_MS = 1_000;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+function percentile99(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(sorted.length * 0.99) - 1)] ?? NaN;
+}
+
+function notProjected(status: number, body: string): boolean {
+  if (status !== 200 || !body.includes('"projected":false')) return false;
+  const data = (JSON.parse(body) as { data?: Record<string, { projected?: boolean } | null> }).data ?? {};
+  return Object.values(data).some((result) => result?.projected === false);
+}
+
+/** Runs the soak; it throws only when the load itself cannot run (failures are counted per window). */
+export async function runSoak(options: SoakOptions): Promise<SoakResult> {
+  const { url, pops, racks, connections } = options;
+  // Reservations start when they are sent, as planners' do.
+  const commands = new CommandMix(pops, racks, options.label, () => new Date().toISOString());
+  let k = 0;
+  /** Two in five requests are commands; the rest what planners read around them. */
+  const next = (): string => {
+    const popId = pops[k % pops.length];
+    switch (k++ % 5) {
+      case 0:
+      case 1:
+        return commands.next();
+      case 2:
+        return JSON.stringify({ query: 'query($p: ID!) { capacity(popId: $p) { overall space { freeU } power { headroomKw } network { headroomMbps } } }', variables: { p: popId } });
+      case 3:
+        return JSON.stringify({ query: '{ pops(first: 20) { totalCount edges { node { popId status } } } }' });
+      default:
+        return JSON.stringify({ query: 'query($s: ID!) { history(streamId: $s, first: 20) { totalCount } }', variables: { s: `pop-${popId}` } });
+    }
+  };
+  let stale = 0;
+  const load = (durationS: number, overallRate?: number) =>
+    runLoad({
+      url,
+      path: '/graphql',
+      headers: { authorization: `Bearer ${KEYS.planner}` },
+      connections,
+      durationS,
+      overallRate,
+      body: next,
+      failure: (status, body) => {
+        if (notProjected(status, body)) stale += 1;
+        return graphqlFailure(status, body);
+      },
+    });
+  const window = async (label: string, durationS: number, rate: number): Promise<SoakWindow> => {
+    stale = 0;
+    const samples: Array<Promise<MemorySample | null>> = [];
+    const sampler = setInterval(() => samples.push(memorySample(url)), MEMORY_SAMPLE_MS);
+    const result = await load(durationS, rate).finally(() => clearInterval(sampler));
+    const memory = (await Promise.all(samples)).filter((sample): sample is MemorySample => sample !== null);
+    const memoryMb = { inUse: Math.min(...memory.map((m) => m.inUseMb)), rssMedian: median(memory.map((m) => m.rssMb)), rssPeak: Math.max(...memory.map((m) => m.rssMb)) };
+    return { label, result, p99: percentile99(result.latenciesMs), memoryMb, notProjected: stale };
+  };
+  const max = await load(options.measureS);
+  const maxNotProjected = stale;
+  const rate = Math.max(1, Math.floor(max.okPerSecond / 2));
+  const { warmupS, windowS } = options;
+  const warmup = await window(`warm-up 0-${warmupS} s`, warmupS, rate);
+  const settled: SoakWindow[] = [];
+  for (let i = 0; i < options.windows; i++) settled.push(await window(`${warmupS + i * windowS}-${warmupS + (i + 1) * windowS} s`, windowS, rate));
+  const [first] = settled;
+  const last = settled[settled.length - 1];
+  const ratios = {
+    throughput: last.result.okPerSecond / first.result.okPerSecond,
+    p99: last.p99 / first.p99,
+    memory: last.memoryMb.inUse / first.memoryMb.inUse,
+    rss: last.memoryMb.rssMedian / first.memoryMb.rssMedian,
+  };
+  return { max, maxNotProjected, rate, warmup, settled, ratios };
+}
+
+/** Failures of every phase, as `<window>: <n>× <reason>`. */
+export function soakFailures(soak: SoakResult): string[] {
+  return [soak.warmup, ...soak.settled].flatMap((w) => Object.entries(w.result.failures).map(([reason, n]) => `${w.label}: ${n}× ${reason}`));
+}
+
+/** Commands that answered `projected: false` in any phase. */
+export function soakNotProjected(soak: SoakResult): number {
+  return soak.maxNotProjected + [soak.warmup, ...soak.settled].reduce((n, w) => n + w.notProjected, 0);
+}
+
+/** The rows of a table of the windows: label, answered/s, failed, projected: false, p99, memory in use, RSS. */
+export function soakRows(soak: SoakResult): string[][] {
+  return [soak.warmup, ...soak.settled].map((w) => [
+    w.label,
+    w.result.okPerSecond.toFixed(1),
+    String(w.result.failed),
+    String(w.notProjected),
+    w.p99.toFixed(1),
+    w.memoryMb.inUse.toFixed(0),
+    `${w.memoryMb.rssMedian.toFixed(0)} / ${w.memoryMb.rssPeak.toFixed(0)}`,
+  ]);
+}
+
+export const SOAK_HEADER = ['window', 'answered/s', 'failed', 'projected: false', 'p99 ms', 'memory in use MB', 'RSS MB median / peak'];
