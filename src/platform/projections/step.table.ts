@@ -100,14 +100,16 @@ export class StepTable<M extends string> {
   createTable(t: TableNames): string {
     const keys = this.keyColumns.map((column) => `${column} text COLLATE "C" NOT NULL`);
     const metrics = this.metricNames.map((metric) => `${metric} ${this.metrics[metric]} NOT NULL`);
-    const sameBlock = [...this.keyColumns, 'block'].map((column) => `p.${column} = b.${column}`).join(' AND ');
+    const sameBlock = [...this.keyColumns, 'block'].map((column) => `b.${column} = p.${column}`).join(' AND ');
     const sums = this.metricNames.map((metric) => `p.${metric} + b.${metric} AS ${metric}`);
+    const bases = this.metricNames.map((metric) => `b.${metric}`).join(', ');
     return `CREATE TABLE ${t(this.pointTable)} (${[...keys, 'at timestamptz NOT NULL', 'block timestamptz NOT NULL', ...metrics].join(', ')},
         PRIMARY KEY (${[...this.keyColumns, 'at'].join(', ')}));
       CREATE TABLE ${t(this.blockTable)} (${[...keys, 'block timestamptz NOT NULL', 'points int NOT NULL', ...metrics].join(', ')},
         PRIMARY KEY (${[...this.keyColumns, 'block'].join(', ')}));
       CREATE VIEW ${t(this.table)} AS SELECT ${[...this.keyColumns.map((column) => `p.${column}`), 'p.at', ...sums].join(', ')}
-        FROM ${t(this.pointTable)} p JOIN ${t(this.blockTable)} b ON ${sameBlock}`;
+        FROM ${t(this.pointTable)} p
+        CROSS JOIN LATERAL (SELECT ${bases} FROM ${t(this.blockTable)} b WHERE ${sameBlock} OFFSET 0) b`;
   }
 
   /** Adds `delta` to the values from `at` (ISO 8601) on; an absent `at` (an open end) adds nothing. */
