@@ -41,6 +41,7 @@ interface Block {
   points: number;
   /** Where the next block starts (null: the last block). */
   until: string | null;
+  /** New, or its base or point count changed: written back. */
   dirty: boolean;
 }
 
