@@ -35,7 +35,7 @@ export async function readStatusTimelines(
            WHERE s.pop_id = d.pop_id AND d.since IS NOT NULL AND s.at < d.since ORDER BY s.at DESC LIMIT 1)
          UNION ALL
          (SELECT s.*, false AS earlier FROM ${POP_STEP_TABLE} s
-           WHERE s.pop_id = d.pop_id AND (d.since IS NULL OR s.at >= d.since))
+           WHERE s.pop_id = d.pop_id AND s.at >= coalesce(d.since, '-infinity'))
        ) p`,
     [requests.map(({ popId }) => popId), requests.map(({ since }) => since)],
   );

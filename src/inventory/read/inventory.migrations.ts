@@ -1,4 +1,6 @@
 import { Migration } from '../../platform/database/migrations.runner';
+import { rebuildTables } from '../../platform/projections/projection.port';
+import { POP_STEP_TABLE, RACK_STEP_TABLE } from './capacity-steps.table';
 import { INVENTORY_TABLES as T } from './inventory.projection';
 
 /**
@@ -13,5 +15,11 @@ export const inventoryMigrations: Migration[] = [
     // events always carried but the first tables did not keep.
     id: '0400-inventory-rack-elevation',
     sql: `DROP TABLE IF EXISTS ${T.rack}, ${T.device}`,
+  },
+  {
+    // The step tables became views over points and their blocks' bases (a back-dated delta no longer
+    // rewrites every later point). A scratch copy left by an interrupted rebuild goes too: its name is now a view's.
+    id: '0401-inventory-step-blocks',
+    sql: `DROP TABLE IF EXISTS ${[POP_STEP_TABLE, RACK_STEP_TABLE].flatMap((table) => [table, rebuildTables(table)]).join(', ')}`,
   },
 ];

@@ -247,7 +247,8 @@ const ID = 'text COLLATE "C" NOT NULL';
 export const inventoryProjection: Projection = {
   name: 'planning_inventory',
   eventTypes: POP_EVENT_TYPES,
-  tables: [...Object.values(T), POP_STEP_TABLE, RACK_STEP_TABLE],
+  tables: [...Object.values(T), ...[newPopSteps(), newRackSteps()].flatMap((steps) => [steps.pointTable, steps.blockTable])],
+  views: [POP_STEP_TABLE, RACK_STEP_TABLE],
   // Every row belongs to one PoP, and only its own stream's events write it.
   streamsIndependent: true,
   createTables: (t) => `

@@ -27,6 +27,8 @@ export async function analyzeTables(q: SqlQueryable, projections: Projection[], 
 }
 
 export async function dropTables(q: SqlQueryable, projections: Projection[], t: TableNames): Promise<void> {
+  const views = quotedViews(projections, t);
+  if (views) await q.query(`DROP VIEW IF EXISTS ${views}`);
   const tables = quotedTables(projections, t);
   if (tables) await q.query(`DROP TABLE IF EXISTS ${tables}`);
 }
@@ -36,12 +38,20 @@ function quotedTables(projections: Projection[], t: TableNames): string {
   return projections.flatMap(({ tables }) => tables.map((base) => quoteIdent(t(base)))).join(', ');
 }
 
+function quotedViews(projections: Projection[], t: TableNames): string {
+  return projections.flatMap(({ views = [] }) => views.map((base) => quoteIdent(t(base)))).join(', ');
+}
+
 /** Replaces the live tables by the rebuilt ones, indexes and sequences renamed to their live names. */
 export async function swapInRebuiltTables(tx: SqlQueryable, projections: Projection[]): Promise<void> {
   await dropTables(tx, projections, liveTables);
   const bases = projections.flatMap(({ tables }) => tables);
   for (const base of bases) {
     await tx.query(`ALTER TABLE ${quoteIdent(rebuildTables(base))} RENAME TO ${quoteIdent(base)}`);
+  }
+  // A view follows its tables through renames: only its own name changes.
+  for (const base of projections.flatMap(({ views = [] }) => views)) {
+    await tx.query(`ALTER VIEW ${quoteIdent(rebuildTables(base))} RENAME TO ${quoteIdent(base)}`);
   }
   const { rows } = await tx.query<{ relname: string; relkind: string; base: string; prefix: string }>(
     `SELECT c.relname, c.relkind, p.base, p.prefix
@@ -60,7 +70,7 @@ export async function swapInRebuiltTables(tx: SqlQueryable, projections: Project
 export async function hasAllTables(q: SqlQueryable, projection: Projection): Promise<boolean> {
   const { rows } = await q.query<{ complete: boolean }>(
     'SELECT bool_and(to_regclass(quote_ident(name)) IS NOT NULL) AS complete FROM unnest($1::text[]) AS t(name)',
-    [projection.tables],
+    [[...projection.tables, ...(projection.views ?? [])]],
   );
   return rows[0].complete !== false;
 }

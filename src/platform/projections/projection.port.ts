@@ -26,6 +26,8 @@ export interface Projection {
   readonly eventTypes: readonly string[] | 'all';
   /** Base names of the tables it owns (at most 54 characters, so that `<base>__rebuild` fits PostgreSQL's 63). */
   readonly tables: readonly string[];
+  /** Base names of views over its tables (same rules), made by `createTables`: dropped before the tables, renamed with them. */
+  readonly views?: readonly string[];
   /**
    * CREATE TABLE statements (several, separated by semicolons), every name through `t`.
    * Indexes and sequences must be named `${t(table)}_<suffix>` so that a rebuild's copies do not collide

@@ -2,14 +2,18 @@ import { SqlQueryable } from '../database/sql-client.port';
 import { TableNames } from './projection.port';
 
 /**
- * A table of step functions over effective time: per key (e.g. a PoP), rows (key, at, values) hold
- * the values in force from `at` until the key's next row, so the values at t are one index probe
- * (the last row at or before t). A batch's deltas are applied with index-driven statements: read,
- * per key, the point in force just before its earliest delta and every point after it; add the
- * running sum of the deltas to each (new points start from the values in force there); insert the
- * new points and update the others. A back-dated delta thus corrects all later points; one near
- * the end touches only a few. Values are kept in arrays in metric order (rebuilds write hundreds
- * of thousands of points).
+ * A table of step functions over effective time: per key (e.g. a PoP), points (key, at, values) hold
+ * the values in force from `at` until the key's next point, so the values at t are one index probe
+ * (the last point at or before t).
+ *
+ * A back-dated delta changes every later point. So that writing it does not grow with the key's
+ * history, each key's points are grouped in blocks of consecutive points: a block is named by an
+ * instant at or before its first point (the first block by -infinity) and holds a base per metric;
+ * a point stores its values less its block's base. A delta at t updates only the points of t's block
+ * from t on and adds itself to the bases of the later blocks. A block that outgrows 2·blockSize
+ * points is cut into blocks of blockSize that start with the same base, so their points keep their
+ * stored values. The view named `table` adds the bases back: readers see the plain step table.
+ * Values are kept in arrays in metric order (rebuilds write hundreds of thousands of points).
  */
 
 export type MetricType = 'int' | 'float8';
@@ -24,16 +28,56 @@ export interface ChangedPoint {
 
 /** Sums of floats this close to zero are drift from adding and subtracting the same values. */
 const DRIFT = 1e-9;
+/** The name of each key's first block: before every instant, also as an ISO string. */
+const FIRST = '-infinity';
+/** About the square root of a long history's points: a back-dated delta then writes ~2·√n rows. */
+const BLOCK_SIZE = 128;
 
-interface Point {
+interface Block {
+  id: string;
+  /** What the stored points of the block lack, before and after this write. */
+  oldBase: Float64Array;
+  base: Float64Array;
+  points: number;
+  /** Where the next block starts (null: the last block). */
+  until: string | null;
+  /** New, or its base or point count changed: written back. */
+  dirty: boolean;
+}
+
+interface StoredPoint {
   at: string;
+  block: string;
+  /** Stored values: the absolute ones less the block's base. */
   values: Float64Array;
+}
+
+/** One key's share of a write: its deltas in time order and its blocks from the one in force at the first delta. */
+interface KeyWrite {
+  keys: string[];
+  deltas: [string, Float64Array][];
+  blocks: Block[];
+  byId: Map<string, Block>;
+}
+
+/** Points of a key to read and rewrite: the one in force before `since` (back to `from`), and those in [since, until). */
+interface Range {
+  write: KeyWrite;
+  from: string;
+  since: string;
+  until: string | null;
+  /** The key's first delta at or after `since`, and the sum of those before it. */
+  first: number;
+  earlier: Float64Array;
 }
 
 export class StepTable<M extends string> {
   readonly metricNames: readonly M[];
   /** Position of each metric in the value arrays. */
   readonly index: Readonly<Record<M, number>>;
+  /** The physical tables behind the view `table`. */
+  readonly pointTable: string;
+  readonly blockTable: string;
   /** Per key, per instant (ISO with ms and Z), the delta. */
   private readonly deltas = new Map<string, { keys: string[]; at: Map<string, Float64Array> }>();
   private readonly floats: boolean[];
@@ -43,17 +87,30 @@ export class StepTable<M extends string> {
     readonly table: string,
     private readonly keyColumns: readonly string[],
     private readonly metrics: Readonly<Record<M, MetricType>>,
+    private readonly blockSize = BLOCK_SIZE,
   ) {
     this.metricNames = Object.keys(metrics) as M[];
     this.index = Object.fromEntries(this.metricNames.map((metric, position) => [metric, position])) as Record<M, number>;
     this.floats = this.metricNames.map((metric) => metrics[metric] === 'float8');
     this.zero = new Float64Array(this.metricNames.length);
+    this.pointTable = `${table}_points`;
+    this.blockTable = `${table}_blocks`;
   }
 
+  /** The two tables and the view (statements separated by semicolons). */
   createTable(t: TableNames): string {
     const keys = this.keyColumns.map((column) => `${column} text COLLATE "C" NOT NULL`);
     const metrics = this.metricNames.map((metric) => `${metric} ${this.metrics[metric]} NOT NULL`);
-    return `CREATE TABLE ${t(this.table)} (${[...keys, 'at timestamptz NOT NULL', ...metrics].join(', ')}, PRIMARY KEY (${[...this.keyColumns, 'at'].join(', ')}))`;
+    const sameBlock = [...this.keyColumns, 'block'].map((column) => `b.${column} = p.${column}`).join(' AND ');
+    const sums = this.metricNames.map((metric) => `p.${metric} + b.${metric} AS ${metric}`);
+    const bases = this.metricNames.map((metric) => `b.${metric}`).join(', ');
+    return `CREATE TABLE ${t(this.pointTable)} (${[...keys, 'at timestamptz NOT NULL', 'block timestamptz NOT NULL', ...metrics].join(', ')},
+        PRIMARY KEY (${[...this.keyColumns, 'at'].join(', ')}));
+      CREATE TABLE ${t(this.blockTable)} (${[...keys, 'block timestamptz NOT NULL', 'points int NOT NULL', ...metrics].join(', ')},
+        PRIMARY KEY (${[...this.keyColumns, 'block'].join(', ')}));
+      CREATE VIEW ${t(this.table)} AS SELECT ${[...this.keyColumns.map((column) => `p.${column}`), 'p.at', ...sums].join(', ')}
+        FROM ${t(this.pointTable)} p
+        CROSS JOIN LATERAL (SELECT ${bases} FROM ${t(this.blockTable)} b WHERE ${sameBlock} OFFSET 0) b`;
   }
 
   /** Adds `delta` to the values from `at` (ISO 8601) on; an absent `at` (an open end) adds nothing. */
@@ -74,116 +131,300 @@ export class StepTable<M extends string> {
     for (const metric of Object.keys(delta) as M[]) values[this.index[metric]] += delta[metric] as number;
   }
 
-  /** Applies the deltas; with `changes`, returns the changed points per key in time order. */
+  /**
+   * Applies the deltas; with `changes`, returns the changed points per key in time order. Those are all the
+   * points from each key's first delta on, so that write reads (not writes) every later point.
+   */
   async write(tx: SqlQueryable, t: TableNames, { changes = false } = {}): Promise<ChangedPoint[]> {
     if (this.deltas.size === 0) return [];
-    const table = t(this.table);
-    const entries = [...this.deltas.values()].map(({ keys, at }) => ({ keys, deltas: [...at].sort(([a], [b]) => compare(a, b)) }));
-    const existing = await this.readFrom(tx, table, entries.map(({ keys, deltas }) => ({ keys, since: deltas[0][0] })));
-    const size = this.metricNames.length;
-    // New points are inserted, existing ones updated (in a rebuild nearly all are new).
-    const inserts = this.columns();
-    const updates = this.columns();
-    const changed: ChangedPoint[] = [];
-    for (const { keys, deltas } of entries) {
-      const points = existing.get(keys.join('\u0000')) ?? [];
-      let p = 0;
-      // Values in force before the first delta: the point before it (read first), or zero.
-      let inForce = this.zero;
-      if (points.length > 0 && points[0].at < deltas[0][0]) inForce = points[p++].values;
-      const sum = new Float64Array(size);
-      let d = 0;
-      while (p < points.length || d < deltas.length) {
-        const at = d >= deltas.length || (p < points.length && points[p].at <= deltas[d][0]) ? points[p].at : deltas[d][0];
-        const exists = p < points.length && points[p].at === at;
-        if (exists) inForce = points[p++].values;
-        if (d < deltas.length && deltas[d][0] === at) {
-          const delta = deltas[d++][1];
-          for (let m = 0; m < size; m++) sum[m] += delta[m];
-        }
-        const after = new Float64Array(size);
-        for (let m = 0; m < size; m++) {
-          const value = inForce[m] + sum[m];
-          after[m] = this.floats[m] && Math.abs(value) < DRIFT ? 0 : value;
-        }
-        (exists ? updates : inserts).push(keys, at, after);
-        if (changes) changed.push({ keys, at, before: inForce, after });
+    const writes: KeyWrite[] = [...this.deltas.values()].map(({ keys, at }) => ({
+      keys,
+      deltas: [...at].sort(([a], [b]) => compare(a, b)),
+      blocks: [],
+      byId: new Map(),
+    }));
+    await this.readBlocks(tx, t, writes);
+    const ranges: Range[] = [];
+    for (const write of writes) {
+      this.addToBases(write);
+      const { deltas } = write;
+      if (changes) ranges.push({ write, from: this.blockAt(write, deltas[0][0]).id, since: deltas[0][0], until: null, first: 0, earlier: this.zero });
+      else {
+        const earlier = new Float64Array(this.metricNames.length);
+        deltas.forEach(([at, delta], d) => {
+          const block = this.blockAt(write, at);
+          if (ranges.at(-1)?.write !== write || ranges.at(-1)?.from !== block.id) {
+            ranges.push({ write, from: block.id, since: at, until: block.until, first: d, earlier: earlier.slice() });
+          }
+          add(earlier, delta);
+        });
       }
     }
-    await this.insert(tx, table, inserts);
-    await this.update(tx, table, updates);
+    const stored = await this.readPoints(tx, t, ranges);
+    const inserts = this.columns(true);
+    const updates = this.columns(false);
+    const changed: ChangedPoint[] = [];
+    ranges.forEach((range, r) => this.apply(range, stored[r], inserts, updates, changes ? changed : null));
+    await this.insert(tx, t(this.pointTable), inserts);
+    await this.update(tx, t(this.pointTable), updates);
+    await this.split(tx, t, writes);
+    await this.writeBlocks(tx, t(this.blockTable), writes);
     return changed;
   }
 
-  /** Column arrays of points to write. */
-  private columns() {
+  /** Per key, the block in force at its first delta and every later one; a key without points gets its first block. */
+  private async readBlocks(tx: SqlQueryable, t: TableNames, writes: KeyWrite[]): Promise<void> {
+    const columns = this.keyColumns;
+    const table = t(this.blockTable);
+    const sameKey = columns.map((column) => `s.${column} = d.${column}`).join(' AND ');
+    const metrics = this.metricNames.map((metric) => `s.${metric}`).join(', ');
+    const { rows } = await tx.query<Record<string, unknown>>(
+      `SELECT d.n, b.* FROM unnest(${this.textParams()}, $${columns.length + 1}::timestamptz[]) WITH ORDINALITY AS d(${columns.join(', ')}, since, n)
+         CROSS JOIN LATERAL (
+           (SELECT s.block, s.points, ${metrics} FROM ${table} s WHERE ${sameKey} AND s.block <= d.since ORDER BY s.block DESC LIMIT 1)
+           UNION ALL
+           (SELECT s.block, s.points, ${metrics} FROM ${table} s WHERE ${sameKey} AND s.block > d.since)
+         ) b`,
+      [...columns.map((_, index) => writes.map(({ keys }) => keys[index])), writes.map(({ deltas }) => deltas[0][0])],
+    );
+    for (const row of rows) {
+      const base = this.valuesOf(row);
+      writes[Number(row.n) - 1].blocks.push({ id: instantOf(row.block), oldBase: base, base: base.slice(), points: row.points as number, until: null, dirty: false });
+    }
+    for (const { blocks, byId } of writes) {
+      if (blocks.length === 0) blocks.push({ id: FIRST, oldBase: this.zero, base: this.zero.slice(), points: 0, until: null, dirty: true });
+      blocks.sort((a, b) => compare(a.id, b.id));
+      blocks.forEach((block, b) => {
+        block.until = blocks[b + 1]?.id ?? null;
+        byId.set(block.id, block);
+      });
+    }
+  }
+
+  /** Each block's base gains the deltas of the earlier blocks. */
+  private addToBases({ deltas, blocks }: KeyWrite): void {
+    const sum = new Float64Array(this.metricNames.length);
+    let d = 0;
+    for (const block of blocks) {
+      for (; d < deltas.length && deltas[d][0] < block.id; d++) add(sum, deltas[d][1]);
+      if (!sum.some((value) => value !== 0)) continue;
+      for (let m = 0; m < sum.length; m++) block.base[m] = this.clean(m, block.oldBase[m] + sum[m]);
+      block.dirty = true;
+    }
+  }
+
+  /** The block of the points in force at `at` (the last one named at or before it: binary search). */
+  private blockAt({ blocks }: KeyWrite, at: string): Block {
+    let low = 0;
+    let high = blocks.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (blocks[middle].id <= at) low = middle;
+      else high = middle - 1;
+    }
+    return blocks[low];
+  }
+
+  /** Per range, the stored points it covers (the one before `since` first, if any), in time order. */
+  private async readPoints(tx: SqlQueryable, t: TableNames, ranges: Range[]): Promise<StoredPoint[][]> {
+    const columns = this.keyColumns;
+    const table = t(this.pointTable);
+    const sameKey = columns.map((column) => `s.${column} = d.${column}`).join(' AND ');
+    const metrics = this.metricNames.map((metric) => `s.${metric}`).join(', ');
+    const n = columns.length;
+    const { rows } = await tx.query<Record<string, unknown>>(
+      `SELECT d.n, p.* FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[], $${n + 2}::timestamptz[], $${n + 3}::timestamptz[])
+           WITH ORDINALITY AS d(${columns.join(', ')}, from_at, since, until, n)
+         CROSS JOIN LATERAL (
+           (SELECT s.at, s.block, ${metrics} FROM ${table} s WHERE ${sameKey} AND s.at >= d.from_at AND s.at < d.since ORDER BY s.at DESC LIMIT 1)
+           UNION ALL
+           (SELECT s.at, s.block, ${metrics} FROM ${table} s WHERE ${sameKey} AND s.at >= d.since AND s.at < coalesce(d.until, 'infinity'))
+         ) p`,
+      [
+        ...columns.map((_, index) => ranges.map(({ write }) => write.keys[index])),
+        ranges.map(({ from }) => from),
+        ranges.map(({ since }) => since),
+        ranges.map(({ until }) => until),
+      ],
+    );
+    const points = ranges.map((): StoredPoint[] => []);
+    for (const row of rows) points[Number(row.n) - 1].push({ at: instantOf(row.at), block: instantOf(row.block), values: this.valuesOf(row) });
+    for (const list of points) list.sort((a, b) => compare(a.at, b.at));
+    return points;
+  }
+
+  /** Merges a range's stored points with the key's deltas from `since` on (before `until`). */
+  private apply(range: Range, points: StoredPoint[], inserts: Columns, updates: Columns, changed: ChangedPoint[] | null): void {
+    const { write, since, until } = range;
+    const { keys, deltas } = write;
+    const blocks = write.byId;
+    const size = this.metricNames.length;
+    const absolute = (point: StoredPoint) => {
+      const base = (blocks.get(point.block) as Block).oldBase;
+      return point.values.map((value, m) => value + base[m]);
+    };
+    let p = 0;
+    // Values in force before `since`: the point before it (read first), or zero (no earlier point in the key).
+    let inForce = this.zero;
+    if (points.length > 0 && points[0].at < since) inForce = absolute(points[p++]);
+    // Every delta before `since` (in an earlier block) changes the values too.
+    const sum = range.earlier.slice();
+    let d = range.first;
+    const end = (at: string) => until !== null && at >= until;
+    while (p < points.length || (d < deltas.length && !end(deltas[d][0]))) {
+      const nextDelta = d < deltas.length && !end(deltas[d][0]) ? deltas[d][0] : null;
+      const at = nextDelta === null || (p < points.length && points[p].at <= nextDelta) ? points[p].at : nextDelta;
+      const stored = p < points.length && points[p].at === at ? points[p++] : null;
+      if (stored) inForce = absolute(stored);
+      if (nextDelta === at) add(sum, deltas[d++][1]);
+      const block = stored ? (blocks.get(stored.block) as Block) : this.blockAt(write, at);
+      const after = new Float64Array(size);
+      const values = new Float64Array(size);
+      for (let m = 0; m < size; m++) {
+        after[m] = this.clean(m, inForce[m] + sum[m]);
+        values[m] = after[m] - block.base[m];
+      }
+      if (!stored) {
+        inserts.push(keys, at, block.id, values);
+        block.points++;
+        block.dirty = true;
+      } else if (values.some((value, m) => value !== stored.values[m])) updates.push(keys, at, block.id, values);
+      changed?.push({ keys, at, before: inForce, after });
+    }
+  }
+
+  /**
+   * Cuts each block that outgrew 2·blockSize points into blocks of blockSize points (the last one of 1 to
+   * blockSize), named by their first points. They start with the block's base, so no stored value changes.
+   */
+  private async split(tx: SqlQueryable, t: TableNames, writes: KeyWrite[]): Promise<void> {
+    const full = writes.flatMap((write) => write.blocks.filter((block) => block.points > 2 * this.blockSize).map((block) => ({ write, block })));
+    if (full.length === 0) return;
+    const columns = this.keyColumns;
+    const n = columns.length;
+    const table = t(this.pointTable);
+    const sameKey = columns.map((column) => `s.${column} = d.${column}`).join(' AND ');
+    const { rows } = await tx.query<{ n: string; at: Date | string }>(
+      `SELECT d.n, s.at FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[], $${n + 2}::timestamptz[])
+           WITH ORDINALITY AS d(${columns.join(', ')}, block, until, n)
+         JOIN ${table} s ON ${sameKey} AND s.at >= d.block AND s.at < coalesce(d.until, 'infinity')`,
+      [...columns.map((_, index) => full.map(({ write }) => write.keys[index])), full.map(({ block }) => block.id), full.map(({ block }) => block.until)],
+    );
+    const instants = full.map((): string[] => []);
+    for (const row of rows) instants[Number(row.n) - 1].push(instantOf(row.at));
+    const moves: { keys: string[]; block: Block }[] = [];
+    full.forEach(({ write, block }, f) => {
+      const ats = instants[f].sort(compare);
+      const cuts: Block[] = [];
+      for (let first = this.blockSize; first < ats.length; first += this.blockSize) {
+        cuts.push({ id: ats[first], oldBase: block.base, base: block.base, points: Math.min(this.blockSize, ats.length - first), until: null, dirty: true });
+      }
+      cuts.forEach((cut, c) => (cut.until = cuts[c + 1]?.id ?? block.until));
+      block.points = this.blockSize;
+      block.until = cuts[0].id;
+      block.dirty = true;
+      write.blocks.push(...cuts);
+      for (const cut of cuts) moves.push({ keys: write.keys, block: cut });
+    });
+    const sameMove = columns.map((column) => `s.${column} = u.${column}`).join(' AND ');
+    await tx.query(
+      `UPDATE ${table} AS s SET block = u.block
+         FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[], $${n + 2}::timestamptz[]) AS u(${columns.join(', ')}, block, until)
+        WHERE ${sameMove} AND s.at >= u.block AND s.at < coalesce(u.until, 'infinity')`,
+      [...columns.map((_, index) => moves.map(({ keys }) => keys[index])), moves.map(({ block }) => block.id), moves.map(({ block }) => block.until)],
+    );
+  }
+
+  private async writeBlocks(tx: SqlQueryable, table: string, writes: KeyWrite[]): Promise<void> {
+    const dirty = writes.flatMap(({ keys, blocks }) => blocks.filter((block) => block.dirty).map((block) => ({ keys, block })));
+    if (dirty.length === 0) return;
+    const columns = [...this.keyColumns, 'block', 'points', ...this.metricNames];
+    const types = [...this.keyColumns.map(() => 'text'), 'timestamptz', 'int', ...this.metricNames.map((metric) => this.metrics[metric])];
+    await tx.query(
+      `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${types.map((type, index) => `$${index + 1}::${type}[]`).join(', ')})
+         ON CONFLICT (${[...this.keyColumns, 'block'].join(', ')}) DO UPDATE SET
+           ${['points', ...this.metricNames].map((column) => `${column} = excluded.${column}`).join(', ')}`,
+      [
+        ...this.keyColumns.map((_, index) => dirty.map(({ keys }) => keys[index])),
+        dirty.map(({ block }) => block.id),
+        dirty.map(({ block }) => block.points),
+        ...this.metricNames.map((_, m) => dirty.map(({ block }) => block.base[m])),
+      ],
+    );
+  }
+  /** Column arrays of points to write (with their blocks for inserts). */
+  private columns(withBlock: boolean): Columns {
     const keys = this.keyColumns.map((): string[] => []);
     const at: string[] = [];
+    const block: string[] = [];
     const metrics = this.metricNames.map((): number[] => []);
     return {
       keys,
       at,
+      block: withBlock ? block : null,
       metrics,
-      push(pointKeys: string[], pointAt: string, values: Float64Array) {
+      push(pointKeys, pointAt, pointBlock, values) {
         pointKeys.forEach((key, index) => keys[index].push(key));
         at.push(pointAt);
+        if (withBlock) block.push(pointBlock);
         values.forEach((value, index) => metrics[index].push(value));
       },
     };
   }
 
-  /** Per key, the point in force just before `since` (if any) and every point from `since` on, in time order. */
-  private async readFrom(tx: SqlQueryable, table: string, keys: { keys: string[]; since: string }[]): Promise<Map<string, Point[]>> {
-    const columns = this.keyColumns;
-    const sameKey = columns.map((column) => `s.${column} = d.${column}`).join(' AND ');
-    const metrics = this.metricNames.map((metric) => `s.${metric}`).join(', ');
-    const { rows } = await tx.query<Record<string, unknown>>(
-      `SELECT ${columns.map((column) => `d.${column}`).join(', ')}, p.*
-         FROM unnest(${columns.map((_, index) => `$${index + 1}::text[]`).join(', ')}, $${columns.length + 1}::timestamptz[]) AS d(${columns.join(', ')}, since)
-         CROSS JOIN LATERAL (
-           (SELECT s.at, ${metrics} FROM ${table} s WHERE ${sameKey} AND s.at < d.since ORDER BY s.at DESC LIMIT 1)
-           UNION ALL
-           (SELECT s.at, ${metrics} FROM ${table} s WHERE ${sameKey} AND s.at >= d.since ORDER BY s.at)
-         ) p`,
-      [...columns.map((_, index) => keys.map((key) => key.keys[index])), keys.map((key) => key.since)],
-    );
-    const byKey = new Map<string, Point[]>();
-    for (const row of rows) {
-      const id = columns.map((column) => row[column] as string).join('\u0000');
-      const values = Float64Array.from(this.metricNames, (metric) => row[metric] as number);
-      const list = byKey.get(id);
-      const point = { at: (row.at as Date).toISOString(), values };
-      if (list) list.push(point);
-      else byKey.set(id, [point]);
-    }
-    return byKey;
-  }
-
-  private async insert(tx: SqlQueryable, table: string, points: ReturnType<StepTable<M>['columns']>): Promise<void> {
+  private async insert(tx: SqlQueryable, table: string, points: Columns): Promise<void> {
     if (points.at.length === 0) return;
-    const columns = [...this.keyColumns, 'at', ...this.metricNames];
+    const columns = [...this.keyColumns, 'at', 'block', ...this.metricNames];
+    const types = [...this.keyColumns.map(() => 'text'), 'timestamptz', 'timestamptz', ...this.metricNames.map((metric) => this.metrics[metric])];
     await tx.query(
-      `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${this.arrayParams().join(', ')})`,
-      [...points.keys, points.at, ...points.metrics],
+      `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${types.map((type, index) => `$${index + 1}::${type}[]`).join(', ')})`,
+      [...points.keys, points.at, points.block, ...points.metrics],
     );
   }
 
-  private async update(tx: SqlQueryable, table: string, points: ReturnType<StepTable<M>['columns']>): Promise<void> {
+  private async update(tx: SqlQueryable, table: string, points: Columns): Promise<void> {
     if (points.at.length === 0) return;
     const columns = [...this.keyColumns, 'at', ...this.metricNames];
+    const types = [...this.keyColumns.map(() => 'text'), 'timestamptz', ...this.metricNames.map((metric) => this.metrics[metric])];
     await tx.query(
       `UPDATE ${table} AS s SET ${this.metricNames.map((metric) => `${metric} = u.${metric}`).join(', ')}
-         FROM unnest(${this.arrayParams().join(', ')}) AS u(${columns.join(', ')})
+         FROM unnest(${types.map((type, index) => `$${index + 1}::${type}[]`).join(', ')}) AS u(${columns.join(', ')})
         WHERE ${[...this.keyColumns, 'at'].map((column) => `s.${column} = u.${column}`).join(' AND ')}`,
       [...points.keys, points.at, ...points.metrics],
     );
   }
 
-  /** `$n::type[]` for the keys, `at` and the metrics, in that order. */
-  private arrayParams(): string[] {
-    const types = [...this.keyColumns.map(() => 'text'), 'timestamptz', ...this.metricNames.map((metric) => this.metrics[metric])];
-    return types.map((type, index) => `$${index + 1}::${type}[]`);
+  /** `$n::text[]` for the keys. */
+  private textParams(): string {
+    return this.keyColumns.map((_, index) => `$${index + 1}::text[]`).join(', ');
   }
+
+  private valuesOf(row: Record<string, unknown>): Float64Array {
+    return Float64Array.from(this.metricNames, (metric) => row[metric] as number);
+  }
+
+  /** A float metric's value with the drift of adding and subtracting the same amounts taken out. */
+  private clean(m: number, value: number): number {
+    return this.floats[m] && Math.abs(value) < DRIFT ? 0 : value;
+  }
+}
+
+interface Columns {
+  keys: string[][];
+  at: string[];
+  block: string[] | null;
+  metrics: number[][];
+  push(keys: string[], at: string, block: string, values: Float64Array): void;
+}
+
+function add(sum: Float64Array, delta: Float64Array): void {
+  for (let m = 0; m < sum.length; m++) sum[m] += delta[m];
+}
+
+/** An instant read from the database as ISO (with ms and Z); -infinity (a first block) as FIRST. */
+function instantOf(value: unknown): string {
+  const date = value instanceof Date ? value : new Date(value as string | number);
+  return Number.isFinite(date.getTime()) ? date.toISOString() : FIRST;
 }
 
 /**
@@ -195,7 +436,7 @@ function canonicalInstant(at: string): string {
   return canonical ? at : new Date(at).toISOString();
 }
 
-/** ISO instants of one format compare as strings. */
+/** ISO instants of one format compare as strings ('-infinity' first). */
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

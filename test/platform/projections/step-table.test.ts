@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { liveTables } from '../../../src/platform/projections/projection.port';
+import { ChangedPoint, StepTable } from '../../../src/platform/projections/step.table';
+import { testDatabases, type TestDatabase } from '../../support/test-databases';
+
+const METRICS = { units: 'int', kw: 'float8' } as const;
+/** Small blocks, so that a few hundred points make many blocks and splits. */
+const BLOCK_SIZE = 4;
+const DAY = 86_400_000;
+
+/** A deterministic pseudo-random sequence (mulberry32). */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The same step functions kept naively: per key, the delta at each instant. */
+class NaiveSteps {
+  readonly deltas = new Map<string, Map<string, [number, number]>>();
+
+  add(key: string, at: string, units: number, kw: number): void {
+    const byAt = this.deltas.get(key) ?? new Map<string, [number, number]>();
+    const [u, k] = byAt.get(at) ?? [0, 0];
+    byAt.set(at, [u + units, k + kw]);
+    this.deltas.set(key, byAt);
+  }
+
+  /** Every point of a key: its instant and the values in force from it. */
+  points(key: string): [string, number, number][] {
+    let units = 0;
+    let kw = 0;
+    return [...(this.deltas.get(key) ?? new Map<string, [number, number]>())]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([at, [u, k]]) => [at, (units += u), (kw += k)]);
+  }
+}
+
+for (const database of testDatabases()) {
+  describe(`step table in blocks (${database.name})`, () => {
+    let db: TestDatabase;
+    const steps = () => new StepTable('t_step', ['key'], METRICS, BLOCK_SIZE);
+    before(async () => {
+      db = await database.create();
+      await db.sql.query(steps().createTable(liveTables));
+    });
+    after(() => db?.dispose());
+
+    it('keeps every point equal to a naive step function under random back-dated deltas across block splits', async () => {
+      const next = random(13);
+      const naive = new NaiveSteps();
+      for (let batch = 0; batch < 60; batch++) {
+        const table = steps();
+        for (let n = 0; n < 1 + Math.floor(next() * 8); n++) {
+          const key = next() < 0.7 ? 'a' : 'b';
+          // 200 instants: many land on existing points, most batches reach back before later ones.
+          const at = new Date(Date.UTC(2026, 0, 1) + Math.floor(next() * 200) * DAY).toISOString();
+          const units = Math.floor(next() * 7) - 3;
+          const kw = Math.round(next() * 40 - 20) / 4;
+          table.add([key], at, { units, kw });
+          naive.add(key, at, units, kw);
+        }
+        await table.write(db.sql, liveTables);
+      }
+      for (const key of ['a', 'b']) {
+        const { rows } = await db.sql.query<{ at: Date; units: number; kw: number }>('SELECT at, units, kw FROM t_step WHERE key = $1 ORDER BY at', [key]);
+        assert.deepEqual(
+          rows.map((row) => [row.at.toISOString(), row.units, row.kw]),
+          naive.points(key),
+        );
+      }
+      const { rows: blocks } = await db.sql.query<{ key: string; blocks: string; largest: number }>(
+        'SELECT key, count(*) AS blocks, max(points) AS largest FROM t_step_blocks GROUP BY key ORDER BY key',
+      );
+      assert.ok(Number(blocks[0].blocks) > 10, `key a has many blocks (${blocks[0].blocks})`);
+      assert.ok(blocks.every((block) => block.largest <= 2 * BLOCK_SIZE), 'no block holds more than twice the block size');
+      const { rows: counts } = await db.sql.query<{ stale: number }>(
+        'SELECT count(*)::int AS stale FROM t_step_blocks b WHERE points <> (SELECT count(*) FROM t_step_points p WHERE p.key = b.key AND p.block = b.block)',
+      );
+      assert.equal(counts[0].stale, 0, 'each block counts its points');
+    });
+
+    it('returns every point from the first delta on with the values before and after', async () => {
+      const table = steps();
+      const { rows } = await db.sql.query<{ at: Date; units: number; kw: number }>("SELECT at, units, kw FROM t_step WHERE key = 'a' ORDER BY at");
+      const first = rows[3].at.toISOString();
+      table.add(['a'], first, { units: 2, kw: 0.5 });
+      const changed: ChangedPoint[] = await table.write(db.sql, liveTables, { changes: true });
+      assert.deepEqual(
+        changed.map(({ at, before, after }) => [at, [...before], [...after]]),
+        rows.slice(3).map((row) => [row.at.toISOString(), [row.units, row.kw], [row.units + 2, row.kw + 0.5]]),
+      );
+    });
+  });
+}
