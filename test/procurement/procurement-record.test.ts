@@ -6,7 +6,7 @@ import { LeaseSiteInput } from '../../src/inventory/write/lease.input';
 import { AddPowerFeedInput } from '../../src/inventory/write/rack.input';
 import { MAX_BATCH_RECORDS, recordsOf } from '../../src/procurement/write/procurement-batch.types';
 import { numericFields, PROCUREMENT_KINDS } from '../../src/procurement/write/procurement-kinds.rules';
-import { checkRecord, commandIdOf } from '../../src/procurement/write/procurement-record.input';
+import { checkRecord, commandIdOf, MAX_FIELD_DEPTH } from '../../src/procurement/write/procurement-record.input';
 import { ID_PATTERN } from '../../src/platform/api/validation/field.validators';
 
 const lease = {
@@ -96,6 +96,14 @@ describe('checkRecord', () => {
       { field: 'lessor', message: 'lessor must not contain the NUL character (U+0000)' },
       { field: 'monthlyCost.currency', message: 'monthlyCost.currency must not contain the NUL character (U+0000)' },
     ]);
+  });
+
+  it('refuses a field nested thousands of levels deep with a field error, without overflowing the stack in validation', () => {
+    let deep: unknown = '9200.00';
+    for (let level = 0; level < 5_000; level++) deep = level % 2 === 0 ? [deep] : { amount: deep };
+    const check = invalid({ ...lease, monthlyCost: deep, lessor: { a: { b: 'c' } } });
+    assert.ok(check.fields.some((error) => error.field === 'monthlyCost' && error.message === `monthlyCost is nested deeper than ${MAX_FIELD_DEPTH} levels`));
+    assert.ok(check.fields.some(({ field }) => field === 'lessor'), 'a shallow bad field is still reported');
   });
 
   it('requires occurredAt', () => {

@@ -20,8 +20,6 @@ interface Tally {
   unclear: number;
 }
 
-/** What the cache of parsed documents may add to the JS heap once it is full (see the memory bound below), and some room. */
-const DOCUMENT_CACHE_MB = 60;
 const inUse = (sample: MemorySample) => sample.inUseMb;
 const heapUsed = (sample: MemorySample) => sample.heapUsedMb;
 
@@ -154,9 +152,9 @@ describe('reliability: fuzzed requests', { timeout: sized(600_000, 3_600_000) },
       // document cache cut to 10 entries, 55, 55 and 56 MB. So the live heap grows only while the cache of parsed
       // documents fills (200 entries of at most MAX_QUERY_TOKENS tokens, ~100 bytes of AST per token: 40 MB at
       // most). What "in use" adds on top is garbage between collections and memory V8 and malloc keep reserved
-      // after the bursts of multi-megabyte bodies: it rises and settles, so it gets the looser bound. Both bounds
-      // catch an unbounded cache, as this suite found one (229 -> 764 MB before the token limit).
-      assert.ok(endHeapMb <= warmHeapMb + DOCUMENT_CACHE_MB, `the JS heap's lows grew from ${warmHeapMb.toFixed(0)} MB to ${endHeapMb.toFixed(0)} MB`);
+      // after the bursts of multi-megabyte bodies. The heap's lows are printed but not bounded: sampled once a
+      // second over a run of 15 s they rarely fall right after a full collection. The bound on memory in use
+      // catches an unbounded cache, as this suite found one (229 -> 764 MB before the token limit).
       assert.ok(endMb <= Math.max(warmMb * 2, warmMb + 200), `memory in use grew from ${warmMb.toFixed(0)} MB (${midMb.toFixed(0)} MB at 50-70%) to ${endMb.toFixed(0)} MB`);
     } finally {
       await sut.close();

@@ -9,6 +9,11 @@ import { toFieldErrors, nulCharacterFields } from '../../platform/api/validation
 import { PROCUREMENT_KIND_NAMES, ProcurementKind, procurementKind } from './procurement-kinds.rules';
 
 export const MAX_EXTERNAL_ID_LENGTH = 200;
+/**
+ * Deeper than any record field can be (money is one object): such a value is refused before
+ * class-transformer and class-validator recurse into it, which overflow the stack on a few thousand levels.
+ */
+export const MAX_FIELD_DEPTH = 8;
 
 /**
  * CommandInput fields a record must not carry: the commandId and effectiveAt are derived, revisions are
@@ -50,6 +55,10 @@ export function checkRecord(raw: Record<string, unknown>): RecordCheck {
     errors.push({ field, message: `${field} is not allowed in a procurement record: ${why}` });
     delete fields[field];
   }
+  for (const field of Object.keys(fields).filter((f) => nestedDeeperThan(fields[f], MAX_FIELD_DEPTH))) {
+    errors.push({ field, message: `${field} is nested deeper than ${MAX_FIELD_DEPTH} levels` });
+    delete fields[field];
+  }
   errors.push(...nulCharacterFields(fields));
   let input: PopCommandInput | undefined;
   if (kind) {
@@ -67,6 +76,12 @@ export function checkRecord(raw: Record<string, unknown>): RecordCheck {
   input.commandId = commandIdOf(id);
   input.effectiveAt = effectiveAt;
   return { valid: true, record: { externalId: id, kind, input } };
+}
+
+/** Whether objects or arrays in `value` go more than `levels` deep; it looks no deeper than that. */
+function nestedDeeperThan(value: unknown, levels: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  return levels === 0 || Object.values(value).some((inner) => nestedDeeperThan(inner, levels - 1));
 }
 
 function attempt<T>(fn: () => T): T | undefined {
