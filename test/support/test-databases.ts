@@ -21,6 +21,8 @@ const TEST_POOL_SIZE = 8;
 /**
  * The databases a test should run against: an in-memory PGlite always, and the PostgreSQL server
  * of DATABASE_URL when set, each test database in a fresh schema dropped by dispose().
+ * TEST_DATABASES=postgres leaves PGlite out: CI's server run sets it, since its embedded run has
+ * already run every PGlite case.
  */
 export function testDatabases(): TestDatabaseFactory[] {
   const databaseUrl = process.env.DATABASE_URL;
@@ -32,6 +34,7 @@ export function testDatabases(): TestDatabaseFactory[] {
     },
   };
   if (!databaseUrl) return [pglite];
+  const serverOnly = process.env.TEST_DATABASES === 'postgres';
   const postgres: TestDatabaseFactory = {
     name: 'postgres',
     async create() {
@@ -46,7 +49,7 @@ export function testDatabases(): TestDatabaseFactory[] {
       };
     },
   };
-  return [pglite, postgres];
+  return serverOnly ? [postgres] : [pglite, postgres];
 }
 
 let emptyCluster: Promise<Blob> | undefined;
