@@ -309,7 +309,7 @@ for (const factory of testDatabases()) {
 
     it('caches a stream once it has an event, not every id a command or a read asked for in vain', async () => {
       const executor = executorOn(store);
-      const cache = (executor as unknown as { cache: StreamCache<unknown> }).cache;
+      const cache = (executor as unknown as { cache: StreamCache<{ revision: number }> }).cache;
       await executor.load(tank, 'never-written');
       assert.deepEqual(shape(await executor.executeAll(tank, 'rejected-only', [fill(11)])), [{ error: '11 l do not fit, 0 l in the tank' }]);
       assert.deepEqual([cache.has('never-written'), cache.has('rejected-only'), cache.weight], [false, false, 0]);
