@@ -36,6 +36,11 @@ const DRIFT = 1e-9;
 const FIRST = '-infinity';
 /** About the square root of a long history's points: a back-dated delta then writes ~2·√n rows. */
 const BLOCK_SIZE = 128;
+/**
+ * A key with at most this many deltas in a write reads only the blocks its deltas fall in and moves the
+ * bases of the later ones in one statement; a key with more (a rebuild) reads all its blocks from the first.
+ */
+const PROBED_DELTAS = 16;
 
 interface Block {
   id: string;
@@ -85,12 +90,16 @@ interface StoredPoint {
   values: Float64Array;
 }
 
-/** One key's share of a write: its deltas in time order and its blocks from the one in force at the first delta. */
+/**
+ * One key's share of a write: its deltas in time order and its blocks from the one in force at the first delta
+ * (`probed`: only those its deltas fall in, whose `until` still names the block after each).
+ */
 interface KeyWrite {
   keys: string[];
   deltas: [string, Float64Array][];
   blocks: Block[];
   byId: Map<string, Block>;
+  probed: boolean;
 }
 
 /** Points of a key to read and rewrite: the one in force before `since` (back to `from`), and those in [since, until). */
@@ -176,6 +185,7 @@ export class StepTable<M extends string> {
       deltas: [...at].sort(([a], [b]) => compare(a, b)),
       blocks: [],
       byId: new Map(),
+      probed: !changes && at.size <= PROBED_DELTAS,
     }));
     await this.readBlocks(tx, t, writes);
     const ranges: Range[] = [];
@@ -200,6 +210,8 @@ export class StepTable<M extends string> {
     const changed: ChangedPoint[] = [];
     ranges.forEach((range, r) => this.apply(range, stored[r], inserts, updates, changes ? changed : null));
     for (const write of writes) for (const block of write.blocks) this.settleRange(block);
+    // Before any split adds blocks: the gaps are between the blocks read.
+    await this.shiftUnread(tx, t(this.blockTable), writes);
     await this.insert(tx, t(this.pointTable), inserts);
     await this.update(tx, t(this.pointTable), updates);
     await this.split(tx, t, writes);
@@ -208,35 +220,104 @@ export class StepTable<M extends string> {
     return changed;
   }
 
-  /** Per key, the block in force at its first delta and every later one; a key without points gets its first block. */
+  /**
+   * Per key, the blocks in force at its deltas (probed) or the one in force at its first delta and every later
+   * one; a key without points gets its first block.
+   */
   private async readBlocks(tx: SqlQueryable, t: TableNames, writes: KeyWrite[]): Promise<void> {
     const columns = this.keyColumns;
     const table = t(this.blockTable);
     const sameKey = columns.map((column) => `s.${column} = d.${column}`).join(' AND ');
     const metrics = [...this.metricNames, ...this.rangeColumns()].map((column) => `s.${column}`).join(', ');
-    const { rows } = await tx.query<Record<string, unknown>>(
-      `SELECT d.n, b.* FROM unnest(${this.textParams()}, $${columns.length + 1}::timestamptz[]) WITH ORDINALITY AS d(${columns.join(', ')}, since, n)
-         CROSS JOIN LATERAL (
-           (SELECT s.block, s.points, ${metrics} FROM ${table} s WHERE ${sameKey} AND s.block <= d.since ORDER BY s.block DESC LIMIT 1)
-           UNION ALL
-           (SELECT s.block, s.points, ${metrics} FROM ${table} s WHERE ${sameKey} AND s.block > d.since)
-         ) b`,
-      [...columns.map((_, index) => writes.map(({ keys }) => keys[index])), writes.map(({ deltas }) => deltas[0][0])],
-    );
+    // Probed: per delta, the block in force and the id of the one after it (`next`).
+    const probes = writes.flatMap((write, w) => (write.probed ? write.deltas.map(([at]) => ({ w, at })) : []));
+    const scans = writes.flatMap((write, w) => (write.probed ? [] : [{ w, at: write.deltas[0][0] }]));
+    const n = columns.length;
+    const params = (list: { w: number; at: string }[]) => [...columns.map((_, index) => list.map(({ w }) => writes[w].keys[index])), list.map(({ at }) => at), list.map(({ w }) => w)];
+    const rows = [
+      ...(probes.length === 0
+        ? []
+        : (
+            await tx.query<Record<string, unknown>>(
+              `SELECT d.w, b.* FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[], $${n + 2}::int[]) AS d(${columns.join(', ')}, at, w)
+                 CROSS JOIN LATERAL (
+                   (SELECT s.block, s.points, ${metrics}, false AS next FROM ${table} s WHERE ${sameKey} AND s.block <= d.at ORDER BY s.block DESC LIMIT 1)
+                   UNION ALL
+                   (SELECT s.block, s.points, ${metrics}, true AS next FROM ${table} s WHERE ${sameKey} AND s.block > d.at ORDER BY s.block LIMIT 1)
+                 ) b`,
+              params(probes),
+            )
+          ).rows),
+      ...(scans.length === 0
+        ? []
+        : (
+            await tx.query<Record<string, unknown>>(
+              `SELECT d.w, b.* FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[], $${n + 2}::int[]) AS d(${columns.join(', ')}, since, w)
+                 CROSS JOIN LATERAL (
+                   (SELECT s.block, s.points, ${metrics} FROM ${table} s WHERE ${sameKey} AND s.block <= d.since ORDER BY s.block DESC LIMIT 1)
+                   UNION ALL
+                   (SELECT s.block, s.points, ${metrics} FROM ${table} s WHERE ${sameKey} AND s.block > d.since)
+                 ) b`,
+              params(scans),
+            )
+          ).rows),
+    ];
+    const after = writes.map((): string[] => []);
     for (const row of rows) {
-      const base = this.valuesOf(row);
-      const [min, max] = [this.valuesOf(row, '_min'), this.valuesOf(row, '_max')];
-      const points = row.points as number;
-      writes[Number(row.n) - 1].blocks.push({ ...this.block(instantOf(row.block), base, points, min, max), dirty: false });
+      const write = writes[row.w as number];
+      const id = instantOf(row.block);
+      if (row.next) after[row.w as number].push(id);
+      else if (!write.byId.has(id)) {
+        const base = this.valuesOf(row);
+        const block = { ...this.block(id, base, row.points as number, this.valuesOf(row, '_min'), this.valuesOf(row, '_max')), dirty: false };
+        write.blocks.push(block);
+        write.byId.set(id, block);
+      }
     }
-    for (const { blocks, byId } of writes) {
-      if (blocks.length === 0) blocks.push(this.block(FIRST, this.zero, 0, null, null));
+    writes.forEach(({ blocks, byId }, w) => {
+      if (blocks.length === 0) {
+        blocks.push(this.block(FIRST, this.zero, 0, null, null));
+        byId.set(FIRST, blocks[0]);
+      }
       blocks.sort((a, b) => compare(a.id, b.id));
+      // Each block's successor: the next block read, or a later one only named.
+      const ids = [...new Set([...blocks.map(({ id }) => id), ...after[w]])].sort(compare);
+      for (const block of blocks) block.until = ids[ids.indexOf(block.id) + 1] ?? null;
+    });
+  }
+
+  /**
+   * A probed key's blocks that were not read lie between the ones read: each such gap gains the deltas of
+   * the blocks before it, in one statement (a float sum this close to zero is drift: zero).
+   */
+  private async shiftUnread(tx: SqlQueryable, table: string, writes: KeyWrite[]): Promise<void> {
+    const gaps: { keys: string[]; after: string; before: string | null; shift: Float64Array }[] = [];
+    for (const { keys, deltas, blocks, probed } of writes) {
+      if (!probed) continue;
+      const shift = new Float64Array(this.metricNames.length);
+      let d = 0;
       blocks.forEach((block, b) => {
-        block.until = blocks[b + 1]?.id ?? null;
-        byId.set(block.id, block);
+        const before = blocks[b + 1]?.id ?? null;
+        for (; d < deltas.length && (block.until === null || deltas[d][0] < block.until); d++) add(shift, deltas[d][1]);
+        if (block.until !== null && block.until !== before && shift.some((value) => value !== 0)) gaps.push({ keys, after: block.id, before, shift: shift.slice() });
       });
     }
+    if (gaps.length === 0) return;
+    const columns = this.keyColumns;
+    const n = columns.length;
+    const sum = (metric: string, m: number) => (this.floats[m] ? `CASE WHEN abs(b.${metric} + g.${metric}) < ${DRIFT} THEN 0 ELSE b.${metric} + g.${metric} END` : `b.${metric} + g.${metric}`);
+    await tx.query(
+      `UPDATE ${table} AS b SET ${this.metricNames.map((metric, m) => `${metric} = ${sum(metric, m)}`).join(', ')}
+         FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[], $${n + 2}::timestamptz[], ${this.metricNames.map((metric, m) => `$${n + 3 + m}::${this.metrics[metric]}[]`).join(', ')})
+           AS g(${[...columns, 'after_at', 'before_at', ...this.metricNames].join(', ')})
+        WHERE ${columns.map((column) => `b.${column} = g.${column}`).join(' AND ')} AND b.block > g.after_at AND b.block < coalesce(g.before_at, 'infinity')`,
+      [
+        ...columns.map((_, index) => gaps.map(({ keys }) => keys[index])),
+        gaps.map(({ after }) => after),
+        gaps.map(({ before }) => before),
+        ...this.metricNames.map((_, m) => gaps.map(({ shift }) => shift[m])),
+      ],
+    );
   }
 
   private block(id: string, base: Float64Array, points: number, min: Float64Array | null, max: Float64Array | null): Block {
