@@ -40,15 +40,20 @@ interface Segment {
  * Capacity statuses over effective time of some PoPs, read from the planning read model's step table
  * (`rm_pop_step`, always the live table): for each PoP, the point in force before `since` and the points
  * from `since` on where a status can change. So that this does not grow with the PoP's later history, the
- * bounds of each block of points decide how much of it is read: a block whose bounds give every resource
- * one status (steady) gives its first point only, and none when the block before it was steady with the
- * same statuses; the others (and those around a pinned instant) are read whole. The points left out repeat
- * the statuses of the point before them.
+ * bounds of the points decide how much is read: when the bounds of all the blocks from `since` on give each
+ * resource one status, only the first point from `since` on. Otherwise, per block: a block whose bounds give
+ * each resource one status (steady) gives its first point only, and none when the block before it was
+ * steady with the same statuses; the others (and those around a pinned instant) are read whole. The points
+ * left out repeat the statuses of the point before them.
  */
 export async function readStatusTimelines(q: SqlQueryable, requests: ReadonlyArray<StatusTimelineRequest>, thresholds: CapacityThresholds): Promise<Map<string, StatusTimeline>> {
   const timelines = new Map<string, StatusTimeline>(requests.map(({ popId }) => [popId, { before: null, points: [] }]));
   if (requests.length === 0) return timelines;
-  const spans = await popSteps.readSpans(q, liveTables, requests.map(({ popId, since }) => ({ keys: [popId], since })));
+  // First the bounds of all the blocks concerned: a PoP whose points there all have the same statuses needs no more.
+  const spans = await popSteps.readSpans(q, liveTables, requests.map(({ popId, since }) => ({ keys: [popId], since })), { merged: true });
+  const unsteady = requests.flatMap((request, r) => ((request.pinned?.length ?? 0) > 0 || spans[r].some((span) => steadyLabel(span, thresholds) === null) ? [r] : []));
+  const blocks = await popSteps.readSpans(q, liveTables, unsteady.map((r) => ({ keys: [requests[r].popId], since: requests[r].since })));
+  unsteady.forEach((r, u) => (spans[r] = blocks[u]));
   const segments = requests.flatMap((request, r) => segmentsOf(r, request, spans[r], thresholds));
   const { rows } = await q.query<Record<string, unknown> & { n: string; at: Date | string; earlier: boolean }>(
     `SELECT d.n, p.* FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::int[], $5::bool[]) WITH ORDINALITY AS d(pop_id, from_at, until, lim, earlier, n)

@@ -554,29 +554,29 @@ export class StepTable<M extends string> {
 
   /**
    * Per request, the key's blocks from the one in force at `since` (every block when null) on, in time order,
-   * with the bounds of their points' values.
+   * with the bounds of their points' values; `merged`: all of them as one span (summed up by the server).
    */
-  async readSpans(q: SqlQueryable, t: TableNames, requests: ReadonlyArray<{ keys: string[]; since: string | null }>): Promise<BlockSpan[][]> {
+  async readSpans(q: SqlQueryable, t: TableNames, requests: ReadonlyArray<{ keys: string[]; since: string | null }>, { merged = false } = {}): Promise<BlockSpan[][]> {
     const spans = requests.map((): BlockSpan[] => []);
     if (requests.length === 0) return spans;
     const columns = this.keyColumns;
     const table = t(this.blockTable);
     const sameKey = columns.map((column) => `s.${column} = d.${column}`).join(' AND ');
+    const bounds = this.metricNames.flatMap((metric) => [`b.${metric} + b.${metric}_min`, `b.${metric} + b.${metric}_max`]);
+    const select = merged
+      ? `min(b.block) AS block, ${this.metricNames.map((metric, m) => `min(${bounds[2 * m]}) AS ${metric}_min, max(${bounds[2 * m + 1]}) AS ${metric}_max`).join(', ')}`
+      : `b.block, ${this.metricNames.map((metric, m) => `${bounds[2 * m]} AS ${metric}_min, ${bounds[2 * m + 1]} AS ${metric}_max`).join(', ')}`;
     const { rows } = await q.query<Record<string, unknown>>(
-      `SELECT d.n, b.* FROM unnest(${this.textParams()}, $${columns.length + 1}::timestamptz[]) WITH ORDINALITY AS d(${columns.join(', ')}, since, n)
+      `SELECT d.n, ${select} FROM unnest(${this.textParams()}, $${columns.length + 1}::timestamptz[]) WITH ORDINALITY AS d(${columns.join(', ')}, since, n)
          CROSS JOIN LATERAL (
            (SELECT s.* FROM ${table} s WHERE ${sameKey} AND s.block <= coalesce(d.since, '-infinity') ORDER BY s.block DESC LIMIT 1)
            UNION ALL
            (SELECT s.* FROM ${table} s WHERE ${sameKey} AND s.block > coalesce(d.since, '-infinity'))
-         ) b`,
+         ) b${merged ? ' GROUP BY d.n' : ''}`,
       [...columns.map((_, index) => requests.map(({ keys }) => keys[index])), requests.map(({ since }) => since)],
     );
     for (const row of rows) {
-      const base = this.valuesOf(row);
-      const [min, max] = [this.valuesOf(row, '_min'), this.valuesOf(row, '_max')];
-      add(min, base);
-      add(max, base);
-      spans[Number(row.n) - 1].push({ from: instantOf(row.block), until: null, min, max });
+      spans[Number(row.n) - 1].push({ from: instantOf(row.block), until: null, min: this.valuesOf(row, '_min'), max: this.valuesOf(row, '_max') });
     }
     for (const list of spans) {
       list.sort((a, b) => compare(a.from, b.from));
