@@ -38,6 +38,42 @@ export function resourceStatuses(totals: CapacityTotals, thresholds: CapacityThr
 }
 
 /**
+ * The status of each resource that every totals between `low` and `high` share (each figure anywhere within
+ * its bounds, independently of the others), or null when two of them can differ. Utilization rises with
+ * demand and, at a positive capacity, moves away from zero as capacity falls, so its bounds are at the corners;
+ * a capacity that can be zero or below can give 100 (some demand) or any utilization of demand's sign.
+ */
+export function steadyStatuses(low: CapacityTotals, high: CapacityTotals, thresholds: CapacityThresholds): Record<CapacityResource, CapacityStatus> | null {
+  const usable = (totals: CapacityTotals, leases: number) => popUsableKw(totals.racksUsableKw, totals.contractedKw, leases);
+  const statuses = {
+    SPACE_U: steadyStatus([low.usedU + low.reserved.SPACE_U, high.usedU + high.reserved.SPACE_U], [low.totalU, high.totalU], thresholds),
+    POWER_KW: steadyStatus(
+      [low.allocatedKw + low.reserved.POWER_KW, high.allocatedKw + high.reserved.POWER_KW],
+      // A contracting lease caps usable power at the contracted figure: the least with one if any can have one, the greatest without one if any can lack one.
+      [usable(low, high.contractingLeases), usable(high, low.contractingLeases)],
+      thresholds,
+    ),
+    BANDWIDTH_MBPS: steadyStatus([low.reserved.BANDWIDTH_MBPS, high.reserved.BANDWIDTH_MBPS], [low.capacityMbps, high.capacityMbps], thresholds),
+  };
+  return Object.values(statuses).every((status) => status !== null) ? (statuses as Record<CapacityResource, CapacityStatus>) : null;
+}
+
+function steadyStatus([demandLow, demandHigh]: number[], [capacityLow, capacityHigh]: number[], thresholds: CapacityThresholds): CapacityStatus | null {
+  let least: number;
+  let greatest: number;
+  if (capacityLow > 0) {
+    least = Math.min(utilizationPercent(demandLow, capacityLow), utilizationPercent(demandLow, capacityHigh));
+    greatest = Math.max(utilizationPercent(demandHigh, capacityLow), utilizationPercent(demandHigh, capacityHigh));
+  } else {
+    const somePositive = capacityHigh > 0;
+    least = demandLow > 0 ? (somePositive ? Math.min(100, utilizationPercent(demandLow, capacityHigh)) : 100) : demandLow < 0 && somePositive ? -Infinity : 0;
+    greatest = demandHigh > 0 ? (somePositive ? Infinity : 100) : 0;
+  }
+  const status = capacityStatus(least, thresholds);
+  return capacityStatus(greatest, thresholds) === status ? status : null;
+}
+
+/**
  * The earliest effective instant whose capacity an event can change: its totals are unchanged before it.
  * `null`: possibly any instant (a lease end moved, earlier or later than the event's own time);
  * `undefined`: the event changes no capacity total (registration, lifecycle transitions).

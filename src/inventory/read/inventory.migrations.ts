@@ -22,4 +22,13 @@ export const inventoryMigrations: Migration[] = [
     id: '0401-inventory-step-blocks',
     sql: `DROP TABLE IF EXISTS ${[POP_STEP_TABLE, RACK_STEP_TABLE].flatMap((table) => [table, rebuildTables(table)]).join(', ')}`,
   },
+  {
+    // Blocks keep the least and greatest value of each metric over their points (readers skip blocks that
+    // cannot matter to them); dropping the tables drops the views on them.
+    id: '0402-inventory-step-block-ranges',
+    sql: `DROP TABLE IF EXISTS ${[POP_STEP_TABLE, RACK_STEP_TABLE]
+      .flatMap((table) => [`${table}_points`, `${table}_blocks`])
+      .flatMap((table) => [table, rebuildTables(table)])
+      .join(', ')} CASCADE`,
+  },
 ];

@@ -116,7 +116,10 @@ async function capacityChanges(tx: SqlQueryable, events: RecordedEvent[], thresh
   }
   if (touched.size === 0) return [];
   const requests = [...touched].map(([popId, { since }]) => ({ popId, since }));
-  const [timelines, announced] = [await readStatusTimelines(tx, requests, thresholds), await readAnnouncedStatuses(tx, requests)];
+  const announced = await readAnnouncedStatuses(tx, requests);
+  // An announcement where only the announced timeline changes carries the utilization in force there.
+  const pinned = (popId: string) => CAPACITY_RESOURCES.flatMap((resource) => announcedOf(announced, popId, resource).changes.map(({ at }) => at));
+  const timelines = await readStatusTimelines(tx, requests.map((request) => ({ ...request, pinned: pinned(request.popId) })), thresholds);
   const outputs: Output[] = [];
   const rewritten: Array<{ popId: string; since: string | null }> = [];
   const stored: Array<{ popId: string; resource: CapacityResource; at: string; status: StatusLevel }> = [];

@@ -480,7 +480,8 @@ export class CommandExecutor {
     } catch (error) {
       if (!(error instanceof StreamNotFoundError)) throw error;
     }
-    this.cache.set(streamId, cached);
+    // A stream without events costs a read to load again, but cached it would hold a slot per id ever asked for.
+    if (cached.revision >= 0) this.cache.set(streamId, cached);
     return cached;
   }
 

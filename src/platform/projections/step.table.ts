@@ -13,6 +13,10 @@ import { TableNames } from './projection.port';
  * from t on and adds itself to the bases of the later blocks. A block that outgrows 2·blockSize
  * points is cut into blocks of blockSize that start with the same base, so their points keep their
  * stored values. The view named `table` adds the bases back: readers see the plain step table.
+ *
+ * Each block also keeps the least and greatest stored value of each metric over its points. Those do
+ * not move when a delta before the block changes its base, so a reader can bound a block's values
+ * (`readSpans`) and skip the points of blocks that cannot matter to it.
  * Values are kept in arrays in metric order (rebuilds write hundreds of thousands of points).
  */
 
@@ -32,6 +36,11 @@ const DRIFT = 1e-9;
 const FIRST = '-infinity';
 /** About the square root of a long history's points: a back-dated delta then writes ~2·√n rows. */
 const BLOCK_SIZE = 128;
+/**
+ * A key with at most this many deltas in a write reads only the blocks its deltas fall in and moves the
+ * bases of the later ones in one statement; a key with more (a rebuild) reads all its blocks from the first.
+ */
+const PROBED_DELTAS = 16;
 
 interface Block {
   id: string;
@@ -39,10 +48,39 @@ interface Block {
   oldBase: Float64Array;
   base: Float64Array;
   points: number;
+  /** Its points before this write, and their least and greatest stored values (null: none). */
+  oldPoints: number;
+  oldMin: Float64Array | null;
+  oldMax: Float64Array | null;
+  /** After this write: kept, or worked out from what the write saw (`settleRange`). */
+  min: Float64Array | null;
+  max: Float64Array | null;
+  /** What this write saw of the block: earlier points read, with their least and greatest values before and after. */
+  seen: Seen | null;
+  /** Its range depends on points this write did not read: taken from the points table after the write. */
+  recount: boolean;
   /** Where the next block starts (null: the last block). */
   until: string | null;
   /** New, or its base or point count changed: written back. */
   dirty: boolean;
+}
+
+interface Seen {
+  earlier: number;
+  oldMin: Float64Array;
+  oldMax: Float64Array;
+  min: Float64Array;
+  max: Float64Array;
+}
+
+/** A block of a key as readers see it: its span of time and each metric's least and greatest value there. */
+export interface BlockSpan {
+  /** Its first instant ('-infinity' for a key's first block) and the next block's (null: the last one). */
+  from: string;
+  until: string | null;
+  /** In metric order: absolute values, bounds of every point of the block. */
+  min: Float64Array;
+  max: Float64Array;
 }
 
 interface StoredPoint {
@@ -52,12 +90,16 @@ interface StoredPoint {
   values: Float64Array;
 }
 
-/** One key's share of a write: its deltas in time order and its blocks from the one in force at the first delta. */
+/**
+ * One key's share of a write: its deltas in time order and its blocks from the one in force at the first delta
+ * (`probed`: only those its deltas fall in, whose `until` still names the block after each).
+ */
 interface KeyWrite {
   keys: string[];
   deltas: [string, Float64Array][];
   blocks: Block[];
   byId: Map<string, Block>;
+  probed: boolean;
 }
 
 /** Points of a key to read and rewrite: the one in force before `since` (back to `from`), and those in [since, until). */
@@ -101,12 +143,13 @@ export class StepTable<M extends string> {
   createTable(t: TableNames): string {
     const keys = this.keyColumns.map((column) => `${column} text COLLATE "C" NOT NULL`);
     const metrics = this.metricNames.map((metric) => `${metric} ${this.metrics[metric]} NOT NULL`);
+    const ranges = this.metricNames.flatMap((metric) => [`${metric}_min ${this.metrics[metric]} NOT NULL`, `${metric}_max ${this.metrics[metric]} NOT NULL`]);
     const sameBlock = [...this.keyColumns, 'block'].map((column) => `b.${column} = p.${column}`).join(' AND ');
     const sums = this.metricNames.map((metric) => `p.${metric} + b.${metric} AS ${metric}`);
     const bases = this.metricNames.map((metric) => `b.${metric}`).join(', ');
     return `CREATE TABLE ${t(this.pointTable)} (${[...keys, 'at timestamptz NOT NULL', 'block timestamptz NOT NULL', ...metrics].join(', ')},
         PRIMARY KEY (${[...this.keyColumns, 'at'].join(', ')}));
-      CREATE TABLE ${t(this.blockTable)} (${[...keys, 'block timestamptz NOT NULL', 'points int NOT NULL', ...metrics].join(', ')},
+      CREATE TABLE ${t(this.blockTable)} (${[...keys, 'block timestamptz NOT NULL', 'points int NOT NULL', ...metrics, ...ranges].join(', ')},
         PRIMARY KEY (${[...this.keyColumns, 'block'].join(', ')}));
       CREATE VIEW ${t(this.table)} AS SELECT ${[...this.keyColumns.map((column) => `p.${column}`), 'p.at', ...sums].join(', ')}
         FROM ${t(this.pointTable)} p
@@ -142,6 +185,7 @@ export class StepTable<M extends string> {
       deltas: [...at].sort(([a], [b]) => compare(a, b)),
       blocks: [],
       byId: new Map(),
+      probed: !changes && at.size <= PROBED_DELTAS,
     }));
     await this.readBlocks(tx, t, writes);
     const ranges: Range[] = [];
@@ -165,40 +209,119 @@ export class StepTable<M extends string> {
     const updates = this.columns(false);
     const changed: ChangedPoint[] = [];
     ranges.forEach((range, r) => this.apply(range, stored[r], inserts, updates, changes ? changed : null));
+    for (const write of writes) for (const block of write.blocks) this.settleRange(block);
+    // Before any split adds blocks: the gaps are between the blocks read.
+    await this.shiftUnread(tx, t(this.blockTable), writes);
     await this.insert(tx, t(this.pointTable), inserts);
     await this.update(tx, t(this.pointTable), updates);
     await this.split(tx, t, writes);
     await this.writeBlocks(tx, t(this.blockTable), writes);
+    await this.recount(tx, t, writes);
     return changed;
   }
 
-  /** Per key, the block in force at its first delta and every later one; a key without points gets its first block. */
+  /**
+   * Per key, the blocks in force at its deltas (probed) or the one in force at its first delta and every later
+   * one; a key without points gets its first block.
+   */
   private async readBlocks(tx: SqlQueryable, t: TableNames, writes: KeyWrite[]): Promise<void> {
     const columns = this.keyColumns;
     const table = t(this.blockTable);
     const sameKey = columns.map((column) => `s.${column} = d.${column}`).join(' AND ');
-    const metrics = this.metricNames.map((metric) => `s.${metric}`).join(', ');
-    const { rows } = await tx.query<Record<string, unknown>>(
-      `SELECT d.n, b.* FROM unnest(${this.textParams()}, $${columns.length + 1}::timestamptz[]) WITH ORDINALITY AS d(${columns.join(', ')}, since, n)
-         CROSS JOIN LATERAL (
-           (SELECT s.block, s.points, ${metrics} FROM ${table} s WHERE ${sameKey} AND s.block <= d.since ORDER BY s.block DESC LIMIT 1)
-           UNION ALL
-           (SELECT s.block, s.points, ${metrics} FROM ${table} s WHERE ${sameKey} AND s.block > d.since)
-         ) b`,
-      [...columns.map((_, index) => writes.map(({ keys }) => keys[index])), writes.map(({ deltas }) => deltas[0][0])],
-    );
+    const metrics = [...this.metricNames, ...this.rangeColumns()].map((column) => `s.${column}`).join(', ');
+    // Probed: per delta, the block in force and the id of the one after it (`next`).
+    const probes = writes.flatMap((write, w) => (write.probed ? write.deltas.map(([at]) => ({ w, at })) : []));
+    const scans = writes.flatMap((write, w) => (write.probed ? [] : [{ w, at: write.deltas[0][0] }]));
+    const n = columns.length;
+    const params = (list: { w: number; at: string }[]) => [...columns.map((_, index) => list.map(({ w }) => writes[w].keys[index])), list.map(({ at }) => at), list.map(({ w }) => w)];
+    const rows = [
+      ...(probes.length === 0
+        ? []
+        : (
+            await tx.query<Record<string, unknown>>(
+              `SELECT d.w, b.* FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[], $${n + 2}::int[]) AS d(${columns.join(', ')}, at, w)
+                 CROSS JOIN LATERAL (
+                   (SELECT s.block, s.points, ${metrics}, false AS next FROM ${table} s WHERE ${sameKey} AND s.block <= d.at ORDER BY s.block DESC LIMIT 1)
+                   UNION ALL
+                   (SELECT s.block, s.points, ${metrics}, true AS next FROM ${table} s WHERE ${sameKey} AND s.block > d.at ORDER BY s.block LIMIT 1)
+                 ) b`,
+              params(probes),
+            )
+          ).rows),
+      ...(scans.length === 0
+        ? []
+        : (
+            await tx.query<Record<string, unknown>>(
+              `SELECT d.w, b.* FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[], $${n + 2}::int[]) AS d(${columns.join(', ')}, since, w)
+                 CROSS JOIN LATERAL (
+                   (SELECT s.block, s.points, ${metrics} FROM ${table} s WHERE ${sameKey} AND s.block <= d.since ORDER BY s.block DESC LIMIT 1)
+                   UNION ALL
+                   (SELECT s.block, s.points, ${metrics} FROM ${table} s WHERE ${sameKey} AND s.block > d.since)
+                 ) b`,
+              params(scans),
+            )
+          ).rows),
+    ];
+    const after = writes.map((): string[] => []);
     for (const row of rows) {
-      const base = this.valuesOf(row);
-      writes[Number(row.n) - 1].blocks.push({ id: instantOf(row.block), oldBase: base, base: base.slice(), points: row.points as number, until: null, dirty: false });
+      const write = writes[row.w as number];
+      const id = instantOf(row.block);
+      if (row.next) after[row.w as number].push(id);
+      else if (!write.byId.has(id)) {
+        const base = this.valuesOf(row);
+        const block = { ...this.block(id, base, row.points as number, this.valuesOf(row, '_min'), this.valuesOf(row, '_max')), dirty: false };
+        write.blocks.push(block);
+        write.byId.set(id, block);
+      }
     }
-    for (const { blocks, byId } of writes) {
-      if (blocks.length === 0) blocks.push({ id: FIRST, oldBase: this.zero, base: this.zero.slice(), points: 0, until: null, dirty: true });
+    writes.forEach(({ blocks, byId }, w) => {
+      if (blocks.length === 0) {
+        blocks.push(this.block(FIRST, this.zero, 0, null, null));
+        byId.set(FIRST, blocks[0]);
+      }
       blocks.sort((a, b) => compare(a.id, b.id));
+      // Each block's successor: the next block read, or a later one only named.
+      const ids = [...new Set([...blocks.map(({ id }) => id), ...after[w]])].sort(compare);
+      for (const block of blocks) block.until = ids[ids.indexOf(block.id) + 1] ?? null;
+    });
+  }
+
+  /**
+   * A probed key's blocks that were not read lie between the ones read: each such gap gains the deltas of
+   * the blocks before it, in one statement (a float sum this close to zero is drift: zero).
+   */
+  private async shiftUnread(tx: SqlQueryable, table: string, writes: KeyWrite[]): Promise<void> {
+    const gaps: { keys: string[]; after: string; before: string | null; shift: Float64Array }[] = [];
+    for (const { keys, deltas, blocks, probed } of writes) {
+      if (!probed) continue;
+      const shift = new Float64Array(this.metricNames.length);
+      let d = 0;
       blocks.forEach((block, b) => {
-        block.until = blocks[b + 1]?.id ?? null;
-        byId.set(block.id, block);
+        const before = blocks[b + 1]?.id ?? null;
+        for (; d < deltas.length && (block.until === null || deltas[d][0] < block.until); d++) add(shift, deltas[d][1]);
+        if (block.until !== null && block.until !== before && shift.some((value) => value !== 0)) gaps.push({ keys, after: block.id, before, shift: shift.slice() });
       });
     }
+    if (gaps.length === 0) return;
+    const columns = this.keyColumns;
+    const n = columns.length;
+    const sum = (metric: string, m: number) => (this.floats[m] ? `CASE WHEN abs(b.${metric} + g.${metric}) < ${DRIFT} THEN 0 ELSE b.${metric} + g.${metric} END` : `b.${metric} + g.${metric}`);
+    await tx.query(
+      `UPDATE ${table} AS b SET ${this.metricNames.map((metric, m) => `${metric} = ${sum(metric, m)}`).join(', ')}
+         FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[], $${n + 2}::timestamptz[], ${this.metricNames.map((metric, m) => `$${n + 3 + m}::${this.metrics[metric]}[]`).join(', ')})
+           AS g(${[...columns, 'after_at', 'before_at', ...this.metricNames].join(', ')})
+        WHERE ${columns.map((column) => `b.${column} = g.${column}`).join(' AND ')} AND b.block > g.after_at AND b.block < coalesce(g.before_at, 'infinity')`,
+      [
+        ...columns.map((_, index) => gaps.map(({ keys }) => keys[index])),
+        gaps.map(({ after }) => after),
+        gaps.map(({ before }) => before),
+        ...this.metricNames.map((_, m) => gaps.map(({ shift }) => shift[m])),
+      ],
+    );
+  }
+
+  private block(id: string, base: Float64Array, points: number, min: Float64Array | null, max: Float64Array | null): Block {
+    return { id, oldBase: base, base: base.slice(), points, until: null, dirty: true, oldPoints: points, oldMin: min, oldMax: max, min, max, seen: null, recount: false };
   }
 
   /** Each block's base gains the deltas of the earlier blocks. */
@@ -289,13 +412,59 @@ export class StepTable<M extends string> {
         block.points++;
         block.dirty = true;
       } else if (values.some((value, m) => value !== stored.values[m])) updates.push(keys, at, block.id, values);
+      this.see(block, stored?.values ?? null, values);
       changed?.push({ keys, at, before: inForce, after });
     }
   }
 
+  /** Notes a point of the block this write read (`before`: its stored values; null: a new point) and wrote. */
+  private see(block: Block, before: Float64Array | null, after: Float64Array): void {
+    const size = this.metricNames.length;
+    block.seen ??= {
+      earlier: 0,
+      oldMin: new Float64Array(size).fill(Infinity),
+      oldMax: new Float64Array(size).fill(-Infinity),
+      min: new Float64Array(size).fill(Infinity),
+      max: new Float64Array(size).fill(-Infinity),
+    };
+    const seen = block.seen;
+    if (before) {
+      seen.earlier++;
+      lower(seen.oldMin, before);
+      raise(seen.oldMax, before);
+    }
+    lower(seen.min, after);
+    raise(seen.max, after);
+  }
+
+  /**
+   * A block's least and greatest values after the write, from the old ones and what the write saw. The
+   * points it did not read kept their values; when the old extreme may have been only among the points it
+   * read and those moved inwards, the points it did not read decide: the block is recounted from the table.
+   */
+  private settleRange(block: Block): void {
+    const { seen, oldMin, oldMax } = block;
+    if (!seen) return;
+    const whole = seen.earlier === block.oldPoints;
+    const min = seen.min.slice();
+    const max = seen.max.slice();
+    if (!whole && oldMin && oldMax) {
+      for (let m = 0; m < min.length; m++) {
+        if (seen.oldMin[m] > oldMin[m]) min[m] = Math.min(min[m], oldMin[m]);
+        else if (min[m] > oldMin[m]) block.recount = true;
+        if (seen.oldMax[m] < oldMax[m]) max[m] = Math.max(max[m], oldMax[m]);
+        else if (max[m] < oldMax[m]) block.recount = true;
+      }
+    }
+    if (!oldMin || !oldMax || min.some((value, m) => value !== oldMin[m]) || max.some((value, m) => value !== oldMax[m])) block.dirty = true;
+    block.min = min;
+    block.max = max;
+  }
+
   /**
    * Cuts each block that outgrew 2·blockSize points into blocks of blockSize points (the last one of 1 to
-   * blockSize), named by their first points. They start with the block's base, so no stored value changes.
+   * blockSize), named by their first points. They start with the block's base, so no stored value changes;
+   * their ranges are taken from the points read.
    */
   private async split(tx: SqlQueryable, t: TableNames, writes: KeyWrite[]): Promise<void> {
     const full = writes.flatMap((write) => write.blocks.filter((block) => block.points > 2 * this.blockSize).map((block) => ({ write, block })));
@@ -304,25 +473,34 @@ export class StepTable<M extends string> {
     const n = columns.length;
     const table = t(this.pointTable);
     const sameKey = columns.map((column) => `s.${column} = d.${column}`).join(' AND ');
-    const { rows } = await tx.query<{ n: string; at: Date | string }>(
-      `SELECT d.n, s.at FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[], $${n + 2}::timestamptz[])
+    const metrics = this.metricNames.map((metric) => `s.${metric}`).join(', ');
+    const { rows } = await tx.query<Record<string, unknown> & { n: string; at: Date | string }>(
+      `SELECT d.n, s.at, ${metrics} FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[], $${n + 2}::timestamptz[])
            WITH ORDINALITY AS d(${columns.join(', ')}, block, until, n)
          JOIN ${table} s ON ${sameKey} AND s.at >= d.block AND s.at < coalesce(d.until, 'infinity')`,
       [...columns.map((_, index) => full.map(({ write }) => write.keys[index])), full.map(({ block }) => block.id), full.map(({ block }) => block.until)],
     );
-    const instants = full.map((): string[] => []);
-    for (const row of rows) instants[Number(row.n) - 1].push(instantOf(row.at));
+    const pointsOf = full.map((): { at: string; values: Float64Array }[] => []);
+    for (const row of rows) pointsOf[Number(row.n) - 1].push({ at: instantOf(row.at), values: this.valuesOf(row) });
     const moves: { keys: string[]; block: Block }[] = [];
     full.forEach(({ write, block }, f) => {
-      const ats = instants[f].sort(compare);
+      const points = pointsOf[f].sort((a, b) => compare(a.at, b.at));
+      const rangeOf = (first: number) => {
+        const part = points.slice(first, first + this.blockSize);
+        const [min, max] = [part[0].values.slice(), part[0].values.slice()];
+        for (const { values } of part) {
+          lower(min, values);
+          raise(max, values);
+        }
+        return { points: part.length, min, max };
+      };
       const cuts: Block[] = [];
-      for (let first = this.blockSize; first < ats.length; first += this.blockSize) {
-        cuts.push({ id: ats[first], oldBase: block.base, base: block.base, points: Math.min(this.blockSize, ats.length - first), until: null, dirty: true });
+      for (let first = this.blockSize; first < points.length; first += this.blockSize) {
+        const { points: count, min, max } = rangeOf(first);
+        cuts.push({ ...this.block(points[first].at, block.base, count, min, max), oldBase: block.base });
       }
       cuts.forEach((cut, c) => (cut.until = cuts[c + 1]?.id ?? block.until));
-      block.points = this.blockSize;
-      block.until = cuts[0].id;
-      block.dirty = true;
+      Object.assign(block, rangeOf(0), { until: cuts[0].id, dirty: true, recount: false });
       write.blocks.push(...cuts);
       for (const cut of cuts) moves.push({ keys: write.keys, block: cut });
     });
@@ -338,19 +516,78 @@ export class StepTable<M extends string> {
   private async writeBlocks(tx: SqlQueryable, table: string, writes: KeyWrite[]): Promise<void> {
     const dirty = writes.flatMap(({ keys, blocks }) => blocks.filter((block) => block.dirty).map((block) => ({ keys, block })));
     if (dirty.length === 0) return;
-    const columns = [...this.keyColumns, 'block', 'points', ...this.metricNames];
-    const types = [...this.keyColumns.map(() => 'text'), 'timestamptz', 'int', ...this.metricNames.map((metric) => this.metrics[metric])];
+    const columns = [...this.keyColumns, 'block', 'points', ...this.metricNames, ...this.rangeColumns()];
+    const metricTypes = this.metricNames.map((metric) => this.metrics[metric]);
+    const types = [...this.keyColumns.map(() => 'text'), 'timestamptz', 'int', ...metricTypes, ...metricTypes.flatMap((type) => [type, type])];
     await tx.query(
       `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${types.map((type, index) => `$${index + 1}::${type}[]`).join(', ')})
          ON CONFLICT (${[...this.keyColumns, 'block'].join(', ')}) DO UPDATE SET
-           ${['points', ...this.metricNames].map((column) => `${column} = excluded.${column}`).join(', ')}`,
+           ${columns.slice(this.keyColumns.length + 1).map((column) => `${column} = excluded.${column}`).join(', ')}`,
       [
         ...this.keyColumns.map((_, index) => dirty.map(({ keys }) => keys[index])),
         dirty.map(({ block }) => block.id),
         dirty.map(({ block }) => block.points),
         ...this.metricNames.map((_, m) => dirty.map(({ block }) => block.base[m])),
+        ...this.metricNames.flatMap((_, m) => [dirty.map(({ block }) => (block.min as Float64Array)[m]), dirty.map(({ block }) => (block.max as Float64Array)[m])]),
       ],
     );
+  }
+
+  /** The ranges of the blocks `settleRange` could not work out, from their points. */
+  private async recount(tx: SqlQueryable, t: TableNames, writes: KeyWrite[]): Promise<void> {
+    const blocks = writes.flatMap(({ keys, blocks }) => blocks.filter((block) => block.recount).map((block) => ({ keys, block })));
+    if (blocks.length === 0) return;
+    const columns = this.keyColumns;
+    const n = columns.length;
+    const sameKey = [...columns, 'block'].map((column) => `p.${column} = d.${column}`).join(' AND ');
+    const ranges = this.metricNames.flatMap((metric) => [`min(p.${metric}) AS ${metric}_min`, `max(p.${metric}) AS ${metric}_max`]);
+    await tx.query(
+      `UPDATE ${t(this.blockTable)} AS b SET ${this.rangeColumns().map((column) => `${column} = r.${column}`).join(', ')}
+         FROM (SELECT ${columns.map((column) => `d.${column}`).join(', ')}, d.block, ${ranges.join(', ')}
+                 FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[]) AS d(${columns.join(', ')}, block)
+                 JOIN ${t(this.pointTable)} p ON ${sameKey}
+                GROUP BY ${[...columns, 'block'].map((column) => `d.${column}`).join(', ')}) r
+        WHERE ${[...columns, 'block'].map((column) => `b.${column} = r.${column}`).join(' AND ')}`,
+      [...columns.map((_, index) => blocks.map(({ keys }) => keys[index])), blocks.map(({ block }) => block.id)],
+    );
+  }
+
+  /**
+   * Per request, the key's blocks from the one in force at `since` (every block when null) on, in time order,
+   * with the bounds of their points' values; `merged`: all of them as one span (summed up by the server).
+   */
+  async readSpans(q: SqlQueryable, t: TableNames, requests: ReadonlyArray<{ keys: string[]; since: string | null }>, { merged = false } = {}): Promise<BlockSpan[][]> {
+    const spans = requests.map((): BlockSpan[] => []);
+    if (requests.length === 0) return spans;
+    const columns = this.keyColumns;
+    const table = t(this.blockTable);
+    const sameKey = columns.map((column) => `s.${column} = d.${column}`).join(' AND ');
+    const bounds = this.metricNames.flatMap((metric) => [`b.${metric} + b.${metric}_min`, `b.${metric} + b.${metric}_max`]);
+    const select = merged
+      ? `min(b.block) AS block, ${this.metricNames.map((metric, m) => `min(${bounds[2 * m]}) AS ${metric}_min, max(${bounds[2 * m + 1]}) AS ${metric}_max`).join(', ')}`
+      : `b.block, ${this.metricNames.map((metric, m) => `${bounds[2 * m]} AS ${metric}_min, ${bounds[2 * m + 1]} AS ${metric}_max`).join(', ')}`;
+    const { rows } = await q.query<Record<string, unknown>>(
+      `SELECT d.n, ${select} FROM unnest(${this.textParams()}, $${columns.length + 1}::timestamptz[]) WITH ORDINALITY AS d(${columns.join(', ')}, since, n)
+         CROSS JOIN LATERAL (
+           (SELECT s.* FROM ${table} s WHERE ${sameKey} AND s.block <= coalesce(d.since, '-infinity') ORDER BY s.block DESC LIMIT 1)
+           UNION ALL
+           (SELECT s.* FROM ${table} s WHERE ${sameKey} AND s.block > coalesce(d.since, '-infinity'))
+         ) b${merged ? ' GROUP BY d.n' : ''}`,
+      [...columns.map((_, index) => requests.map(({ keys }) => keys[index])), requests.map(({ since }) => since)],
+    );
+    for (const row of rows) {
+      spans[Number(row.n) - 1].push({ from: instantOf(row.block), until: null, min: this.valuesOf(row, '_min'), max: this.valuesOf(row, '_max') });
+    }
+    for (const list of spans) {
+      list.sort((a, b) => compare(a.from, b.from));
+      list.forEach((span, s) => (span.until = list[s + 1]?.from ?? null));
+    }
+    return spans;
+  }
+
+  /** The columns of the blocks' ranges: each metric's least and greatest stored value. */
+  private rangeColumns(): string[] {
+    return this.metricNames.flatMap((metric) => [`${metric}_min`, `${metric}_max`]);
   }
   /** Column arrays of points to write (with their blocks for inserts). */
   private columns(withBlock: boolean): Columns {
@@ -399,8 +636,8 @@ export class StepTable<M extends string> {
     return this.keyColumns.map((_, index) => `$${index + 1}::text[]`).join(', ');
   }
 
-  private valuesOf(row: Record<string, unknown>): Float64Array {
-    return Float64Array.from(this.metricNames, (metric) => row[metric] as number);
+  private valuesOf(row: Record<string, unknown>, suffix = ''): Float64Array {
+    return Float64Array.from(this.metricNames, (metric) => row[metric + suffix] as number);
   }
 
   /** A float metric's value with the drift of adding and subtracting the same amounts taken out. */
@@ -419,6 +656,14 @@ interface Columns {
 
 function add(sum: Float64Array, delta: Float64Array): void {
   for (let m = 0; m < sum.length; m++) sum[m] += delta[m];
+}
+
+function lower(min: Float64Array, values: Float64Array): void {
+  for (let m = 0; m < min.length; m++) if (values[m] < min[m]) min[m] = values[m];
+}
+
+function raise(max: Float64Array, values: Float64Array): void {
+  for (let m = 0; m < max.length; m++) if (values[m] > max[m]) max[m] = values[m];
 }
 
 /** An instant read from the database as ISO (with ms and Z); -infinity (a first block) as FIRST. */

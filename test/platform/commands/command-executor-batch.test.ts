@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { RECENT_COMMANDS } from '../../../src/platform/commands/accepted-commands.util';
 import { CommandEnvelope } from '../../../src/platform/commands/command-envelope.types';
 import { CommandExecutor, CommandItem, CommandOutcome } from '../../../src/platform/commands/command-executor.service';
+import { StreamCache } from '../../../src/platform/commands/stream-cache.util';
 import { Decider } from '../../../src/kernel/decider.types';
 import { AppConfig } from '../../../src/platform/config/app.config';
 import { RuleViolationError } from '../../../src/kernel/domain.errors';
@@ -304,6 +305,17 @@ for (const factory of testDatabases()) {
         [[{ revision: 0, events: 1, duplicate: false }], [{ revision: 0, events: 1, duplicate: false }]],
         [{ error: '6 l do not fit, 6 l in the tank' }],
       ]);
+    });
+
+    it('caches a stream once it has an event, not every id a command or a read asked for in vain', async () => {
+      const executor = executorOn(store);
+      const cache = (executor as unknown as { cache: StreamCache<{ revision: number }> }).cache;
+      await executor.load(tank, 'never-written');
+      assert.deepEqual(shape(await executor.executeAll(tank, 'rejected-only', [fill(11)])), [{ error: '11 l do not fit, 0 l in the tank' }]);
+      assert.deepEqual([cache.has('never-written'), cache.has('rejected-only'), cache.weight], [false, false, 0]);
+      await executor.executeAll(tank, 'written', [fill(1)]);
+      await executor.load(tank, 'written');
+      assert.equal(cache.has('written'), true);
     });
   });
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { SqlQueryable } from '../../../src/platform/database/sql-client.port';
 import { liveTables } from '../../../src/platform/projections/projection.port';
 import { ChangedPoint, StepTable } from '../../../src/platform/projections/step.table';
 import { testDatabases, type TestDatabase } from '../../support/test-databases';
@@ -40,6 +41,22 @@ class NaiveSteps {
   }
 }
 
+/** Each block's bounds, as `readSpans` gives them, are the least and greatest naive values of the points in its span. */
+async function assertSpans(sql: SqlQueryable, table: StepTable<'units' | 'kw'>, naive: NaiveSteps): Promise<void> {
+  const keys = ['a', 'b'];
+  const spans = await table.readSpans(sql, liveTables, keys.map((key) => ({ keys: [key], since: null })));
+  keys.forEach((key, k) => {
+    const points = naive.points(key);
+    const actual = spans[k].map(({ from, min, max }) => [from, [...min], [...max]]);
+    const expected = spans[k].map(({ from, until }) => {
+      const inside = points.filter(([at]) => (from === '-infinity' || at >= from) && (until === null || at < until));
+      return [from, [Math.min(...inside.map(([, units]) => units)), Math.min(...inside.map(([, , kw]) => kw))], [Math.max(...inside.map(([, units]) => units)), Math.max(...inside.map(([, , kw]) => kw))]];
+    });
+    assert.deepEqual(actual, expected, `block bounds of key ${key}`);
+    assert.equal(spans[k].reduce((sum, { from, until }) => sum + points.filter(([at]) => (from === '-infinity' || at >= from) && (until === null || at < until)).length, 0), points.length, 'the spans cover every point');
+  });
+}
+
 for (const database of testDatabases()) {
   describe(`step table in blocks (${database.name})`, () => {
     let db: TestDatabase;
@@ -50,7 +67,7 @@ for (const database of testDatabases()) {
     });
     after(() => db?.dispose());
 
-    it('keeps every point equal to a naive step function under random back-dated deltas across block splits', async () => {
+    it('keeps every point, and each block\'s bounds, equal to a naive step function under random back-dated deltas across block splits', async () => {
       const next = random(13);
       const naive = new NaiveSteps();
       for (let batch = 0; batch < 60; batch++) {
@@ -65,6 +82,7 @@ for (const database of testDatabases()) {
           naive.add(key, at, units, kw);
         }
         await table.write(db.sql, liveTables);
+        await assertSpans(db.sql, table, naive);
       }
       for (const key of ['a', 'b']) {
         const { rows } = await db.sql.query<{ at: Date; units: number; kw: number }>('SELECT at, units, kw FROM t_step WHERE key = $1 ORDER BY at', [key]);
