@@ -5,11 +5,12 @@ import { measureCommands } from './command-load';
 import { percentile } from './latency';
 
 export interface OutboundResult {
-  /** Mean of the runs before and after the one with the subscription (A-B-A: drift of the machine or the tables cancels). */
+  /** Mean of the runs without a subscription, each before and after one with (A-B-A-B-A: drift of the machine or the tables cancels). */
   ratePerSWithout: number;
-  /** The two runs without. */
-  ratesWithout: [number, number];
+  ratesWithout: number[];
+  /** Mean of the runs with one. */
   ratePerSWith: number;
+  ratesWith: number[];
   lagP50Ms: number;
   lagP99Ms: number;
   lagSamples: number;
@@ -19,53 +20,51 @@ export interface OutboundResult {
 const SECRET = 'bench-webhook-secret-0123456789';
 
 /**
- * Outbound events on a running service: the command rate without, with one webhook subscription (a local
- * receiver on loopback that answers 204), and without again once it is deleted; while it is active, the
- * lag from each of `lagCommands` sequential commands' answers to the delivery of its INVENTORY_CHANGED
- * (0 when it arrives before the answer).
+ * Outbound events on a running service: the command rate without and with one webhook subscription (a
+ * local receiver on loopback that answers 204), interleaved `rounds` times and ending without, on the same
+ * PoPs (one mix goes on through every run); each subscription is deleted once it has caught up, before the
+ * next run without. In the last run with, the lag from each of `lagCommands` sequential commands' answers
+ * to the delivery of its INVENTORY_CHANGED (0 when it arrives before the answer).
  */
 export async function measureOutbound(
   url: string,
   adminSecret: string,
   plannerSecret: string,
   mixes: { without: CommandMix; with: CommandMix; lag: CommandMix },
-  sizes: { seconds: number; warmupSeconds: number; connections: number; lagCommands: number },
+  sizes: { seconds: number; warmupSeconds: number; connections: number; lagCommands: number; rounds?: number },
 ): Promise<OutboundResult> {
-  const without = await measureCommands(url, plannerSecret, mixes.without, sizes.seconds, sizes.warmupSeconds, sizes.connections);
+  const rounds = sizes.rounds ?? 2;
+  const load = (mix: CommandMix) => measureCommands(url, plannerSecret, mix, sizes.seconds, sizes.warmupSeconds, sizes.connections);
   const receiver = await WebhookReceiver.start();
   const arrivals = new Map<string, number>();
+  const ratesWithout: number[] = [];
+  const ratesWith: number[] = [];
+  const lags: number[] = [];
   try {
     const hook = receiver.endpoint('/bench', SECRET, (_, body) => {
       if (!arrivals.has(body.id)) arrivals.set(body.id, performance.now());
       return 204;
     });
-    const created = await graphql(url, adminSecret, 'mutation($input: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $input) { subscriptionId } }', {
-      input: { subscriptionId: 'bench', url: hook, eventTypes: ['INVENTORY_CHANGED', 'CAPACITY_STATUS_CHANGED'], secret: SECRET },
-    });
-    if (created.errors) throw new Error(`createWebhookSubscription: ${JSON.stringify(created.errors)}`);
-    const withHook = await measureCommands(url, plannerSecret, mixes.with, sizes.seconds, sizes.warmupSeconds, sizes.connections);
-    // Let the subscription catch up with the load before the lag is measured one command at a time.
-    await waitUntil(async () => (await pending(url, adminSecret)) === 0, 300_000);
-    const lags: number[] = [];
-    const afterwards = async () => {
-      const deleted = await graphql(url, adminSecret, 'mutation { deleteWebhookSubscription(input: { subscriptionId: "bench" }) { subscriptionId } }');
+    for (let round = 1; round <= rounds; round++) {
+      ratesWithout.push((await load(mixes.without)).perS);
+      const subscriptionId = `bench-${round}`;
+      const created = await graphql(url, adminSecret, 'mutation($input: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $input) { subscriptionId } }', {
+        input: { subscriptionId, url: hook, eventTypes: ['INVENTORY_CHANGED', 'CAPACITY_STATUS_CHANGED'], secret: SECRET },
+      });
+      if (created.errors) throw new Error(`createWebhookSubscription: ${JSON.stringify(created.errors)}`);
+      ratesWith.push((await load(mixes.with)).perS);
+      // Let the subscription catch up with the load: before the lag is measured one command at a time, and before the next run without.
+      await waitUntil(async () => (await pending(url, adminSecret)) === 0, 300_000);
+      if (round === rounds) lags.push(...(await measureLag(url, plannerSecret, mixes.lag, sizes.lagCommands, receiver, arrivals)));
+      const deleted = await graphql(url, adminSecret, 'mutation($id: ID!) { deleteWebhookSubscription(input: { subscriptionId: $id }) { subscriptionId } }', { id: subscriptionId });
       if (deleted.errors) throw new Error(`deleteWebhookSubscription: ${JSON.stringify(deleted.errors)}`);
-      return measureCommands(url, plannerSecret, mixes.without, sizes.seconds, sizes.warmupSeconds, sizes.connections);
-    };
-    for (let i = 0; i < sizes.lagCommands; i++) {
-      const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${plannerSecret}` }, body: mixes.lag.next() });
-      const answeredAt = performance.now();
-      const body = (await response.json()) as { data?: Record<string, { eventIds: string[] }> };
-      const id = Object.values(body.data ?? {})[0]?.eventIds?.[0];
-      if (!id) throw new Error(`a lag command failed: ${JSON.stringify(body)}`);
-      await receiver.waitFor(() => arrivals.has(id), 60_000, `delivery of ${id}`);
-      lags.push(Math.max(0, (arrivals.get(id) as number) - answeredAt));
     }
-    const withoutAgain = await afterwards();
+    ratesWithout.push((await load(mixes.without)).perS);
     return {
-      ratePerSWithout: (without.perS + withoutAgain.perS) / 2,
-      ratesWithout: [without.perS, withoutAgain.perS],
-      ratePerSWith: withHook.perS,
+      ratePerSWithout: mean(ratesWithout),
+      ratesWithout,
+      ratePerSWith: mean(ratesWith),
+      ratesWith,
       lagP50Ms: percentile(lags, 0.5),
       lagP99Ms: percentile(lags, 0.99),
       lagSamples: lags.length,
@@ -74,6 +73,25 @@ export async function measureOutbound(
   } finally {
     await receiver.close();
   }
+}
+
+/** From each sequential command's answer to the arrival of its first event's delivery (0 when it came first). */
+async function measureLag(url: string, secret: string, mix: CommandMix, commands: number, receiver: WebhookReceiver, arrivals: Map<string, number>): Promise<number[]> {
+  const lags: number[] = [];
+  for (let i = 0; i < commands; i++) {
+    const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` }, body: mix.next() });
+    const answeredAt = performance.now();
+    const body = (await response.json()) as { data?: Record<string, { eventIds: string[] }> };
+    const id = Object.values(body.data ?? {})[0]?.eventIds?.[0];
+    if (!id) throw new Error(`a lag command failed: ${JSON.stringify(body)}`);
+    await receiver.waitFor(() => arrivals.has(id), 60_000, `delivery of ${id}`);
+    lags.push(Math.max(0, (arrivals.get(id) as number) - answeredAt));
+  }
+  return lags;
+}
+
+function mean(values: number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
 async function pending(url: string, secret: string): Promise<number> {

@@ -459,7 +459,7 @@ async function outbound(results: BenchResults, storage: ServiceStorage, sizes: B
   const now = Date.now();
   const { pops: count, seconds, warmupSeconds, lagCommands } = sizes.outbound;
   const pops = ids('out', count);
-  const racks = racksFor(pops.length, MAX_COMMAND_RATE, 3 * (seconds + warmupSeconds) + lagCommands / MAX_COMMAND_RATE + 1);
+  const racks = racksFor(pops.length, MAX_COMMAND_RATE, 5 * (seconds + warmupSeconds) + lagCommands / MAX_COMMAND_RATE + 1);
   await appendToStorage(storage, pops.map((popId, i) => benchPop(popId, racks, i, now - 60 * DAY)));
   await settle(storage);
   const service = await startServiceProcess({ env: { ...storage.env, API_KEYS } });
@@ -469,7 +469,7 @@ async function outbound(results: BenchResults, storage: ServiceStorage, sizes: B
     const mix = new CommandMix(pops, racks, 'out', new Date(now).toISOString());
     const o = await measureOutbound(service.url, KEYS.admin, KEYS.planner, { without: mix, with: mix, lag: mix }, { seconds, warmupSeconds, connections: sizes.commands.connections, lagCommands });
     results.record('outbound_lag_p99_ms', o.lagP99Ms, `${o.lagSamples} sequential commands, from the answer to the webhook POST on loopback (p50 ${o.lagP50Ms.toFixed(1)} ms); ${o.delivered} events delivered in all`);
-    results.record('outbound_command_rate_ratio', o.ratePerSWith / o.ratePerSWithout, `${Math.round(o.ratePerSWith)} commands/s with one subscription vs ${Math.round(o.ratePerSWithout)} without (mean of ${Math.round(o.ratesWithout[0])} before and ${Math.round(o.ratesWithout[1])} after), ${seconds} s each, ${sizes.commands.connections} clients over ${pops.length} PoPs`);
+    results.record('outbound_command_rate_ratio', o.ratePerSWith / o.ratePerSWithout, `${Math.round(o.ratePerSWith)} commands/s with one subscription (mean of ${o.ratesWith.map(Math.round).join(', ')}) vs ${Math.round(o.ratePerSWithout)} without (mean of ${o.ratesWithout.map(Math.round).join(', ')}, interleaved), ${seconds} s each, ${sizes.commands.connections} clients over the same ${pops.length} PoPs`);
   } finally {
     await service.stop();
   }

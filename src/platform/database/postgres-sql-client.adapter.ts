@@ -1,4 +1,4 @@
-import { Client, Pool, types, type ClientConfig, type PoolClient, type QueryResult } from 'pg';
+import { Client, Pool, types, type ClientConfig, type PoolClient, type QueryConfig, type QueryResult } from 'pg';
 import type { SqlClient, SqlQueryable } from './sql-client.port';
 
 export interface PostgresSqlClientOptions {
@@ -12,6 +12,8 @@ export interface PostgresSqlClientOptions {
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 const DATE_OID = 1082;
 const LISTENER_RETRY_MS = 1_000;
+/** Distinct statement texts sent by name, at most: texts built with values in them would fill every connection. */
+const MAX_NAMED_STATEMENTS = 256;
 
 /**
  * SqlClient over a node-postgres pool. int8 and numeric stay strings (node-postgres default, exact);
@@ -20,6 +22,7 @@ const LISTENER_RETRY_MS = 1_000;
 export class PostgresSqlClient implements SqlClient {
   readonly kind = 'postgres' as const;
   private readonly listener: NotificationListener;
+  private readonly statements = new NamedStatements(MAX_NAMED_STATEMENTS);
 
   private constructor(
     private readonly pool: Pool,
@@ -46,14 +49,20 @@ export class PostgresSqlClient implements SqlClient {
   }
 
   async query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }> {
-    return toResult<R>(await this.pool.query(text, params?.map(toParameter)));
+    try {
+      return toResult<R>(await this.pool.query(this.statements.config(text, params)));
+    } catch (error) {
+      // Outside a transaction nothing was done: once more, prepared afresh.
+      if (!this.statements.outdated(text, error)) throw error;
+      return toResult<R>(await this.pool.query(this.statements.config(text, params)));
+    }
   }
 
   async transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {
     const { client, release } = await this.checkout();
     try {
       await client.query('BEGIN');
-      const result = await fn(queryable(client));
+      const result = await fn(this.queryable(client));
       await client.query('COMMIT');
       release();
       return result;
@@ -70,7 +79,7 @@ export class PostgresSqlClient implements SqlClient {
   async withConnection<T>(fn: (conn: SqlQueryable) => Promise<T>): Promise<T> {
     const { client, release } = await this.checkout();
     try {
-      const result = await fn(queryable(client));
+      const result = await fn(this.queryable(client));
       release();
       return result;
     } catch (error) {
@@ -93,6 +102,19 @@ export class PostgresSqlClient implements SqlClient {
     await this.pool.end();
   }
 
+  private queryable(client: PoolClient): SqlQueryable {
+    return {
+      query: async <R>(text: string, params?: unknown[]) => {
+        try {
+          return toResult<R>(await client.query(this.statements.config(text, params)));
+        } catch (error) {
+          this.statements.outdated(text, error);
+          throw error;
+        }
+      },
+    };
+  }
+
   /**
    * The pool stops watching a client's 'error' event while it is checked out; unwatched, a connection
    * dying then (server restart, pg_terminate_backend) would crash the process. The next query on it
@@ -112,8 +134,35 @@ export class PostgresSqlClient implements SqlClient {
   }
 }
 
-function queryable(client: PoolClient): SqlQueryable {
-  return { query: async <R>(text: string, params?: unknown[]) => toResult<R>(await client.query(text, params?.map(toParameter))) };
+/**
+ * Statements with parameters go by name: node-postgres prepares a name once per connection and then
+ * only binds and executes it, so the server parses and plans the write path's statements (append,
+ * projection batch, checkpoint) once per connection instead of on every call. Without parameters a
+ * query keeps the simple protocol (several statements in one text).
+ */
+class NamedStatements {
+  private readonly names = new Map<string, string>();
+  private made = 0;
+
+  constructor(private readonly max: number) {}
+
+  config(text: string, params: unknown[] | undefined): string | QueryConfig {
+    if (params === undefined) return text;
+    let name = this.names.get(text);
+    if (name === undefined && this.made < this.max) this.names.set(text, (name = `s${this.made++}`));
+    return { text, values: params.map(toParameter), name };
+  }
+
+  /**
+   * Whether the server refused the statement's plan because its result columns changed (a table
+   * altered or replaced under it): the text then gets a new name, prepared afresh on every connection.
+   */
+  outdated(text: string, error: unknown): boolean {
+    const { code, message } = error as { code?: unknown; message?: unknown };
+    if (code !== '0A000' || typeof message !== 'string' || !message.includes('cached plan must not change result type')) return false;
+    this.names.delete(text);
+    return true;
+  }
 }
 
 /**

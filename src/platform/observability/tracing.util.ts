@@ -1,4 +1,4 @@
-import { Attributes, isSpanContextValid, Link, Span, SpanOptions, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
+import { Attributes, INVALID_SPAN_CONTEXT, isSpanContextValid, Link, Span, SpanOptions, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
 
 /**
  * What the service's code needs of tracing, on @opentelemetry/api alone: the tracer, span helpers, our
@@ -26,6 +26,9 @@ export const SPAN_ATTRIBUTES = {
 
 let started = false;
 
+/** What every span is without an SDK: the API's non-recording span, handed out without the API's context switching. */
+const NO_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
 /** True once a tracing SDK is registered (by `startTracing`); HTTP and GraphQL hooks are installed only then. */
 export function tracingStarted(): boolean {
   return started;
@@ -42,6 +45,7 @@ export function markTracingStarted(value: boolean): void {
  * expected answer (a rule violation, say), and is rethrown.
  */
 export function inSpan<T>(name: string, options: SpanOptions, fn: (span: Span) => Promise<T>, isError?: (error: unknown) => boolean): Promise<T> {
+  if (!started) return fn(NO_SPAN);
   return tracer.startActiveSpan(name, options, async (span) => {
     try {
       return await fn(span);
@@ -56,6 +60,7 @@ export function inSpan<T>(name: string, options: SpanOptions, fn: (span: Span) =
 
 /** The synchronous twin of `inSpan`. */
 export function inSpanSync<T>(name: string, options: SpanOptions, fn: (span: Span) => T): T {
+  if (!started) return fn(NO_SPAN);
   return tracer.startActiveSpan(name, options, (span) => {
     try {
       return fn(span);

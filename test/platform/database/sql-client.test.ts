@@ -166,6 +166,31 @@ for (const database of testDatabases()) {
         await unlisten();
         assert.deepEqual(payloads, ['', 'after']);
       });
+
+      test('PostgreSQL: a statement with parameters is prepared once per connection, one without is not', TIMEOUT, async () => {
+        const prepared = await sql.transaction(async (tx) => {
+          for (const n of [1, 2]) assert.deepEqual((await tx.query('SELECT $1::int + 40 AS answer', [n])).rows, [{ answer: 40 + n }]);
+          await tx.query('SELECT 1 + 41 AS unprepared');
+          const { rows } = await tx.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements WHERE statement LIKE $1 ORDER BY statement', ['%+ 4%']);
+          return rows.map(({ statement }) => statement);
+        });
+        assert.deepEqual(prepared, ['SELECT $1::int + 40 AS answer']);
+      });
+
+      test('PostgreSQL: a prepared statement whose table changed its columns is prepared again, not refused', TIMEOUT, async () => {
+        await sql.exec('CREATE TABLE reshaped (a int); INSERT INTO reshaped VALUES (1)');
+        const read = () => sql.query('SELECT * FROM reshaped WHERE a >= $1', [0]);
+        // Every pooled connection prepares it (they run at once), then the table changes under them.
+        await Promise.all(Array.from({ length: 8 }, read));
+        await sql.exec('ALTER TABLE reshaped ADD COLUMN b text');
+        for (let i = 0; i < 8; i++) assert.deepEqual((await read()).rows, [{ a: 1, b: null }]);
+        const inTransaction = () => sql.transaction((tx) => tx.query('SELECT * FROM reshaped WHERE a > $1', [-1]));
+        await Promise.all(Array.from({ length: 8 }, inTransaction));
+        await sql.exec('ALTER TABLE reshaped ADD COLUMN c int');
+        // In a transaction the refusal fails it (nothing can be retried there), once: the next one prepares afresh.
+        await inTransaction().catch((error: { code?: string }) => assert.equal(error.code, '0A000'));
+        assert.deepEqual((await inTransaction()).rows, [{ a: 1, b: null, c: null }]);
+      });
     }
   });
 }

@@ -245,6 +245,45 @@ describe('PostgresEventStore on a PostgreSQL server', () => {
     });
   });
 
+  test('an append in the process whose subscription is live wakes it without a NOTIFY; one elsewhere notifies', { ...TIMEOUT, skip: postgres ? false : 'needs DATABASE_URL' }, async () => {
+    await withDatabase(postgres, async (sql) => {
+      const schema = (await sql.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0].schema;
+      const other = await createSqlClient({ databaseUrl: process.env.DATABASE_URL, schema, poolSize: 2 });
+      const leader = new PostgresEventStore(sql, NOTIFY_ONLY);
+      const follower = new PostgresEventStore(other);
+      const channel = await leader.ready();
+      const notified: string[] = [];
+      const unlisten = await other.listen(channel, (payload) => notified.push(payload));
+      const seen: string[] = [];
+      let wake = () => undefined as void;
+      const subscription = leader.subscribe(await leader.headPosition(), { onEvents: async (events) => {
+        seen.push(...events.map((e) => e.type));
+        wake();
+      } });
+      const until = (count: number) => new Promise<void>((resolve) => {
+        wake = () => seen.length >= count && resolve();
+        wake();
+      });
+      try {
+        await leader.append(`here-${randomUUID()}`, [newEvent('Here')], 'no_stream');
+        await until(1);
+        // Notifications arrive in commit order: once the follower's is in, the leader's would have been too.
+        await follower.append(`elsewhere-${randomUUID()}`, [newEvent('Elsewhere')], 'no_stream');
+        await until(2);
+        while (notified.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.deepEqual(seen, ['Here', 'Elsewhere']);
+        assert.equal(notified.length, 1);
+      } finally {
+        await subscription.stop();
+        await unlisten();
+        await leader.close();
+        await follower.close();
+        await other.close();
+      }
+    });
+  });
+
   test('migrations started by two processes at once are applied once', { ...TIMEOUT, skip: postgres ? false : 'needs DATABASE_URL' }, async () => {
     await withDatabase(postgres, async (sql) => {
       const schema = (await sql.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0].schema;
