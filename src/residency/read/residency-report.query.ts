@@ -7,7 +7,7 @@ import { summarize } from '../domain/residency-summary.math';
 import type { Readable } from 'node:stream';
 import { residencyCsvStream } from './residency-report.csv';
 import { ResidencyReport, ResidencyRow } from './residency-report.types';
-import { loadResidencyInput, PlacementPage, ResidencyFilter } from './residency-views.reader';
+import { loadResidencyInput, loadResidencyPolicies, PlacementPage, ResidencyFilter } from './residency-views.reader';
 
 /** The residency report at `filter.asOf` (docs/domain.md, "Residency model"): one row per placement, category and policy. */
 export class ResidencyReportQuery extends Query<ResidencyReport> {
@@ -46,15 +46,29 @@ export class ResidencyCsvHandler implements IQueryHandler<ResidencyCsvQuery> {
     return residencyCsvStream(this.pages(filter, pageSize));
   }
 
-  /** The rows page after page, in the report's order: pages follow the key order its rows sort by first. */
+  /**
+   * The rows page after page, in the report's order: pages follow the key order its rows sort by first.
+   * The next page is read while this one is evaluated and sent (two pages in memory at most); the
+   * policies are read once.
+   */
   private async *pages(filter: ResidencyFilter, size: number): AsyncGenerator<ResidencyRow[]> {
-    let page: PlacementPage = { after: null, size };
+    const policies = await loadResidencyPolicies(this.sql, filter);
+    const load = (after: PlacementPage['after']) => {
+      const loading = loadResidencyInput(this.sql, filter, { after, size }, policies);
+      // Taken by the next turn of the loop; a reader that stops early leaves it unawaited.
+      loading.catch(() => undefined);
+      return loading;
+    };
+    let next = load(null);
     for (;;) {
-      const input = await loadResidencyInput(this.sql, filter, page);
+      const input = await next;
+      const more = input.placements.length >= size;
+      if (more) {
+        const last = input.placements.reduce((max, p) => (compareText(p.workloadId, max.workloadId) || compareText(p.popId, max.popId)) > 0 ? p : max);
+        next = load({ workloadId: last.workloadId, popId: last.popId });
+      }
       yield evaluateResidency(input);
-      if (input.placements.length < page.size) return;
-      const last = input.placements.reduce((max, p) => (compareText(p.workloadId, max.workloadId) || compareText(p.popId, max.popId)) > 0 ? p : max);
-      page = { ...page, after: { workloadId: last.workloadId, popId: last.popId } };
+      if (!more) return;
     }
   }
 }

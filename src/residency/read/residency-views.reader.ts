@@ -91,13 +91,19 @@ const isoOrNull = (value: Date | string | null): string | null => (value === nul
  * tenant, with the category, in the country), their workloads and PoPs, and the policies in force at
  * asOf that can apply. With a category filter each workload carries only that category, so that the
  * evaluation yields only its rows. The four reads are independent (a pool runs them side by side).
- * With a page, only that page's placements (and their workloads and PoPs).
+ * With a page, only that page's placements (and their workloads and PoPs); `policies` (from
+ * loadResidencyPolicies) spares each page the same policy read.
  */
-export async function loadResidencyInput(sql: SqlQueryable, filter: ResidencyFilter, page?: PlacementPage): Promise<ResidencyInput> {
+export async function loadResidencyInput(
+  sql: SqlQueryable,
+  filter: ResidencyFilter,
+  page?: PlacementPage,
+  policies?: readonly PolicyView[],
+): Promise<ResidencyInput> {
   const present = page ? PRESENT_PLACEMENTS + PAGE : PRESENT_PLACEMENTS;
   const params = [filter.asOf, filter.tenant, filter.dataCategory, filter.countryCode];
   if (page) params.push(page.after?.workloadId ?? null, page.after?.popId ?? null, String(page.size));
-  const [placements, workloads, pops, policies] = await Promise.all([
+  const [placements, workloads, pops, resolvedPolicies] = await Promise.all([
     sql.query<PlacementRow>(`SELECT workload_id, pop_id, role, withdrawn_at, evidence FROM (${present}) p`, params),
     sql.query<WorkloadRow>(
       `SELECT workload_id, tenant, data_categories, evidence FROM rm_res_workload
@@ -105,15 +111,7 @@ export async function loadResidencyInput(sql: SqlQueryable, filter: ResidencyFil
       params,
     ),
     sql.query<PopRow>(`SELECT pop_id, code, country_code, evidence FROM rm_res_pop WHERE pop_id IN (SELECT pop_id FROM (${present}) p)`, params),
-    sql.query<PolicyRow>(
-      `SELECT policy_id, name, kind, data_category, tenant, allowed_countries, allowed_groups, denied_countries,
-              citation, retired_at, evidence
-         FROM rm_res_policy
-        WHERE effective_from <= $1::timestamptz AND (retired_at IS NULL OR retired_at > $1::timestamptz)
-          AND ($2::text IS NULL OR tenant IS NULL OR tenant = $2::text)
-          AND ($3::text IS NULL OR data_category = $3::text)`,
-      params.slice(0, 3),
-    ),
+    policies ?? loadResidencyPolicies(sql, filter),
   ]);
 
   return {
@@ -137,8 +135,22 @@ export async function loadResidencyInput(sql: SqlQueryable, filter: ResidencyFil
       }),
     ),
     pops: pops.rows.map((row): PopView => ({ popId: row.pop_id, code: row.code, countryCode: row.country_code, evidence: row.evidence })),
-    policies: policies.rows.map(policyViewOf),
+    policies: resolvedPolicies,
   };
+}
+
+/** The policies in force at asOf that can apply within the filter. */
+export async function loadResidencyPolicies(sql: SqlQueryable, filter: ResidencyFilter): Promise<PolicyView[]> {
+  const { rows } = await sql.query<PolicyRow>(
+    `SELECT policy_id, name, kind, data_category, tenant, allowed_countries, allowed_groups, denied_countries,
+            citation, retired_at, evidence
+       FROM rm_res_policy
+      WHERE effective_from <= $1::timestamptz AND (retired_at IS NULL OR retired_at > $1::timestamptz)
+        AND ($2::text IS NULL OR tenant IS NULL OR tenant = $2::text)
+        AND ($3::text IS NULL OR data_category = $3::text)`,
+    [filter.asOf, filter.tenant, filter.dataCategory],
+  );
+  return rows.map(policyViewOf);
 }
 
 /** The evaluation's view of a policy row. */

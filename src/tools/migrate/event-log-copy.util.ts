@@ -67,7 +67,9 @@ export interface CopyReport {
   appends: number;
   /** Writes to the target: one per append, or per group of appends where the target takes several at once. */
   writes: number;
+  /** The copy, with the read-back of the events written before its last write. */
   copyMs: number;
+  /** The rest of the read-back, after the last write. */
   verifyMs: number;
   /** Same number of events and the same checksum. */
   matches: boolean;
@@ -110,7 +112,8 @@ export class CopyFailedError extends Error {
  * the source log. With `resume`, both logs are read side by side to the end of the target's, each
  * event compared (id, stream, revision, type, data, metadata), and the copy continues after the last.
  *
- * Ends by reading the target back and comparing counts and LogChecksums of both logs.
+ * Verifies by reading the target back and comparing counts and LogChecksums of both logs: each write's
+ * events are read back while the copy goes on, the rest to the end of the target's log after the last write.
  */
 export async function copyEventLog(source: EventStore, target: EventStore, options: CopyOptions = {}): Promise<CopyReport> {
   const readBatch = options.readBatch ?? READ_BATCH;
@@ -151,6 +154,24 @@ export async function copyEventLog(source: EventStore, target: EventStore, optio
     targetCheckpoint = targetLog.checkpoint;
   }
   const alreadyThere = targetSum.count;
+
+  // The read-back follows the copy: after each write, the events written so far are read from the target
+  // and hashed while the next groups are read and written (the process would otherwise wait on the
+  // server); what is left is read to the end of the target's log after the last write.
+  const targetLog = new LogCursor(target, readBatch, targetCheckpoint, options.heldBackTimeoutMs);
+  const readBack = async (upTo: number): Promise<void> => {
+    while (targetSum.count < upTo) {
+      const batch = await targetLog.next();
+      if (batch.length === 0) return;
+      targetSum.add(batch);
+    }
+  };
+  let reading: Promise<void> = Promise.resolve();
+  const readBackAfterWrite = (upTo: number): void => {
+    reading = reading.then(() => readBack(upTo));
+    // Reported when the copy takes it after its last write, never as an unhandled rejection meanwhile.
+    reading.catch(() => undefined);
+  };
 
   // Copy the rest: one append per run of one stream's consecutive events; where the target takes several
   // appends as one atomic write (appendMany), runs go together, up to the group limits.
@@ -204,6 +225,7 @@ export async function copyEventLog(source: EventStore, target: EventStore, optio
     copied += takenEvents;
     appends += taken.length;
     writes += 1;
+    readBackAfterWrite(alreadyThere + copied);
   };
   progress(alreadyThere, 'copying');
   for (let batch = await sourceLog.rest(); batch.length > 0; batch = await sourceLog.next()) {
@@ -235,11 +257,12 @@ export async function copyEventLog(source: EventStore, target: EventStore, optio
   progress(alreadyThere + copied, 'copying');
   const copyMs = performance.now() - started;
 
-  // Read the target back from where the checked part ended.
+  // The rest of the read-back: to the end of the target's log (events beyond the copy's would show as a difference).
   const verifyStarted = performance.now();
   progress(alreadyThere + copied, 'verifying');
-  const targetLog = new LogCursor(target, readBatch, targetCheckpoint, options.heldBackTimeoutMs);
-  for (let batch = await targetLog.next(); batch.length > 0; batch = await targetLog.next()) targetSum.add(batch);
+  // Every read-back started after the write it follows ended: a batch the cursor read ahead is no older than the last write.
+  await reading;
+  await readBack(Number.POSITIVE_INFINITY);
   const verifyMs = performance.now() - verifyStarted;
 
   const sourceSummary = { events: sourceSum.count, sha256: sourceSum.digest() };

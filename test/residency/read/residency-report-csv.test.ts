@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { text } from 'node:stream/consumers';
 import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import { residencyCsvFileName, residencyCsvStream } from '../../../src/residency/read/residency-report.csv';
 import { ResidencyReport, ResidencyRow } from '../../../src/residency/read/residency-report.types';
 
@@ -70,6 +71,19 @@ describe('residency CSV', () => {
     const whole = await residencyCsv(rows);
     assert.equal(whole.split('\r\n').length, 7);
     for (const pageSize of [1, 2, 4]) assert.equal(await residencyCsv(rows, pageSize), whole);
+  });
+
+  it('writes the bytes csv-stringify writes (RFC 4180, CRLF, quoted line breaks) for awkward values', async () => {
+    const awkward = ['', 'plain', 'a,b', 'say "hi"', '"', 'lf\nx', 'cr\rx', 'crlf\r\nx', ' padded ', '=1', '-', 'ü€😀', "it's", '\u2028'];
+    const rows = awkward.map((value, i) => ({ tenant: value, reason: awkward[(i + 3) % awkward.length], policyId: i % 4 === 0 ? null : value, evidence: i % 5 === 0 ? [] : [evidence(value || 'e'), evidence('e2')] }));
+    const full = report(rows).rows;
+    const formula = /^[=+\-@\t\r]/;
+    const cells = full.map((row) =>
+      [row.workloadId, row.tenant, row.dataCategory, row.popId, row.popCode, row.countryCode, row.role, row.placedAt, row.policyId, row.outcome, row.reason, row.evidence.map((e) => e.eventId).join(' ')]
+        .map((value) => (value !== null && formula.test(value) ? `'${value}` : value)),
+    );
+    const expected = stringify(cells, { header: true, columns: ['workloadId', 'tenant', 'dataCategory', 'popId', 'popCode', 'countryCode', 'role', 'placedAt', 'policyId', 'outcome', 'reason', 'evidence'], record_delimiter: 'windows', quoted_match: /[\r\n]/ });
+    assert.equal(await residencyCsv(report(rows), 3), expected);
   });
 
   it('writes only the header for an empty report, and names the file after the asOf date', async () => {

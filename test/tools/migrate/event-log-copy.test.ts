@@ -151,6 +151,34 @@ for (const database of testDatabases()) {
       }
     });
 
+    test('the read-back compares every event, also one written to the target by someone else after the last write', TIMEOUT, async () => {
+      const target = await postgres();
+      const intruders: string[] = [];
+      // After each of the copy's writes (the last one too), another writer appends to a stream of its own.
+      const intruded = new Proxy(target.store, {
+        get(store, property, receiver) {
+          if (property === 'appendMany' || property === 'append') {
+            return async (...args: unknown[]) => {
+              const result = (await (Reflect.get(store, property, receiver) as (...a: unknown[]) => Promise<unknown>).apply(store, args)) as unknown;
+              const intruder = newEvent('Intruder');
+              await store.append('intruder', [intruder], 'any');
+              intruders.push(intruder.eventId);
+              return result;
+            };
+          }
+          const value = Reflect.get(store, property, receiver) as unknown;
+          return typeof value === 'function' ? value.bind(store) : value;
+        },
+      });
+      const report = await copyEventLog(original.store, intruded, { readBatch: 40, maxGroupAppends: 10 });
+      assert.ok(report.writes > 3, `several writes (${report.writes})`);
+      assert.equal(intruders.length, report.writes);
+      assert.equal(report.matches, false);
+      assert.equal(report.source.events, originalLog.length);
+      assert.equal(report.target.events, originalLog.length + intruders.length, 'each intruder read back, the one after the last write too');
+      assert.notEqual(report.target.sha256, report.source.sha256);
+    });
+
     test("appends stay within the target's maximum append size; an event larger than it stops the copy by name", TIMEOUT, async () => {
       const source = await postgres();
       const padding = 'x'.repeat(700);
