@@ -47,7 +47,7 @@ export async function withPlanning(database: TestDatabaseFactory, run: (h: Plann
   const states = new Map<string, PopState>();
   let last: string | null = null;
   const capacity = new GetCapacityHandler(sql, config);
-  const find = new FindCapacityHandler(sql, config);
+  const find = new FindCapacityHandler(sql, config, engine);
   const pop = new GetPopHandler(sql);
   const pops = new ListPopsHandler(sql);
   const forecast = new GetCapacityForecastHandler(sql, config);
