@@ -225,7 +225,10 @@ export interface PopTotalsRead extends PopHeader {
   totals: CapacityTotals;
 }
 
-/** PoP `p`'s first change after $1: of its capacity steps or of its status. */
+/**
+ * PoP `p`'s first change after $1: of its capacity steps or of its status. A circuit's start and end
+ * are step points too (capacity_mbps changes there), so its circuits by type cannot change in between.
+ */
 const NEXT_CHANGE = `least(
   (SELECT n.at FROM ${POP_STEP_TABLE} n WHERE n.pop_id = p.pop_id AND n.at > $1 ORDER BY n.at LIMIT 1),
   (SELECT min(n.effective_at) FROM ${T.status} n WHERE n.pop_id = p.pop_id AND n.effective_at > $1))`;
@@ -234,11 +237,15 @@ const NEXT_CHANGE = `least(
  * The selected PoPs' totals at the instant from the capacity steps the projection keeps: one index
  * probe per PoP for its step row (and one for its status), ordered by popId. With `circuitTypes`,
  * their circuits by type too, in the same statement (for a few PoPs: it reads their circuits). With
- * `until`, also the first instant after this one at which any of their totals or statuses changes (two
- * more probes per PoP; null: none changes).
+ * `until`, also the first instant after this one at which any of what was read changes (null: none).
  */
 export async function readStepTotals(sql: SqlQueryable, asOf: string, selection: PopSelection, options?: { circuitTypes?: boolean }): Promise<PopTotalsRead[]>;
-export async function readStepTotals(sql: SqlQueryable, asOf: string, selection: PopSelection, options: { until: true }): Promise<{ pops: PopTotalsRead[]; until: Date | null }>;
+export async function readStepTotals(
+  sql: SqlQueryable,
+  asOf: string,
+  selection: PopSelection,
+  options: { circuitTypes?: boolean; until: true },
+): Promise<{ pops: PopTotalsRead[]; until: Date | null }>;
 export async function readStepTotals(
   sql: SqlQueryable,
   asOf: string,

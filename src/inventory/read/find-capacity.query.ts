@@ -8,7 +8,7 @@ import { rackCapacity } from '../domain/pop-capacity-at.math';
 import { PopStatus } from '../domain/pop.enums';
 import { GroupName, membersAt } from '../../kernel/country-groups.util';
 import { nonEmpty, PopSelection, PopTotalsRead, readCircuitTypes, readRackTallies, readStepTotals } from './capacity.reader';
-import { CapacityDetails, popCapacity, thresholdsOf } from './get-capacity.query';
+import { atInstant, CapacityDetails, popCapacity, thresholdsOf } from './get-capacity.query';
 import { inventoryProjection } from './inventory.projection';
 import { PopCapacity } from './pop.types';
 
@@ -56,7 +56,7 @@ const RESOURCES = Object.keys(HEADROOM) as (keyof typeof HEADROOM)[];
  */
 @QueryHandler(FindCapacityQuery)
 export class FindCapacityHandler implements IQueryHandler<FindCapacityQuery> {
-  private readonly network: AsOfAnswers<PopTotalsRead[]>;
+  private readonly network: AsOfAnswers<Array<{ pop: PopTotalsRead; capacity: PopCapacity }>>;
 
   constructor(
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
@@ -69,19 +69,18 @@ export class FindCapacityHandler implements IQueryHandler<FindCapacityQuery> {
   async execute({ need, asOf, details }: FindCapacityQuery): Promise<PopCapacity[]> {
     const thresholds = thresholdsOf(this.config);
     const requested = RESOURCES.filter((resource) => need[resource] != null);
-    const pops = await this.network.get('pops', asOf, async () => {
+    const network = await this.network.get('pops', asOf, async () => {
       const { pops, until } = await readStepTotals(this.sql, asOf, {}, { until: true });
-      return { value: pops, until };
+      return { value: pops.map((pop) => ({ pop, capacity: popCapacity(pop, pop.totals, [], asOf, thresholds) })), until };
     });
     const selected = selects(selectionOf(need, asOf));
-    const found = pops
-      .filter(selected)
-      .map((pop) => ({ pop, capacity: popCapacity(pop, pop.totals, [], asOf, thresholds) }))
+    const found = network
+      .filter(({ pop }) => selected(pop))
       .filter(({ capacity }) => requested.every((resource) => HEADROOM[resource](capacity) >= (need[resource] as number)));
     const [primary] = requested;
     if (primary) found.sort((a, b) => HEADROOM[primary](b.capacity) - HEADROOM[primary](a.capacity) || byCodePoint(a.pop.popId, b.pop.popId));
     const ids = found.map(({ pop }) => pop.popId);
-    if (ids.length === 0 || (!details.racks && !details.byType)) return found.map(({ capacity }) => capacity);
+    if (ids.length === 0 || (!details.racks && !details.byType)) return found.map(({ capacity }) => atInstant(capacity, asOf));
     const [racks, byType] = await Promise.all([
       details.racks ? readRackTallies(this.sql, asOf, ids) : undefined,
       details.byType ? readCircuitTypes(this.sql, asOf, ids) : undefined,

@@ -12,18 +12,20 @@ export interface SpanAnswer<V> {
 }
 
 interface Entry<V> {
+  /** The projections' positions before it was read. */
+  positions: string;
   /** The instant the answer was read at (ms). */
   from: number;
   answer: Promise<SpanAnswer<V>>;
 }
 
 /**
- * Answers of whole-network queries at an effective instant (most often "now", a new instant on every
- * call), reused while nothing can change them: the key holds the positions the projections read had
- * reached before the rows were read (so an answer is never older than its key, and a newly projected
- * event moves the key on, as for the rack elevations), and an answer read at `from` holds for any
- * instant in [from, until) since no row of those read models starts or ends in between. Concurrent
- * askers of the same key share one read. Effective instants have millisecond precision.
+ * Answers of queries at an effective instant (most often "now", a new instant on every call), one per
+ * key, reused while nothing can change them: each is kept with the positions the projections it reads
+ * had reached before its rows were read (so it is never older than them, and a newly projected event
+ * makes it stale, as for the rack elevations), and an answer read at `from` holds for any instant in
+ * [from, until) since no row it was read from starts or ends in between. Concurrent askers of the same
+ * key share one read. Effective instants have millisecond precision.
  */
 export class AsOfAnswers<V> {
   private readonly cache: LRUCache<string, Entry<V>>;
@@ -37,18 +39,18 @@ export class AsOfAnswers<V> {
   }
 
   async get(key: string, asOf: string, read: () => Promise<SpanAnswer<V>>): Promise<V> {
-    const positions = await Promise.all(this.projections.map((name) => this.positions.projectedPosition(name)));
-    const id = JSON.stringify([key, positions]);
+    const positions = JSON.stringify(await Promise.all(this.projections.map((name) => this.positions.projectedPosition(name))));
     const at = Date.parse(asOf);
-    const entry = this.cache.get(id);
-    if (entry && entry.from <= at) {
+    const entry = this.cache.get(key);
+    if (entry?.positions === positions && entry.from <= at) {
       const { value, until } = await entry.answer;
       if (until === null || at < until.getTime()) return value;
     }
     const answer = read();
-    this.cache.set(id, { from: at, answer });
+    // One entry per key: an answer of older positions is replaced, not left to age out.
+    this.cache.set(key, { positions, from: at, answer });
     // A failed read is not kept: the next asker reads again.
-    answer.catch(() => this.cache.get(id)?.answer === answer && this.cache.delete(id));
+    answer.catch(() => this.cache.get(key)?.answer === answer && this.cache.delete(key));
     return (await answer).value;
   }
 }
