@@ -1,9 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { SQL_CLIENT, SqlClient } from '../../platform/database/sql-client.port';
+import { AsOfAnswers } from '../../platform/projections/as-of-answers.util';
+import { ProjectionEngine } from '../../platform/projections/projection.engine';
 import { COST_CATEGORIES, CostGroupBy } from '../domain/cost.enums';
-import { recurringAt } from './cost.projection';
+import { costProjection, recurringAt } from './cost.projection';
 import { CostGroup } from './cost.types';
+import { fxRatesProjection } from './fx-rates.projection';
 import { loadFxConverter } from './fx-converter.reader';
 import { addTo, compareCodes, CurrencyTotals, money, moneyList } from '../domain/decimal.math';
 
@@ -59,11 +62,42 @@ function summarySql(groupBy: CostGroupBy): string {
     SELECT ${key}, currency, sum(amount)::text, NULL FROM rm_cost_recurring WHERE ${recurringAt('$1')} GROUP BY 1, 2`;
 }
 
+/** The first instant after $1 at which an MRC starts or ends (null: none). */
+const NEXT_RECURRING_CHANGE = `SELECT least(min(valid_from) FILTER (WHERE valid_from > $1::timestamptz), min(valid_to) FILTER (WHERE valid_to > $1::timestamptz)) AS at
+  FROM rm_cost_recurring`;
+
+/** The first instant after $1 at which another set of exchange rates takes effect (null: none). */
+const NEXT_FX_CHANGE = `SELECT min(effective_at) AS at FROM rm_fx_rate WHERE effective_at > $1::timestamptz`;
+
+/**
+ * A summary is read whole (every PoP's MRC), so it is kept per grouping and currency while the cost
+ * and FX projections have not moved and no MRC or rate change falls between the instant it was read at
+ * and asOf (AsOfAnswers): planners ask about "now" all day, and costs change far less often.
+ */
 @QueryHandler(GetCostSummaryQuery)
 export class GetCostSummaryHandler implements IQueryHandler<GetCostSummaryQuery> {
-  constructor(@Inject(SQL_CLIENT) private readonly sql: SqlClient) {}
+  private readonly summaries: AsOfAnswers<CostGroup[]>;
 
-  async execute({ groupBy, asOf, currency }: GetCostSummaryQuery): Promise<CostGroup[]> {
+  constructor(
+    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    projections: ProjectionEngine,
+  ) {
+    this.summaries = new AsOfAnswers(projections, [costProjection.name, fxRatesProjection.name]);
+  }
+
+  execute({ groupBy, asOf, currency }: GetCostSummaryQuery): Promise<CostGroup[]> {
+    return this.summaries.get(`${groupBy} ${currency}`, asOf, async () => {
+      const [value, ...changes] = await Promise.all([
+        this.read(groupBy, asOf, currency),
+        this.sql.query<{ at: Date | null }>(NEXT_RECURRING_CHANGE, [asOf]),
+        currency === null ? null : this.sql.query<{ at: Date | null }>(NEXT_FX_CHANGE, [asOf]),
+      ]);
+      const next = changes.map((change) => change?.rows[0]?.at ?? null).filter((at) => at !== null);
+      return { value, until: next.length === 0 ? null : new Date(Math.min(...next.map((at) => at.getTime()))) };
+    });
+  }
+
+  private async read(groupBy: CostGroupBy, asOf: string, currency: string | null): Promise<CostGroup[]> {
     const [{ rows }, fx] = await Promise.all([
       this.sql.query<GroupRow>(summarySql(groupBy), [asOf]),
       currency === null ? null : loadFxConverter(this.sql, asOf),

@@ -209,34 +209,69 @@ function toRackTally(row: RackRow): RackTally {
   };
 }
 
-type StepTotalsRow = PopStepRow & { pop_id: string; code: string; country_code: string; status_rank: number; at: Date | null; circuit_types?: CircuitTypeCapacityFigures[] | null };
+type StepTotalsRow = PopStepRow & {
+  pop_id: string;
+  code: string;
+  country_code: string;
+  region: string | null;
+  status_rank: number;
+  at: Date | null;
+  circuit_types?: CircuitTypeCapacityFigures[] | null;
+  next_at?: Date | null;
+};
 
 export interface PopTotalsRead extends PopHeader {
+  region: string | null;
   totals: CapacityTotals;
 }
 
 /**
+ * PoP `p`'s first change after $1: of its capacity steps or of its status. A circuit's start and end
+ * are step points too (capacity_mbps changes there), so its circuits by type cannot change in between.
+ */
+const NEXT_CHANGE = `least(
+  (SELECT n.at FROM ${POP_STEP_TABLE} n WHERE n.pop_id = p.pop_id AND n.at > $1 ORDER BY n.at LIMIT 1),
+  (SELECT min(n.effective_at) FROM ${T.status} n WHERE n.pop_id = p.pop_id AND n.effective_at > $1))`;
+
+/**
  * The selected PoPs' totals at the instant from the capacity steps the projection keeps: one index
  * probe per PoP for its step row (and one for its status), ordered by popId. With `circuitTypes`,
- * their circuits by type too, in the same statement (for a few PoPs: it reads their circuits).
+ * their circuits by type too, in the same statement (for a few PoPs: it reads their circuits). With
+ * `until`, also the first instant after this one at which any of what was read changes (null: none).
  */
-export async function readStepTotals(sql: SqlQueryable, asOf: string, selection: PopSelection, { circuitTypes = false } = {}): Promise<PopTotalsRead[]> {
+export async function readStepTotals(sql: SqlQueryable, asOf: string, selection: PopSelection, options?: { circuitTypes?: boolean }): Promise<PopTotalsRead[]>;
+export async function readStepTotals(
+  sql: SqlQueryable,
+  asOf: string,
+  selection: PopSelection,
+  options: { circuitTypes?: boolean; until: true },
+): Promise<{ pops: PopTotalsRead[]; until: Date | null }>;
+export async function readStepTotals(
+  sql: SqlQueryable,
+  asOf: string,
+  selection: PopSelection,
+  { circuitTypes = false, until = false }: { circuitTypes?: boolean; until?: boolean } = {},
+): Promise<PopTotalsRead[] | { pops: PopTotalsRead[]; until: Date | null }> {
   const filter = new PopFilter(asOf).select(selection);
   const { rows } = await sql.query<StepTotalsRow>(
-    `SELECT s.*, p.pop_id, p.code, p.country_code, ${STATUS_RANK_AT} AS status_rank${circuitTypes ? `, ${CIRCUIT_TYPES_AT} AS circuit_types` : ''}
+    `SELECT s.*, p.pop_id, p.code, p.country_code, p.region, ${STATUS_RANK_AT} AS status_rank${circuitTypes ? `, ${CIRCUIT_TYPES_AT} AS circuit_types` : ''}${until ? `, ${NEXT_CHANGE} AS next_at` : ''}
        FROM ${T.pop} p
        LEFT JOIN LATERAL (SELECT * FROM ${POP_STEP_TABLE} s WHERE s.pop_id = p.pop_id AND s.at <= $1 ORDER BY s.at DESC LIMIT 1) s ON true
       WHERE ${filter.on('p')}
       ORDER BY p.pop_id`,
     filter.params,
   );
-  return rows.map((row) => ({
+  const pops = rows.map((row) => ({
     popId: row.pop_id,
     code: row.code,
     countryCode: row.country_code,
+    region: row.region,
     status: POP_STATUSES[row.status_rank],
     totals: { ...totalsOfStep(row.at === null ? null : row), circuitTypes: row.circuit_types ?? [] },
   }));
+  if (!until) return pops;
+  const next = rows.reduce<Date | null>((first, { next_at }) => (next_at && (!first || next_at < first) ? next_at : first), null);
+  return { pops, until: next };
 }
 
 /** Present circuits per type of each PoP, ordered by type. */

@@ -2,11 +2,14 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app.config';
 import { SQL_CLIENT, SqlClient } from '../../platform/database/sql-client.port';
+import { AsOfAnswers } from '../../platform/projections/as-of-answers.util';
+import { ProjectionEngine } from '../../platform/projections/projection.engine';
 import { rackCapacity } from '../domain/pop-capacity-at.math';
 import { PopStatus } from '../domain/pop.enums';
 import { GroupName, membersAt } from '../../kernel/country-groups.util';
-import { nonEmpty, PopSelection, readCircuitTypes, readRackTallies, readStepTotals } from './capacity.reader';
-import { CapacityDetails, popCapacity, thresholdsOf } from './get-capacity.query';
+import { nonEmpty, PopSelection, PopTotalsRead, readCircuitTypes, readRackTallies, readStepTotals } from './capacity.reader';
+import { atInstant, CapacityDetails, popCapacity, thresholdsOf } from './get-capacity.query';
+import { inventoryProjection } from './inventory.projection';
 import { PopCapacity } from './pop.types';
 
 /** What to look for (docs/api.md, "GraphQL overview"); an absent or empty list does not filter. */
@@ -45,27 +48,39 @@ const HEADROOM = {
 const RESOURCES = Object.keys(HEADROOM) as (keyof typeof HEADROOM)[];
 
 /**
- * Set-based: the selected PoPs' totals at asOf from the capacity steps in one statement (an index
- * probe per PoP), figures and headroom in the domain; the racks and the circuits by type of the PoPs
- * kept, when asked for, in one statement each.
+ * Set-based: every PoP's totals at asOf from the capacity steps in one statement (an index probe per
+ * PoP), kept while the inventory projection has not moved and no step or status change falls between
+ * the instant they were read at and asOf (AsOfAnswers): planners ask about "now" all day, and the
+ * network changes far less often than they ask. The selection, figures and headroom are then worked
+ * out here; the racks and the circuits by type of the PoPs kept, when asked for, read in one statement each.
  */
 @QueryHandler(FindCapacityQuery)
 export class FindCapacityHandler implements IQueryHandler<FindCapacityQuery> {
+  private readonly network: AsOfAnswers<Array<{ pop: PopTotalsRead; capacity: PopCapacity }>>;
+
   constructor(
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    projections: ProjectionEngine,
+  ) {
+    this.network = new AsOfAnswers(projections, [inventoryProjection.name], 4);
+  }
 
   async execute({ need, asOf, details }: FindCapacityQuery): Promise<PopCapacity[]> {
     const thresholds = thresholdsOf(this.config);
     const requested = RESOURCES.filter((resource) => need[resource] != null);
-    const found = (await readStepTotals(this.sql, asOf, selectionOf(need, asOf)))
-      .map((pop) => ({ pop, capacity: popCapacity(pop, pop.totals, [], asOf, thresholds) }))
+    const network = await this.network.get('pops', asOf, async () => {
+      const { pops, until } = await readStepTotals(this.sql, asOf, {}, { until: true });
+      return { value: pops.map((pop) => ({ pop, capacity: popCapacity(pop, pop.totals, [], asOf, thresholds) })), until };
+    });
+    const selected = selects(selectionOf(need, asOf));
+    const found = network
+      .filter(({ pop }) => selected(pop))
       .filter(({ capacity }) => requested.every((resource) => HEADROOM[resource](capacity) >= (need[resource] as number)));
     const [primary] = requested;
     if (primary) found.sort((a, b) => HEADROOM[primary](b.capacity) - HEADROOM[primary](a.capacity) || byCodePoint(a.pop.popId, b.pop.popId));
     const ids = found.map(({ pop }) => pop.popId);
-    if (ids.length === 0 || (!details.racks && !details.byType)) return found.map(({ capacity }) => capacity);
+    if (ids.length === 0 || (!details.racks && !details.byType)) return found.map(({ capacity }) => atInstant(capacity, asOf));
     const [racks, byType] = await Promise.all([
       details.racks ? readRackTallies(this.sql, asOf, ids) : undefined,
       details.byType ? readCircuitTypes(this.sql, asOf, ids) : undefined,
@@ -85,6 +100,14 @@ function selectionOf(need: CapacityNeed, asOf: string): PopSelection {
       ? [...new Set([...(need.countryCodes ?? []), ...(groups ?? []).flatMap((group) => membersAt(group, asOf.slice(0, 10)).map((member) => member.country))])]
       : undefined;
   return { countryCodes, regions: nonEmpty(need.regions), statuses: nonEmpty(need.statuses) };
+}
+
+/** Whether a PoP is one of the selection (as PopFilter selects in SQL). */
+function selects({ countryCodes, regions, statuses }: PopSelection): (pop: PopTotalsRead) => boolean {
+  return (pop) =>
+    (!countryCodes || countryCodes.includes(pop.countryCode)) &&
+    (!regions || (pop.region !== null && regions.includes(pop.region))) &&
+    (!statuses || statuses.includes(pop.status));
 }
 
 function byCodePoint(a: string, b: string): number {

@@ -2,9 +2,12 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app.config';
 import { SQL_CLIENT, SqlClient } from '../../platform/database/sql-client.port';
+import { AsOfAnswers } from '../../platform/projections/as-of-answers.util';
+import { ProjectionEngine } from '../../platform/projections/projection.engine';
 import { CapacityThresholds } from '../domain/capacity.math';
 import { capacityFigures, CapacityTotals, RackCapacityFigures, rackCapacity, totalsOf } from '../domain/pop-capacity-at.math';
 import { PopHeader, readPopCapacityInputs, readStepTotals } from './capacity.reader';
+import { inventoryProjection } from './inventory.projection';
 import { PopCapacity } from './pop.types';
 
 /** The parts of a capacity answer that cost reading more rows: `space.racks` and `network.byType`. */
@@ -41,17 +44,32 @@ export function popCapacity(
   return { popId, code, countryCode, status, asOf, ...capacityFigures(totals, racks, thresholds) };
 }
 
+/** PoPs whose answer without racks is kept (about 1 kB each). */
+const KEPT_POPS = 20_000;
+
+/** A kept answer as read at another instant of its span. */
+export function atInstant(capacity: PopCapacity, asOf: string): PopCapacity {
+  return capacity.asOf === asOf ? capacity : { ...capacity, asOf };
+}
+
 /**
  * With the racks: one statement by pop_id, PoP-wide sums and per-rack sums of the items present at
  * asOf (rack math in the domain). Without them: the PoP's totals from the capacity steps (one index
- * probe, as findCapacity reads them), with its circuits by type when asked for: one statement either way.
+ * probe, as findCapacity reads them), with its circuits by type when asked for: one statement either
+ * way. That answer is kept per PoP while the inventory projection has not moved and none of its steps,
+ * statuses or circuits changes between the instant it was read at and asOf (AsOfAnswers).
  */
 @QueryHandler(GetCapacityQuery)
 export class GetCapacityHandler implements IQueryHandler<GetCapacityQuery> {
+  private readonly answers: AsOfAnswers<PopCapacity | null>;
+
   constructor(
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    projections: ProjectionEngine,
+  ) {
+    this.answers = new AsOfAnswers(projections, [inventoryProjection.name], KEPT_POPS);
+  }
 
   async execute({ popId, asOf, details }: GetCapacityQuery): Promise<PopCapacity | null> {
     if (!details.racks) return this.fromSteps(popId, asOf, details.byType);
@@ -62,7 +80,10 @@ export class GetCapacityHandler implements IQueryHandler<GetCapacityQuery> {
   }
 
   private async fromSteps(popId: string, asOf: string, byType: boolean): Promise<PopCapacity | null> {
-    const [pop] = await readStepTotals(this.sql, asOf, { popIds: [popId] }, { circuitTypes: byType });
-    return pop ? popCapacity(pop, pop.totals, [], asOf, thresholdsOf(this.config)) : null;
+    const capacity = await this.answers.get(`${popId} ${byType}`, asOf, async () => {
+      const { pops: [pop], until } = await readStepTotals(this.sql, asOf, { popIds: [popId] }, { circuitTypes: byType, until: true });
+      return { value: pop ? popCapacity(pop, pop.totals, [], asOf, thresholdsOf(this.config)) : null, until };
+    });
+    return capacity && atInstant(capacity, asOf);
   }
 }

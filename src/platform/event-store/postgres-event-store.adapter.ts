@@ -146,19 +146,16 @@ export class PostgresEventStore implements EventStore {
 
   async readStream(streamId: string, options: { fromRevision?: number; maxCount?: number } = {}): Promise<RecordedEvent[]> {
     await this.ready();
-    // One round trip: no row at all when the stream is missing, one row of NULLs when the range is empty.
-    const { rows } = await this.sql.query<Partial<EventRow>>(
-      `SELECT e.* FROM es_streams s
-       LEFT JOIN LATERAL (
-         SELECT ${EVENT_COLUMNS} FROM es_events
-         WHERE stream_id = s.stream_id AND revision >= $2
-         ORDER BY revision LIMIT $3
-       ) e ON true
-       WHERE s.stream_id = $1`,
+    // One round trip: no row at all when the stream is missing, a NULL text when the range is empty;
+    // the events as one JSON text (EVENTS_JSON).
+    const { rows } = await this.sql.query<{ events: string | null }>(
+      `SELECT (SELECT ${EVENTS_JSON('revision')}
+                 FROM (SELECT * FROM es_events WHERE stream_id = s.stream_id AND revision >= $2 ORDER BY revision LIMIT $3) e) AS events
+         FROM es_streams s WHERE s.stream_id = $1`,
       [streamId, options.fromRevision ?? 0, options.maxCount ?? null],
     );
     if (rows.length === 0) throw new StreamNotFoundError(streamId);
-    return rows[0].event_id === null ? [] : (rows as EventRow[]).map(toRecordedEvent);
+    return parseEvents(rows[0].events);
   }
 
   async streamRevision(streamId: string): Promise<number | null> {
@@ -195,28 +192,16 @@ export class PostgresEventStore implements EventStore {
     return { events, checkpoint: events.length > 0 ? events[events.length - 1].position : checkpoint, heldBack };
   }
 
-  /**
-   * The batch as one JSON text built by the server: one JSON.parse instead of parsing every column of
-   * every row (json, timestamptz, positions), which is most of a rebuild's reading. recordedAt and
-   * the position come out exactly as toRecordedEvent spells them.
-   */
+  /** The batch as one JSON text built by the server (EVENTS_JSON): most of a rebuild's reading is parsing rows. */
   async readAllForReplay(checkpoint: string | null, maxCount: number): Promise<ReadAllBatch> {
     await this.ready();
     const { rows } = await this.sql.query<{ events: string | null }>(
-      // One concat per event (a chain of || copies the text once per operator); recordedAt comes as
-      // epoch ms (truncated, as Date does), formatted here: to_char costs the server more than the rest of the row.
-      `SELECT '[' || string_agg(concat(
-                '{"eventId":"', event_id, '","type":', to_json(type), ',"data":', data, ',"metadata":', metadata,
-                ',"streamId":', to_json(stream_id), ',"revision":', revision,
-                ',"position":"', lpad(transaction_id::text, 20, '0'), ':', lpad(global_position::text, 20, '0'),
-                '","recordedAt":', floor(extract(epoch FROM recorded_at) * 1000)::int8, '}'),
-                ',' ORDER BY transaction_id, global_position) || ']' AS events
+      `SELECT ${EVENTS_JSON('transaction_id, global_position')} AS events
          FROM (SELECT * FROM es_events WHERE ${SETTLED} AND ${AFTER} ORDER BY transaction_id, global_position LIMIT $3) e`,
       [...fromPosition(checkpoint), maxCount],
     );
-    const events = JSON.parse(rows[0].events ?? '[]') as Array<Omit<RecordedEvent, 'recordedAt'> & { recordedAt: number | string }>;
-    for (const event of events) event.recordedAt = new Date(event.recordedAt).toISOString();
-    return { events: events as RecordedEvent[], checkpoint: events.length > 0 ? events[events.length - 1].position : checkpoint };
+    const events = parseEvents(rows[0].events);
+    return { events, checkpoint: events.length > 0 ? events[events.length - 1].position : checkpoint };
   }
 
   async headPosition(): Promise<string | null> {
@@ -466,6 +451,26 @@ function toPendingAppend({ streamId, events, expectedRevision }: AppendRequest):
     expected: String(expectedRevision),
     events: events.map(({ eventId, type, data, metadata }) => ({ id: eventId, type, data, metadata })),
   };
+}
+
+/**
+ * The events of `e` in `order`, as one JSON array text built by the server (NULL for none): one
+ * JSON.parse instead of parsing every column of every row (json, timestamptz, positions). One concat
+ * per event (a chain of || copies the text once per operator); recordedAt comes as epoch ms
+ * (truncated, as Date does), formatted by parseEvents: to_char costs the server more than the rest of
+ * the row. recordedAt and the position come out exactly as toRecordedEvent spells them.
+ */
+const EVENTS_JSON = (order: string) => `'[' || string_agg(concat(
+    '{"eventId":"', event_id, '","type":', to_json(type), ',"data":', data, ',"metadata":', metadata,
+    ',"streamId":', to_json(stream_id), ',"revision":', revision,
+    ',"position":"', lpad(transaction_id::text, 20, '0'), ':', lpad(global_position::text, 20, '0'),
+    '","recordedAt":', floor(extract(epoch FROM recorded_at) * 1000)::int8, '}'),
+    ',' ORDER BY ${order}) || ']'`;
+
+function parseEvents(text: string | null): RecordedEvent[] {
+  const events = JSON.parse(text ?? '[]') as Array<Omit<RecordedEvent, 'recordedAt'> & { recordedAt: number | string }>;
+  for (const event of events) event.recordedAt = new Date(event.recordedAt).toISOString();
+  return events as RecordedEvent[];
 }
 
 function toRecordedEvent(row: EventRow): RecordedEvent {

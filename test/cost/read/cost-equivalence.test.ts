@@ -142,7 +142,7 @@ for (const database of testDatabases()) {
         const { sql, dispose } = await database.create();
         const store = new PostgresEventStore(sql);
         const engine = new ProjectionEngine(sql, store, [...inventoryProjections, ...costProjections], { leaderRetryMs: 50, retryDelayMs: 10, recheckMs: 200 });
-        const capacity = new GetCapacityHandler(sql, config);
+        const capacity = new GetCapacityHandler(sql, config, engine);
         const queries = { execute: (query: GetCapacityQuery) => capacity.execute(query) } as unknown as QueryBus;
         const cost = new GetPopCostHandler(sql, queries);
         try {

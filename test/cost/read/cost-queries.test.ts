@@ -210,5 +210,22 @@ for (const database of testDatabases()) {
       await world.rebuild();
       assert.deepEqual([await world.cost('fra1', at('2026-06-30', '12:00:00.000'), 'EUR'), await world.summary('CATEGORY', at('2026-02-20'), 'EUR')], before);
     });
+
+    // Last: it records one more circuit.
+    test('a kept summary never outlives a projected command, nor an MRC or rate change between two instants', async () => {
+      const connectivity = async (asOf: string) => (await world.summary('CATEGORY', asOf)).find((group) => group.key === 'CONNECTIVITY');
+      assert.deepEqual(await connectivity(at('2026-08-31')), { key: 'CONNECTIVITY', popCount: 1, monthlyRecurring: [m('800.00', 'GBP'), m('1500.00', 'USD')], converted: null });
+      // fra1's c1 ends on 09-01.
+      assert.deepEqual(await connectivity(at('2026-09-01')), { key: 'CONNECTIVITY', popCount: 1, monthlyRecurring: [m('800.00', 'GBP')], converted: null });
+      // No MRC changes on 06-01, the USD rate does: cloud1's converted MRC follows it.
+      const cloud = async (asOf: string) => (await world.summary('POP', asOf, 'EUR')).find((group) => group.key === 'cloud1')?.converted;
+      const [may, june] = [await cloud(at('2026-05-31')), await cloud(at('2026-06-01'))];
+      assert.deepEqual([may, june], [(await world.cost('cloud1', at('2026-05-31'), 'EUR'))?.converted, (await world.cost('cloud1', at('2026-06-01'), 'EUR'))?.converted]);
+      assert.notDeepEqual(may, june);
+      // A command projected since: the same instant answers with it.
+      await world.pop('ConnectCarrier', { popId: 'lon1', circuitId: 'c9', carrier: 'BT', type: 'TRANSIT', bandwidthMbps: 1000, monthlyCost: m('100', 'GBP') }, at('2026-02-01'));
+      await world.settle();
+      assert.deepEqual(await connectivity(at('2026-09-01')), { key: 'CONNECTIVITY', popCount: 2, monthlyRecurring: [m('900.00', 'GBP')], converted: null });
+    });
   });
 }

@@ -34,6 +34,8 @@ export class CostWorld {
   readonly capacities = new Map<string, CapacityStub>();
   private readonly states = new Map<string, PopState>();
   private engine?: ProjectionEngine;
+  /** One handler for the world's life, so that its answers are kept between calls as in the service. */
+  private summaries?: GetCostSummaryHandler;
   private last: string | null = null;
 
   constructor(readonly sql: SqlClient) {
@@ -65,6 +67,8 @@ export class CostWorld {
   }
 
   rebuild(): Promise<unknown> {
+    // The answers kept would hide the rebuilt tables (same positions).
+    this.summaries = undefined;
     return (this.engine as ProjectionEngine).rebuild();
   }
 
@@ -75,7 +79,9 @@ export class CostWorld {
   }
 
   summary(groupBy: CostGroupBy, asOf: string, currency: string | null = null) {
-    return new GetCostSummaryHandler(this.sql).execute(new GetCostSummaryQuery(groupBy, asOf, currency));
+    if (!this.engine) throw new Error('settle() the world before asking for a summary');
+    this.summaries ??= new GetCostSummaryHandler(this.sql, this.engine);
+    return this.summaries.execute(new GetCostSummaryQuery(groupBy, asOf, currency));
   }
 
   async close(): Promise<void> {

@@ -169,6 +169,30 @@ for (const database of testDatabases()) {
         });
       }));
 
+    test('without racks, a kept answer never outlives a projected command, nor a change of steps, status or circuits between two instants', () =>
+      withPlanning(database, async (h) => {
+        const aws = popCommands('aws2');
+        await h.run(aws.register(at('2026-01-01'), { kind: 'VIRTUAL', operatorModel: 'CLOUD', cloudRegion: 'eu-central-1' }));
+        await h.run(aws.circuit(at('2026-01-01'), 'c1', 1000, 'CLOUD_ONRAMP'));
+        await h.run(aws.activate(at('2026-03-01')));
+        await h.run(aws.disconnect(at('2026-04-01'), 'c1'));
+        await h.run(aws.circuit(at('2026-04-01'), 'c2', 1000, 'TRANSIT'));
+        await h.sync();
+        const network = async (asOf: string) => {
+          const capacity = await h.capacity('aws2', asOf, { racks: false, byType: true });
+          return [capacity?.asOf, capacity?.status, capacity?.network.capacityMbps, capacity?.network.byType.map(({ type }) => type)];
+        };
+        assert.deepEqual(await network(at('2026-02-01')), [at('2026-02-01'), 'PLANNED', 1000, ['CLOUD_ONRAMP']]);
+        assert.deepEqual(await network(at('2026-02-02')), [at('2026-02-02'), 'PLANNED', 1000, ['CLOUD_ONRAMP']]);
+        // The status changes on 03-01; the capacity stays, the circuits by type change on 04-01.
+        assert.deepEqual(await network(at('2026-03-01')), [at('2026-03-01'), 'LIVE', 1000, ['CLOUD_ONRAMP']]);
+        assert.deepEqual(await network(at('2026-04-01')), [at('2026-04-01'), 'LIVE', 1000, ['TRANSIT']]);
+        // A command projected since: the same instant answers with it.
+        await h.run(aws.circuit(at('2026-01-01'), 'c3', 500, 'IX_PEERING'));
+        await h.sync();
+        assert.deepEqual(await network(at('2026-04-01')), [at('2026-04-01'), 'LIVE', 1500, ['IX_PEERING', 'TRANSIT']]);
+      }));
+
     test('a virtual PoP has circuits only', () =>
       withPlanning(database, async (h) => {
         const aws = popCommands('aws1');

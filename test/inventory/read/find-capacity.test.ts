@@ -74,6 +74,27 @@ for (const database of testDatabases()) {
         assert.deepEqual(await find({ countryCodes: [], countryGroups: [], regions: [], statuses: [] }), ['f1', 'f2', 'f3', 'f4', 'f5']);
       }));
 
+    test('a kept answer never outlives a projected command, nor a step or status change between two instants', () =>
+      withPlanning(database, async (h) => {
+        await buildSites(h);
+        const find = async (need: CapacityNeed, asOf: string) => (await h.findCapacity(need, asOf)).map((capacity) => capacity.popId);
+        // f2 becomes LIVE and f3 loses 30 U from 2026-09-01; both known before the first question.
+        const f2 = popCommands('f2');
+        await h.run(f2.startBuildOut(at('2026-09-01')));
+        await h.run(f2.activate(at('2026-09-01')));
+        await h.run(popCommands('f3').reserve(at('2026-01-01'), 's1', 'SPACE_U', 30, at('2026-09-01')));
+        await h.sync();
+        assert.deepEqual(await find({ statuses: ['LIVE'], spaceU: 5 }, at('2026-08-31')), ['f1']);
+        assert.deepEqual(await find({ spaceU: 20 }, at('2026-08-31', '23:59')), ['f3', 'f2']);
+        // Later instants of the same network: the changes at 2026-09-01 count from then on.
+        assert.deepEqual(await find({ statuses: ['LIVE'], spaceU: 5 }, at('2026-09-01')), ['f2', 'f1']);
+        assert.deepEqual(await find({ spaceU: 20 }, at('2026-09-02')), ['f2']);
+        // A command projected since: the same instant answers with it.
+        await h.run(popCommands('f3').release(at('2026-02-01'), 's1'));
+        await h.sync();
+        assert.deepEqual(await find({ spaceU: 20 }, at('2026-09-02')), ['f3', 'f2']);
+      }));
+
     test('answers the figures of capacity, racks and circuits by type only when asked for', () =>
       withPlanning(database, async (h) => {
         await buildSites(h);

@@ -46,8 +46,8 @@ export async function withPlanning(database: TestDatabaseFactory, run: (h: Plann
   const engine = new ProjectionEngine(sql, store, inventoryProjections, { leaderRetryMs: 50, retryDelayMs: 10, recheckMs: 200 });
   const states = new Map<string, PopState>();
   let last: string | null = null;
-  const capacity = new GetCapacityHandler(sql, config);
-  const find = new FindCapacityHandler(sql, config);
+  const capacity = new GetCapacityHandler(sql, config, engine);
+  const find = new FindCapacityHandler(sql, config, engine);
   const pop = new GetPopHandler(sql);
   const pops = new ListPopsHandler(sql);
   const forecast = new GetCapacityForecastHandler(sql, config);
