@@ -1,8 +1,9 @@
 import { setImmediate } from 'node:timers/promises';
 import { runMigrations } from '../database/migrations.runner';
-import type { SqlClient } from '../database/sql-client.port';
+import type { SqlClient, SqlQueryable } from '../database/sql-client.port';
 import {
   StreamNotFoundError,
+  type AppendObserver,
   WrongExpectedRevisionError,
   type AppendRequest,
   type AppendResult,
@@ -70,13 +71,14 @@ export class PostgresEventStore implements EventStore {
   private schemaReady?: Promise<string>;
   private notifying?: Promise<void>;
   private notifyAgain = false;
+  private observer?: AppendObserver;
   /**
    * PGlite runs one statement at a time: appends waiting for it go together. The server runs a few
    * at once, and those arriving meanwhile go together in the next.
    */
   private readonly appends = new AppendQueue<PendingAppend, AppendRow>(
-    async (append) => (await this.sql.query<AppendRow>('SELECT ok, revision, transaction_id, global_position FROM es_append($1, $2, $3)', [append.stream, append.expected, JSON.stringify(append.events)])).rows[0],
-    async (appends) => (await this.sql.query<AppendRow>('SELECT ok, revision, transaction_id, global_position FROM es_append_all($1)', [JSON.stringify(appends)])).rows,
+    (append) => this.written(async (q) => (await q.query<AppendRow>('SELECT ok, revision, transaction_id, global_position FROM es_append($1, $2, $3)', [append.stream, append.expected, JSON.stringify(append.events)])).rows[0], false),
+    (appends) => this.written(async (q) => (await q.query<AppendRow>('SELECT ok, revision, transaction_id, global_position FROM es_append_all($1)', [JSON.stringify(appends)])).rows, false),
     { concurrency: this.sql.kind === 'pglite' ? 1 : 4, maxBatch: 200, keyOf: (append) => append.stream, refusedWhole: isStatementError, gather: this.sql.kind === 'pglite' },
   );
 
@@ -92,7 +94,6 @@ export class PostgresEventStore implements EventStore {
     if (!result.ok) {
       throw new WrongExpectedRevisionError(streamId, expectedRevision, result.revision === null ? 'no_stream' : Number(result.revision));
     }
-    this.announce();
     return { revision: Number(result.revision), position: toPosition(result.transaction_id, result.global_position) };
   }
 
@@ -109,7 +110,7 @@ export class PostgresEventStore implements EventStore {
     const pending = appends.map(toPendingAppend);
     await this.ready();
     const plan = planAppends(appends);
-    const results = await this.sql.transaction(async (tx) => {
+    return this.written(async (tx) => {
       if (!plan) {
         const { rows } = await tx.query<AppendRow>('SELECT ok, revision, transaction_id, global_position FROM es_append_all($1)', [JSON.stringify(pending)]);
         const failed = rows.findIndex((row) => !row.ok);
@@ -139,9 +140,57 @@ export class PostgresEventStore implements EventStore {
       );
       const positions = new Map(rows.map((row) => [`${Number(row.revision)}/${row.stream_id}`, toPosition(row.transaction_id, row.global_position)]));
       return plan.lastRevisions.map((revision, i) => ({ revision, position: positions.get(`${revision}/${appends[i].streamId}`) as string }));
-    });
-    this.announce();
-    return results;
+    }, true);
+  }
+
+  /** PGlite only: the observer's reads of the log must see every other transaction ended. */
+  observeAppends(observer: AppendObserver): () => void {
+    if (this.sql.kind !== 'pglite') throw new Error('Append observers run on PGlite only');
+    this.observer = observer;
+    return () => {
+      if (this.observer === observer) this.observer = undefined;
+    };
+  }
+
+  /**
+   * An append's writes (`transactional`: they need a transaction of their own), with the observer in
+   * their transaction where there is one, then the wake-up of the subscriptions unless the observer did
+   * their work. When the observer throws, everything is rolled back and the writes are made again alone.
+   */
+  private async written<T>(write: (q: SqlQueryable) => Promise<T>, transactional: boolean): Promise<T> {
+    const observer = this.observer;
+    if (!observer) {
+      const result = transactional ? await this.sql.transaction(write) : await write(this.sql);
+      this.announce();
+      return result;
+    }
+    try {
+      const [result, committed] = await this.sql.transaction(async (tx) => {
+        const result = await write(tx);
+        try {
+          return [result, await observer.inTransaction(tx, (checkpoint, maxCount) => this.readInTransaction(tx, checkpoint, maxCount))] as const;
+        } catch (error) {
+          throw new ObserverFailedError(error);
+        }
+      });
+      if (committed) committed();
+      else this.announce();
+      return result;
+    } catch (error) {
+      if (!(error instanceof ObserverFailedError)) throw error;
+      const result = await this.sql.transaction(write);
+      this.announce();
+      return result;
+    }
+  }
+
+  /** The log after `checkpoint` as `tx` sees it, its own events last: on PGlite no other transaction runs, so none is held back. */
+  private async readInTransaction(tx: SqlQueryable, checkpoint: string | null, maxCount: number): Promise<RecordedEvent[]> {
+    const { rows } = await tx.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM es_events WHERE ${AFTER} ORDER BY transaction_id, global_position LIMIT $3`,
+      [...fromPosition(checkpoint), maxCount],
+    );
+    return rows.map(toRecordedEvent);
   }
 
   async readStream(streamId: string, options: { fromRevision?: number; maxCount?: number } = {}): Promise<RecordedEvent[]> {
@@ -351,7 +400,7 @@ class PostgresSubscription implements Subscription {
         if (batch.events.length > 0) {
           if (this.stopped) break;
           await this.handler.onEvents(batch.events);
-          this.checkpoint = batch.checkpoint;
+          this.skipTo(batch.checkpoint as string);
           heldBackDelay = this.timing.heldBackRecheckMs;
           if (batch.events.length === this.batchSize) continue;
         }
@@ -376,6 +425,10 @@ class PostgresSubscription implements Subscription {
     } finally {
       await unlisten?.().catch(() => undefined);
     }
+  }
+
+  skipTo(position: string): void {
+    if (this.checkpoint === null || position > this.checkpoint) this.checkpoint = position;
   }
 
   signal(): void {
@@ -404,6 +457,14 @@ function subscriptionsOf(sql: SqlClient): Set<PostgresSubscription> {
   let subscriptions = liveSubscriptions.get(sql);
   if (!subscriptions) liveSubscriptions.set(sql, (subscriptions = new Set()));
   return subscriptions;
+}
+
+/** An AppendObserver threw: its transaction is rolled back, and the append is written without it. */
+class ObserverFailedError extends Error {
+  constructor(cause: unknown) {
+    super('The append observer failed', { cause });
+    this.name = 'ObserverFailedError';
+  }
 }
 
 /** An error the server answered for the statement (a SQLSTATE; the statement wrote nothing), not a lost connection. */
