@@ -43,6 +43,9 @@ interface AppendRow {
   global_position: string;
 }
 
+/** `observed`: the append observer applied it in its transaction (see `written`). */
+type WrittenAppend = AppendRow & { observed: boolean };
+
 const EVENT_COLUMNS = 'transaction_id, global_position, stream_id, revision, event_id, type, data, metadata, recorded_at';
 /** Only transactions older than every running one: their events can no longer be preceded by another. */
 const SETTLED = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
@@ -76,9 +79,15 @@ export class PostgresEventStore implements EventStore {
    * PGlite runs one statement at a time: appends waiting for it go together. The server runs a few
    * at once, and those arriving meanwhile go together in the next.
    */
-  private readonly appends = new AppendQueue<PendingAppend, AppendRow>(
-    (append) => this.written(async (q) => (await q.query<AppendRow>('SELECT ok, revision, transaction_id, global_position FROM es_append($1, $2, $3)', [append.stream, append.expected, JSON.stringify(append.events)])).rows[0], false),
-    (appends) => this.written(async (q) => (await q.query<AppendRow>('SELECT ok, revision, transaction_id, global_position FROM es_append_all($1)', [JSON.stringify(appends)])).rows, false),
+  private readonly appends = new AppendQueue<PendingAppend, WrittenAppend>(
+    async (append) => {
+      const { result, observed } = await this.written(async (q) => (await q.query<AppendRow>('SELECT ok, revision, transaction_id, global_position FROM es_append($1, $2, $3)', [append.stream, append.expected, JSON.stringify(append.events)])).rows[0], false);
+      return { ...result, observed };
+    },
+    async (appends) => {
+      const { result, observed } = await this.written(async (q) => (await q.query<AppendRow>('SELECT ok, revision, transaction_id, global_position FROM es_append_all($1)', [JSON.stringify(appends)])).rows, false);
+      return result.map((row) => ({ ...row, observed }));
+    },
     { concurrency: this.sql.kind === 'pglite' ? 1 : 4, maxBatch: 200, keyOf: (append) => append.stream, refusedWhole: isStatementError, gather: this.sql.kind === 'pglite' },
   );
 
@@ -94,6 +103,7 @@ export class PostgresEventStore implements EventStore {
     if (!result.ok) {
       throw new WrongExpectedRevisionError(streamId, expectedRevision, result.revision === null ? 'no_stream' : Number(result.revision));
     }
+    if (!result.observed) this.announce();
     return { revision: Number(result.revision), position: toPosition(result.transaction_id, result.global_position) };
   }
 
@@ -110,7 +120,7 @@ export class PostgresEventStore implements EventStore {
     const pending = appends.map(toPendingAppend);
     await this.ready();
     const plan = planAppends(appends);
-    return this.written(async (tx) => {
+    const { result, observed } = await this.written(async (tx) => {
       if (!plan) {
         const { rows } = await tx.query<AppendRow>('SELECT ok, revision, transaction_id, global_position FROM es_append_all($1)', [JSON.stringify(pending)]);
         const failed = rows.findIndex((row) => !row.ok);
@@ -141,6 +151,8 @@ export class PostgresEventStore implements EventStore {
       const positions = new Map(rows.map((row) => [`${Number(row.revision)}/${row.stream_id}`, toPosition(row.transaction_id, row.global_position)]));
       return plan.lastRevisions.map((revision, i) => ({ revision, position: positions.get(`${revision}/${appends[i].streamId}`) as string }));
     }, true);
+    if (!observed) this.announce();
+    return result;
   }
 
   /** PGlite only: the observer's reads of the log must see every other transaction ended. */
@@ -154,16 +166,12 @@ export class PostgresEventStore implements EventStore {
 
   /**
    * An append's writes (`transactional`: they need a transaction of their own), with the observer in
-   * their transaction where there is one, then the wake-up of the subscriptions unless the observer did
-   * their work. When the observer throws, everything is rolled back and the writes are made again alone.
+   * their transaction where there is one. `observed`: the observer did the subscriptions' work, there is
+   * nobody to wake. When the observer throws, everything is rolled back and the writes are made again alone.
    */
-  private async written<T>(write: (q: SqlQueryable) => Promise<T>, transactional: boolean): Promise<T> {
+  private async written<T>(write: (q: SqlQueryable) => Promise<T>, transactional: boolean): Promise<{ result: T; observed: boolean }> {
     const observer = this.observer;
-    if (!observer) {
-      const result = transactional ? await this.sql.transaction(write) : await write(this.sql);
-      this.announce();
-      return result;
-    }
+    if (!observer) return { result: transactional ? await this.sql.transaction(write) : await write(this.sql), observed: false };
     try {
       const [result, committed] = await this.sql.transaction(async (tx) => {
         const result = await write(tx);
@@ -173,14 +181,11 @@ export class PostgresEventStore implements EventStore {
           throw new ObserverFailedError(error);
         }
       });
-      if (committed) committed();
-      else this.announce();
-      return result;
+      committed?.();
+      return { result, observed: committed !== null };
     } catch (error) {
       if (!(error instanceof ObserverFailedError)) throw error;
-      const result = await this.sql.transaction(write);
-      this.announce();
-      return result;
+      return { result: await this.sql.transaction(write), observed: false };
     }
   }
 
