@@ -120,12 +120,11 @@ export class PgliteSqlClient implements SqlClient {
       return toResult(results[results.length - 1] as Results<R>);
     }
     const { serialize } = this.wire;
-    let name = this.prepared.get(text);
-    const parse = name === undefined;
-    if (parse) name = `s${++this.statements}`;
-    else this.prepared.delete(text); // set again below, as the most recently used
+    const known = this.prepared.get(text);
+    const name = known ?? `s${++this.statements}`;
+    if (known) this.prepared.delete(text); // set again below, as the most recently used
     const message = concat([
-      ...(parse ? [serialize.parse({ name, text })] : []),
+      ...(known ? [] : [serialize.parse({ name, text })]),
       serialize.bind({ statement: name, values: params.map(toParameter) }),
       serialize.describe({ type: 'P' }),
       serialize.execute({}),
@@ -136,10 +135,10 @@ export class PgliteSqlClient implements SqlClient {
       ({ messages } = await this.db.runExclusive(() => this.db.execProtocol(message)));
     } catch (error) {
       // The statement may be fine and only these values wrong, but Parse may as well have failed: start over next time.
-      await this.closeStatement(name as string);
+      await this.closeStatement(name);
       throw error;
     }
-    this.prepared.set(text, name as string);
+    this.prepared.set(text, name);
     if (this.prepared.size > MAX_PREPARED) {
       const [[oldest, oldestName]] = this.prepared;
       this.prepared.delete(oldest);
