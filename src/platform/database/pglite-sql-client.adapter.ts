@@ -8,6 +8,12 @@ const PARSERS = {
   1082: (value: string) => value, // date
 };
 
+/**
+ * Named prepared statements kept, most recently used last. The service runs a few dozen distinct
+ * statements; the bound only matters for callers that build SQL text from values.
+ */
+const MAX_PREPARED = 256;
+
 interface Wire {
   serialize: typeof PgliteProtocol.serialize;
   parseResults: typeof PgliteParse.parseResults;
@@ -19,7 +25,9 @@ interface Wire {
  *
  * A parameterised query goes to PGlite as one protocol message (parse, bind, describe, execute,
  * sync), where PGlite's own query() makes five calls into WebAssembly; parameters are sent as text
- * like node-postgres sends them, so SQL and parameters behave the same in both modes.
+ * like node-postgres sends them, so SQL and parameters behave the same in both modes. Each distinct
+ * text is parsed once into a named prepared statement and then only bound and executed: PGlite runs
+ * in this process, so parse analysis and rewriting of every statement would cost the service's own CPU.
  */
 export class PgliteSqlClient implements SqlClient {
   readonly kind = 'pglite' as const;
@@ -27,6 +35,9 @@ export class PgliteSqlClient implements SqlClient {
   /** Marks code running inside transaction()/withConnection(): taking the lock again would deadlock. */
   private readonly holder = new AsyncLocalStorage<{ holding: boolean }>();
   private readonly connection: SqlQueryable = { query: (text, params) => this.run(text, params) };
+  /** Statement name by SQL text (Map order: least recently used first). */
+  private readonly prepared = new Map<string, string>();
+  private statements = 0;
 
   private constructor(
     private readonly db: PGlite,
@@ -109,15 +120,37 @@ export class PgliteSqlClient implements SqlClient {
       return toResult(results[results.length - 1] as Results<R>);
     }
     const { serialize } = this.wire;
+    const known = this.prepared.get(text);
+    const name = known ?? `s${++this.statements}`;
+    if (known) this.prepared.delete(text); // set again below, as the most recently used
     const message = concat([
-      serialize.parse({ text }),
-      serialize.bind({ values: params.map(toParameter) }),
+      ...(known ? [] : [serialize.parse({ name, text })]),
+      serialize.bind({ statement: name, values: params.map(toParameter) }),
       serialize.describe({ type: 'P' }),
       serialize.execute({}),
       serialize.sync(),
     ]);
-    const { messages } = await this.db.runExclusive(() => this.db.execProtocol(message));
+    let messages: Awaited<ReturnType<PGlite['execProtocol']>>['messages'];
+    try {
+      ({ messages } = await this.db.runExclusive(() => this.db.execProtocol(message)));
+    } catch (error) {
+      // The statement may be fine and only these values wrong, but Parse may as well have failed: start over next time.
+      await this.closeStatement(name);
+      throw error;
+    }
+    this.prepared.set(text, name);
+    if (this.prepared.size > MAX_PREPARED) {
+      const [[oldest, oldestName]] = this.prepared;
+      this.prepared.delete(oldest);
+      await this.closeStatement(oldestName);
+    }
     return toResult(this.wire.parseResults(messages, this.db.parsers)[0] as Results<R>);
+  }
+
+  /** Closing a statement that does not exist is no error; Close is accepted in an aborted transaction. */
+  private async closeStatement(name: string): Promise<void> {
+    const { serialize } = this.wire;
+    await this.db.runExclusive(() => this.db.execProtocol(concat([serialize.close({ type: 'S', name }), serialize.sync()])));
   }
 }
 

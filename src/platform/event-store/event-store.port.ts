@@ -13,6 +13,8 @@
  * imports) split their work into appends below it.
  */
 
+import type { SqlQueryable } from '../database/sql-client.port';
+
 /**
  * Where a command came from; `system`: the service itself (e.g. taking over the first-start API key);
  * `scenario`: a step of a committed scenario (docs/planning-scenarios.md).
@@ -75,6 +77,27 @@ export interface ReadAllBatch {
 
 export interface Subscription {
   stop(): Promise<void>;
+  /**
+   * Optional: the handler has processed the log through `position` by other means (an AppendObserver):
+   * the next read starts after it, unless the subscription is already past it.
+   */
+  skipTo?(position: string): void;
+}
+
+/**
+ * Work that shares an append's transaction (EventStore.observeAppends): the embedded default's
+ * projections, so that an append and the read-model writes it causes commit together, without a
+ * second transaction, a read of the log or a wake-up in between.
+ */
+export interface AppendObserver {
+  /**
+   * Runs after the append's writes, in its transaction. `readAfter` reads the log after a checkpoint as
+   * this transaction sees it (its own events last). Throwing rolls the transaction back; the store then
+   * writes the append again without the observer, so an observer never fails or loses an append.
+   * Resolves to what to call once the transaction committed, or null when it did nothing (the store
+   * then wakes its subscriptions as after any append).
+   */
+  inTransaction(tx: SqlQueryable, readAfter: (checkpoint: string | null, maxCount: number) => Promise<RecordedEvent[]>): Promise<(() => void) | null>;
 }
 
 export interface SubscriptionHandler {
@@ -130,6 +153,13 @@ export interface EventStore {
    * EventStoreDB counts within one bounded read, so a large lag is a lower bound (see the adapter).
    */
   countAfter(checkpoint: string | null): Promise<number>;
+  /**
+   * Optional: `observer` runs in the transaction of every later append and appendMany of this store
+   * instance, until the returned function is called (or another observer takes its place). The store's
+   * subscriptions are not woken for appends the observer handled: they see them at their next read.
+   * PostgreSQL store on PGlite only, where no other transaction runs alongside.
+   */
+  observeAppends?(observer: AppendObserver): () => void;
   /** Catch-up from `checkpoint` (exclusive), then live. */
   subscribe(checkpoint: string | null, handler: SubscriptionHandler, options?: { batchSize?: number }): Subscription;
   close(): Promise<void>;

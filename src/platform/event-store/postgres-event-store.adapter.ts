@@ -1,8 +1,9 @@
 import { setImmediate } from 'node:timers/promises';
 import { runMigrations } from '../database/migrations.runner';
-import type { SqlClient } from '../database/sql-client.port';
+import type { SqlClient, SqlQueryable } from '../database/sql-client.port';
 import {
   StreamNotFoundError,
+  type AppendObserver,
   WrongExpectedRevisionError,
   type AppendRequest,
   type AppendResult,
@@ -42,6 +43,9 @@ interface AppendRow {
   global_position: string;
 }
 
+/** `observed`: the append observer applied it in its transaction (see `written`). */
+type WrittenAppend = AppendRow & { observed: boolean };
+
 const EVENT_COLUMNS = 'transaction_id, global_position, stream_id, revision, event_id, type, data, metadata, recorded_at';
 /** Only transactions older than every running one: their events can no longer be preceded by another. */
 const SETTLED = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
@@ -70,13 +74,20 @@ export class PostgresEventStore implements EventStore {
   private schemaReady?: Promise<string>;
   private notifying?: Promise<void>;
   private notifyAgain = false;
+  private observer?: AppendObserver;
   /**
    * PGlite runs one statement at a time: appends waiting for it go together. The server runs a few
    * at once, and those arriving meanwhile go together in the next.
    */
-  private readonly appends = new AppendQueue<PendingAppend, AppendRow>(
-    async (append) => (await this.sql.query<AppendRow>('SELECT ok, revision, transaction_id, global_position FROM es_append($1, $2, $3)', [append.stream, append.expected, JSON.stringify(append.events)])).rows[0],
-    async (appends) => (await this.sql.query<AppendRow>('SELECT ok, revision, transaction_id, global_position FROM es_append_all($1)', [JSON.stringify(appends)])).rows,
+  private readonly appends = new AppendQueue<PendingAppend, WrittenAppend>(
+    async (append) => {
+      const { result, observed } = await this.written(async (q) => (await q.query<AppendRow>('SELECT ok, revision, transaction_id, global_position FROM es_append($1, $2, $3)', [append.stream, append.expected, JSON.stringify(append.events)])).rows[0], false);
+      return { ...result, observed };
+    },
+    async (appends) => {
+      const { result, observed } = await this.written(async (q) => (await q.query<AppendRow>('SELECT ok, revision, transaction_id, global_position FROM es_append_all($1)', [JSON.stringify(appends)])).rows, false);
+      return result.map((row) => ({ ...row, observed }));
+    },
     { concurrency: this.sql.kind === 'pglite' ? 1 : 4, maxBatch: 200, keyOf: (append) => append.stream, refusedWhole: isStatementError, gather: this.sql.kind === 'pglite' },
   );
 
@@ -92,7 +103,7 @@ export class PostgresEventStore implements EventStore {
     if (!result.ok) {
       throw new WrongExpectedRevisionError(streamId, expectedRevision, result.revision === null ? 'no_stream' : Number(result.revision));
     }
-    this.announce();
+    if (!result.observed) this.announce();
     return { revision: Number(result.revision), position: toPosition(result.transaction_id, result.global_position) };
   }
 
@@ -109,7 +120,7 @@ export class PostgresEventStore implements EventStore {
     const pending = appends.map(toPendingAppend);
     await this.ready();
     const plan = planAppends(appends);
-    const results = await this.sql.transaction(async (tx) => {
+    const { result, observed } = await this.written(async (tx) => {
       if (!plan) {
         const { rows } = await tx.query<AppendRow>('SELECT ok, revision, transaction_id, global_position FROM es_append_all($1)', [JSON.stringify(pending)]);
         const failed = rows.findIndex((row) => !row.ok);
@@ -139,9 +150,52 @@ export class PostgresEventStore implements EventStore {
       );
       const positions = new Map(rows.map((row) => [`${Number(row.revision)}/${row.stream_id}`, toPosition(row.transaction_id, row.global_position)]));
       return plan.lastRevisions.map((revision, i) => ({ revision, position: positions.get(`${revision}/${appends[i].streamId}`) as string }));
-    });
-    this.announce();
-    return results;
+    }, true);
+    if (!observed) this.announce();
+    return result;
+  }
+
+  /** PGlite only: the observer's reads of the log must see every other transaction ended. */
+  observeAppends(observer: AppendObserver): () => void {
+    if (this.sql.kind !== 'pglite') throw new Error('Append observers run on PGlite only');
+    this.observer = observer;
+    return () => {
+      if (this.observer === observer) this.observer = undefined;
+    };
+  }
+
+  /**
+   * An append's writes (`transactional`: they need a transaction of their own), with the observer in
+   * their transaction where there is one. `observed`: the observer did the subscriptions' work, there is
+   * nobody to wake. When the observer throws, everything is rolled back and the writes are made again alone.
+   */
+  private async written<T>(write: (q: SqlQueryable) => Promise<T>, transactional: boolean): Promise<{ result: T; observed: boolean }> {
+    const observer = this.observer;
+    if (!observer) return { result: transactional ? await this.sql.transaction(write) : await write(this.sql), observed: false };
+    try {
+      const [result, committed] = await this.sql.transaction(async (tx) => {
+        const result = await write(tx);
+        try {
+          return [result, await observer.inTransaction(tx, (checkpoint, maxCount) => this.readInTransaction(tx, checkpoint, maxCount))] as const;
+        } catch (error) {
+          throw new ObserverFailedError(error);
+        }
+      });
+      committed?.();
+      return { result, observed: committed !== null };
+    } catch (error) {
+      if (!(error instanceof ObserverFailedError)) throw error;
+      return { result: await this.sql.transaction(write), observed: false };
+    }
+  }
+
+  /** The log after `checkpoint` as `tx` sees it, its own events last: on PGlite no other transaction runs, so none is held back. */
+  private async readInTransaction(tx: SqlQueryable, checkpoint: string | null, maxCount: number): Promise<RecordedEvent[]> {
+    const { rows } = await tx.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM es_events WHERE ${AFTER} ORDER BY transaction_id, global_position LIMIT $3`,
+      [...fromPosition(checkpoint), maxCount],
+    );
+    return rows.map(toRecordedEvent);
   }
 
   async readStream(streamId: string, options: { fromRevision?: number; maxCount?: number } = {}): Promise<RecordedEvent[]> {
@@ -340,7 +394,7 @@ class PostgresSubscription implements Subscription {
         if (batch.events.length > 0) {
           if (this.stopped) break;
           await this.handler.onEvents(batch.events);
-          this.checkpoint = batch.checkpoint;
+          this.skipTo(batch.checkpoint as string);
           heldBackDelay = this.timing.heldBackRecheckMs;
           if (batch.events.length === this.batchSize) continue;
         }
@@ -365,6 +419,10 @@ class PostgresSubscription implements Subscription {
     } finally {
       await unlisten?.().catch(() => undefined);
     }
+  }
+
+  skipTo(position: string): void {
+    if (this.checkpoint === null || position > this.checkpoint) this.checkpoint = position;
   }
 
   signal(): void {
@@ -393,6 +451,14 @@ function subscriptionsOf(sql: SqlClient): Set<PostgresSubscription> {
   let subscriptions = liveSubscriptions.get(sql);
   if (!subscriptions) liveSubscriptions.set(sql, (subscriptions = new Set()));
   return subscriptions;
+}
+
+/** An AppendObserver threw: its transaction is rolled back, and the append is written without it. */
+class ObserverFailedError extends Error {
+  constructor(cause: unknown) {
+    super('The append observer failed', { cause });
+    this.name = 'ObserverFailedError';
+  }
 }
 
 /** An error the server answered for the statement (a SQLSTATE; the statement wrote nothing), not a lost connection. */

@@ -140,12 +140,14 @@ export class ProjectionCheckpoints {
    * Locks the rows (in name order, like every multi-row lock here) and checks each still says its
    * `expected` position and RUNNING, else throws CheckpointMovedError. Also lets the transaction
    * commit without waiting for the WAL flush: a checkpoint commits with its projection's writes, so a
-   * crash that loses the transaction loses the checkpoint move too, and the batch is replayed.
+   * crash that loses the transaction loses the checkpoint move too, and the batch is replayed. Not
+   * when `durable`: the transaction also holds an append (the embedded default applies it there).
    */
-  async claim(tx: SqlQueryable, expected: ReadonlyMap<string, string | null>): Promise<void> {
+  async claim(tx: SqlQueryable, expected: ReadonlyMap<string, string | null>, options: { durable?: boolean } = {}): Promise<void> {
     const names = [...expected.keys()].sort();
+    const asynchronousCommit = options.durable ? '' : ", set_config('synchronous_commit', 'off', true)";
     const { rows } = await tx.query<{ name: string; position: string | null; status: ProjectionState }>(
-      `SELECT name, position, status FROM projection_checkpoints, set_config('synchronous_commit', 'off', true)
+      `SELECT name, position, status FROM projection_checkpoints${asynchronousCommit}
         WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE OF projection_checkpoints`,
       [names],
     );

@@ -253,7 +253,9 @@ export class ProjectionEngine {
         }
       }
     };
-    const runner = new ProjectionRunner({ sql, store, checkpoints, ...options, onBatch }, projections);
+    // Embedded (PGlite): one connection in this process, so an append's own transaction applies it (projection.runner.ts).
+    const inAppendTransactions = sql.kind === 'pglite';
+    const runner = new ProjectionRunner({ sql, store, checkpoints, ...options, onBatch, inAppendTransactions }, projections);
     this.runner = runner;
     this.election = new LeaderElection(
       sql,

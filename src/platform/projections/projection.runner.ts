@@ -1,6 +1,6 @@
 import { SpanKind } from '@opentelemetry/api';
-import { SqlClient } from '../database/sql-client.port';
-import { assertDecodable, EventStore, RecordedEvent, Subscription } from '../event-store/event-store.port';
+import { SqlClient, SqlQueryable } from '../database/sql-client.port';
+import { AppendObserver, assertDecodable, EventStore, RecordedEvent, Subscription } from '../event-store/event-store.port';
 import { eventsFor, liveTables, Projection, upcastAll } from './projection.port';
 import { CheckpointMovedError, ProjectionCheckpoints } from './projection-checkpoints.sql';
 import { inSpan, linksTo, SPAN_ATTRIBUTES, tracingStarted } from '../observability/tracing.util';
@@ -25,6 +25,12 @@ export interface RunnerContext {
   logger: ProjectionLogger;
   /** Called after each committed batch. */
   onBatch?: (batch: BatchInfo) => void;
+  /**
+   * Apply this process's appends in their own transactions (EventStore.observeAppends): the embedded
+   * default, where the subscription's separate transaction, log read and wake-up would cost the
+   * service's own CPU once more per batch.
+   */
+  inAppendTransactions?: boolean;
 }
 
 export interface BatchInfo {
@@ -43,6 +49,11 @@ export interface BatchInfo {
  * after a rebuild of some). When a batch throws, each projection is applied on its own, and one
  * that throws is replayed event by event to commit its good prefix and stop on the exact event that
  * fails; the others go on.
+ *
+ * With `inAppendTransactions` (PGlite), a caught-up runner applies each append's events in the append's
+ * own transaction instead; when that fails (a projection throws), the store writes the append alone and
+ * the subscription hands its events over as above, so a failing projection stops on its event the same
+ * way, and neither loses nor half-applies one.
  */
 export class ProjectionRunner {
   private running = false;
@@ -55,6 +66,10 @@ export class ProjectionRunner {
   /** Subscribe/stop steps run one after the other. */
   private control: Promise<void> = Promise.resolve();
   private retryTimer?: NodeJS.Timeout;
+  private unobserve?: () => void;
+  /** The subscription of this generation has read the log to its end once. */
+  private caughtUp = false;
+  private readonly observer: AppendObserver = { inTransaction: (tx, readAfter) => this.applyInAppend(tx, readAfter) };
 
   constructor(
     private readonly ctx: RunnerContext,
@@ -63,6 +78,7 @@ export class ProjectionRunner {
 
   start(): Promise<void> {
     this.running = true;
+    if (this.ctx.inAppendTransactions) this.unobserve ??= this.ctx.store.observeAppends?.(this.observer);
     return this.resubscribe();
   }
 
@@ -73,6 +89,8 @@ export class ProjectionRunner {
 
   stop(): Promise<void> {
     this.running = false;
+    this.unobserve?.();
+    this.unobserve = undefined;
     this.generation++;
     clearTimeout(this.retryTimer);
     return this.enqueue(() => this.unsubscribe());
@@ -103,11 +121,15 @@ export class ProjectionRunner {
       const checkpoint = stored.get(name);
       if (checkpoint?.status === 'RUNNING') this.positions.set(name, checkpoint.position);
     }
+    this.caughtUp = false;
     if (this.positions.size === 0) return;
     this.subscription = this.ctx.store.subscribe(
       oldest(this.positions.values()),
       {
         onEvents: (events) => this.track(generation, events),
+        onCaughtUp: () => {
+          if (generation === this.generation) this.caughtUp = true;
+        },
         onError: (error) => this.retryLater(generation, error),
       },
       { batchSize: this.ctx.batchSize },
@@ -172,21 +194,53 @@ export class ProjectionRunner {
     }
   }
 
-  /**
-   * Applies `events` to `projections` and moves their checkpoints to the last one, in one transaction.
-   * Traced as a `projection batch` span of its own trace, linked to the spans of the commands whose
-   * events it applies (their `traceparent` metadata): one batch serves many commands.
-   */
+  /** Applies `events` to `projections` and moves their checkpoints to the last one, in one transaction. */
   private async apply(projections: Projection[], events: RecordedEvent[]): Promise<void> {
     const started = performance.now();
+    const batch = await this.ctx.sql.transaction((tx) => this.applyIn(tx, projections, events, false));
+    if (batch) this.committed(batch, started);
+  }
+
+  /**
+   * An append's transaction (AppendObserver): the log after the oldest running checkpoint, which ends with
+   * the append's events, applied like a batch of the subscription. Left to the subscription while it
+   * catches up, or when the log holds a batch or more after the checkpoint.
+   */
+  private async applyInAppend(
+    tx: SqlQueryable,
+    readAfter: (checkpoint: string | null, maxCount: number) => Promise<RecordedEvent[]>,
+  ): Promise<(() => void) | null> {
+    const { generation, subscription } = this;
+    if (!this.running || !this.caughtUp || !subscription || this.positions.size === 0) return null;
+    const started = performance.now();
+    const events = upcastAll(await readAfter(oldest(this.positions.values()), this.ctx.batchSize));
+    if (events.length === 0 || events.length === this.ctx.batchSize) return null;
+    const batch = await this.applyIn(tx, this.runningProjections(), events, true);
+    if (!batch) return null;
+    // Once committed (positions move only then: a transaction that fails changed nothing here).
+    return () => {
+      if (generation !== this.generation) return; // resubscribed meanwhile: the stored checkpoints are read again
+      subscription.skipTo?.(batch.position);
+      this.committed(batch, started);
+    };
+  }
+
+  /**
+   * Applies `events` to those of `projections` not past them and moves their checkpoints to the last one,
+   * in `tx`; null when none was behind. Traced as a `projection batch` span of its own trace, linked to
+   * the spans of the commands whose events it applies (their `traceparent` metadata): one batch serves
+   * many commands. Positions are read here, in the transaction, and set by `committed` after it.
+   * `durable`: the transaction holds an append, whose commit must stay synchronous.
+   */
+  private async applyIn(tx: SqlQueryable, projections: Projection[], events: RecordedEvent[], durable: boolean): Promise<Omit<BatchInfo, 'durationMs'> | null> {
     const position = events[events.length - 1].position;
-    // A projection already past the batch (rebuilt on its own, say) is left where it is.
+    // A projection already past the batch (rebuilt on its own, or applied in an append's transaction) is left where it is.
     const before = (name: string) => {
       const at = this.positions.get(name) ?? null;
       return at === null || at < position;
     };
     const names = projections.map(({ name }) => name).filter(before);
-    if (names.length === 0) return;
+    if (names.length === 0) return null;
     const { links, total } = tracingStarted() ? linksTo(events.map(({ metadata }) => metadata.traceparent), MAX_BATCH_LINKS) : { links: [], total: 0 };
     const attributes = {
       [SPAN_ATTRIBUTES.eventCount]: events.length,
@@ -194,21 +248,23 @@ export class ProjectionRunner {
       [SPAN_ATTRIBUTES.position]: position,
       [SPAN_ATTRIBUTES.linkedCommands]: total,
     };
-    await inSpan('projection batch', { root: true, kind: SpanKind.CONSUMER, links, attributes }, () =>
-      this.ctx.sql.transaction(async (tx) => {
-        await this.ctx.checkpoints.claim(tx, new Map(names.map((name) => [name, this.positions.get(name) ?? null])));
-        for (const projection of projections.filter(({ name }) => names.includes(name))) {
-          const pending = this.pendingFor(projection, events);
-          if (pending.length === 0) continue;
-          // An undecodable event fails the projections that handle its type, whether or not they read it.
-          assertDecodable(pending);
-          await projection.handle(tx, pending, liveTables);
-        }
-        await this.ctx.checkpoints.advance(tx, names, position);
-      }),
-    );
-    for (const name of names) this.positions.set(name, position);
-    this.ctx.onBatch?.({ projections: names, events: events.length, position, durationMs: performance.now() - started });
+    await inSpan('projection batch', { root: true, kind: SpanKind.CONSUMER, links, attributes }, async () => {
+      await this.ctx.checkpoints.claim(tx, new Map(names.map((name) => [name, this.positions.get(name) ?? null])), { durable });
+      for (const projection of projections.filter(({ name }) => names.includes(name))) {
+        const pending = this.pendingFor(projection, events);
+        if (pending.length === 0) continue;
+        // An undecodable event fails the projections that handle its type, whether or not they read it.
+        assertDecodable(pending);
+        await projection.handle(tx, pending, liveTables);
+      }
+      await this.ctx.checkpoints.advance(tx, names, position);
+    });
+    return { projections: names, events: events.length, position };
+  }
+
+  private committed(batch: Omit<BatchInfo, 'durationMs'>, started: number): void {
+    for (const name of batch.projections) this.positions.set(name, batch.position);
+    this.ctx.onBatch?.({ ...batch, durationMs: performance.now() - started });
   }
 
   /** The events of the batch after the projection's checkpoint, of the types it handles. */

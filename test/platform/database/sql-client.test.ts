@@ -134,6 +134,27 @@ for (const database of testDatabases()) {
         );
         assert.deepEqual((await sql.query('SELECT 1 AS one')).rows, [{ one: 1 }]);
       });
+
+      test('PGlite: a statement with parameters is prepared once and reused; one that failed is prepared again', TIMEOUT, async () => {
+        const text = 'SELECT 10 / $1::int AS tenth';
+        const prepared = async () =>
+          (await sql.query<{ n: string }>('SELECT count(*) AS n FROM pg_prepared_statements WHERE statement = $1', [text])).rows[0].n;
+        assert.deepEqual((await sql.query(text, [2])).rows, [{ tenth: 5 }]);
+        assert.deepEqual((await sql.query(text, [5])).rows, [{ tenth: 2 }]);
+        assert.equal(await prepared(), '1');
+        await assert.rejects(sql.query(text, [0]), /division by zero/);
+        assert.equal(await prepared(), '0');
+        await assert.rejects(
+          sql.transaction(async (tx) => {
+            await assert.rejects(tx.query('SELECT 1 / $1::int', [0]), /division by zero/);
+            // Parse is refused in the aborted transaction: the statement is not taken for prepared.
+            await assert.rejects(tx.query(text, [1]), /aborted/);
+          }),
+          /rolled back/,
+        );
+        assert.deepEqual((await sql.query(text, [1])).rows, [{ tenth: 10 }]);
+        assert.equal(await prepared(), '1');
+      });
     }
 
     if (database.name === 'postgres') {

@@ -47,6 +47,18 @@ async function eventually(what: string, check: () => boolean | Promise<boolean>)
   }
 }
 
+/**
+ * Appends `Warm` events until the engine applies one live. `inAppend` (the embedded default): until one
+ * is applied within its append's transaction, which the runner starts doing once its subscription has
+ * read the log to its end.
+ */
+async function projectedInAppends(h: Harness, engine: ProjectionEngine, inAppend: boolean): Promise<void> {
+  await eventually(inAppend ? 'projected in the append transaction' : 'projected live', async () => {
+    const appended = await h.append('pop-warm', ['Warm']);
+    return engine.waitFor(appended.position, inAppend ? 0 : PATIENCE_MS);
+  });
+}
+
 for (const database of testDatabases()) {
   /** A fresh database per test; engines and the store are closed afterwards. */
   async function withHarness(run: (h: Harness) => Promise<void>): Promise<void> {
@@ -373,6 +385,52 @@ for (const database of testDatabases()) {
         assert.ok(rebuilt.position !== null && rebuilt.position < next.position);
         assert.equal((await statusOf(engine, 'first')).position, next.position);
       }));
+
+    test('a projection that throws on a live append: the append stands, the projection stops on that event, the others go on', () =>
+      withHarness(async (h) => {
+        const fragile = streamCountProjection({ name: 'fragile', failOn: (event) => event.type === 'Boom' });
+        const sturdy = streamCountProjection({ name: 'sturdy' });
+        const engine = h.engine([fragile, sturdy]);
+        await engine.start();
+        await projectedInAppends(h, engine, database.name === 'pglite');
+
+        const appended = await h.append('pop-1', ['A', 'Boom', 'C']);
+        const events = await h.store.readStream('pop-1');
+        assert.deepEqual(events.map(({ type }) => type), ['A', 'Boom', 'C']);
+        assert.equal(await engine.waitFor(appended.position, PATIENCE_MS), false);
+        const { updatedAt, lagEvents, ...status } = await statusOf(engine, 'fragile');
+        assert.ok(updatedAt);
+        assert.equal(lagEvents, 2);
+        assert.deepEqual(status, {
+          name: 'fragile',
+          status: 'FAILED',
+          position: events[0].position,
+          lastError: 'cannot count Boom',
+          failedEvent: { eventId: events[1].eventId, type: 'Boom', streamId: 'pop-1', revision: 1, position: events[1].position },
+        });
+        assert.deepEqual((await h.counts('fragile')).filter(([stream]) => stream === 'pop-1'), [['pop-1', 1, 0]]);
+        await eventually('sturdy projects the append', async () => (await statusOf(engine, 'sturdy')).position === appended.position);
+        assert.deepEqual((await h.counts('sturdy')).filter(([stream]) => stream === 'pop-1'), [['pop-1', 3, 2]]);
+      }));
+
+    if (database.name === 'pglite') {
+      test('embedded: a live append commits together with every projection\'s writes and checkpoint', () =>
+        withHarness(async (h) => {
+          const engine = h.engine([streamCountProjection({ name: 'first' }), streamCountProjection({ name: 'second' })]);
+          await engine.start();
+          await projectedInAppends(h, engine, true);
+          const checkpoints = async () =>
+            (await h.sql.query<{ position: string }>('SELECT position FROM projection_checkpoints ORDER BY name')).rows.map(({ position }) => position);
+          for (let i = 1; i <= 3; i++) {
+            const appended = await h.append('pop-inline', ['A', 'B']);
+            // Read at once, before the subscription could have woken: only the append's transaction wrote these.
+            assert.deepEqual(await checkpoints(), [appended.position, appended.position]);
+            assert.deepEqual(await h.counts('first'), await h.counts('second'));
+            assert.deepEqual((await h.counts('first')).find(([stream]) => stream === 'pop-inline'), ['pop-inline', 2 * i, 2 * i - 1]);
+            assert.equal(await engine.waitFor(appended.position, 0), true);
+          }
+        }));
+    }
 
     test('only one instance leads; another takes over when it stops or its lock connection dies', { skip: database.name === 'pglite' }, () =>
       withHarness(async (h) => {
