@@ -450,7 +450,7 @@ export class StepTable<M extends string> {
       const after = `(s.${metric} + g.${metric}_old) + g.${metric}_sum`;
       return `${this.floats[m] ? `CASE WHEN abs(${after}) < ${DRIFT} THEN 0 ELSE ${after} END` : after} - g.${metric}_base`;
     };
-    const arrays = metrics.flatMap((metric, m) => ['old', 'sum', 'base'].map((part, i) => `$${n + 4 + 3 * m + i}::${this.metrics[metric]}[]`));
+    const arrays = metrics.flatMap((metric, m) => [0, 1, 2].map((i) => `$${n + 4 + 3 * m + i}::${this.metrics[metric]}[]`));
     const { rows } = await tx.query<Record<string, unknown>>(
       `WITH g AS (
          SELECT * FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[], $${n + 2}::timestamptz[], $${n + 3}::timestamptz[], ${arrays.join(', ')})
@@ -595,7 +595,7 @@ export class StepTable<M extends string> {
     );
   }
 
-  /** The ranges of the blocks `settleRange` could not work out, from their points */
+  /** The ranges of the blocks `settleRange` could not work out, from their points (found by their span of time: the key's index). */
   private async recount(tx: SqlQueryable, t: TableNames, writes: KeyWrite[]): Promise<void> {
     const blocks = writes.flatMap(({ keys, blocks }) => blocks.filter((block) => block.recount).map((block) => ({ keys, block })));
     if (blocks.length === 0) return;
@@ -606,11 +606,11 @@ export class StepTable<M extends string> {
     await tx.query(
       `UPDATE ${t(this.blockTable)} AS b SET ${this.rangeColumns().map((column) => `${column} = r.${column}`).join(', ')}
          FROM (SELECT ${columns.map((column) => `d.${column}`).join(', ')}, d.block, ${ranges.join(', ')}
-                 FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[]) AS d(${columns.join(', ')}, block)
-                 JOIN ${t(this.pointTable)} p ON ${sameKey}
+                 FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[], $${n + 2}::timestamptz[]) AS d(${columns.join(', ')}, block, until)
+                 JOIN ${t(this.pointTable)} p ON ${sameKey} AND p.at >= d.block AND p.at < coalesce(d.until, 'infinity')
                 GROUP BY ${[...columns, 'block'].map((column) => `d.${column}`).join(', ')}) r
         WHERE ${[...columns, 'block'].map((column) => `b.${column} = r.${column}`).join(' AND ')}`,
-      [...columns.map((_, index) => blocks.map(({ keys }) => keys[index])), blocks.map(({ block }) => block.id)],
+      [...columns.map((_, index) => blocks.map(({ keys }) => keys[index])), blocks.map(({ block }) => block.id), blocks.map(({ block }) => block.until)],
     );
   }
 
