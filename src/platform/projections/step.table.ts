@@ -83,6 +83,14 @@ export interface BlockSpan {
   max: Float64Array;
 }
 
+/** A block's points after `after` gain the key's deltas up to it: absolute values + `sum` (metric order). */
+interface Shift {
+  keys: string[];
+  block: Block;
+  after: string;
+  sum: Float64Array;
+}
+
 interface StoredPoint {
   at: string;
   block: string;
@@ -102,12 +110,16 @@ interface KeyWrite {
   probed: boolean;
 }
 
-/** Points of a key to read and rewrite: the one in force before `since` (back to `from`), and those in [since, until). */
+/**
+ * Points of a key to read and rewrite: the one in force before `since` (back to `from`), and those in [since, until).
+ * With `last` (a write in blocks), only those up to its last delta: the later ones of the block are shifted on the server.
+ */
 interface Range {
   write: KeyWrite;
   from: string;
   since: string;
   until: string | null;
+  last: string | null;
   /** The key's first delta at or after `since`, and the sum of those before it. */
   first: number;
   earlier: Float64Array;
@@ -192,14 +204,14 @@ export class StepTable<M extends string> {
     for (const write of writes) {
       this.addToBases(write);
       const { deltas } = write;
-      if (changes) ranges.push({ write, from: this.blockAt(write, deltas[0][0]).id, since: deltas[0][0], until: null, first: 0, earlier: this.zero });
+      if (changes) ranges.push({ write, from: this.blockAt(write, deltas[0][0]).id, since: deltas[0][0], until: null, last: null, first: 0, earlier: this.zero });
       else {
         const earlier = new Float64Array(this.metricNames.length);
         deltas.forEach(([at, delta], d) => {
           const block = this.blockAt(write, at);
-          if (ranges.at(-1)?.write !== write || ranges.at(-1)?.from !== block.id) {
-            ranges.push({ write, from: block.id, since: at, until: block.until, first: d, earlier: earlier.slice() });
-          }
+          const range = ranges.at(-1);
+          if (range?.write === write && range.from === block.id) range.last = at;
+          else ranges.push({ write, from: block.id, since: at, until: block.until, last: at, first: d, earlier: earlier.slice() });
           add(earlier, delta);
         });
       }
@@ -208,12 +220,15 @@ export class StepTable<M extends string> {
     const inserts = this.columns(true);
     const updates = this.columns(false);
     const changed: ChangedPoint[] = [];
-    ranges.forEach((range, r) => this.apply(range, stored[r], inserts, updates, changes ? changed : null));
+    const shifts: Shift[] = [];
+    ranges.forEach((range, r) => this.apply(range, stored[r], inserts, updates, shifts, changes ? changed : null));
     for (const write of writes) for (const block of write.blocks) this.settleRange(block);
     // Before any split adds blocks: the gaps are between the blocks read.
     await this.shiftUnread(tx, t(this.blockTable), writes);
     await this.insert(tx, t(this.pointTable), inserts);
     await this.update(tx, t(this.pointTable), updates);
+    // After the points up to each last delta are written: the server takes each block's bounds from all its points.
+    await this.shiftPoints(tx, t(this.pointTable), shifts);
     await this.split(tx, t, writes);
     await this.writeBlocks(tx, t(this.blockTable), writes);
     await this.recount(tx, t, writes);
@@ -356,18 +371,19 @@ export class StepTable<M extends string> {
     const metrics = this.metricNames.map((metric) => `s.${metric}`).join(', ');
     const n = columns.length;
     const { rows } = await tx.query<Record<string, unknown>>(
-      `SELECT d.n, p.* FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[], $${n + 2}::timestamptz[], $${n + 3}::timestamptz[])
-           WITH ORDINALITY AS d(${columns.join(', ')}, from_at, since, until, n)
+      `SELECT d.n, p.* FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[], $${n + 2}::timestamptz[], $${n + 3}::timestamptz[], $${n + 4}::timestamptz[])
+           WITH ORDINALITY AS d(${columns.join(', ')}, from_at, since, until, last, n)
          CROSS JOIN LATERAL (
            (SELECT s.at, s.block, ${metrics} FROM ${table} s WHERE ${sameKey} AND s.at >= d.from_at AND s.at < d.since ORDER BY s.at DESC LIMIT 1)
            UNION ALL
-           (SELECT s.at, s.block, ${metrics} FROM ${table} s WHERE ${sameKey} AND s.at >= d.since AND s.at < coalesce(d.until, 'infinity'))
+           (SELECT s.at, s.block, ${metrics} FROM ${table} s WHERE ${sameKey} AND s.at >= d.since AND s.at < coalesce(d.until, 'infinity') AND s.at <= coalesce(d.last, 'infinity'))
          ) p`,
       [
         ...columns.map((_, index) => ranges.map(({ write }) => write.keys[index])),
         ranges.map(({ from }) => from),
         ranges.map(({ since }) => since),
         ranges.map(({ until }) => until),
+        ranges.map(({ last }) => last),
       ],
     );
     const points = ranges.map((): StoredPoint[] => []);
@@ -376,8 +392,8 @@ export class StepTable<M extends string> {
     return points;
   }
 
-  /** Merges a range's stored points with the key's deltas from `since` on (before `until`). */
-  private apply(range: Range, points: StoredPoint[], inserts: Columns, updates: Columns, changed: ChangedPoint[] | null): void {
+  /** Merges a range's stored points with the key's deltas from `since` on (before `until`); the block's later points are left to `shifts`. */
+  private apply(range: Range, points: StoredPoint[], inserts: Columns, updates: Columns, shifts: Shift[], changed: ChangedPoint[] | null): void {
     const { write, since, until } = range;
     const { keys, deltas } = write;
     const blocks = write.byId;
@@ -414,6 +430,52 @@ export class StepTable<M extends string> {
       } else if (values.some((value, m) => value !== stored.values[m])) updates.push(keys, at, block.id, values);
       this.see(block, stored?.values ?? null, values);
       changed?.push({ keys, at, before: inForce, after });
+    }
+    if (range.last !== null && sum.some((value, m) => value !== range.earlier[m])) {
+      shifts.push({ keys, block: blocks.get(range.from) as Block, after: range.last, sum });
+    }
+  }
+
+  /**
+   * Adds each shift to the points of its block after its last delta, as `apply` would (absolute value, drift
+   * taken out, less the block's base), in one statement that also returns the bounds of all the block's points.
+   */
+  private async shiftPoints(tx: SqlQueryable, table: string, shifts: Shift[]): Promise<void> {
+    if (shifts.length === 0) return;
+    const columns = this.keyColumns;
+    const n = columns.length;
+    const metrics = this.metricNames;
+    const sameKey = columns.map((column) => `s.${column} = g.${column}`).join(' AND ');
+    const shifted = (metric: string, m: number) => {
+      const after = `(s.${metric} + g.${metric}_old) + g.${metric}_sum`;
+      return `${this.floats[m] ? `CASE WHEN abs(${after}) < ${DRIFT} THEN 0 ELSE ${after} END` : after} - g.${metric}_base`;
+    };
+    const arrays = metrics.flatMap((metric, m) => [0, 1, 2].map((i) => `$${n + 4 + 3 * m + i}::${this.metrics[metric]}[]`));
+    const { rows } = await tx.query<Record<string, unknown>>(
+      `WITH g AS (
+         SELECT * FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[], $${n + 2}::timestamptz[], $${n + 3}::timestamptz[], ${arrays.join(', ')})
+           WITH ORDINALITY AS g(${[...columns, 'block', 'after_at', 'until', ...metrics.flatMap((metric) => [`${metric}_old`, `${metric}_sum`, `${metric}_base`]), 'n'].join(', ')})
+       ), moved AS (
+         UPDATE ${table} AS s SET ${metrics.map((metric, m) => `${metric} = ${shifted(metric, m)}`).join(', ')}
+           FROM g WHERE ${sameKey} AND s.at > g.after_at AND s.at < coalesce(g.until, 'infinity')
+         RETURNING g.n, ${metrics.map((metric) => `s.${metric}`).join(', ')}
+       )
+       SELECT n, ${metrics.map((metric) => `min(${metric}) AS ${metric}_min, max(${metric}) AS ${metric}_max`).join(', ')}
+         FROM (SELECT * FROM moved
+               UNION ALL
+               SELECT g.n, ${metrics.map((metric) => `s.${metric}`).join(', ')} FROM g JOIN ${table} s ON ${sameKey} AND s.at >= g.block AND s.at <= g.after_at) p
+        GROUP BY n`,
+      [
+        ...columns.map((_, index) => shifts.map(({ keys }) => keys[index])),
+        shifts.map(({ block }) => block.id),
+        shifts.map(({ after }) => after),
+        shifts.map(({ block }) => block.until),
+        ...metrics.flatMap((_, m) => [shifts.map(({ block }) => block.oldBase[m]), shifts.map(({ sum }) => sum[m]), shifts.map(({ block }) => block.base[m])]),
+      ],
+    );
+    for (const row of rows) {
+      const { block } = shifts[Number(row.n) - 1];
+      Object.assign(block, { min: this.valuesOf(row, '_min'), max: this.valuesOf(row, '_max'), recount: false, dirty: true });
     }
   }
 
@@ -533,7 +595,7 @@ export class StepTable<M extends string> {
     );
   }
 
-  /** The ranges of the blocks `settleRange` could not work out, from their points. */
+  /** The ranges of the blocks `settleRange` could not work out, from their points (found by their span of time: the key's index). */
   private async recount(tx: SqlQueryable, t: TableNames, writes: KeyWrite[]): Promise<void> {
     const blocks = writes.flatMap(({ keys, blocks }) => blocks.filter((block) => block.recount).map((block) => ({ keys, block })));
     if (blocks.length === 0) return;
@@ -544,11 +606,11 @@ export class StepTable<M extends string> {
     await tx.query(
       `UPDATE ${t(this.blockTable)} AS b SET ${this.rangeColumns().map((column) => `${column} = r.${column}`).join(', ')}
          FROM (SELECT ${columns.map((column) => `d.${column}`).join(', ')}, d.block, ${ranges.join(', ')}
-                 FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[]) AS d(${columns.join(', ')}, block)
-                 JOIN ${t(this.pointTable)} p ON ${sameKey}
+                 FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[], $${n + 2}::timestamptz[]) AS d(${columns.join(', ')}, block, until)
+                 JOIN ${t(this.pointTable)} p ON ${sameKey} AND p.at >= d.block AND p.at < coalesce(d.until, 'infinity')
                 GROUP BY ${[...columns, 'block'].map((column) => `d.${column}`).join(', ')}) r
         WHERE ${[...columns, 'block'].map((column) => `b.${column} = r.${column}`).join(' AND ')}`,
-      [...columns.map((_, index) => blocks.map(({ keys }) => keys[index])), blocks.map(({ block }) => block.id)],
+      [...columns.map((_, index) => blocks.map(({ keys }) => keys[index])), blocks.map(({ block }) => block.id), blocks.map(({ block }) => block.until)],
     );
   }
 
