@@ -19,6 +19,7 @@ import { loadConfig } from '../../../src/platform/config/app.config';
 import { PostgresEventStore } from '../../../src/platform/event-store/postgres-event-store.adapter';
 import { ProjectionEngine } from '../../../src/platform/projections/projection.engine';
 import { testDatabases } from '../../support/test-databases';
+import { seededRandom } from '../../support/seeded-random';
 
 /**
  * Random PoP histories with costs in two currencies (zero amounts included), decided by the aggregate
@@ -36,16 +37,6 @@ const START = Date.parse('2026-01-01T00:00:00Z');
 const HOURS = 500 * 24;
 const config = loadConfig({});
 const iso = (ms: number) => new Date(ms).toISOString();
-
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generator(next: () => number, currencies: readonly string[] = ['EUR', 'USD']) {
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
@@ -147,7 +138,7 @@ for (const database of testDatabases()) {
         const cost = new GetPopCostHandler(sql, queries);
         try {
           await engine.start();
-          const g = generator(random(seed));
+          const g = generator(seededRandom(seed));
           const states = new Map<string, PopState>();
           let last: string | null = null;
           let accepted = 0;
@@ -179,7 +170,7 @@ for (const database of testDatabases()) {
             // A long first lease, so that racks (and then feeds and devices) find one.
             if (kind === 'PHYSICAL') await run(command('LeaseSite', { popId, leaseId: 'l0', lessor: 'Equinix', startsOn: '2025-12-01', monthlyCost: g.money(), oneOffCost: g.money() }, iso(START)));
             // PoP 2 has costs in one currency only: unit costs apply.
-            const gen = index === 2 ? generator(random(seed * 100 + index), ['EUR']) : g;
+            const gen = index === 2 ? generator(seededRandom(seed * 100 + index), ['EUR']) : g;
             for (let n = 0; n < COMMANDS_PER_POP; n++) await run(randomCommand(popId, kind, gen, issued));
             // A cloud region's cost ends when it closes.
             if (kind === 'VIRTUAL') for (const type of ['ActivatePop', 'StartDecommission', 'ClosePop'] as const) await run(command(type, { popId }, iso(START + (560 + g.int(0, 30)) * 86_400_000)));

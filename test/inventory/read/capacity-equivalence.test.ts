@@ -8,6 +8,7 @@ import { InvalidInputError, NotFoundError, RuleViolationError } from '../../../s
 import { testDatabases } from '../../support/test-databases';
 import { thresholdsOf } from '../../../src/inventory/read/get-capacity.query';
 import { at, config, PlanningHarness, popCommands, withPlanning } from './planning-harness';
+import { seededRandom } from '../../support/seeded-random';
 
 /**
  * Random command sequences, decided by the aggregate (rejected ones skipped), at random effective
@@ -23,17 +24,6 @@ const COMMANDS_PER_POP = 80;
 const INSTANTS = 40;
 const START = Date.parse('2026-01-01T00:00:00Z');
 const HOURS = 365 * 24;
-
-/** mulberry32: a small seeded PRNG, so that every run tries the same sequences. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generator(next: () => number) {
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
@@ -165,7 +155,7 @@ for (const database of testDatabases()) {
     for (const seed of SEEDS) {
       test(`seed ${seed}`, () =>
         withPlanning(database, async (h) => {
-          const g = generator(random(seed));
+          const g = generator(seededRandom(seed));
           const popIds = Array.from({ length: POPS }, (_, index) => `s${seed}-p${index}`);
           let accepted = 0;
           for (const popId of popIds) {

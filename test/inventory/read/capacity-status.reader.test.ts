@@ -5,21 +5,12 @@ import { readStatusTimelines, StatusTimeline } from '../../../src/inventory/read
 import { newPopSteps, POP_STEP_TABLE, totalsOfStep } from '../../../src/inventory/read/capacity-steps.table';
 import { liveTables } from '../../../src/platform/projections/projection.port';
 import { testDatabases, type TestDatabase } from '../../support/test-databases';
+import { seededRandom } from '../../support/seeded-random';
 
 const THRESHOLDS = { warnPercent: 70, criticalPercent: 90 };
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 0, 1);
 const POINTS = 1_500;
-
-/** A deterministic pseudo-random sequence (mulberry32). */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const label = (statuses: ResourceStatuses) => Object.values(statuses).map(({ status }) => status).join();
 const iso = (hour: number) => new Date(T0 + hour * HOUR).toISOString();
@@ -52,7 +43,7 @@ for (const database of testDatabases()) {
       await db.sql.query(steps.createTable(liveTables));
       // 42 U, then hourly device churn: long stretches of OK, WARNING and CRITICAL (each several blocks long) and a few
       // short excursions, written in batches that reach back (back-dated deltas, splits), and reserved space at random.
-      const next = random(7);
+      const next = seededRandom(7);
       steps.add(['p1'], iso(0), { total_u: 42 });
       let used = 0;
       for (let hour = 1; hour <= POINTS; hour++) {
@@ -73,7 +64,7 @@ for (const database of testDatabases()) {
     after(() => db?.dispose());
 
     it('finds every status change a full read finds, with the same utilizations, while reading a fraction of the points', async () => {
-      const next = random(11);
+      const next = seededRandom(11);
       const cases = [null, ...Array.from({ length: 12 }, () => iso(Math.floor(next() * POINTS)))];
       for (const since of cases) {
         const timeline = (await readStatusTimelines(db.sql, [{ popId: 'p1', since }], THRESHOLDS)).get('p1') as StatusTimeline;
@@ -111,7 +102,7 @@ for (const database of testDatabases()) {
     });
 
     it('reads the utilizations in force at pinned instants', async () => {
-      const next = random(5);
+      const next = seededRandom(5);
       const since = iso(100);
       const pinned = Array.from({ length: 8 }, () => new Date(T0 + (100 + next() * (POINTS - 100)) * HOUR).toISOString());
       const timeline = (await readStatusTimelines(db.sql, [{ popId: 'p1', since, pinned }], THRESHOLDS)).get('p1') as StatusTimeline;

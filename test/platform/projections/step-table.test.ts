@@ -4,21 +4,12 @@ import { SqlQueryable } from '../../../src/platform/database/sql-client.port';
 import { liveTables } from '../../../src/platform/projections/projection.port';
 import { ChangedPoint, StepTable } from '../../../src/platform/projections/step.table';
 import { testDatabases, type TestDatabase } from '../../support/test-databases';
+import { seededRandom } from '../../support/seeded-random';
 
 const METRICS = { units: 'int', kw: 'float8' } as const;
 /** Small blocks, so that a few hundred points make many blocks and splits. */
 const BLOCK_SIZE = 4;
 const DAY = 86_400_000;
-
-/** A deterministic pseudo-random sequence (mulberry32). */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The same step functions kept naively: per key, the delta at each instant. */
 class NaiveSteps {
@@ -68,7 +59,7 @@ for (const database of testDatabases()) {
     after(() => db?.dispose());
 
     it('keeps every point, and each block\'s bounds, equal to a naive step function under random back-dated deltas across block splits', async () => {
-      const next = random(13);
+      const next = seededRandom(13);
       const naive = new NaiveSteps();
       for (let batch = 0; batch < 60; batch++) {
         const table = steps();
