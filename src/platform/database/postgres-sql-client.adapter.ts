@@ -32,25 +32,26 @@ export class PostgresSqlClient implements SqlClient {
   }
 
   static async create(options: PostgresSqlClientOptions): Promise<PostgresSqlClient> {
-    const connection: ClientConfig = {
-      connectionString: options.databaseUrl,
-      types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === DATE_OID ? (value: string) => value : types.getTypeParser(oid, format)) as typeof types.getTypeParser },
-    };
+    // Named statements are parsed once but planned with their values on every call: the generic plan the
+    // server adopts after five calls cannot drop the read models' `$n IS NULL OR ...` filters, and read the
+    // residency CSV's pages six times slower. Settings go into the URL's `options`, which node-postgres
+    // lets win over its `options` config.
+    const settings = ['-c plan_cache_mode=force_custom_plan'];
     if (options.schema !== undefined) {
       if (!IDENTIFIER.test(options.schema)) throw new Error(`Invalid schema name: ${options.schema}`);
       await createSchema(options.databaseUrl, options.schema);
-      connection.options = `-c search_path="${options.schema}"`;
+      settings.push(`-c search_path="${options.schema}"`);
     }
+    const url = new URL(options.databaseUrl);
+    url.searchParams.set('options', [url.searchParams.get('options'), ...settings].filter(Boolean).join(' '));
+    const connection: ClientConfig = {
+      connectionString: url.toString(),
+      types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === DATE_OID ? (value: string) => value : types.getTypeParser(oid, format)) as typeof types.getTypeParser },
+    };
     const pool = new Pool({ ...connection, max: options.poolSize ?? 20 });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', () => undefined);
-    // Named statements are parsed once but planned with their values on every call: the generic plan the
-    // server adopts after five calls cannot drop the read models' `$n IS NULL OR ...` filters, and read the
-    // residency CSV's pages six times slower. Queued before the client's first query; set in the URL's
-    // `options`, it would be overridden by a URL that has its own.
-    // A connection that fails here fails its next query as well, which reports it.
-    pool.on('connect', (client) => void client.query('SET plan_cache_mode = force_custom_plan').catch(() => undefined));
     return new PostgresSqlClient(pool, connection);
   }
 
