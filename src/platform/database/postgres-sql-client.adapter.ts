@@ -32,18 +32,13 @@ export class PostgresSqlClient implements SqlClient {
   }
 
   static async create(options: PostgresSqlClientOptions): Promise<PostgresSqlClient> {
-    // Named statements are parsed once but planned with their values on every call: the generic plan the
-    // server adopts after five calls cannot drop the read models' `$n IS NULL OR ...` filters, and read the
-    // residency CSV's pages six times slower. Settings go into the URL's `options`, which node-postgres
-    // lets win over its `options` config.
-    const settings = ['-c plan_cache_mode=force_custom_plan'];
+    const url = new URL(options.databaseUrl);
     if (options.schema !== undefined) {
       if (!IDENTIFIER.test(options.schema)) throw new Error(`Invalid schema name: ${options.schema}`);
       await createSchema(options.databaseUrl, options.schema);
-      settings.push(`-c search_path="${options.schema}"`);
+      // In the URL's `options`, which node-postgres lets win over its `options` config: added to them.
+      url.searchParams.set('options', [url.searchParams.get('options'), `-c search_path="${options.schema}"`].filter(Boolean).join(' '));
     }
-    const url = new URL(options.databaseUrl);
-    url.searchParams.set('options', [url.searchParams.get('options'), ...settings].filter(Boolean).join(' '));
     const connection: ClientConfig = {
       connectionString: url.toString(),
       types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
