@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { AcceptedCommands, RECENT_COMMANDS } from '../../../src/platform/commands/accepted-commands.util';
 import { StreamCache } from '../../../src/platform/commands/stream-cache.util';
+import { liveBytes } from '../../support/live-bytes';
 
 describe('StreamCache', () => {
   it('keeps the most recently used streams within a budget of events, whatever their number', () => {
@@ -64,15 +63,3 @@ describe('AcceptedCommands', () => {
   });
 });
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-/** JS heap and array buffers in use after collecting what is garbage (array buffers are freed after the collection). */
-async function liveBytes(): Promise<number> {
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  const { heapUsed, arrayBuffers } = process.memoryUsage();
-  return heapUsed + arrayBuffers;
-}
