@@ -12,15 +12,17 @@
  * all are regrouped into blocks of √n when n has quadrupled since the span was set (amortized O(1) per point).
  *
  * Plain JSON throughout (number arrays and objects: states are cloned and snapshotted). `applyChanges`
- * mutates; everything else is read-only.
+ * mutates; everything else is read-only. A block keeps its points in one flat array rather than an
+ * array each: a cached PoP state holds a point per event on two timelines, and an array's own headers
+ * (48 bytes) were a third of a PoP point (test/inventory/domain/pop-state-memory.test.ts).
  */
 
 /** `[at, ...values in metric order]`; read a value with `point[metrics.position[key]]`. */
 export type StepPoint = number[];
 
 export interface StepBlock {
-  /** Points in time order, their values without `lazy`. */
-  points: StepPoint[];
+  /** Points in time order, their values without `lazy`, one after the other: point i is `[i × w, (i + 1) × w)`, w = `lazy.length`. */
+  points: number[];
   /** Added to every point of the block (same layout as a point; index 0 unused). */
   lazy: number[];
   /** Per bound, the highest margin of the block's points (lazy included); `NO_MARGIN` when none applies. */
@@ -121,7 +123,7 @@ function locate(timeline: StepTimeline, at: number): Slot | null {
   let block = -1;
   while (low <= high) {
     const mid = (low + high) >>> 1;
-    if (blocks[mid].points[0][0] <= at) {
+    if (blocks[mid].points[0] <= at) {
       block = mid;
       low = mid + 1;
     } else {
@@ -129,13 +131,14 @@ function locate(timeline: StepTimeline, at: number): Slot | null {
     }
   }
   if (block < 0) return null;
-  const { points } = blocks[block];
+  const { points, lazy } = blocks[block];
+  const width = lazy.length;
   low = 0;
-  high = points.length - 1;
+  high = points.length / width - 1;
   let index = 0;
   while (low <= high) {
     const mid = (low + high) >>> 1;
-    if (points[mid][0] <= at) {
+    if (points[mid * width] <= at) {
       index = mid;
       low = mid + 1;
     } else {
@@ -151,13 +154,24 @@ function materialize(block: StepBlock, index: number): StepPoint {
 }
 
 function materializeInto(block: StepBlock, index: number, result: StepPoint): StepPoint {
-  const point = block.points[index];
-  result[0] = point[0];
-  for (let m = 1; m < point.length; m++) {
-    const value = point[m] + block.lazy[m];
+  const { points, lazy } = block;
+  const base = index * lazy.length;
+  result[0] = points[base];
+  for (let m = 1; m < lazy.length; m++) {
+    const value = points[base + m] + lazy[m];
     result[m] = Math.abs(value) < DRIFT ? 0 : value;
   }
   return result;
+}
+
+/** Points in a block. */
+function countOf(block: StepBlock): number {
+  return block.points.length / block.lazy.length;
+}
+
+/** The instant of a block's point `index`. */
+function instantOf(block: StepBlock, index: number): number {
+  return block.points[index * block.lazy.length];
 }
 
 /** The values in force at `at` (all zeros before the first point), as a new array. */
@@ -216,17 +230,17 @@ function walk<K extends string, R>(
   let index = before ? before.index + 1 : 0;
   let bound = 0;
   for (;;) {
-    if (block < blocks.length && index >= blocks[block].points.length) {
+    if (block < blocks.length && index >= countOf(blocks[block])) {
       block++;
       index = 0;
     }
     const current = block < blocks.length ? blocks[block] : undefined;
-    const nextPoint = current ? current.points[index][0] : Infinity;
+    const nextPoint = current ? instantOf(current, index) : Infinity;
     const nextBound = bound < bounds.length ? bounds[bound] : Infinity;
     if (prune && current && index === 0 && nextPoint < nextBound) {
-      const last = current.points[current.points.length - 1][0];
+      const last = instantOf(current, countOf(current) - 1);
       if (last < nextBound && last < end && belowBounds(current, metrics, activeDelta(live, nextPoint))) {
-        previous = materialize(current, current.points.length - 1);
+        previous = materialize(current, countOf(current) - 1);
         block++;
         continue;
       }
@@ -276,14 +290,14 @@ function addRange<K extends string>(timeline: StepTimeline, metrics: MetricSet<K
   const first = locate(timeline, from) as Slot; // a point at `from` exists
   for (let b = first.block; b < blocks.length; b++) {
     const block = blocks[b];
-    const { points } = block;
-    if (points[0][0] >= until) return;
-    if (points[0][0] >= from && points[points.length - 1][0] < until) {
-      addInto(block.lazy, metrics, delta, false);
+    const count = countOf(block);
+    if (instantOf(block, 0) >= until) return;
+    if (instantOf(block, 0) >= from && instantOf(block, count - 1) < until) {
+      addInto(block.lazy, 0, metrics, delta, false);
       shiftTops(block, metrics, delta);
       continue;
     }
-    for (let i = b === first.block ? first.index : 0; i < points.length && points[i][0] < until; i++) addInto(points[i], metrics, delta, true, block.lazy);
+    for (let i = b === first.block ? first.index : 0; i < count && instantOf(block, i) < until; i++) addInto(block.points, i * block.lazy.length, metrics, delta, true, block.lazy);
     computeTops(block, metrics);
   }
 }
@@ -303,7 +317,7 @@ function computeTops<K extends string>(block: StepBlock, metrics: MetricSet<K>):
   const { bounds } = metrics;
   const tops = bounds.map(() => NO_MARGIN);
   const point = new Array<number>(block.lazy.length); // reused: this runs over whole blocks on every change
-  for (let i = 0; i < block.points.length && bounds.length > 0; i++) {
+  for (let i = 0; i < countOf(block) && bounds.length > 0; i++) {
     materializeInto(block, i, point);
     for (let k = 0; k < bounds.length; k++) tops[k] = Math.max(tops[k], bounds[k].margin(point));
   }
@@ -313,24 +327,29 @@ function computeTops<K extends string>(block: StepBlock, metrics: MetricSet<K>):
 /** Adds a point at `at` (a copy of the values in force) unless there is one. */
 function ensurePoint<K extends string>(timeline: StepTimeline, metrics: MetricSet<K>, at: number): void {
   const slot = locate(timeline, at);
-  if (slot && timeline.blocks[slot.block].points[slot.index][0] === at) return;
+  if (slot && instantOf(timeline.blocks[slot.block], slot.index) === at) return;
   if (timeline.blocks.length === 0) timeline.blocks.push({ points: [], lazy: new Array<number>(metrics.keys.length + 1).fill(0), tops: [] });
   const b = slot ? slot.block : 0;
   const block = timeline.blocks[b];
+  const width = block.lazy.length;
   // A copy of the point in force (same block, same pending add) has its margins; a zero point's may be new
   // (`0 - value`: never -0, which JSON does not keep).
-  const point = slot ? block.points[slot.index].slice() : block.lazy.map((value) => 0 - value);
+  const point = slot ? block.points.slice(slot.index * width, (slot.index + 1) * width) : block.lazy.map((value) => 0 - value);
   point[0] = at;
-  block.points.splice(slot ? slot.index + 1 : 0, 0, point);
+  const index = slot ? slot.index + 1 : 0;
+  if (index === countOf(block)) for (const value of point) block.points.push(value);
+  else block.points.splice(index * width, 0, ...point);
   timeline.size++;
   if (!slot || block.tops.length !== metrics.bounds.length) computeTops(block, metrics);
-  if (block.points.length > 2 * timeline.span) split(timeline, metrics, b);
+  if (countOf(block) > 2 * timeline.span) split(timeline, metrics, b);
 }
 
 function split<K extends string>(timeline: StepTimeline, metrics: MetricSet<K>, b: number): void {
   const block = timeline.blocks[b];
-  const half = block.points.length >>> 1;
-  const second: StepBlock = { points: block.points.splice(half), lazy: block.lazy.slice(), tops: [] };
+  const cut = (countOf(block) >>> 1) * block.lazy.length;
+  // Both halves in arrays of their own size: the first no longer grows, and one grown by pushes keeps spare room.
+  const second: StepBlock = { points: block.points.slice(cut), lazy: block.lazy.slice(), tops: [] };
+  block.points = block.points.slice(0, cut);
   computeTops(block, metrics);
   computeTops(second, metrics);
   timeline.blocks.splice(b + 1, 0, second);
@@ -344,11 +363,11 @@ function idealSpan(size: number): number {
 /** Regroups the points into blocks of √n, pending adds applied (when n has quadrupled: amortized O(1) a point). */
 function regroup<K extends string>(timeline: StepTimeline, metrics: MetricSet<K>): void {
   const points: StepPoint[] = [];
-  for (const block of timeline.blocks) for (let i = 0; i < block.points.length; i++) points.push(materialize(block, i));
+  for (const block of timeline.blocks) for (let i = 0; i < countOf(block); i++) points.push(materialize(block, i));
   timeline.span = idealSpan(points.length);
   timeline.blocks = [];
   for (let i = 0; i < points.length; i += timeline.span) {
-    const block: StepBlock = { points: points.slice(i, i + timeline.span), lazy: new Array<number>(metrics.keys.length + 1).fill(0), tops: [] };
+    const block: StepBlock = { points: points.slice(i, i + timeline.span).flat(), lazy: new Array<number>(metrics.keys.length + 1).fill(0), tops: [] };
     computeTops(block, metrics);
     timeline.blocks.push(block);
   }
@@ -364,20 +383,20 @@ function withChanges<K extends string>(point: StepPoint, metrics: MetricSet<K>, 
   const result = point.slice();
   result[0] = at;
   for (const change of changes) {
-    if (change.from <= at && at < change.until) addInto(result, metrics, change.delta, true);
+    if (change.from <= at && at < change.until) addInto(result, 0, metrics, change.delta, true);
   }
   return result;
 }
 
 /**
- * Adds `delta` into a point (or a block's pending add). With `snap`, a value that ends within drift
- * of zero (with `offset`, the block's pending add, counted) is set to exactly zero.
+ * Adds `delta` into the point at `base` of `values` (a block's points, a point, a block's pending add). With
+ * `snap`, a value that ends within drift of zero (with `offset`, the block's pending add, counted) is set to exactly zero.
  */
-function addInto<K extends string>(point: number[], metrics: MetricSet<K>, delta: Partial<Record<K, number>>, snap: boolean, offset?: number[]): void {
+function addInto<K extends string>(values: number[], base: number, metrics: MetricSet<K>, delta: Partial<Record<K, number>>, snap: boolean, offset?: number[]): void {
   for (const key in delta) {
     const m = metrics.position[key];
-    const sum = point[m] + (delta[key] as number);
+    const sum = values[base + m] + (delta[key] as number);
     const shown = offset ? sum + offset[m] : sum;
-    point[m] = snap && Math.abs(shown) < DRIFT ? sum - shown : sum;
+    values[base + m] = snap && Math.abs(shown) < DRIFT ? sum - shown : sum;
   }
 }

@@ -73,7 +73,7 @@ const ROOM: StepChange<Key> = { from: 0, until: Infinity, delta: { total: 30 } }
 function check(history: StepChange<Key>[], probe: StepChange<Key>[]): void {
   const timeline: StepTimeline = emptyTimeline();
   for (const c of history) applyChanges(timeline, METRICS, [c]);
-  const points = timeline.blocks.flatMap((block) => block.points);
+  const points = timeline.blocks.flatMap(({ points: flat, lazy: { length: width } }) => Array.from({ length: flat.length / width }, (_, i) => flat.slice(i * width, (i + 1) * width)));
   assert.equal(points.length, timeline.size);
   // Values at every instant (and between instants) equal the sums of the changes in force.
   for (const at of instantsOf(history)) {

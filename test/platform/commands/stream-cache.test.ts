@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AcceptedCommands, RECENT_COMMANDS } from '../../../src/platform/commands/accepted-commands.util';
 import { StreamCache } from '../../../src/platform/commands/stream-cache.util';
+import { liveBytes } from '../../support/live-bytes';
 
 describe('StreamCache', () => {
   it('keeps the most recently used streams within a budget of events, whatever their number', () => {
@@ -45,4 +46,20 @@ describe('AcceptedCommands', () => {
     for (let i = 0; i < 100_000; i++) if (commands.lookup(`new-${i}`) === 'maybe') matches++;
     assert.ok(matches <= 2, `${matches} of 100,000 new ids matched`);
   });
+
+  it('remembers every older command in a few bytes each, and tells new ids apart', async () => {
+    const older = 100_000;
+    const before = await liveBytes();
+    const commands = new AcceptedCommands();
+    for (let i = 0; i < older + RECENT_COMMANDS; i++) commands.record(`old-${i}`, `e${i}`, i, `p${i}`);
+    const bytesEach = ((await liveBytes()) - before) / older;
+    for (let i = 0; i < older; i++) assert.equal(commands.lookup(`old-${i}`), 'maybe', `old-${i}`);
+    let matches = 0;
+    for (let i = 0; i < 100_000; i++) if (commands.lookup(`new-${i}`) === 'maybe') matches++;
+    // Expected about 9 (100,000 ids against 100,000 hashes of 30 bits).
+    assert.ok(matches <= 40, `${matches} of 100,000 new ids matched`);
+    // About 10 bytes a command (a table of 2^18 slots of 4 bytes); a Set of the hashes took about 26.
+    assert.ok(bytesEach <= 18, `${bytesEach.toFixed(1)} bytes per older command`);
+  });
 });
+
