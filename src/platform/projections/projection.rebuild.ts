@@ -55,9 +55,16 @@ export async function rebuildProjections(ctx: RebuildContext, projections: Proje
   try {
     const replay = new Replay(ctx, projections, await ctx.store.countAfter(null));
     await replay.toHead();
-    for (const projection of projections) await createIndexes(ctx.sql, projection, rebuildTables);
     // Statistics before the tables go live: else the planner guesses at a million fresh rows until autovacuum comes by.
-    await analyzeTables(ctx.sql, projections, rebuildTables);
+    // Each projection's on its own connection: a server builds and samples several tables at once. All
+    // settle before a failure drops the tables.
+    const indexed = await Promise.allSettled(
+      projections.map(async (projection) => {
+        await createIndexes(ctx.sql, projection, rebuildTables);
+        await analyzeTables(ctx.sql, [projection], rebuildTables);
+      }),
+    );
+    for (const outcome of indexed) if (outcome.status === 'rejected') throw outcome.reason;
     await replay.toHead(); // the tail appended while the indexes were built
     await swap(ctx, projections, replay.position);
     return {

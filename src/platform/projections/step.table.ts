@@ -431,8 +431,12 @@ export class StepTable<M extends string> {
       this.see(block, stored?.values ?? null, values);
       changed?.push({ keys, at, before: inForce, after });
     }
-    if (range.last !== null && sum.some((value, m) => value !== range.earlier[m])) {
-      shifts.push({ keys, block: blocks.get(range.from) as Block, after: range.last, sum });
+    // A block whose every stored point was read here has none after the last delta: nothing to shift (a
+    // rebuild's new keys and appended history), and settleRange has its bounds from what it saw.
+    const block = blocks.get(range.from) as Block;
+    const unread = block.oldPoints - (block.seen?.earlier ?? 0);
+    if (range.last !== null && unread > 0 && sum.some((value, m) => value !== range.earlier[m])) {
+      shifts.push({ keys, block, after: range.last, sum });
     }
   }
 
