@@ -83,7 +83,7 @@ function insert(slots: Uint32Array, value: number): boolean {
   return true;
 }
 
-/** FNV-1a over UTF-16 code units, folded to 30 bits: a V8 small integer, stored in a Set without allocation. */
+/** FNV-1a over UTF-16 code units, folded to 30 bits (a slot of HashSet30 holds it + 1). */
 function hash30(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
