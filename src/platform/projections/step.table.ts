@@ -75,10 +75,10 @@ interface Seen {
 
 /** A block of a key as readers see it: its span of time and each metric's least and greatest value there. */
 export interface BlockSpan {
-  /** Its first instant ('-infinity' for a key's first block) and the next block's (null: the last one). */
+  /** Its first instant (`since` for the first span read from it, '-infinity' for a key's first block) and the next block's (null: the last one). */
   from: string;
   until: string | null;
-  /** In metric order: absolute values, bounds of every point of the block. */
+  /** In metric order: absolute values, bounds of every point of the span. */
   min: Float64Array;
   max: Float64Array;
 }
@@ -617,23 +617,33 @@ export class StepTable<M extends string> {
   /**
    * Per request, the key's blocks from the one in force at `since` (every block when null) on, in time order,
    * with the bounds of their points' values; `merged`: all of them as one span (summed up by the server).
+   * The first span starts at `since` and bounds only the points from there on: the server works them out
+   * from the points (one index range of a block), so a block's points before `since` (a key's early history
+   * in its first block) widen no bounds. A key with no point from `since` on has no span.
    */
   async readSpans(q: SqlQueryable, t: TableNames, requests: ReadonlyArray<{ keys: string[]; since: string | null }>, { merged = false } = {}): Promise<BlockSpan[][]> {
     const spans = requests.map((): BlockSpan[] => []);
     if (requests.length === 0) return spans;
     const columns = this.keyColumns;
-    const table = t(this.blockTable);
-    const sameKey = columns.map((column) => `s.${column} = d.${column}`).join(' AND ');
-    const bounds = this.metricNames.flatMap((metric) => [`b.${metric} + b.${metric}_min`, `b.${metric} + b.${metric}_max`]);
+    const blocks = t(this.blockTable);
+    const sameKey = (alias: string) => columns.map((column) => `${alias}.${column} = d.${column}`).join(' AND ');
+    const since = `coalesce(d.since, '-infinity')`;
+    const metrics = this.metricNames;
+    const first = metrics.map((metric) => `f.${metric} + min(p.${metric}) AS ${metric}_min, f.${metric} + max(p.${metric}) AS ${metric}_max`);
+    const later = metrics.map((metric) => `s.${metric} + s.${metric}_min AS ${metric}_min, s.${metric} + s.${metric}_max AS ${metric}_max`);
     const select = merged
-      ? `min(b.block) AS block, ${this.metricNames.map((metric, m) => `min(${bounds[2 * m]}) AS ${metric}_min, max(${bounds[2 * m + 1]}) AS ${metric}_max`).join(', ')}`
-      : `b.block, ${this.metricNames.map((metric, m) => `${bounds[2 * m]} AS ${metric}_min, ${bounds[2 * m + 1]} AS ${metric}_max`).join(', ')}`;
+      ? `min(b.block) AS block, ${metrics.map((metric) => `min(b.${metric}_min) AS ${metric}_min, max(b.${metric}_max) AS ${metric}_max`).join(', ')}`
+      : 'b.*';
     const { rows } = await q.query<Record<string, unknown>>(
       `SELECT d.n, ${select} FROM unnest(${this.textParams()}, $${columns.length + 1}::timestamptz[]) WITH ORDINALITY AS d(${columns.join(', ')}, since, n)
          CROSS JOIN LATERAL (
-           (SELECT s.* FROM ${table} s WHERE ${sameKey} AND s.block <= coalesce(d.since, '-infinity') ORDER BY s.block DESC LIMIT 1)
+           (SELECT greatest(f.block, d.since) AS block, ${first.join(', ')}
+              FROM (SELECT s.* FROM ${blocks} s WHERE ${sameKey('s')} AND s.block <= ${since} ORDER BY s.block DESC LIMIT 1) f
+              JOIN ${t(this.pointTable)} p ON ${sameKey('p')} AND p.at >= ${since}
+                AND p.at < coalesce((SELECT min(s.block) FROM ${blocks} s WHERE ${sameKey('s')} AND s.block > ${since}), 'infinity')
+             GROUP BY f.block, ${metrics.map((metric) => `f.${metric}`).join(', ')})
            UNION ALL
-           (SELECT s.* FROM ${table} s WHERE ${sameKey} AND s.block > coalesce(d.since, '-infinity'))
+           (SELECT s.block, ${later.join(', ')} FROM ${blocks} s WHERE ${sameKey('s')} AND s.block > ${since})
          ) b${merged ? ' GROUP BY d.n' : ''}`,
       [...columns.map((_, index) => requests.map(({ keys }) => keys[index])), requests.map(({ since }) => since)],
     );
