@@ -629,7 +629,7 @@ export class StepTable<M extends string> {
     const sameKey = (alias: string) => columns.map((column) => `${alias}.${column} = d.${column}`).join(' AND ');
     const since = `coalesce(d.since, '-infinity')`;
     const metrics = this.metricNames;
-    const first = metrics.map((metric) => `f.${metric} + min(p.${metric}) AS ${metric}_min, f.${metric} + max(p.${metric}) AS ${metric}_max`);
+    const first = metrics.map((metric) => `f.${metric} + p.${metric}_min AS ${metric}_min, f.${metric} + p.${metric}_max AS ${metric}_max`);
     const later = metrics.map((metric) => `s.${metric} + s.${metric}_min AS ${metric}_min, s.${metric} + s.${metric}_max AS ${metric}_max`);
     const select = merged
       ? `min(b.block) AS block, ${metrics.map((metric) => `min(b.${metric}_min) AS ${metric}_min, max(b.${metric}_max) AS ${metric}_max`).join(', ')}`
@@ -639,9 +639,12 @@ export class StepTable<M extends string> {
          CROSS JOIN LATERAL (
            (SELECT greatest(f.block, d.since) AS block, ${first.join(', ')}
               FROM (SELECT s.* FROM ${blocks} s WHERE ${sameKey('s')} AND s.block <= ${since} ORDER BY s.block DESC LIMIT 1) f
-              JOIN ${t(this.pointTable)} p ON ${sameKey('p')} AND p.at >= ${since}
-                AND p.at < coalesce((SELECT min(s.block) FROM ${blocks} s WHERE ${sameKey('s')} AND s.block > ${since}), 'infinity')
-             GROUP BY f.block, ${metrics.map((metric) => `f.${metric}`).join(', ')})
+              CROSS JOIN LATERAL (
+                SELECT count(*) AS points, ${metrics.map((metric) => `min(p.${metric}) AS ${metric}_min, max(p.${metric}) AS ${metric}_max`).join(', ')}
+                  FROM ${t(this.pointTable)} p WHERE ${sameKey('p')} AND p.at >= ${since}
+                   AND p.at < coalesce((SELECT min(s.block) FROM ${blocks} s WHERE ${sameKey('s')} AND s.block > ${since}), 'infinity')
+              ) p
+             WHERE p.points > 0)
            UNION ALL
            (SELECT s.block, ${later.join(', ')} FROM ${blocks} s WHERE ${sameKey('s')} AND s.block > ${since})
          ) b${merged ? ' GROUP BY d.n' : ''}`,
