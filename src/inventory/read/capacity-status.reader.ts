@@ -40,8 +40,8 @@ interface Segment {
  * Capacity statuses over effective time of some PoPs, read from the planning read model's step table
  * (`rm_pop_step`, always the live table): for each PoP, the point in force before `since` and the points
  * from `since` on where a status can change. So that this does not grow with the PoP's later history, the
- * bounds of the points decide how much is read: when the bounds of all the blocks from `since` on give each
- * resource one status, only the first point from `since` on. Otherwise, per block: a block whose bounds give
+ * bounds of the points decide how much is read: when the bounds of all the points from `since` on (the server
+ * merges the blocks' into one row) give each resource one status, only the first point from `since` on. Otherwise, per block: a block whose bounds give
  * each resource one status (steady) gives its first point only, and none when the block before it was
  * steady with the same statuses; the others (and those around a pinned instant) are read whole. The points
  * left out repeat the statuses of the point before them.

@@ -75,10 +75,10 @@ interface Seen {
 
 /** A block of a key as readers see it: its span of time and each metric's least and greatest value there. */
 export interface BlockSpan {
-  /** Its first instant ('-infinity' for a key's first block) and the next block's (null: the last one). */
+  /** Its first instant (`since` for the first span read from it, '-infinity' for a key's first block) and the next block's (null: the last one). */
   from: string;
   until: string | null;
-  /** In metric order: absolute values, bounds of every point of the block. */
+  /** In metric order: absolute values, bounds of every point of the span. */
   min: Float64Array;
   max: Float64Array;
 }
@@ -89,6 +89,14 @@ interface Shift {
   block: Block;
   after: string;
   sum: Float64Array;
+}
+
+/** A probed key's blocks after `after` and before `before` (null: the last ones), none of them read: their bases gain `shift`. */
+interface Gap {
+  keys: string[];
+  after: string;
+  before: string | null;
+  shift: Float64Array;
 }
 
 interface StoredPoint {
@@ -224,13 +232,13 @@ export class StepTable<M extends string> {
     ranges.forEach((range, r) => this.apply(range, stored[r], inserts, updates, shifts, changes ? changed : null));
     for (const write of writes) for (const block of write.blocks) this.settleRange(block);
     // Before any split adds blocks: the gaps are between the blocks read.
-    await this.shiftUnread(tx, t(this.blockTable), writes);
+    const gaps = this.gapsOf(writes);
     await this.insert(tx, t(this.pointTable), inserts);
     await this.update(tx, t(this.pointTable), updates);
     // After the points up to each last delta are written: the server takes each block's bounds from all its points.
     await this.shiftPoints(tx, t(this.pointTable), shifts);
     await this.split(tx, t, writes);
-    await this.writeBlocks(tx, t(this.blockTable), writes);
+    await this.writeBlocks(tx, t(this.blockTable), writes, gaps);
     await this.recount(tx, t, writes);
     return changed;
   }
@@ -303,10 +311,10 @@ export class StepTable<M extends string> {
 
   /**
    * A probed key's blocks that were not read lie between the ones read: each such gap gains the deltas of
-   * the blocks before it, in one statement (a float sum this close to zero is drift: zero).
+   * the blocks before it.
    */
-  private async shiftUnread(tx: SqlQueryable, table: string, writes: KeyWrite[]): Promise<void> {
-    const gaps: { keys: string[]; after: string; before: string | null; shift: Float64Array }[] = [];
+  private gapsOf(writes: KeyWrite[]): Gap[] {
+    const gaps: Gap[] = [];
     for (const { keys, deltas, blocks, probed } of writes) {
       if (!probed) continue;
       const shift = new Float64Array(this.metricNames.length);
@@ -317,22 +325,7 @@ export class StepTable<M extends string> {
         if (block.until !== null && block.until !== before && shift.some((value) => value !== 0)) gaps.push({ keys, after: block.id, before, shift: shift.slice() });
       });
     }
-    if (gaps.length === 0) return;
-    const columns = this.keyColumns;
-    const n = columns.length;
-    const sum = (metric: string, m: number) => (this.floats[m] ? `CASE WHEN abs(b.${metric} + g.${metric}) < ${DRIFT} THEN 0 ELSE b.${metric} + g.${metric} END` : `b.${metric} + g.${metric}`);
-    await tx.query(
-      `UPDATE ${table} AS b SET ${this.metricNames.map((metric, m) => `${metric} = ${sum(metric, m)}`).join(', ')}
-         FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[], $${n + 2}::timestamptz[], ${this.metricNames.map((metric, m) => `$${n + 3 + m}::${this.metrics[metric]}[]`).join(', ')})
-           AS g(${[...columns, 'after_at', 'before_at', ...this.metricNames].join(', ')})
-        WHERE ${columns.map((column) => `b.${column} = g.${column}`).join(' AND ')} AND b.block > g.after_at AND b.block < coalesce(g.before_at, 'infinity')`,
-      [
-        ...columns.map((_, index) => gaps.map(({ keys }) => keys[index])),
-        gaps.map(({ after }) => after),
-        gaps.map(({ before }) => before),
-        ...this.metricNames.map((_, m) => gaps.map(({ shift }) => shift[m])),
-      ],
-    );
+    return gaps;
   }
 
   private block(id: string, base: Float64Array, points: number, min: Float64Array | null, max: Float64Array | null): Block {
@@ -579,22 +572,43 @@ export class StepTable<M extends string> {
     );
   }
 
-  private async writeBlocks(tx: SqlQueryable, table: string, writes: KeyWrite[]): Promise<void> {
+  /**
+   * Upserts the dirty blocks and, in the same statement (one round trip less per back-dated command), moves the
+   * bases of the gaps' blocks (a float sum this close to zero is drift: zero). The statement's snapshot is from
+   * before it, so that UPDATE sees neither the blocks a split adds (they lie in a gap) nor the ones upserted
+   * (never in a gap): no row is written twice.
+   */
+  private async writeBlocks(tx: SqlQueryable, table: string, writes: KeyWrite[], gaps: Gap[]): Promise<void> {
     const dirty = writes.flatMap(({ keys, blocks }) => blocks.filter((block) => block.dirty).map((block) => ({ keys, block })));
-    if (dirty.length === 0) return;
+    if (dirty.length === 0 && gaps.length === 0) return;
     const columns = [...this.keyColumns, 'block', 'points', ...this.metricNames, ...this.rangeColumns()];
     const metricTypes = this.metricNames.map((metric) => this.metrics[metric]);
     const types = [...this.keyColumns.map(() => 'text'), 'timestamptz', 'int', ...metricTypes, ...metricTypes.flatMap((type) => [type, type])];
+    const keyColumns = this.keyColumns;
+    const n = types.length + keyColumns.length;
+    const sum = (metric: string, m: number) => (this.floats[m] ? `CASE WHEN abs(b.${metric} + g.${metric}) < ${DRIFT} THEN 0 ELSE b.${metric} + g.${metric} END` : `b.${metric} + g.${metric}`);
+    const shift = `UPDATE ${table} AS b SET ${this.metricNames.map((metric, m) => `${metric} = ${sum(metric, m)}`).join(', ')}
+         FROM unnest(${keyColumns.map((_, index) => `$${types.length + index + 1}::text[]`).join(', ')}, $${n + 1}::timestamptz[], $${n + 2}::timestamptz[], ${this.metricNames.map((metric, m) => `$${n + 3 + m}::${this.metrics[metric]}[]`).join(', ')})
+           AS g(${[...keyColumns, 'after_at', 'before_at', ...this.metricNames].join(', ')})
+        WHERE ${keyColumns.map((column) => `b.${column} = g.${column}`).join(' AND ')} AND b.block > g.after_at AND b.block < coalesce(g.before_at, 'infinity')`;
     await tx.query(
-      `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${types.map((type, index) => `$${index + 1}::${type}[]`).join(', ')})
-         ON CONFLICT (${[...this.keyColumns, 'block'].join(', ')}) DO UPDATE SET
-           ${columns.slice(this.keyColumns.length + 1).map((column) => `${column} = excluded.${column}`).join(', ')}`,
+      `${gaps.length > 0 ? `WITH shifted AS (${shift}) ` : ''}INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${types.map((type, index) => `$${index + 1}::${type}[]`).join(', ')})
+         ON CONFLICT (${[...keyColumns, 'block'].join(', ')}) DO UPDATE SET
+           ${columns.slice(keyColumns.length + 1).map((column) => `${column} = excluded.${column}`).join(', ')}`,
       [
-        ...this.keyColumns.map((_, index) => dirty.map(({ keys }) => keys[index])),
+        ...keyColumns.map((_, index) => dirty.map(({ keys }) => keys[index])),
         dirty.map(({ block }) => block.id),
         dirty.map(({ block }) => block.points),
         ...this.metricNames.map((_, m) => dirty.map(({ block }) => block.base[m])),
         ...this.metricNames.flatMap((_, m) => [dirty.map(({ block }) => (block.min as Float64Array)[m]), dirty.map(({ block }) => (block.max as Float64Array)[m])]),
+        ...(gaps.length === 0
+          ? []
+          : [
+              ...keyColumns.map((_, index) => gaps.map(({ keys }) => keys[index])),
+              gaps.map(({ after }) => after),
+              gaps.map(({ before }) => before),
+              ...this.metricNames.map((_, m) => gaps.map(({ shift }) => shift[m])),
+            ]),
       ],
     );
   }
@@ -621,23 +635,36 @@ export class StepTable<M extends string> {
   /**
    * Per request, the key's blocks from the one in force at `since` (every block when null) on, in time order,
    * with the bounds of their points' values; `merged`: all of them as one span (summed up by the server).
+   * The first span starts at `since` and bounds only the points from there on: the server works them out
+   * from the points (one index range of a block), so a block's points before `since` (a key's early history
+   * in its first block) widen no bounds. A key with no point from `since` on has no span.
    */
   async readSpans(q: SqlQueryable, t: TableNames, requests: ReadonlyArray<{ keys: string[]; since: string | null }>, { merged = false } = {}): Promise<BlockSpan[][]> {
     const spans = requests.map((): BlockSpan[] => []);
     if (requests.length === 0) return spans;
     const columns = this.keyColumns;
-    const table = t(this.blockTable);
-    const sameKey = columns.map((column) => `s.${column} = d.${column}`).join(' AND ');
-    const bounds = this.metricNames.flatMap((metric) => [`b.${metric} + b.${metric}_min`, `b.${metric} + b.${metric}_max`]);
+    const blocks = t(this.blockTable);
+    const sameKey = (alias: string) => columns.map((column) => `${alias}.${column} = d.${column}`).join(' AND ');
+    const since = `coalesce(d.since, '-infinity')`;
+    const metrics = this.metricNames;
+    const first = metrics.map((metric) => `f.${metric} + p.${metric}_min AS ${metric}_min, f.${metric} + p.${metric}_max AS ${metric}_max`);
+    const later = metrics.map((metric) => `s.${metric} + s.${metric}_min AS ${metric}_min, s.${metric} + s.${metric}_max AS ${metric}_max`);
     const select = merged
-      ? `min(b.block) AS block, ${this.metricNames.map((metric, m) => `min(${bounds[2 * m]}) AS ${metric}_min, max(${bounds[2 * m + 1]}) AS ${metric}_max`).join(', ')}`
-      : `b.block, ${this.metricNames.map((metric, m) => `${bounds[2 * m]} AS ${metric}_min, ${bounds[2 * m + 1]} AS ${metric}_max`).join(', ')}`;
+      ? `min(b.block) AS block, ${metrics.map((metric) => `min(b.${metric}_min) AS ${metric}_min, max(b.${metric}_max) AS ${metric}_max`).join(', ')}`
+      : 'b.*';
     const { rows } = await q.query<Record<string, unknown>>(
       `SELECT d.n, ${select} FROM unnest(${this.textParams()}, $${columns.length + 1}::timestamptz[]) WITH ORDINALITY AS d(${columns.join(', ')}, since, n)
          CROSS JOIN LATERAL (
-           (SELECT s.* FROM ${table} s WHERE ${sameKey} AND s.block <= coalesce(d.since, '-infinity') ORDER BY s.block DESC LIMIT 1)
+           (SELECT greatest(f.block, d.since) AS block, ${first.join(', ')}
+              FROM (SELECT s.* FROM ${blocks} s WHERE ${sameKey('s')} AND s.block <= ${since} ORDER BY s.block DESC LIMIT 1) f
+              CROSS JOIN LATERAL (
+                SELECT count(*) AS points, ${metrics.map((metric) => `min(p.${metric}) AS ${metric}_min, max(p.${metric}) AS ${metric}_max`).join(', ')}
+                  FROM ${t(this.pointTable)} p WHERE ${sameKey('p')} AND p.at >= ${since}
+                   AND p.at < coalesce((SELECT min(s.block) FROM ${blocks} s WHERE ${sameKey('s')} AND s.block > ${since}), 'infinity')
+              ) p
+             WHERE p.points > 0)
            UNION ALL
-           (SELECT s.* FROM ${table} s WHERE ${sameKey} AND s.block > coalesce(d.since, '-infinity'))
+           (SELECT s.block, ${later.join(', ')} FROM ${blocks} s WHERE ${sameKey('s')} AND s.block > ${since})
          ) b${merged ? ' GROUP BY d.n' : ''}`,
       [...columns.map((_, index) => requests.map(({ keys }) => keys[index])), requests.map(({ since }) => since)],
     );

@@ -101,6 +101,28 @@ for (const database of testDatabases()) {
       );
     });
 
+    it('reads one point from an instant after which the statuses are steady, however its block began', async () => {
+      // CRITICAL, then 600 hours of churn between 10 and 11 U of 42 (OK): the first block holds both.
+      let steps = newPopSteps();
+      steps.add(['p3'], iso(0), { total_u: 42, used_u: 40 });
+      steps.add(['p3'], iso(1), { used_u: -30 });
+      for (let hour = 2; hour <= 600; hour++) {
+        steps.add(['p3'], iso(hour), { used_u: hour % 2 === 0 ? 1 : -1 });
+        if (hour % 100 === 0) {
+          await steps.write(db.sql, liveTables);
+          steps = newPopSteps();
+        }
+      }
+      await steps.write(db.sql, liveTables);
+      const since = iso(50);
+      const timeline = (await readStatusTimelines(db.sql, [{ popId: 'p3', since }], THRESHOLDS)).get('p3') as StatusTimeline;
+      assert.deepEqual(timeline.before && label(timeline.before), 'OK,OK,OK');
+      assert.deepEqual(
+        timeline.points.map(({ at, statuses }) => [at, label(statuses)]),
+        [[since, 'OK,OK,OK']],
+      );
+    });
+
     it('reads the utilizations in force at pinned instants', async () => {
       const next = seededRandom(5);
       const since = iso(100);

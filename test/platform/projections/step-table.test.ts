@@ -32,19 +32,32 @@ class NaiveSteps {
   }
 }
 
-/** Each block's bounds, as `readSpans` gives them, are the least and greatest naive values of the points in its span. */
-async function assertSpans(sql: SqlQueryable, table: StepTable<'units' | 'kw'>, naive: NaiveSteps): Promise<void> {
+/**
+ * Each span `readSpans` gives from `since` on bounds exactly the naive values of the points in it, and the spans cover
+ * every point from `since` on and no earlier one; merged, they are one span with the bounds of all those points.
+ */
+async function assertSpans(sql: SqlQueryable, table: StepTable<'units' | 'kw'>, naive: NaiveSteps, since: string | null): Promise<void> {
   const keys = ['a', 'b'];
-  const spans = await table.readSpans(sql, liveTables, keys.map((key) => ({ keys: [key], since: null })));
+  const requests = keys.map((key) => ({ keys: [key], since }));
+  const spans = await table.readSpans(sql, liveTables, requests);
+  const merged = await table.readSpans(sql, liveTables, requests, { merged: true });
+  const boundsOf = (inside: [string, number, number][]) => [
+    [Math.min(...inside.map(([, units]) => units)), Math.min(...inside.map(([, , kw]) => kw))],
+    [Math.max(...inside.map(([, units]) => units)), Math.max(...inside.map(([, , kw]) => kw))],
+  ];
   keys.forEach((key, k) => {
-    const points = naive.points(key);
+    const points = naive.points(key).filter(([at]) => since === null || at >= since);
+    const within = (from: string, until: string | null) => points.filter(([at]) => (from === '-infinity' || at >= from) && (until === null || at < until));
     const actual = spans[k].map(({ from, min, max }) => [from, [...min], [...max]]);
-    const expected = spans[k].map(({ from, until }) => {
-      const inside = points.filter(([at]) => (from === '-infinity' || at >= from) && (until === null || at < until));
-      return [from, [Math.min(...inside.map(([, units]) => units)), Math.min(...inside.map(([, , kw]) => kw))], [Math.max(...inside.map(([, units]) => units)), Math.max(...inside.map(([, , kw]) => kw))]];
-    });
-    assert.deepEqual(actual, expected, `block bounds of key ${key}`);
-    assert.equal(spans[k].reduce((sum, { from, until }) => sum + points.filter(([at]) => (from === '-infinity' || at >= from) && (until === null || at < until)).length, 0), points.length, 'the spans cover every point');
+    const expected = spans[k].map(({ from, until }) => [from, ...boundsOf(within(from, until))]);
+    assert.deepEqual(actual, expected, `block bounds of key ${key} from ${since}`);
+    assert.equal(spans[k].reduce((sum, { from, until }) => sum + within(from, until).length, 0), points.length, `the spans cover every point from ${since}`);
+    if (since !== null && spans[k].length > 0) assert.ok(spans[k][0].from >= since, `the first span starts at ${since} or later, not ${spans[k][0].from}`);
+    assert.deepEqual(
+      merged[k].map(({ from, min, max }) => [from, [...min], [...max]]),
+      points.length === 0 ? [] : [[spans[k][0].from, ...boundsOf(points)]],
+      `merged bounds of key ${key} from ${since}`,
+    );
   });
 }
 
@@ -73,7 +86,9 @@ for (const database of testDatabases()) {
           naive.add(key, at, units, kw);
         }
         await table.write(db.sql, liveTables);
-        await assertSpans(db.sql, table, naive);
+        await assertSpans(db.sql, table, naive, null);
+        // From an instant within the history: often inside a block, sometimes on a point or past the last one.
+        await assertSpans(db.sql, table, naive, new Date(Date.UTC(2026, 0, 1) + Math.floor(next() * 210) * DAY + (next() < 0.5 ? 0 : DAY / 2)).toISOString());
       }
       for (const key of ['a', 'b']) {
         const { rows } = await db.sql.query<{ at: Date; units: number; kw: number }>('SELECT at, units, kw FROM t_step WHERE key = $1 ORDER BY at', [key]);
