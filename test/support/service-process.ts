@@ -6,15 +6,6 @@ import { join } from 'node:path';
 /** The compiled service next to the compiled tests: <out>/test/support -> <out>/src/main.js. */
 export const SERVICE_MAIN = join(__dirname, '..', '..', 'src', 'main.js');
 
-/**
- * Node flags the service runs with, here as in `npm start` and the image (test/app/container-build.test.ts
- * checks they agree). A young generation of 64 MB per semi-space (V8's default here is 16): a
- * command's and a query's garbage dies young instead of being promoted, so old space fills with the cached
- * states' history, not with garbage, and full collections, whose pauses grow with that history, come
- * less often (docs/operations.md, "Knobs of the write path").
- */
-export const SERVICE_RUNTIME_ARGS = ['--max-semi-space-size=64'];
-
 export interface ServiceProcess {
   url: string;
   pid: number;
@@ -84,7 +75,7 @@ export async function startServiceProcess(options: StartOptions): Promise<Servic
   const env = childEnv({ ...options.env, PORT: String(port) });
   // SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/profiles": profile the service a benchmark loads.
   const nodeArgs = process.env.SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const { child, output, exit, exited, exitedWith } = spawnChild([...SERVICE_RUNTIME_ARGS, ...nodeArgs, options.main ?? SERVICE_MAIN], env);
+  const { child, output, exit, exited, exitedWith } = spawnChild([...nodeArgs, options.main ?? SERVICE_MAIN], env);
   const url = `http://127.0.0.1:${port}`;
   const service: ServiceProcess = {
     url,
