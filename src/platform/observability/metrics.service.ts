@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface ProjectionLagReading {
@@ -9,9 +10,15 @@ export interface ProjectionLagReading {
 
 /** Prometheus metrics of the service (GET /metrics): appends, command latency, projection lag, key use and rate-limit refusals. */
 @Injectable()
-export class MetricsService {
+export class MetricsService implements OnModuleDestroy {
   readonly registry = new Registry();
   private projectionSource?: () => Promise<ProjectionLagReading[]>;
+  private readonly fullCollections = new PerformanceObserver((list) => {
+    if (list.getEntries().some((entry) => (entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)) {
+      const { rss, heapTotal, heapUsed } = process.memoryUsage();
+      this.memoryAfterFullGc.set(rss - (heapTotal - heapUsed));
+    }
+  });
 
   readonly eventsAppended = new Counter({
     name: 'popledger_events_appended_total',
@@ -42,8 +49,22 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /**
+   * What the process keeps, read when a full collection has just emptied the JS heap of garbage: RSS less
+   * the heap's free part. RSS or heap use read at any other moment also counts garbage V8 has not collected
+   * yet (up to a multiple of the live heap), so a growth measured between two such readings follows the
+   * collection schedule as much as what is kept (docs/operations.md, "Long histories and the soak").
+   */
+  private readonly memoryAfterFullGc = new Gauge({
+    name: 'popledger_memory_in_use_after_full_gc_bytes',
+    help: 'Resident memory less the free part of the JS heap, read right after the last full garbage collection (0 before the first)',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'popledger_' });
+    this.memoryAfterFullGc.set(0);
+    this.fullCollections.observe({ entryTypes: ['gc'] });
     const readings = () => this.projectionSource?.() ?? Promise.resolve([]);
     new Gauge({
       name: 'popledger_projection_lag_events',
@@ -64,6 +85,10 @@ export class MetricsService {
         for (const r of await readings()) this.set({ projection: r.name }, r.failed ? 1 : 0);
       },
     });
+  }
+
+  onModuleDestroy(): void {
+    this.fullCollections.disconnect();
   }
 
   /** The projection engine registers how to read its status. */
