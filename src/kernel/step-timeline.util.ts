@@ -12,17 +12,20 @@
  * all are regrouped into blocks of √n when n has quadrupled since the span was set (amortized O(1) per point).
  *
  * Plain JSON throughout (number arrays and objects: states are cloned and snapshotted). `applyChanges`
- * mutates; everything else is read-only. A block keeps its points in one flat array rather than an
- * array each: a cached PoP state holds a point per event on two timelines, and an array's own headers
- * (48 bytes) were a third of a PoP point (test/inventory/domain/pop-state-memory.test.ts).
+ * mutates; everything else is read-only. A block keeps its points by column, and a metric with one value
+ * over the whole block as that number alone: a cached PoP state holds a point per event on two timelines,
+ * and a change moves one to three of a PoP's 13 metrics, so most columns of a block are one number
+ * (test/inventory/domain/pop-state-memory.test.ts).
  */
 
 /** `[at, ...values in metric order]`; read a value with `point[metrics.position[key]]`. */
 export type StepPoint = number[];
 
 export interface StepBlock {
-  /** Points in time order, their values without `lazy`, one after the other: point i is `[i × w, (i + 1) × w)`, w = `lazy.length`. */
-  points: number[];
+  /** The points' instants, in time order. */
+  at: number[];
+  /** Per metric (its position − 1), the points' values without `lazy`: one number when all points share it, else one per point. */
+  columns: (number | number[])[];
   /** Added to every point of the block (same layout as a point; index 0 unused). */
   lazy: number[];
   /** Per bound, the highest margin of the block's points (lazy included); `NO_MARGIN` when none applies. */
@@ -123,7 +126,7 @@ function locate(timeline: StepTimeline, at: number): Slot | null {
   let block = -1;
   while (low <= high) {
     const mid = (low + high) >>> 1;
-    if (blocks[mid].points[0] <= at) {
+    if (blocks[mid].at[0] <= at) {
       block = mid;
       low = mid + 1;
     } else {
@@ -131,14 +134,13 @@ function locate(timeline: StepTimeline, at: number): Slot | null {
     }
   }
   if (block < 0) return null;
-  const { points, lazy } = blocks[block];
-  const width = lazy.length;
+  const instants = blocks[block].at;
   low = 0;
-  high = points.length / width - 1;
+  high = instants.length - 1;
   let index = 0;
   while (low <= high) {
     const mid = (low + high) >>> 1;
-    if (points[mid * width] <= at) {
+    if (instants[mid] <= at) {
       index = mid;
       low = mid + 1;
     } else {
@@ -154,24 +156,32 @@ function materialize(block: StepBlock, index: number): StepPoint {
 }
 
 function materializeInto(block: StepBlock, index: number, result: StepPoint): StepPoint {
-  const { points, lazy } = block;
-  const base = index * lazy.length;
-  result[0] = points[base];
+  const { columns, lazy } = block;
+  result[0] = block.at[index];
   for (let m = 1; m < lazy.length; m++) {
-    const value = points[base + m] + lazy[m];
+    const value = valueIn(columns[m - 1], index) + lazy[m];
     result[m] = Math.abs(value) < DRIFT ? 0 : value;
   }
   return result;
 }
 
+function valueIn(column: number | number[], index: number): number {
+  return typeof column === 'number' ? column : column[index];
+}
+
+/** A column as one number when all its values are the same (a block's points come and go, so this is checked when it is cut). */
+function compact(values: number[]): number | number[] {
+  return values.length > 0 && values.every((value) => value === values[0]) ? values[0] : values;
+}
+
 /** Points in a block. */
 function countOf(block: StepBlock): number {
-  return block.points.length / block.lazy.length;
+  return block.at.length;
 }
 
 /** The instant of a block's point `index`. */
 function instantOf(block: StepBlock, index: number): number {
-  return block.points[index * block.lazy.length];
+  return block.at[index];
 }
 
 /** The values in force at `at` (all zeros before the first point), as a new array. */
@@ -293,11 +303,14 @@ function addRange<K extends string>(timeline: StepTimeline, metrics: MetricSet<K
     const count = countOf(block);
     if (instantOf(block, 0) >= until) return;
     if (instantOf(block, 0) >= from && instantOf(block, count - 1) < until) {
-      addInto(block.lazy, 0, metrics, delta, false);
+      addInto(block.lazy, metrics, delta, false);
       shiftTops(block, metrics, delta);
       continue;
     }
-    for (let i = b === first.block ? first.index : 0; i < count && instantOf(block, i) < until; i++) addInto(block.points, i * block.lazy.length, metrics, delta, true, block.lazy);
+    const start = b === first.block ? first.index : 0;
+    let end = start;
+    while (end < count && instantOf(block, end) < until) end++;
+    for (const key in delta) addToColumn(block, metrics.position[key], start, end, delta[key] as number);
     computeTops(block, metrics);
   }
 }
@@ -328,17 +341,23 @@ function computeTops<K extends string>(block: StepBlock, metrics: MetricSet<K>):
 function ensurePoint<K extends string>(timeline: StepTimeline, metrics: MetricSet<K>, at: number): void {
   const slot = locate(timeline, at);
   if (slot && instantOf(timeline.blocks[slot.block], slot.index) === at) return;
-  if (timeline.blocks.length === 0) timeline.blocks.push({ points: [], lazy: new Array<number>(metrics.keys.length + 1).fill(0), tops: [] });
+  if (timeline.blocks.length === 0) timeline.blocks.push({ at: [], columns: metrics.keys.map(() => 0), lazy: new Array<number>(metrics.keys.length + 1).fill(0), tops: [] });
   const b = slot ? slot.block : 0;
   const block = timeline.blocks[b];
-  const width = block.lazy.length;
   // A copy of the point in force (same block, same pending add) has its margins; a zero point's may be new
   // (`0 - value`: never -0, which JSON does not keep).
-  const point = slot ? block.points.slice(slot.index * width, (slot.index + 1) * width) : block.lazy.map((value) => 0 - value);
-  point[0] = at;
   const index = slot ? slot.index + 1 : 0;
-  if (index === countOf(block)) for (const value of point) block.points.push(value);
-  else block.points.splice(index * width, 0, ...point);
+  block.at.splice(index, 0, at);
+  block.columns.forEach((column, c) => {
+    const value = slot ? valueIn(column, slot.index) : 0 - block.lazy[c + 1];
+    if (typeof column !== 'number') {
+      column.splice(index, 0, value);
+    } else if (column !== value) {
+      const values = new Array<number>(countOf(block)).fill(column);
+      values[index] = value;
+      block.columns[c] = values;
+    }
+  });
   timeline.size++;
   if (!slot || block.tops.length !== metrics.bounds.length) computeTops(block, metrics);
   if (countOf(block) > 2 * timeline.span) split(timeline, metrics, b);
@@ -346,10 +365,12 @@ function ensurePoint<K extends string>(timeline: StepTimeline, metrics: MetricSe
 
 function split<K extends string>(timeline: StepTimeline, metrics: MetricSet<K>, b: number): void {
   const block = timeline.blocks[b];
-  const cut = (countOf(block) >>> 1) * block.lazy.length;
+  const cut = countOf(block) >>> 1;
   // Both halves in arrays of their own size: the first no longer grows, and one grown by pushes keeps spare room.
-  const second: StepBlock = { points: block.points.slice(cut), lazy: block.lazy.slice(), tops: [] };
-  block.points = block.points.slice(0, cut);
+  const half = (start: number, end?: number) => block.columns.map((column) => (typeof column === 'number' ? column : compact(column.slice(start, end))));
+  const second: StepBlock = { at: block.at.slice(cut), columns: half(cut), lazy: block.lazy.slice(), tops: [] };
+  block.at = block.at.slice(0, cut);
+  block.columns = half(0, cut);
   computeTops(block, metrics);
   computeTops(second, metrics);
   timeline.blocks.splice(b + 1, 0, second);
@@ -367,7 +388,9 @@ function regroup<K extends string>(timeline: StepTimeline, metrics: MetricSet<K>
   timeline.span = idealSpan(points.length);
   timeline.blocks = [];
   for (let i = 0; i < points.length; i += timeline.span) {
-    const block: StepBlock = { points: points.slice(i, i + timeline.span).flat(), lazy: new Array<number>(metrics.keys.length + 1).fill(0), tops: [] };
+    const group = points.slice(i, i + timeline.span);
+    const columns = metrics.keys.map((_, c) => compact(group.map((point) => point[c + 1])));
+    const block: StepBlock = { at: group.map((point) => point[0]), columns, lazy: new Array<number>(metrics.keys.length + 1).fill(0), tops: [] };
     computeTops(block, metrics);
     timeline.blocks.push(block);
   }
@@ -383,20 +406,37 @@ function withChanges<K extends string>(point: StepPoint, metrics: MetricSet<K>, 
   const result = point.slice();
   result[0] = at;
   for (const change of changes) {
-    if (change.from <= at && at < change.until) addInto(result, 0, metrics, change.delta, true);
+    if (change.from <= at && at < change.until) addInto(result, metrics, change.delta, true);
   }
   return result;
 }
 
-/**
- * Adds `delta` into the point at `base` of `values` (a block's points, a point, a block's pending add). With
- * `snap`, a value that ends within drift of zero (with `offset`, the block's pending add, counted) is set to exactly zero.
- */
-function addInto<K extends string>(values: number[], base: number, metrics: MetricSet<K>, delta: Partial<Record<K, number>>, snap: boolean, offset?: number[]): void {
+/** Adds `delta` into `values` (a point, a block's pending add); with `snap`, a value that ends within drift of zero is set to exactly zero. */
+function addInto<K extends string>(values: number[], metrics: MetricSet<K>, delta: Partial<Record<K, number>>, snap: boolean): void {
   for (const key in delta) {
     const m = metrics.position[key];
-    const sum = values[base + m] + (delta[key] as number);
-    const shown = offset ? sum + offset[m] : sum;
-    values[base + m] = snap && Math.abs(shown) < DRIFT ? sum - shown : sum;
+    const sum = values[m] + (delta[key] as number);
+    values[m] = snap && Math.abs(sum) < DRIFT ? 0 : sum;
   }
+}
+
+/**
+ * Adds `amount` to metric `m` of the block's points [start, end); a value that ends within drift of zero with the
+ * block's pending add counted is set to exactly zero. A column of one number stays one only when all points change.
+ */
+function addToColumn(block: StepBlock, m: number, start: number, end: number, amount: number): void {
+  const column = block.columns[m - 1];
+  const offset = block.lazy[m];
+  const snapped = (value: number) => {
+    const sum = value + amount;
+    const shown = sum + offset;
+    return Math.abs(shown) < DRIFT ? sum - shown : sum;
+  };
+  if (typeof column === 'number' && start === 0 && end === countOf(block)) {
+    block.columns[m - 1] = snapped(column);
+    return;
+  }
+  const values = typeof column === 'number' ? new Array<number>(countOf(block)).fill(column) : column;
+  for (let i = start; i < end; i++) values[i] = snapped(values[i]);
+  block.columns[m - 1] = values;
 }
