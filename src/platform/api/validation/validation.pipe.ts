@@ -1,5 +1,9 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiError, FieldError } from '../errors/api-error.types';
+import { memoizeValidationMetadata } from './validation-metadata.util';
+
+// Everything that validates input imports this file: the memo is in place before the first validation.
+memoizeValidationMetadata();
 
 /** Flattens class-validator errors into `extensions.fields` entries such as `monthlyCost.amount`. */
 export function toFieldErrors(errors: ValidationError[], prefix = ''): FieldError[] {
