@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { FieldError } from '../../platform/api/errors/api-error.types';
 import { parseDate } from '../../platform/api/scalars/date.scalar';
 import { parseDateTime } from '../../platform/api/scalars/date-time.scalar';
@@ -35,7 +35,7 @@ export type RecordCheck = { valid: true; record: ValidRecord } | { valid: false;
  * command; 52 characters of the ID alphabet (docs/domain.md, "Streams and time").
  */
 export function commandIdOf(externalId: string): string {
-  return `procurement:${createHash('sha256').update(externalId, 'utf8').digest('hex').slice(0, 40)}`;
+  return `procurement:${hash('sha256', externalId, 'hex').slice(0, 40)}`;
 }
 
 /** Validates one record with the same input class (and scalars) as its mutation, reporting every bad field. */

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { getMetadataStorage, IsString, MinLength, validateSync } from 'class-validator';
+// The pipe's module puts the memo in place when it is loaded, as in the service.
+import '../../../src/platform/api/validation/validation.pipe';
+
+const messages = (object: object, groups?: string[]) => validateSync(object, { groups }).flatMap((e) => Object.values(e.constraints ?? {}));
+
+test("a class's rules are looked up once, not rebuilt from every registered class on each validation", () => {
+  class Probe {
+    @IsString()
+    name = 'x';
+  }
+  const storage = getMetadataStorage();
+  assert.deepEqual(messages(new Probe()), []);
+  const first = storage.getTargetValidationMetadatas(Probe, '', false, false);
+  assert.equal(storage.getTargetValidationMetadatas(Probe, '', false, false), first);
+  assert.equal(storage.groupByPropertyName(first), storage.groupByPropertyName(first));
+});
+
+test('a rule registered after a validation applies to the class and to its subclasses from then on', () => {
+  class Parent {
+    @IsString()
+    name = 'ab';
+  }
+  class Child extends Parent {}
+  assert.deepEqual(messages(new Parent()), []);
+  assert.deepEqual(messages(new Child()), []);
+  MinLength(3)(Parent.prototype, 'name');
+  assert.deepEqual(messages(new Parent()), ['name must be longer than or equal to 3 characters']);
+  assert.deepEqual(messages(new Child()), ['name must be longer than or equal to 3 characters']);
+});
+
+test('the rules of a class are kept apart per group', () => {
+  class Grouped {
+    @MinLength(3, { groups: ['strict'] })
+    @IsString({ always: true })
+    name = 'ab';
+  }
+  assert.deepEqual(messages(new Grouped(), ['loose']), []);
+  assert.deepEqual(messages(new Grouped(), ['strict']), ['name must be longer than or equal to 3 characters']);
+  assert.deepEqual(messages(new Grouped(), ['loose']), []);
+});
