@@ -35,7 +35,7 @@ export class PgliteSqlClient implements SqlClient {
   private tail: Promise<unknown> = Promise.resolve();
   /** Marks code running inside transaction()/withConnection(): taking the lock again would deadlock. */
   private readonly holder = new AsyncLocalStorage<{ holding: boolean }>();
-  // PGlite's COPY FROM goes through a file (/dev/blob): the rows are inserted by unnest instead.
+  // Always unnest: PGlite's COPY FROM reads a file (/dev/blob), not measured against it.
   private readonly connection: SqlQueryable = {
     query: (text, params) => this.run(text, params),
     insertColumns: (table, columns, values) => insertByUnnest(this.connection, table, columns, values),

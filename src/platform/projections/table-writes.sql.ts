@@ -1,3 +1,4 @@
+import { insertByUnnest } from '../database/column-inserts.sql';
 import { SqlColumnTypes, SqlQueryable } from '../database/sql-client.port';
 import { TableNames } from './projection.port';
 
@@ -24,10 +25,7 @@ export class Inserts {
 
   async write(tx: SqlQueryable, t: TableNames, conflict = ''): Promise<void> {
     if (this.size === 0) return;
-    if (!conflict) return tx.insertColumns(t(this.table), this.columns, this.values);
-    const names = Object.keys(this.columns);
-    const arrays = Object.values(this.columns).map((type, index) => `$${index + 1}::${type}[]`);
-    await tx.query(`INSERT INTO ${t(this.table)} (${names.join(', ')}) SELECT * FROM unnest(${arrays.join(', ')}) ${conflict}`, this.values);
+    await (conflict ? insertByUnnest(tx, t(this.table), this.columns, this.values, conflict) : tx.insertColumns(t(this.table), this.columns, this.values));
   }
 }
 
