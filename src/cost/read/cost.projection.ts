@@ -143,10 +143,7 @@ class CostBatch {
 
   async write(tx: SqlQueryable, t: TableNames): Promise<void> {
     if (this.pops.size > 0) {
-      await tx.query(
-        `INSERT INTO ${t('rm_cost_pop')} (pop_id, country_code, region) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])`,
-        this.pops.params(),
-      );
+      await tx.insertColumns(t('rm_cost_pop'), { pop_id: 'text', country_code: 'text', region: 'text' }, this.pops.params());
     }
     if (this.recurring.size > 0) {
       await tx.query(
@@ -159,11 +156,7 @@ class CostBatch {
       );
     }
     if (this.oneOff.size > 0) {
-      await tx.query(
-        `INSERT INTO ${t('rm_cost_one_off')} (pop_id, effective_at, amount, currency)
-         SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::numeric[], $4::text[])`,
-        this.oneOff.params(),
-      );
+      await tx.insertColumns(t('rm_cost_one_off'), { pop_id: 'text', effective_at: 'timestamptz', amount: 'numeric', currency: 'text' }, this.oneOff.params());
     }
     if (this.ends.size > 0) {
       const ends = new Columns(['pop_id', 'category', 'item_id', 'valid_to'] as const);

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { PGlite, Results, protocol as PgliteProtocol, parse as PgliteParse } from '@electric-sql/pglite';
-import type { SqlClient, SqlQueryable } from './sql-client.port';
+import { insertByUnnest } from './column-inserts.sql';
+import type { SqlClient, SqlColumnTypes, SqlQueryable } from './sql-client.port';
 
 /** Same JS types as the node-postgres client (see postgres-sql-client.adapter.ts): exact int8, dates as text. */
 const PARSERS = {
@@ -34,7 +35,11 @@ export class PgliteSqlClient implements SqlClient {
   private tail: Promise<unknown> = Promise.resolve();
   /** Marks code running inside transaction()/withConnection(): taking the lock again would deadlock. */
   private readonly holder = new AsyncLocalStorage<{ holding: boolean }>();
-  private readonly connection: SqlQueryable = { query: (text, params) => this.run(text, params) };
+  // Always unnest: PGlite's COPY FROM reads a file (/dev/blob), not measured against it.
+  private readonly connection: SqlQueryable = {
+    query: (text, params) => this.run(text, params),
+    insertColumns: (table, columns, values) => insertByUnnest(this.connection, table, columns, values),
+  };
   /** Statement name by SQL text (Map order: least recently used first). */
   private readonly prepared = new Map<string, string>();
   private statements = 0;
@@ -57,6 +62,10 @@ export class PgliteSqlClient implements SqlClient {
 
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }> {
     return this.exclusive(() => this.run<R>(text, params));
+  }
+
+  insertColumns(table: string, columns: SqlColumnTypes, values: readonly unknown[][]): Promise<void> {
+    return this.exclusive(() => this.connection.insertColumns(table, columns, values));
   }
 
   transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {

@@ -5,7 +5,16 @@
  */
 export interface SqlQueryable {
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }>;
+  /**
+   * Inserts rows given column by column (`values[c][r]`: strings, numbers or null, arrays of one length)
+   * into `table`; `columns` maps each column to its SQL type. Many rows go by COPY on a server (the
+   * rebuild's bulk writes), else by one `INSERT ... SELECT * FROM unnest(...)`.
+   */
+  insertColumns(table: string, columns: SqlColumnTypes, values: readonly unknown[][]): Promise<void>;
 }
+
+/** Column name -> SQL type (`text`, `int`, `float8`, `timestamptz`, `numeric`, `json`, ...). */
+export type SqlColumnTypes = Readonly<Record<string, string>>;
 
 export interface SqlClient extends SqlQueryable {
   readonly kind: 'pglite' | 'postgres';

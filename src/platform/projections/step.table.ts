@@ -704,12 +704,13 @@ export class StepTable<M extends string> {
 
   private async insert(tx: SqlQueryable, table: string, points: Columns): Promise<void> {
     if (points.at.length === 0) return;
-    const columns = [...this.keyColumns, 'at', 'block', ...this.metricNames];
-    const types = [...this.keyColumns.map(() => 'text'), 'timestamptz', 'timestamptz', ...this.metricNames.map((metric) => this.metrics[metric])];
-    await tx.query(
-      `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${types.map((type, index) => `$${index + 1}::${type}[]`).join(', ')})`,
-      [...points.keys, points.at, points.block, ...points.metrics],
-    );
+    const columns = Object.fromEntries([
+      ...this.keyColumns.map((column) => [column, 'text']),
+      ['at', 'timestamptz'],
+      ['block', 'timestamptz'],
+      ...this.metricNames.map((metric) => [metric, this.metrics[metric]]),
+    ]);
+    await tx.insertColumns(table, columns, [...points.keys, points.at, points.block as string[], ...points.metrics]);
   }
 
   private async update(tx: SqlQueryable, table: string, points: Columns): Promise<void> {

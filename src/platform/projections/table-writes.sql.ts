@@ -1,9 +1,8 @@
-import { SqlQueryable } from '../database/sql-client.port';
+import { insertByUnnest } from '../database/column-inserts.sql';
+import { SqlColumnTypes, SqlQueryable } from '../database/sql-client.port';
 import { TableNames } from './projection.port';
 
 /** Multi-row writes of a projection batch: one statement per table, whatever the number of rows. */
-
-export type PgType = 'text' | 'int' | 'float8' | 'timestamptz';
 
 /** Rows to insert into one table, column by column (the arrays an `unnest` takes). */
 export class Inserts {
@@ -11,7 +10,7 @@ export class Inserts {
 
   constructor(
     private readonly table: string,
-    private readonly columns: Readonly<Record<string, PgType>>,
+    private readonly columns: SqlColumnTypes,
   ) {
     this.values = Object.keys(columns).map(() => []);
   }
@@ -26,9 +25,7 @@ export class Inserts {
 
   async write(tx: SqlQueryable, t: TableNames, conflict = ''): Promise<void> {
     if (this.size === 0) return;
-    const names = Object.keys(this.columns);
-    const arrays = Object.values(this.columns).map((type, index) => `$${index + 1}::${type}[]`);
-    await tx.query(`INSERT INTO ${t(this.table)} (${names.join(', ')}) SELECT * FROM unnest(${arrays.join(', ')}) ${conflict}`, this.values);
+    await (conflict ? insertByUnnest(tx, t(this.table), this.columns, this.values, conflict) : tx.insertColumns(t(this.table), this.columns, this.values));
   }
 }
 

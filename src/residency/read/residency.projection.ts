@@ -112,12 +112,12 @@ const effectiveAt = (event: RecordedEvent) => event.metadata.effectiveAt;
 
 type Column = [name: string, type: string, value: (event: RecordedEvent) => unknown];
 
-/** One multi-row INSERT of `events`: unnest of one array per column. */
+/** One multi-row insert of `events`, one array per column. */
 async function insert(tx: SqlQueryable, table: string, events: RecordedEvent[], columns: Column[]): Promise<void> {
   if (events.length === 0) return;
-  await tx.query(
-    `INSERT INTO ${table} (${columns.map(([name]) => name).join(', ')})
-     SELECT * FROM unnest(${columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})`,
+  await tx.insertColumns(
+    table,
+    Object.fromEntries(columns.map(([name, type]) => [name, type])),
     columns.map(([, , value]) => events.map(value)),
   );
 }

@@ -58,6 +58,40 @@ for (const database of testDatabases()) {
       assert.deepEqual(rows, [{ texts, floats: [0, 0, ...numbers.slice(2)], ints: [1, -2, null], mixed: ['1.5', 'a'], empty: [] }]);
     });
 
+    test('insertColumns writes the rows INSERT ... unnest writes, however awkward the values, by COPY when many on a server', TIMEOUT, async () => {
+      const texts = ['', 'NULL', '\\N', '\\.', 'tab\there', 'line\nbreak', 'cr\rlf\r\n', 'back\\slash\\', '\\t not a tab', 'quote " \' {a,b}', 'ünï 🚀', ' padded ', null];
+      const floats = [0, -0, 1.5, -2.25e-7, 1e21, 0.1 + 0.2, Number.MAX_VALUE, Infinity, -Infinity, NaN, null];
+      const instants = ['2031-03-01T12:00:00.123Z', '2031-03-01T12:00:00+05:30', null];
+      const many = 2 * 256; // over the server's COPY threshold
+      const columns = { n: 'int', s: 'text', f: 'float8', at: 'timestamptz', amount: 'numeric', doc: 'jsonb' };
+      const rows = (count: number) => [
+        Array.from({ length: count }, (_, i) => i),
+        Array.from({ length: count }, (_, i) => texts[i % texts.length]),
+        Array.from({ length: count }, (_, i) => floats[i % floats.length]),
+        Array.from({ length: count }, (_, i) => instants[i % instants.length]),
+        Array.from({ length: count }, (_, i) => (i % 4 === 3 ? null : `${i}.10`)),
+        Array.from({ length: count }, (_, i) => JSON.stringify({ text: texts[i % texts.length], list: [i, '\t\\'] })),
+      ];
+      await sql.exec(`CREATE TABLE by_columns (n int PRIMARY KEY, s text, f float8, at timestamptz, amount numeric, doc jsonb);
+        CREATE TABLE by_unnest (LIKE by_columns INCLUDING ALL);
+        CREATE TABLE statements_seen (statement text);
+        CREATE FUNCTION record_statement() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO statements_seen VALUES (split_part(current_query(), ' ', 1)); RETURN NULL; END $$;
+        CREATE TRIGGER seen AFTER INSERT ON by_columns FOR EACH STATEMENT EXECUTE FUNCTION record_statement()`);
+      await sql.transaction((tx) => tx.insertColumns('by_columns', columns, rows(many)));
+      await sql.query(`INSERT INTO by_unnest SELECT * FROM unnest($1::int[], $2::text[], $3::float8[], $4::timestamptz[], $5::numeric[], $6::jsonb[])`, rows(many));
+      const read = async (table: string) => (await sql.query(`SELECT * FROM ${table} ORDER BY n`)).rows;
+      const written = await read('by_columns');
+      assert.equal(written.length, many);
+      assert.deepEqual(written, await read('by_unnest'));
+      assert.deepEqual(written.slice(0, texts.length).map(({ s }) => s), texts);
+      // A few rows go as INSERT, also outside a transaction; a failing COPY rejects and leaves the connection usable.
+      await sql.insertColumns('by_columns', columns, rows(many + 3).map((column) => column.slice(many)));
+      await assert.rejects(sql.transaction((tx) => tx.insertColumns('by_columns', columns, rows(many))), { code: '23505' });
+      assert.deepEqual((await sql.query('SELECT count(*)::int AS n FROM by_columns')).rows, [{ n: many + 3 }]);
+      const { rows: seen } = await sql.query<{ statement: string }>('SELECT statement FROM statements_seen');
+      assert.deepEqual(seen.map(({ statement }) => statement), database.name === 'postgres' ? ['COPY', 'INSERT'] : ['INSERT', 'INSERT']);
+    });
+
     test('rowCount counts affected rows; a query without parameters may hold several statements', TIMEOUT, async () => {
       await sql.query('CREATE TABLE counted (n int); INSERT INTO counted VALUES (1), (2), (3)');
       assert.equal((await sql.query('UPDATE counted SET n = n + 1 WHERE n > $1', [1])).rowCount, 2);
