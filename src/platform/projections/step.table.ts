@@ -640,22 +640,49 @@ export class StepTable<M extends string> {
    * in its first block) widen no bounds. A key with no point from `since` on has no span.
    */
   async readSpans(q: SqlQueryable, t: TableNames, requests: ReadonlyArray<{ keys: string[]; since: string | null }>, { merged = false } = {}): Promise<BlockSpan[][]> {
+    return (await this.readSpansAndEnds(q, t, requests, { merged, ends: false })).spans;
+  }
+
+  /**
+   * `readSpans`, and with `ends` also per request, in the same statement (a reader that needs no more pays
+   * one round trip): the values in force just before `since` (null: none, or `since` null) and the key's first
+   * point from `since` on (null: none), absolute values in metric order.
+   */
+  async readSpansAndEnds(
+    q: SqlQueryable,
+    t: TableNames,
+    requests: ReadonlyArray<{ keys: string[]; since: string | null }>,
+    { merged, ends }: { merged: boolean; ends: boolean },
+  ): Promise<{ spans: BlockSpan[][]; before: Array<Float64Array | null>; first: Array<{ at: string; values: Float64Array } | null> }> {
     const spans = requests.map((): BlockSpan[] => []);
-    if (requests.length === 0) return spans;
+    const before = requests.map((): Float64Array | null => null);
+    const first = requests.map((): { at: string; values: Float64Array } | null => null);
+    if (requests.length === 0) return { spans, before, first };
     const columns = this.keyColumns;
     const blocks = t(this.blockTable);
     const sameKey = (alias: string) => columns.map((column) => `${alias}.${column} = d.${column}`).join(' AND ');
     const since = `coalesce(d.since, '-infinity')`;
     const metrics = this.metricNames;
-    const first = metrics.map((metric) => `f.${metric} + p.${metric}_min AS ${metric}_min, f.${metric} + p.${metric}_max AS ${metric}_max`);
+    const firstBounds = metrics.map((metric) => `f.${metric} + p.${metric}_min AS ${metric}_min, f.${metric} + p.${metric}_max AS ${metric}_max`);
     const later = metrics.map((metric) => `s.${metric} + s.${metric}_min AS ${metric}_min, s.${metric} + s.${metric}_max AS ${metric}_max`);
     const select = merged
       ? `min(b.block) AS block, ${metrics.map((metric) => `min(b.${metric}_min) AS ${metric}_min, max(b.${metric}_max) AS ${metric}_max`).join(', ')}`
       : 'b.*';
-    const { rows } = await q.query<Record<string, unknown>>(
-      `SELECT d.n, ${select} FROM unnest(${this.textParams()}, $${columns.length + 1}::timestamptz[]) WITH ORDINALITY AS d(${columns.join(', ')}, since, n)
+    const requested = `unnest(${this.textParams()}, $${columns.length + 1}::timestamptz[]) WITH ORDINALITY AS d(${columns.join(', ')}, since, n)`;
+    // The ends as rows of the spans' shape: a point's values as both bounds, its instant as the block.
+    const point = metrics.map((metric) => `v.${metric} AS ${metric}_min, v.${metric} AS ${metric}_max`).join(', ');
+    const endRows = `
+       UNION ALL
+       SELECT e.kind, e.n, e.block, ${metrics.map((metric) => `e.${metric}_min, e.${metric}_max`).join(', ')} FROM ${requested}
          CROSS JOIN LATERAL (
-           (SELECT greatest(f.block, d.since) AS block, ${first.join(', ')}
+           (SELECT 'before' AS kind, d.n, v.at AS block, ${point} FROM ${t(this.table)} v WHERE ${sameKey('v')} AND v.at < d.since ORDER BY v.at DESC LIMIT 1)
+           UNION ALL
+           (SELECT 'first', d.n, v.at, ${point} FROM ${t(this.table)} v WHERE ${sameKey('v')} AND v.at >= ${since} ORDER BY v.at LIMIT 1)
+         ) e`;
+    const { rows } = await q.query<Record<string, unknown>>(
+      `SELECT 'span' AS kind, d.n, ${select} FROM ${requested}
+         CROSS JOIN LATERAL (
+           (SELECT greatest(f.block, d.since) AS block, ${firstBounds.join(', ')}
               FROM (SELECT s.* FROM ${blocks} s WHERE ${sameKey('s')} AND s.block <= ${since} ORDER BY s.block DESC LIMIT 1) f
               CROSS JOIN LATERAL (
                 SELECT count(*) AS points, ${metrics.map((metric) => `min(p.${metric}) AS ${metric}_min, max(p.${metric}) AS ${metric}_max`).join(', ')}
@@ -665,17 +692,20 @@ export class StepTable<M extends string> {
              WHERE p.points > 0)
            UNION ALL
            (SELECT s.block, ${later.join(', ')} FROM ${blocks} s WHERE ${sameKey('s')} AND s.block > ${since})
-         ) b${merged ? ' GROUP BY d.n' : ''}`,
+         ) b${merged ? ' GROUP BY d.n' : ''}${ends ? endRows : ''}`,
       [...columns.map((_, index) => requests.map(({ keys }) => keys[index])), requests.map(({ since }) => since)],
     );
     for (const row of rows) {
-      spans[Number(row.n) - 1].push({ from: instantOf(row.block), until: null, min: this.valuesOf(row, '_min'), max: this.valuesOf(row, '_max') });
+      const r = Number(row.n) - 1;
+      if (row.kind === 'before') before[r] = this.valuesOf(row, '_min');
+      else if (row.kind === 'first') first[r] = { at: instantOf(row.block), values: this.valuesOf(row, '_min') };
+      else spans[r].push({ from: instantOf(row.block), until: null, min: this.valuesOf(row, '_min'), max: this.valuesOf(row, '_max') });
     }
     for (const list of spans) {
       list.sort((a, b) => compare(a.from, b.from));
       list.forEach((span, s) => (span.until = list[s + 1]?.from ?? null));
     }
-    return spans;
+    return { spans, before, first };
   }
 
   /** The columns of the blocks' ranges: each metric's least and greatest stored value. */
@@ -725,6 +755,11 @@ export class StepTable<M extends string> {
   }
 
   /** `$n::text[]` for the keys. */
+  /** Values in metric order as a row of the view's columns. */
+  rowOf(values: Float64Array): Record<M, number> {
+    return Object.fromEntries(this.metricNames.map((metric, m) => [metric, values[m]])) as Record<M, number>;
+  }
+
   private textParams(): string {
     return this.keyColumns.map((_, index) => `$${index + 1}::text[]`).join(', ');
   }
