@@ -207,7 +207,7 @@ export class StepTable<M extends string> {
       byId: new Map(),
       probed: !changes && at.size <= PROBED_DELTAS,
     }));
-    await this.readBlocks(tx, t, writes);
+    const probed = await this.readBlocks(tx, t, writes);
     const ranges: Range[] = [];
     for (const write of writes) {
       this.addToBases(write);
@@ -224,7 +224,12 @@ export class StepTable<M extends string> {
         });
       }
     }
-    const stored = await this.readPoints(tx, t, ranges);
+    // A probed key's ranges came with its blocks; the others' are read now.
+    const scanned = ranges.filter(({ write }) => !write.probed);
+    const read = await this.readPoints(tx, t, scanned);
+    const stored = ranges.map((range) =>
+      range.write.probed ? (probed.get(range.write.deltas[range.first]) ?? []).filter(({ at }) => at <= (range.last as string)) : read[scanned.indexOf(range)],
+    );
     const inserts = this.columns(true);
     const updates = this.columns(false);
     const changed: ChangedPoint[] = [];
@@ -245,30 +250,52 @@ export class StepTable<M extends string> {
 
   /**
    * Per key, the blocks in force at its deltas (probed) or the one in force at its first delta and every later
-   * one; a key without points gets its first block.
+   * one; a key without points gets its first block. In the same statement, for a probed key, the stored points
+   * each of its blocks' ranges reads (see `readPoints`), up to the key's last delta: returned per delta that
+   * starts a range (the first of the key's deltas in its block), for `write` to cut at the range's last delta.
    */
-  private async readBlocks(tx: SqlQueryable, t: TableNames, writes: KeyWrite[]): Promise<void> {
+  private async readBlocks(tx: SqlQueryable, t: TableNames, writes: KeyWrite[]): Promise<Map<[string, Float64Array], StoredPoint[]>> {
     const columns = this.keyColumns;
     const table = t(this.blockTable);
     const sameKey = columns.map((column) => `s.${column} = d.${column}`).join(' AND ');
     const metrics = [...this.metricNames, ...this.rangeColumns()].map((column) => `s.${column}`).join(', ');
-    // Probed: per delta, the block in force and the id of the one after it (`next`).
-    const probes = writes.flatMap((write, w) => (write.probed ? write.deltas.map(([at]) => ({ w, at })) : []));
+    // Probed: per delta, the block in force and the id of the one after it (`next`), and the points of its range.
+    const probes = writes.flatMap((write, w) => (write.probed ? write.deltas.map((delta, d) => ({ w, at: delta[0], delta, prev: write.deltas[d - 1]?.[0] ?? null })) : []));
     const scans = writes.flatMap((write, w) => (write.probed ? [] : [{ w, at: write.deltas[0][0] }]));
     const n = columns.length;
     const params = (list: { w: number; at: string }[]) => [...columns.map((_, index) => list.map(({ w }) => writes[w].keys[index])), list.map(({ at }) => at), list.map(({ w }) => w)];
+    const points = t(this.pointTable);
+    // Point rows in the block rows' shape: the stored values in the metric columns, the ranges' columns null.
+    const noRanges = this.metricNames.map((metric) => `NULL::${this.metrics[metric]} AS ${metric}_min, NULL::${this.metrics[metric]} AS ${metric}_max`).join(', ');
+    const stored = this.metricNames.map((metric) => `s.${metric}`).join(', ');
     const rows = [
       ...(probes.length === 0
         ? []
         : (
             await tx.query<Record<string, unknown>>(
-              `SELECT d.w, b.* FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[], $${n + 2}::int[]) AS d(${columns.join(', ')}, at, w)
+              `WITH d AS (
+                 SELECT * FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[], $${n + 2}::int[], $${n + 3}::timestamptz[], $${n + 4}::timestamptz[])
+                   WITH ORDINALITY AS d(${columns.join(', ')}, at, w, prev, key_last, p)
+               )
+               SELECT d.w, d.p, b.* FROM d
                  CROSS JOIN LATERAL (
-                   (SELECT s.block, s.points, ${metrics}, false AS next FROM ${table} s WHERE ${sameKey} AND s.block <= d.at ORDER BY s.block DESC LIMIT 1)
+                   (SELECT s.block, s.points, ${metrics}, false AS next, NULL::timestamptz AS at FROM ${table} s WHERE ${sameKey} AND s.block <= d.at ORDER BY s.block DESC LIMIT 1)
                    UNION ALL
-                   (SELECT s.block, s.points, ${metrics}, true AS next FROM ${table} s WHERE ${sameKey} AND s.block > d.at ORDER BY s.block LIMIT 1)
-                 ) b`,
-              params(probes),
+                   (SELECT s.block, s.points, ${metrics}, true AS next, NULL::timestamptz AS at FROM ${table} s WHERE ${sameKey} AND s.block > d.at ORDER BY s.block LIMIT 1)
+                 ) b
+               UNION ALL
+               SELECT d.w, d.p, r.* FROM d
+                 CROSS JOIN LATERAL (SELECT s.block FROM ${table} s WHERE ${sameKey} AND s.block <= d.at ORDER BY s.block DESC LIMIT 1) f
+                 CROSS JOIN LATERAL (
+                   (SELECT s.block, NULL::int AS points, ${stored}, ${noRanges}, NULL::bool AS next, s.at FROM ${points} s
+                     WHERE ${sameKey} AND s.at >= f.block AND s.at < d.at ORDER BY s.at DESC LIMIT 1)
+                   UNION ALL
+                   (SELECT s.block, NULL::int, ${stored}, ${noRanges}, NULL::bool, s.at FROM ${points} s
+                     WHERE ${sameKey} AND s.at >= d.at AND s.at <= d.key_last
+                       AND s.at < coalesce((SELECT min(s.block) FROM ${table} s WHERE ${sameKey} AND s.block > d.at), 'infinity'))
+                 ) r
+                WHERE d.prev IS NULL OR d.prev < f.block`,
+              [...params(probes), probes.map(({ prev }) => prev), probes.map(({ w }) => (writes[w].deltas.at(-1) as [string, Float64Array])[0])],
             )
           ).rows),
       ...(scans.length === 0
@@ -285,8 +312,18 @@ export class StepTable<M extends string> {
             )
           ).rows),
     ];
+    const ranges = new Map<[string, Float64Array], StoredPoint[]>();
+    for (const row of rows) {
+      if (row.at === null || row.at === undefined) continue;
+      const { delta } = probes[Number(row.p) - 1];
+      let list = ranges.get(delta);
+      if (!list) ranges.set(delta, (list = []));
+      list.push({ at: instantOf(row.at), block: instantOf(row.block), values: this.valuesOf(row) });
+    }
+    for (const list of ranges.values()) list.sort((a, b) => compare(a.at, b.at));
     const after = writes.map((): string[] => []);
     for (const row of rows) {
+      if (row.at !== null && row.at !== undefined) continue;
       const write = writes[row.w as number];
       const id = instantOf(row.block);
       if (row.next) after[row.w as number].push(id);
@@ -307,6 +344,7 @@ export class StepTable<M extends string> {
       const ids = [...new Set([...blocks.map(({ id }) => id), ...after[w]])].sort(compare);
       for (const block of blocks) block.until = ids[ids.indexOf(block.id) + 1] ?? null;
     });
+    return ranges;
   }
 
   /**
@@ -358,6 +396,7 @@ export class StepTable<M extends string> {
 
   /** Per range, the stored points it covers (the one before `since` first, if any), in time order. */
   private async readPoints(tx: SqlQueryable, t: TableNames, ranges: Range[]): Promise<StoredPoint[][]> {
+    if (ranges.length === 0) return [];
     const columns = this.keyColumns;
     const table = t(this.pointTable);
     const sameKey = columns.map((column) => `s.${column} = d.${column}`).join(' AND ');
