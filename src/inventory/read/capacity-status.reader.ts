@@ -49,12 +49,23 @@ interface Segment {
 export async function readStatusTimelines(q: SqlQueryable, requests: ReadonlyArray<StatusTimelineRequest>, thresholds: CapacityThresholds): Promise<Map<string, StatusTimeline>> {
   const timelines = new Map<string, StatusTimeline>(requests.map(({ popId }) => [popId, { before: null, points: [] }]));
   if (requests.length === 0) return timelines;
-  // First the bounds of all the blocks concerned: a PoP whose points there all have the same statuses needs no more.
-  const spans = await popSteps.readSpans(q, liveTables, requests.map(({ popId, since }) => ({ keys: [popId], since })), { merged: true });
+  // First the bounds of all the blocks concerned, with the point before `since` and the first from there on: a PoP
+  // whose points there all have the same statuses needs no more (its segments would read just those two points).
+  const keyed = requests.map(({ popId, since }) => ({ keys: [popId], since }));
+  const { spans, before, first } = await popSteps.readSpansAndEnds(q, liveTables, keyed, { merged: true, ends: true });
   const unsteady = requests.flatMap((request, r) => ((request.pinned?.length ?? 0) > 0 || spans[r].some((span) => steadyLabel(span, thresholds) === null) ? [r] : []));
-  const blocks = await popSteps.readSpans(q, liveTables, unsteady.map((r) => ({ keys: [requests[r].popId], since: requests[r].since })));
-  unsteady.forEach((r, u) => (spans[r] = blocks[u]));
-  const segments = requests.flatMap((request, r) => segmentsOf(r, request, spans[r], thresholds));
+  const settled = new Set(requests.keys());
+  for (const r of unsteady) settled.delete(r);
+  const statusesOf = (values: Float64Array) => resourceStatuses(totalsOfStep(popSteps.rowOf(values)), thresholds);
+  for (const r of settled) {
+    const timeline = timelines.get(requests[r].popId) as StatusTimeline;
+    if (before[r]) timeline.before = statusesOf(before[r]);
+    const point = first[r];
+    if (point) timeline.points.push({ at: point.at, statuses: statusesOf(point.values) });
+  }
+  if (unsteady.length === 0) return timelines;
+  const blocks = await popSteps.readSpans(q, liveTables, unsteady.map((r) => keyed[r]));
+  const segments = unsteady.flatMap((r, u) => segmentsOf(r, requests[r], blocks[u], thresholds));
   const { rows } = await q.query<Record<string, unknown> & { n: string; at: Date | string; earlier: boolean }>(
     `SELECT d.n, p.* FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::int[], $5::bool[]) WITH ORDINALITY AS d(pop_id, from_at, until, lim, earlier, n)
        CROSS JOIN LATERAL (
@@ -103,7 +114,6 @@ function segmentsOf(request: number, { since, pinned = [] }: StatusTimelineReque
 
 /** The statuses every point of a block has (as a comparable label), or null when they can differ. */
 function steadyLabel(span: BlockSpan, thresholds: CapacityThresholds): string | null {
-  const row = (values: Float64Array) => Object.fromEntries(popSteps.metricNames.map((metric, m) => [metric, values[m]]));
-  const statuses = steadyStatuses(totalsOfStep(row(span.min)), totalsOfStep(row(span.max)), thresholds);
+  const statuses = steadyStatuses(totalsOfStep(popSteps.rowOf(span.min)), totalsOfStep(popSteps.rowOf(span.max)), thresholds);
   return statuses && Object.values(statuses).join();
 }

@@ -17,8 +17,8 @@ import { capacityStatusChanged, inventoryChanged, residencyViolationChanged, ser
 import { IntegrationEvent, SourceEvent } from '../domain/integration-event.types';
 import { StatusLevel } from '../domain/outbound.enums';
 import { announcements, compress, Same, Timeline } from '../domain/timeline-diff.math';
-import { announcedOf, readAnnouncedStatuses, replaceAnnouncedStatuses } from './capacity-announced.table';
-import { OutboxRow, readOutboxState, recordOutbox } from './outbox.sql';
+import { announcedOf, AnnouncedStatus, readAnnouncedStatuses, replaceAnnouncedStatuses } from './capacity-announced.table';
+import { lockOutboxState, OutboxRow, recordOutbox } from './outbox.sql';
 import { readAnnouncedViolations, replaceAnnouncedViolations, violationKey } from './residency-announced.table';
 
 export const OUTBOX_PROJECTION = 'outbox';
@@ -70,15 +70,18 @@ export function outboxProjection(options: OutboxProjectionOptions): Projection {
 
 async function recordBatch(tx: SqlQueryable, events: RecordedEvent[], options: OutboxProjectionOptions): Promise<void> {
   if (events.length === 0) return;
-  const state = await readOutboxState(tx, { lock: true });
+  const touched = capacityTouched(events);
+  const { state, announced } = await lockOutboxState(tx, requestsOf(touched));
   const fresh = state.statePosition === null ? events : events.filter((event) => event.position > (state.statePosition as string));
   if (fresh.length === 0) return;
+  // Some events were recorded already (handed again): what the others touched is read on its own.
+  const capacity = fresh.length === events.length ? { touched, announced } : await readCapacityTouched(tx, fresh);
   const emits = (position: string) => state.emitPosition === null || position > state.emitPosition;
   const outputs: Output[] = [];
   for (const event of fresh) {
     if (POP_TYPES.has(event.type) && emits(event.position)) outputs.push({ position: event.position, rank: 0, at: '', event: inventoryChanged(sourceOf(event)) });
   }
-  outputs.push(...(await capacityChanges(tx, fresh, options.thresholds)));
+  outputs.push(...(await capacityChanges(tx, capacity, options.thresholds)));
   outputs.push(...(await residencyChanges(tx, fresh)));
   const rows: OutboxRow[] = outputs
     .filter((output) => emits(output.position))
@@ -103,8 +106,11 @@ function earlier(a: string | null, b: string | null): string | null {
 type StatusValue = { status: StatusLevel; utilizationPercent: number };
 const sameStatus: Same<StatusValue> = (a, b) => a.status === b.status;
 
-async function capacityChanges(tx: SqlQueryable, events: RecordedEvent[], thresholds: CapacityThresholds): Promise<Output[]> {
-  const touched = new Map<string, { since: string | null; source: RecordedEvent }>();
+type Touched = Map<string, { since: string | null; source: RecordedEvent }>;
+
+/** Per PoP whose capacity the events can change: the earliest instant they change it from, and the last of them. */
+function capacityTouched(events: RecordedEvent[]): Touched {
+  const touched: Touched = new Map();
   for (const event of events) {
     if (!POP_TYPES.has(event.type)) continue;
     const from = capacityAffectedFrom(toPopEvent(event));
@@ -114,9 +120,21 @@ async function capacityChanges(tx: SqlQueryable, events: RecordedEvent[], thresh
     if (entry) touched.set(popId, { since: earlier(entry.since, from), source: event });
     else touched.set(popId, { since: from, source: event });
   }
+  return touched;
+}
+
+function requestsOf(touched: Touched): Array<{ popId: string; since: string | null }> {
+  return [...touched].map(([popId, { since }]) => ({ popId, since }));
+}
+
+async function readCapacityTouched(tx: SqlQueryable, events: RecordedEvent[]): Promise<{ touched: Touched; announced: Map<string, AnnouncedStatus> }> {
+  const touched = capacityTouched(events);
+  return { touched, announced: await readAnnouncedStatuses(tx, requestsOf(touched)) };
+}
+
+async function capacityChanges(tx: SqlQueryable, { touched, announced }: { touched: Touched; announced: Map<string, AnnouncedStatus> }, thresholds: CapacityThresholds): Promise<Output[]> {
   if (touched.size === 0) return [];
-  const requests = [...touched].map(([popId, { since }]) => ({ popId, since }));
-  const announced = await readAnnouncedStatuses(tx, requests);
+  const requests = requestsOf(touched);
   // An announcement where only the announced timeline changes carries the utilization in force there.
   const pinned = (popId: string) => CAPACITY_RESOURCES.flatMap((resource) => announcedOf(announced, popId, resource).changes.map(({ at }) => at));
   const timelines = await readStatusTimelines(tx, requests.map((request) => ({ ...request, pinned: pinned(request.popId) })), thresholds);

@@ -1,4 +1,5 @@
 import { SqlQueryable } from '../../platform/database/sql-client.port';
+import { ANNOUNCED_ROWS, announcedFrom, announcedParams, AnnouncedRequests, AnnouncedRow, AnnouncedStatus } from './capacity-announced.table';
 
 /** The outbox's own checkpoint (outbound.migrations.ts, outbox_state). */
 export interface OutboxState {
@@ -24,12 +25,25 @@ export async function initOutboxState(q: SqlQueryable, head: string | null): Pro
   await q.query(`INSERT INTO outbox_state (id, state_position, emit_position, next_seq) VALUES (1, NULL, $1, 1) ON CONFLICT (id) DO NOTHING`, [head]);
 }
 
-export async function readOutboxState(q: SqlQueryable, { lock }: { lock: boolean }): Promise<OutboxState> {
-  const { rows } = await q.query<{ state_position: string | null; emit_position: string | null; next_seq: string | number }>(
-    `SELECT state_position, emit_position, next_seq FROM outbox_state WHERE id = 1${lock ? ' FOR UPDATE' : ''}`,
+/**
+ * Locks the outbox's state and reads it, with the announced capacity statuses of `requests`, in one statement
+ * (a projection batch pays a round trip per statement). One snapshot serves both: every writer of the
+ * announced statuses holds the outbox's checkpoint row, which the batch locked in an earlier statement,
+ * so none can commit while this one waits for the state's lock.
+ */
+export async function lockOutboxState(q: SqlQueryable, requests: AnnouncedRequests): Promise<{ state: OutboxState; announced: Map<string, AnnouncedStatus> }> {
+  const { rows } = await q.query<{ state_position: string | null; emit_position: string | null; next_seq: string | number | null } & Partial<AnnouncedRow>>(
+    `WITH state AS MATERIALIZED (SELECT state_position, emit_position, next_seq FROM outbox_state WHERE id = 1 FOR UPDATE)
+     SELECT st.*, a.* FROM (SELECT 1) AS one
+       LEFT JOIN state st ON true
+       LEFT JOIN (${ANNOUNCED_ROWS}) a ON true
+      ORDER BY a.pop_id, a.resource, a.at`,
+    announcedParams(requests),
   );
-  if (rows.length === 0) return { statePosition: null, emitPosition: null, nextSeq: 1 };
-  return { statePosition: rows[0].state_position, emitPosition: rows[0].emit_position, nextSeq: Number(rows[0].next_seq) };
+  const [first] = rows;
+  const state: OutboxState =
+    first.next_seq === null ? { statePosition: null, emitPosition: null, nextSeq: 1 } : { statePosition: first.state_position, emitPosition: first.emit_position, nextSeq: Number(first.next_seq) };
+  return { state, announced: announcedFrom(rows.filter((row): row is typeof row & AnnouncedRow => row.pop_id != null)) };
 }
 
 /**

@@ -145,9 +145,8 @@ export class ProjectionCheckpoints {
    */
   async claim(tx: SqlQueryable, expected: ReadonlyMap<string, string | null>, options: { durable?: boolean } = {}): Promise<void> {
     const names = [...expected.keys()].sort();
-    const asynchronousCommit = options.durable ? '' : ", set_config('synchronous_commit', 'off', true)";
     const { rows } = await tx.query<{ name: string; position: string | null; status: ProjectionState }>(
-      `SELECT name, position, status FROM projection_checkpoints${asynchronousCommit}
+      `SELECT name, position, status FROM projection_checkpoints${this.asynchronousCommit(options)}
         WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE OF projection_checkpoints`,
       [names],
     );
@@ -158,13 +157,44 @@ export class ProjectionCheckpoints {
     }
   }
 
+  /** Lets the transaction commit without waiting for the WAL flush, unless `durable` (see `claim`). */
+  private asynchronousCommit({ durable }: { durable?: boolean }): string {
+    return durable ? '' : ", set_config('synchronous_commit', 'off', true)";
+  }
+
   /** Locks the rows of a rebuild swap, in name order like every other multi-row lock here. */
   async claimAll(tx: SqlQueryable, names: string[]): Promise<void> {
     await tx.query('SELECT name FROM projection_checkpoints WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE', [names]);
   }
 
-  async advance(tx: SqlQueryable, names: string[], position: string): Promise<void> {
-    await this.update(tx, names, position, 'RUNNING', null, null);
+  /**
+   * What `claim` checks and locks, and the move of the rows to `position` with its notice, in one statement
+   * (a projection batch pays a round trip per statement): the move is written before the batch's writes
+   * but commits or rolls back with them. Throws CheckpointMovedError, like `claim`, for a row that moved.
+   */
+  async claimAndAdvance(tx: SqlQueryable, expected: ReadonlyMap<string, string | null>, position: string, options: { durable?: boolean } = {}): Promise<void> {
+    const names = [...expected.keys()].sort();
+    const notice: CheckpointNotice = { checkpoints: names.map((name) => ({ name, position, status: 'RUNNING' })) };
+    // MATERIALIZED: every row is locked in name order (as everywhere here) before the update touches it.
+    const { rows } = await tx.query<{ moved: string[] | null }>(
+      `WITH locked AS MATERIALIZED (
+         SELECT name, position, status FROM projection_checkpoints${this.asynchronousCommit(options)}
+          WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE OF projection_checkpoints
+       ), moved AS (
+         UPDATE projection_checkpoints c
+            SET position = $3, status = 'RUNNING', last_error = NULL, failed_event = NULL, updated_at = now(), store = $4
+           FROM locked l JOIN unnest($1::text[], $2::text[]) AS e(name, position) ON e.name = l.name
+          WHERE c.name = l.name AND l.status = 'RUNNING' AND l.position IS NOT DISTINCT FROM e.position
+         RETURNING c.name
+       ), notified AS (
+         SELECT pg_notify($5, $6) FROM (SELECT 1 FROM moved LIMIT 1) AS any_moved
+       )
+       SELECT (SELECT array_agg(name) FROM moved) AS moved, (SELECT count(*) FROM notified) AS notified`,
+      [names, names.map((name) => expected.get(name) ?? null), position, this.store, this.channel, JSON.stringify(notice)],
+    );
+    const moved = new Set(rows[0].moved ?? []);
+    const stale = names.find((name) => !moved.has(name));
+    if (stale !== undefined) throw new CheckpointMovedError(stale);
   }
 
   async fail(tx: SqlQueryable, name: string, position: string | null, error: string, event: RecordedEvent): Promise<void> {

@@ -249,7 +249,7 @@ export class ProjectionRunner {
       [SPAN_ATTRIBUTES.linkedCommands]: total,
     };
     await inSpan('projection batch', { root: true, kind: SpanKind.CONSUMER, links, attributes }, async () => {
-      await this.ctx.checkpoints.claim(tx, new Map(names.map((name) => [name, this.positions.get(name) ?? null])), { durable });
+      await this.ctx.checkpoints.claimAndAdvance(tx, new Map(names.map((name) => [name, this.positions.get(name) ?? null])), position, { durable });
       for (const projection of projections.filter(({ name }) => names.includes(name))) {
         const pending = this.pendingFor(projection, events);
         if (pending.length === 0) continue;
@@ -257,7 +257,6 @@ export class ProjectionRunner {
         assertDecodable(pending);
         await projection.handle(tx, pending, liveTables);
       }
-      await this.ctx.checkpoints.advance(tx, names, position);
     });
     return { projections: names, events: events.length, position };
   }

@@ -207,7 +207,7 @@ export class StepTable<M extends string> {
       byId: new Map(),
       probed: !changes && at.size <= PROBED_DELTAS,
     }));
-    await this.readBlocks(tx, t, writes);
+    const probed = await this.readBlocks(tx, t, writes);
     const ranges: Range[] = [];
     for (const write of writes) {
       this.addToBases(write);
@@ -224,7 +224,12 @@ export class StepTable<M extends string> {
         });
       }
     }
-    const stored = await this.readPoints(tx, t, ranges);
+    // A probed key's ranges came with its blocks; the others' are read now.
+    const scanned = ranges.filter(({ write }) => !write.probed);
+    const read = await this.readPoints(tx, t, scanned);
+    const stored = ranges.map((range) =>
+      range.write.probed ? (probed.get(range.write.deltas[range.first]) ?? []).filter(({ at }) => at <= (range.last as string)) : read[scanned.indexOf(range)],
+    );
     const inserts = this.columns(true);
     const updates = this.columns(false);
     const changed: ChangedPoint[] = [];
@@ -245,30 +250,52 @@ export class StepTable<M extends string> {
 
   /**
    * Per key, the blocks in force at its deltas (probed) or the one in force at its first delta and every later
-   * one; a key without points gets its first block.
+   * one; a key without points gets its first block. In the same statement, for a probed key, the stored points
+   * each of its blocks' ranges reads (see `readPoints`), up to the key's last delta: returned per delta that
+   * starts a range (the first of the key's deltas in its block), for `write` to cut at the range's last delta.
    */
-  private async readBlocks(tx: SqlQueryable, t: TableNames, writes: KeyWrite[]): Promise<void> {
+  private async readBlocks(tx: SqlQueryable, t: TableNames, writes: KeyWrite[]): Promise<Map<[string, Float64Array], StoredPoint[]>> {
     const columns = this.keyColumns;
     const table = t(this.blockTable);
     const sameKey = columns.map((column) => `s.${column} = d.${column}`).join(' AND ');
     const metrics = [...this.metricNames, ...this.rangeColumns()].map((column) => `s.${column}`).join(', ');
-    // Probed: per delta, the block in force and the id of the one after it (`next`).
-    const probes = writes.flatMap((write, w) => (write.probed ? write.deltas.map(([at]) => ({ w, at })) : []));
+    // Probed: per delta, the block in force and the id of the one after it (`next`), and the points of its range.
+    const probes = writes.flatMap((write, w) => (write.probed ? write.deltas.map((delta, d) => ({ w, at: delta[0], delta, prev: write.deltas[d - 1]?.[0] ?? null })) : []));
     const scans = writes.flatMap((write, w) => (write.probed ? [] : [{ w, at: write.deltas[0][0] }]));
     const n = columns.length;
     const params = (list: { w: number; at: string }[]) => [...columns.map((_, index) => list.map(({ w }) => writes[w].keys[index])), list.map(({ at }) => at), list.map(({ w }) => w)];
+    const points = t(this.pointTable);
+    // Point rows in the block rows' shape: the stored values in the metric columns, the ranges' columns null.
+    const noRanges = this.metricNames.map((metric) => `NULL::${this.metrics[metric]} AS ${metric}_min, NULL::${this.metrics[metric]} AS ${metric}_max`).join(', ');
+    const stored = this.metricNames.map((metric) => `s.${metric}`).join(', ');
     const rows = [
       ...(probes.length === 0
         ? []
         : (
             await tx.query<Record<string, unknown>>(
-              `SELECT d.w, b.* FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[], $${n + 2}::int[]) AS d(${columns.join(', ')}, at, w)
+              `WITH d AS (
+                 SELECT * FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[], $${n + 2}::int[], $${n + 3}::timestamptz[], $${n + 4}::timestamptz[])
+                   WITH ORDINALITY AS d(${columns.join(', ')}, at, w, prev, key_last, p)
+               )
+               SELECT d.w, d.p, b.* FROM d
                  CROSS JOIN LATERAL (
-                   (SELECT s.block, s.points, ${metrics}, false AS next FROM ${table} s WHERE ${sameKey} AND s.block <= d.at ORDER BY s.block DESC LIMIT 1)
+                   (SELECT s.block, s.points, ${metrics}, false AS next, NULL::timestamptz AS at FROM ${table} s WHERE ${sameKey} AND s.block <= d.at ORDER BY s.block DESC LIMIT 1)
                    UNION ALL
-                   (SELECT s.block, s.points, ${metrics}, true AS next FROM ${table} s WHERE ${sameKey} AND s.block > d.at ORDER BY s.block LIMIT 1)
-                 ) b`,
-              params(probes),
+                   (SELECT s.block, s.points, ${metrics}, true AS next, NULL::timestamptz AS at FROM ${table} s WHERE ${sameKey} AND s.block > d.at ORDER BY s.block LIMIT 1)
+                 ) b
+               UNION ALL
+               SELECT d.w, d.p, r.* FROM d
+                 CROSS JOIN LATERAL (SELECT s.block FROM ${table} s WHERE ${sameKey} AND s.block <= d.at ORDER BY s.block DESC LIMIT 1) f
+                 CROSS JOIN LATERAL (
+                   (SELECT s.block, NULL::int AS points, ${stored}, ${noRanges}, NULL::bool AS next, s.at FROM ${points} s
+                     WHERE ${sameKey} AND s.at >= f.block AND s.at < d.at ORDER BY s.at DESC LIMIT 1)
+                   UNION ALL
+                   (SELECT s.block, NULL::int, ${stored}, ${noRanges}, NULL::bool, s.at FROM ${points} s
+                     WHERE ${sameKey} AND s.at >= d.at AND s.at <= d.key_last
+                       AND s.at < coalesce((SELECT min(s.block) FROM ${table} s WHERE ${sameKey} AND s.block > d.at), 'infinity'))
+                 ) r
+                WHERE d.prev IS NULL OR d.prev < f.block`,
+              [...params(probes), probes.map(({ prev }) => prev), probes.map(({ w }) => (writes[w].deltas.at(-1) as [string, Float64Array])[0])],
             )
           ).rows),
       ...(scans.length === 0
@@ -285,8 +312,18 @@ export class StepTable<M extends string> {
             )
           ).rows),
     ];
+    const ranges = new Map<[string, Float64Array], StoredPoint[]>();
+    for (const row of rows) {
+      if (row.at === null || row.at === undefined) continue;
+      const { delta } = probes[Number(row.p) - 1];
+      let list = ranges.get(delta);
+      if (!list) ranges.set(delta, (list = []));
+      list.push({ at: instantOf(row.at), block: instantOf(row.block), values: this.valuesOf(row) });
+    }
+    for (const list of ranges.values()) list.sort((a, b) => compare(a.at, b.at));
     const after = writes.map((): string[] => []);
     for (const row of rows) {
+      if (row.at !== null && row.at !== undefined) continue;
       const write = writes[row.w as number];
       const id = instantOf(row.block);
       if (row.next) after[row.w as number].push(id);
@@ -307,6 +344,7 @@ export class StepTable<M extends string> {
       const ids = [...new Set([...blocks.map(({ id }) => id), ...after[w]])].sort(compare);
       for (const block of blocks) block.until = ids[ids.indexOf(block.id) + 1] ?? null;
     });
+    return ranges;
   }
 
   /**
@@ -358,6 +396,7 @@ export class StepTable<M extends string> {
 
   /** Per range, the stored points it covers (the one before `since` first, if any), in time order. */
   private async readPoints(tx: SqlQueryable, t: TableNames, ranges: Range[]): Promise<StoredPoint[][]> {
+    if (ranges.length === 0) return [];
     const columns = this.keyColumns;
     const table = t(this.pointTable);
     const sameKey = columns.map((column) => `s.${column} = d.${column}`).join(' AND ');
@@ -640,22 +679,49 @@ export class StepTable<M extends string> {
    * in its first block) widen no bounds. A key with no point from `since` on has no span.
    */
   async readSpans(q: SqlQueryable, t: TableNames, requests: ReadonlyArray<{ keys: string[]; since: string | null }>, { merged = false } = {}): Promise<BlockSpan[][]> {
+    return (await this.readSpansAndEnds(q, t, requests, { merged, ends: false })).spans;
+  }
+
+  /**
+   * `readSpans`, and with `ends` also per request, in the same statement (a reader that needs no more pays
+   * one round trip): the values in force just before `since` (null: none, or `since` null) and the key's first
+   * point from `since` on (null: none), absolute values in metric order.
+   */
+  async readSpansAndEnds(
+    q: SqlQueryable,
+    t: TableNames,
+    requests: ReadonlyArray<{ keys: string[]; since: string | null }>,
+    { merged, ends }: { merged: boolean; ends: boolean },
+  ): Promise<{ spans: BlockSpan[][]; before: Array<Float64Array | null>; first: Array<{ at: string; values: Float64Array } | null> }> {
     const spans = requests.map((): BlockSpan[] => []);
-    if (requests.length === 0) return spans;
+    const before = requests.map((): Float64Array | null => null);
+    const first = requests.map((): { at: string; values: Float64Array } | null => null);
+    if (requests.length === 0) return { spans, before, first };
     const columns = this.keyColumns;
     const blocks = t(this.blockTable);
     const sameKey = (alias: string) => columns.map((column) => `${alias}.${column} = d.${column}`).join(' AND ');
     const since = `coalesce(d.since, '-infinity')`;
     const metrics = this.metricNames;
-    const first = metrics.map((metric) => `f.${metric} + p.${metric}_min AS ${metric}_min, f.${metric} + p.${metric}_max AS ${metric}_max`);
+    const firstBounds = metrics.map((metric) => `f.${metric} + p.${metric}_min AS ${metric}_min, f.${metric} + p.${metric}_max AS ${metric}_max`);
     const later = metrics.map((metric) => `s.${metric} + s.${metric}_min AS ${metric}_min, s.${metric} + s.${metric}_max AS ${metric}_max`);
     const select = merged
       ? `min(b.block) AS block, ${metrics.map((metric) => `min(b.${metric}_min) AS ${metric}_min, max(b.${metric}_max) AS ${metric}_max`).join(', ')}`
       : 'b.*';
-    const { rows } = await q.query<Record<string, unknown>>(
-      `SELECT d.n, ${select} FROM unnest(${this.textParams()}, $${columns.length + 1}::timestamptz[]) WITH ORDINALITY AS d(${columns.join(', ')}, since, n)
+    const requested = `unnest(${this.textParams()}, $${columns.length + 1}::timestamptz[]) WITH ORDINALITY AS d(${columns.join(', ')}, since, n)`;
+    // The ends as rows of the spans' shape: a point's values as both bounds, its instant as the block.
+    const point = metrics.map((metric) => `v.${metric} AS ${metric}_min, v.${metric} AS ${metric}_max`).join(', ');
+    const endRows = `
+       UNION ALL
+       SELECT e.kind, e.n, e.block, ${metrics.map((metric) => `e.${metric}_min, e.${metric}_max`).join(', ')} FROM ${requested}
          CROSS JOIN LATERAL (
-           (SELECT greatest(f.block, d.since) AS block, ${first.join(', ')}
+           (SELECT 'before' AS kind, d.n, v.at AS block, ${point} FROM ${t(this.table)} v WHERE ${sameKey('v')} AND v.at < d.since ORDER BY v.at DESC LIMIT 1)
+           UNION ALL
+           (SELECT 'first', d.n, v.at, ${point} FROM ${t(this.table)} v WHERE ${sameKey('v')} AND v.at >= ${since} ORDER BY v.at LIMIT 1)
+         ) e`;
+    const { rows } = await q.query<Record<string, unknown>>(
+      `SELECT 'span' AS kind, d.n, ${select} FROM ${requested}
+         CROSS JOIN LATERAL (
+           (SELECT greatest(f.block, d.since) AS block, ${firstBounds.join(', ')}
               FROM (SELECT s.* FROM ${blocks} s WHERE ${sameKey('s')} AND s.block <= ${since} ORDER BY s.block DESC LIMIT 1) f
               CROSS JOIN LATERAL (
                 SELECT count(*) AS points, ${metrics.map((metric) => `min(p.${metric}) AS ${metric}_min, max(p.${metric}) AS ${metric}_max`).join(', ')}
@@ -665,17 +731,20 @@ export class StepTable<M extends string> {
              WHERE p.points > 0)
            UNION ALL
            (SELECT s.block, ${later.join(', ')} FROM ${blocks} s WHERE ${sameKey('s')} AND s.block > ${since})
-         ) b${merged ? ' GROUP BY d.n' : ''}`,
+         ) b${merged ? ' GROUP BY d.n' : ''}${ends ? endRows : ''}`,
       [...columns.map((_, index) => requests.map(({ keys }) => keys[index])), requests.map(({ since }) => since)],
     );
     for (const row of rows) {
-      spans[Number(row.n) - 1].push({ from: instantOf(row.block), until: null, min: this.valuesOf(row, '_min'), max: this.valuesOf(row, '_max') });
+      const r = Number(row.n) - 1;
+      if (row.kind === 'before') before[r] = this.valuesOf(row, '_min');
+      else if (row.kind === 'first') first[r] = { at: instantOf(row.block), values: this.valuesOf(row, '_min') };
+      else spans[r].push({ from: instantOf(row.block), until: null, min: this.valuesOf(row, '_min'), max: this.valuesOf(row, '_max') });
     }
     for (const list of spans) {
       list.sort((a, b) => compare(a.from, b.from));
       list.forEach((span, s) => (span.until = list[s + 1]?.from ?? null));
     }
-    return spans;
+    return { spans, before, first };
   }
 
   /** The columns of the blocks' ranges: each metric's least and greatest stored value. */
@@ -726,6 +795,11 @@ export class StepTable<M extends string> {
   }
 
   /** `$n::text[]` for the keys. */
+  /** Values in metric order as a row of the view's columns. */
+  rowOf(values: Float64Array): Record<M, number> {
+    return Object.fromEntries(this.metricNames.map((metric, m) => [metric, values[m]])) as Record<M, number>;
+  }
+
   private textParams(): string {
     return this.keyColumns.map((_, index) => `$${index + 1}::text[]`).join(', ');
   }

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { resourceStatuses, ResourceStatuses } from '../../../src/inventory/domain/capacity-change.rules';
 import { readStatusTimelines, StatusTimeline } from '../../../src/inventory/read/capacity-status.reader';
 import { newPopSteps, POP_STEP_TABLE, totalsOfStep } from '../../../src/inventory/read/capacity-steps.table';
+import type { SqlQueryable } from '../../../src/platform/database/sql-client.port';
 import { liveTables } from '../../../src/platform/projections/projection.port';
 import { testDatabases, type TestDatabase } from '../../support/test-databases';
 import { seededRandom } from '../../support/seeded-random';
@@ -115,12 +116,19 @@ for (const database of testDatabases()) {
       }
       await steps.write(db.sql, liveTables);
       const since = iso(50);
-      const timeline = (await readStatusTimelines(db.sql, [{ popId: 'p3', since }], THRESHOLDS)).get('p3') as StatusTimeline;
+      let statements = 0;
+      const counted: SqlQueryable = { query: (text, params) => (statements++, db.sql.query(text, params)) };
+      const timeline = (await readStatusTimelines(counted, [{ popId: 'p3', since }], THRESHOLDS)).get('p3') as StatusTimeline;
       assert.deepEqual(timeline.before && label(timeline.before), 'OK,OK,OK');
       assert.deepEqual(
         timeline.points.map(({ at, statuses }) => [at, label(statuses)]),
         [[since, 'OK,OK,OK']],
       );
+      assert.equal(statements, 1, 'the bounds and the two points in one statement');
+      // Read together with a PoP whose statuses change: each answer as when read alone.
+      const alone = (await readStatusTimelines(db.sql, [{ popId: 'p1', since: iso(100) }], THRESHOLDS)).get('p1');
+      const both = await readStatusTimelines(db.sql, [{ popId: 'p1', since: iso(100) }, { popId: 'p3', since }], THRESHOLDS);
+      assert.deepEqual([both.get('p1'), both.get('p3')], [alone, timeline]);
     });
 
     it('reads the utilizations in force at pinned instants', async () => {

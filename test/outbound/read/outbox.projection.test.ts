@@ -142,6 +142,27 @@ describe('outbox projection (docs/outbound-events.md)', { timeout: 300_000 }, ()
     });
   });
 
+  it('locks its state and reads what was announced of the touched PoPs in one statement', async () => {
+    for (const database of testDatabases()) {
+      const log = recorded(onPop([...fedRack(), popEvents.device(iso('2027-02-01'), 'd1', 'r1', 1, 1, 4000)]));
+      const world = await OutboxWorld.create(database);
+      try {
+        await world.apply([log.slice(0, 4)]);
+        await world.apply([log.slice(4)], ['planning_inventory', 'cost', 'fx-rates', 'residency']);
+        const [outbox] = outboundProjections(THRESHOLDS);
+        const reads: string[] = [];
+        await world.db.sql.transaction((tx) =>
+          outbox.handle({ query: (text, params) => (/outbox_state|outbox_capacity_status/.test(text) && !/^\s*(WITH appended|INSERT|DELETE)/.test(text) && reads.push(text), tx.query(text, params)) }, eventsFor(outbox, upcastAll(log.slice(4))), rebuildTables),
+        );
+        assert.equal(reads.length, 1, database.name);
+        assert.match(reads[0], /outbox_state[^]*FOR UPDATE[^]*outbox_capacity_status/, database.name);
+        assert.deepEqual(announced(await world.rows()), ['p1 POWER_KW OK->WARNING 71.5103 @2027-02-01T00:00:00.000Z'], database.name);
+      } finally {
+        await world.dispose();
+      }
+    }
+  });
+
   it('records nothing again when the log is replayed (a rebuild, a checkpoint moved back)', async () => {
     for (const database of testDatabases()) {
       const log = recorded(onPop([...fedRack(), popEvents.device(iso('2027-02-01'), 'd1', 'r1', 1, 1, 4000)]));

@@ -108,6 +108,27 @@ for (const database of testDatabases()) {
       assert.equal(counts[0].stale, 0, 'each block counts its points');
     });
 
+    it('reads a few deltas\' blocks and the stored points they fall among in one statement', async () => {
+      // Key a has many blocks by now: deltas in two of them, one before a stored point and one on it.
+      const { rows } = await db.sql.query<{ at: Date; units: number }>("SELECT at, units FROM t_step WHERE key = 'a' ORDER BY at");
+      const early = new Date(rows[1].at.getTime() - DAY / 2).toISOString();
+      const late = rows[rows.length - 2].at.toISOString();
+      const table = steps();
+      table.add(['a'], early, { units: 1 });
+      table.add(['a'], late, { units: 1 });
+      const reads: string[] = [];
+      await db.sql.transaction((tx) =>
+        table.write({ query: (text, params) => (/^\s*(SELECT|WITH d AS)/.test(text) && reads.push(text), tx.query(text, params)) }, liveTables),
+      );
+      assert.equal(reads.length, 1, reads.map((text) => text.slice(0, 60)).join(" / "));
+      const { rows: now } = await db.sql.query<{ at: Date; units: number }>("SELECT at, units FROM t_step WHERE key = 'a' ORDER BY at");
+      const expected = [...rows.slice(0, 1), { at: new Date(early), units: rows[0].units + 1 }, ...rows.slice(1)].map((row) => [
+        row.at.toISOString(),
+        row.at.toISOString() >= late ? row.units + 2 : row.at.toISOString() >= early && row.at.toISOString() !== early ? row.units + 1 : row.units,
+      ]);
+      assert.deepEqual(now.map((row) => [row.at.toISOString(), row.units]), expected);
+    });
+
     it('returns every point from the first delta on with the values before and after', async () => {
       const table = steps();
       const { rows } = await db.sql.query<{ at: Date; units: number; kw: number }>("SELECT at, units, kw FROM t_step WHERE key = 'a' ORDER BY at");
