@@ -3,10 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import { resourceStatuses, ResourceStatuses } from '../../../src/inventory/domain/capacity-change.rules';
 import { readStatusTimelines, StatusTimeline } from '../../../src/inventory/read/capacity-status.reader';
 import { newPopSteps, POP_STEP_TABLE, totalsOfStep } from '../../../src/inventory/read/capacity-steps.table';
-import type { SqlQueryable } from '../../../src/platform/database/sql-client.port';
 import { liveTables } from '../../../src/platform/projections/projection.port';
 import { testDatabases, type TestDatabase } from '../../support/test-databases';
 import { seededRandom } from '../../support/seeded-random';
+import { statementSpy } from '../../support/statement-spy';
 
 const THRESHOLDS = { warnPercent: 70, criticalPercent: 90 };
 const HOUR = 3_600_000;
@@ -117,7 +117,7 @@ for (const database of testDatabases()) {
       await steps.write(db.sql, liveTables);
       const since = iso(50);
       let statements = 0;
-      const counted: SqlQueryable = { query: (text, params) => (statements++, db.sql.query(text, params)) };
+      const counted = statementSpy(db.sql, () => statements++);
       const timeline = (await readStatusTimelines(counted, [{ popId: 'p3', since }], THRESHOLDS)).get('p3') as StatusTimeline;
       assert.deepEqual(timeline.before && label(timeline.before), 'OK,OK,OK');
       assert.deepEqual(

@@ -7,6 +7,7 @@ import { fedRack, iso, popEvents, T0 } from '../../support/pop-builders';
 import { GivenEvent } from '../../support/projection-spec';
 import { testDatabases } from '../../support/test-databases';
 import { announced, OutboxWorld, recorded, THRESHOLDS } from './outbox-world';
+import { statementSpy } from '../../support/statement-spy';
 
 /**
  * The outbox projection on a real database, fed like the live runner feeds it (all projections of a batch
@@ -152,7 +153,7 @@ describe('outbox projection (docs/outbound-events.md)', { timeout: 300_000 }, ()
         const [outbox] = outboundProjections(THRESHOLDS);
         const reads: string[] = [];
         await world.db.sql.transaction((tx) =>
-          outbox.handle({ query: (text, params) => (/outbox_state|outbox_capacity_status/.test(text) && !/^\s*(WITH appended|INSERT|DELETE)/.test(text) && reads.push(text), tx.query(text, params)) }, eventsFor(outbox, upcastAll(log.slice(4))), rebuildTables),
+          outbox.handle(statementSpy(tx, (text) => /outbox_state|outbox_capacity_status/.test(text) && !/^\s*(WITH appended|INSERT|DELETE)/.test(text) && reads.push(text)), eventsFor(outbox, upcastAll(log.slice(4))), rebuildTables),
         );
         assert.equal(reads.length, 1, database.name);
         assert.match(reads[0], /outbox_state[^]*FOR UPDATE[^]*outbox_capacity_status/, database.name);

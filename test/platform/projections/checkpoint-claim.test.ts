@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import type { SqlQueryable } from '../../../src/platform/database/sql-client.port';
 import { CheckpointMovedError, ProjectionCheckpoints, projectionMigrations } from '../../../src/platform/projections/projection-checkpoints.sql';
 import { testDatabases } from '../../support/test-databases';
+import { statementSpy } from '../../support/statement-spy';
 
 const A = '00000000000000000010:00000000000000000001';
 const B = '00000000000000000010:00000000000000000002';
@@ -28,7 +29,7 @@ for (const database of testDatabases()) {
       withCheckpoints(async (sql, checkpoints) => {
         const statements: string[] = [];
         await sql.transaction(async (tx) => {
-          const counted: SqlQueryable = { query: (text, params) => (statements.push(text), tx.query(text, params)) };
+          const counted = statementSpy(tx, (text) => statements.push(text));
           await checkpoints.claimAndAdvance(counted, new Map([['b', B], ['a', A], ['c', null]]), NEXT);
         });
         assert.equal(statements.length, 1);

@@ -5,6 +5,7 @@ import { liveTables } from '../../../src/platform/projections/projection.port';
 import { ChangedPoint, StepTable } from '../../../src/platform/projections/step.table';
 import { testDatabases, type TestDatabase } from '../../support/test-databases';
 import { seededRandom } from '../../support/seeded-random';
+import { statementSpy } from '../../support/statement-spy';
 
 const METRICS = { units: 'int', kw: 'float8' } as const;
 /** Small blocks, so that a few hundred points make many blocks and splits. */
@@ -118,7 +119,7 @@ for (const database of testDatabases()) {
       table.add(['a'], late, { units: 1 });
       const reads: string[] = [];
       await db.sql.transaction((tx) =>
-        table.write({ query: (text, params) => (/^\s*(SELECT|WITH d AS)/.test(text) && reads.push(text), tx.query(text, params)) }, liveTables),
+        table.write(statementSpy(tx, (text) => /^\s*(SELECT|WITH d AS)/.test(text) && reads.push(text)), liveTables),
       );
       assert.equal(reads.length, 1, reads.map((text) => text.slice(0, 60)).join(" / "));
       const { rows: now } = await db.sql.query<{ at: Date; units: number }>("SELECT at, units FROM t_step WHERE key = 'a' ORDER BY at");
