@@ -32,7 +32,8 @@ describe('memory in use after a full collection (/metrics)', () => {
     for (let i = 0; i < 50 && !((await gauge(metrics)) > 0); i++) await new Promise((resolve) => setTimeout(resolve, 20));
     const reading = await gauge(metrics);
     assert.ok(reading > 0, 'set after the full collection');
-    assert.ok(reading < withGarbage - 25 * 1_048_576, `${(reading / 1_048_576).toFixed(0)} MB after the collection vs ${(withGarbage / 1_048_576).toFixed(0)} MB with 40 MB of garbage`);
+    // Not all 40 MB: V8 hands freed pages back to the system from a thread of its own, so some are still resident when it reads.
+    assert.ok(reading < withGarbage - 10 * 1_048_576, `${(reading / 1_048_576).toFixed(0)} MB after the collection vs ${(withGarbage / 1_048_576).toFixed(0)} MB with 40 MB of garbage`);
     // 16 MB more: well under the old generation's limit after a collection, so V8 does not start another meanwhile.
     const later = Array.from({ length: 16 }, () => Array.from({ length: 131_072 }, (_, i) => i + 0.5));
     assert.equal(await gauge(metrics), reading, 'a scrape after more garbage still reads the last full collection');
