@@ -135,9 +135,14 @@ function checkedPower<E extends PowerFeedAdded | PowerFeedRemoved | DeviceInstal
   return event;
 }
 
-/** Devices of the rack present at some instant ≥ `at`: the open ones and those removed after `at`. */
+/**
+ * Devices of the rack present at some instant ≥ `at`: the open ones and those removed after `at`, but not one
+ * removed at the instant it was installed (present over no time at all).
+ */
 function devicesPresentFrom(pop: PopAggregate, rack: RackRecord, at: number): DeviceRecord[] {
-  return stillThere(rack.openDeviceIds, rack.removedDevices, at).map((id) => lookup(pop.devices, id) as DeviceRecord);
+  return stillThere(rack.openDeviceIds, rack.removedDevices, at)
+    .map((id) => lookup(pop.devices, id) as DeviceRecord)
+    .filter((device) => device.to === null || device.from < device.to);
 }
 
 /** Ids still present at or after `at`: every open one and the suffix of removed ones removed after it. */

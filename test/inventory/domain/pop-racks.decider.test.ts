@@ -125,6 +125,11 @@ describe('devices', () => {
     spec.given(given).when(popCommand('InstallDevice', server('d2', 10, 2, 0), iso('2027-02-28'))).thenThrows('SPACE_OVERLAP');
   });
 
+  it('does not count a device removed at the instant it was installed: it never held its U', () => {
+    const given = [...fedRack(), device(iso('2027-03-01'), 'd1', 'r1', 10, 2, 0), deviceRemoved(iso('2027-03-01'), 'd1')];
+    spec.given(given).when(popCommand('InstallDevice', server('d2', 10, 2, 0), iso('2027-02-01'))).then([device(iso('2027-02-01'), 'd2', 'r1', 10, 2, 0)]);
+  });
+
   it('rejects a back-dated device that clashes with a later one', () => {
     spec
       .given([...fedRack(), device(iso('2027-06-01'), 'd1', 'r1', 10, 2, 0)])
