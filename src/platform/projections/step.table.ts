@@ -227,8 +227,10 @@ export class StepTable<M extends string> {
     // A probed key's ranges came with its blocks; the others' are read now.
     const scanned = ranges.filter(({ write }) => !write.probed);
     const read = await this.readPoints(tx, t, scanned);
+    // `read` follows `scanned`, which keeps the ranges' order (a rebuild's batch has thousands: no search per range).
+    let next = 0;
     const stored = ranges.map((range) =>
-      range.write.probed ? (probed.get(range.write.deltas[range.first]) ?? []).filter(({ at }) => at <= (range.last as string)) : read[scanned.indexOf(range)],
+      range.write.probed ? (probed.get(range.write.deltas[range.first]) ?? []).filter(({ at }) => at <= (range.last as string)) : read[next++],
     );
     const inserts = this.columns(true);
     const updates = this.columns(false);
@@ -794,12 +796,12 @@ export class StepTable<M extends string> {
     );
   }
 
-  /** `$n::text[]` for the keys. */
   /** Values in metric order as a row of the view's columns. */
   rowOf(values: Float64Array): Record<M, number> {
     return Object.fromEntries(this.metricNames.map((metric, m) => [metric, values[m]])) as Record<M, number>;
   }
 
+  /** `$n::text[]` for the keys. */
   private textParams(): string {
     return this.keyColumns.map((_, index) => `$${index + 1}::text[]`).join(', ');
   }
