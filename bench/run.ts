@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { NetworkGenerator } from '../src/tools/seed/network-generator.seed';
 import { DAY, YEAR, dayStartOf } from '../src/tools/seed/seed-time.util';
 import { CommandMix, racksFor } from '../test/support/command-mix';
-import { runSoak, SOAK_HEADER, soakFailures, soakNotProjected, soakRows } from '../test/support/soak-load';
+import { runSoak, SOAK_HEADER, soakFailures, soakMemoryPartRows, soakNotProjected, soakRows } from '../test/support/soak-load';
 import { waitForProjections } from '../test/support/service-client';
 import { startServiceProcess } from '../test/support/service-process';
 import { createServiceStorage, withClient, type ServiceStorage } from '../test/support/service-storage';
@@ -434,6 +434,8 @@ async function soak(results: BenchResults, storage: ServiceStorage, sizes: NonNu
     const { measureS, warmupS, windowS, windows } = sizes;
     const s = await runSoak({ url: service.url, pops, racks, measureS, warmupS, windowS, windows, connections: 16, label: 'bsoak' });
     for (const row of soakRows(s)) console.log(`    ${row.join(' | ')}`);
+    const parts = soakMemoryPartRows(s);
+    for (const row of [parts.header, ...parts.rows]) console.log(`    ${row.join(' | ')}`);
     const failures = soakFailures(s);
     const stale = soakNotProjected(s);
     if (s.max.failed > 0 || failures.length > 0 || stale > 0) throw new Error(`${s.max.failed} failed at the maximum, ${stale} answers projected: false; ${failures.slice(0, 3).join('; ')}`);

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { racksFor } from '../support/command-mix';
 import { waitForProjections } from '../support/service-client';
 import { slotPopBuilder } from '../support/slot-pops';
-import { runSoak, SOAK_HEADER, soakFailures, soakNotProjected, soakRows } from '../support/soak-load';
+import { runSoak, SOAK_HEADER, soakFailures, soakMemoryPartRows, soakNotProjected, soakRows } from '../support/soak-load';
 import { appendToStorage } from '../support/storage-store';
 import { KEYS, printTable, sized, startServiceUnderTest } from './reliability-support';
 
@@ -43,6 +43,8 @@ describe('reliability: soak at half the measured maximum', { timeout: sized(300_
         ...soakRows(soak),
         [`last ÷ first settled (memory: ${soak.memoryMeasure})`, `${ratios.throughput.toFixed(3)} (≥ ${THROUGHPUT_RATIO})`, '', '', `${ratios.p99.toFixed(2)} (≤ ${P99_RATIO})`, `${ratios.memory.toFixed(2)} (≤ ${RSS_GROWTH_RATIO})`, '', ratios.rss.toFixed(2)],
       ]);
+      const parts = soakMemoryPartRows(soak);
+      printTable('Memory in use after the last full collection, by part', parts.header, parts.rows);
       assert.equal(max.failed, 0);
       assert.deepEqual(soakFailures(soak), []);
       assert.equal(soakNotProjected(soak), 0, 'no command answered projected: false');

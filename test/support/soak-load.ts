@@ -43,6 +43,8 @@ export interface SoakWindow {
    * memory in use at its lowest in the window, and the median and peak of plain RSS.
    */
   memoryMb: { afterFullGc: number; inUse: number; rssMedian: number; rssPeak: number };
+  /** Memory in use after the last full collection as of the window's end, by part. */
+  afterFullGcPartsMb: Record<string, number>;
   /** Full collections that ended in the window. */
   fullGcs: number;
   /** Commands that answered `projected: false` (their read-your-writes wait timed out). */
@@ -75,6 +77,8 @@ export interface MemorySample {
   afterFullGcMb: number;
   /** Full collections since the service started. */
   fullGcs: number;
+  /** `afterFullGcMb` by part (`popledger_memory_in_use_after_full_gc_part_bytes`): JS heap spaces, external, native rest. */
+  afterFullGcPartsMb: Record<string, number>;
 }
 
 /**
@@ -91,7 +95,10 @@ export async function memorySample(url: string): Promise<MemorySample | null> {
     const inUseMb = rssMb - (value('nodejs_heap_size_total_bytes') - heapUsedMb);
     const afterFullGcMb = value('memory_in_use_after_full_gc_bytes') || NaN;
     const fullGcs = Number(/^popledger_nodejs_gc_duration_seconds_count\{kind="major"\} (\S+)$/m.exec(text)?.[1] ?? 0);
-    return Number.isFinite(inUseMb) ? { rssMb, inUseMb, heapUsedMb, afterFullGcMb, fullGcs } : null;
+    const afterFullGcPartsMb = Object.fromEntries(
+      [...text.matchAll(/^popledger_memory_in_use_after_full_gc_part_bytes\{part="([^"]+)"\} (\S+)$/gm)].map(([, part, bytes]) => [part, Number(bytes) / 1_048_576]),
+    );
+    return Number.isFinite(inUseMb) ? { rssMb, inUseMb, heapUsedMb, afterFullGcMb, fullGcs, afterFullGcPartsMb } : null;
   } catch {
     return null;
   }
@@ -162,7 +169,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       rssPeak: Math.max(...memory.map((m) => m.rssMb)),
     };
     const fullGcs = start && end ? end.fullGcs - start.fullGcs : 0;
-    return { label, result, p99: percentile99(result.latenciesMs), memoryMb, fullGcs, notProjected: stale };
+    return { label, result, p99: percentile99(result.latenciesMs), memoryMb, afterFullGcPartsMb: end?.afterFullGcPartsMb ?? {}, fullGcs, notProjected: stale };
   };
   const max = await load(options.measureS);
   const maxNotProjected = stale;
@@ -205,6 +212,17 @@ export function soakRows(soak: SoakResult): string[][] {
     w.memoryMb.inUse.toFixed(0),
     `${w.memoryMb.rssMedian.toFixed(0)} / ${w.memoryMb.rssPeak.toFixed(0)}`,
   ]);
+}
+
+/**
+ * Memory in use after a full collection by part, one row per part with a column per window: which part
+ * grows (the JS heap's old space with what the service keeps, code, external buffers, native memory).
+ */
+export function soakMemoryPartRows(soak: SoakResult): { header: string[]; rows: string[][] } {
+  const windows = [soak.warmup, ...soak.settled];
+  const parts = [...new Set(windows.flatMap((w) => Object.keys(w.afterFullGcPartsMb)))].sort();
+  const rows = parts.map((part) => [part, ...windows.map((w) => (w.afterFullGcPartsMb[part] ?? NaN).toFixed(1))]);
+  return { header: ['MB after full GC', ...windows.map((w) => w.label)], rows };
 }
 
 export const SOAK_HEADER = ['window', 'answered/s', 'failed', 'projected: false', 'p99 ms', 'in use after full GC MB (full GCs)', 'lowest in use MB', 'RSS MB median / peak'];
