@@ -8,6 +8,8 @@ import {
   CircuitRecord,
   DeviceRecord,
   FeedRecord,
+  findDevice,
+  findReservation,
   LeaseRecord,
   PopAggregate,
   PopMetric,
@@ -73,7 +75,7 @@ export function effectsOf(pop: PopAggregate, event: PopEvent): PopEffects {
       return deviceEffects(lookup(pop.racks, rackId) as RackRecord, heightU, powerDrawWatts / 1000, at, 1);
     }
     case 'DeviceRemoved': {
-      const device = lookup(pop.devices, event.data.deviceId) as DeviceRecord;
+      const device = findDevice(pop, event.data.deviceId) as DeviceRecord;
       return deviceEffects(lookup(pop.racks, device.rackId) as RackRecord, device.heightU, device.drawKw, at, -1);
     }
     case 'CarrierConnected':
@@ -87,7 +89,7 @@ export function effectsOf(pop: PopAggregate, event: PopEvent): PopEffects {
       return popOnly([{ from: Date.parse(from), until: until === null ? Infinity : Date.parse(until), delta: { [RESERVED_METRIC[resource]]: amount } }]);
     }
     case 'ReservationReleased': {
-      const reservation = lookup(pop.reservations, event.data.reservationId) as ReservationRecord;
+      const reservation = findReservation(pop, event.data.reservationId) as ReservationRecord;
       const delta = { [RESERVED_METRIC[reservation.resource]]: -reservation.amount };
       return popOnly([{ from: Math.max(reservation.from, at), until: reservation.to ?? Infinity, delta }]);
     }

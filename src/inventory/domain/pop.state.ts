@@ -1,6 +1,7 @@
 import { Filled } from '../../kernel/decider.types';
-import { IdIndex } from '../../kernel/id-index.util';
+import { IdIndex, lookup } from '../../kernel/id-index.util';
 import { Money } from '../../kernel/money.types';
+import { RecordTable, rowOf } from '../../kernel/record-table.util';
 import { linearBound, MetricSet, metricSet, StepPoint, StepTimeline, TimelineBound } from '../../kernel/step-timeline.util';
 import { rackUsableKw } from './capacity.math';
 import { RegisterPopData } from './pop.commands';
@@ -13,6 +14,7 @@ import { CapacityResource, CircuitType, FeedSide, PopKind, PopStatus } from './p
  * - `timeline`: PoP-wide totals as step functions of business time;
  * - per rack, its own timeline (feeds per side, device draw) and its devices split into open
  *   ones and removed ones sorted by removal time.
+ * Devices and reservations, a record per event of a long history, are kept by column (record-table.util.ts).
  * All instants are epoch milliseconds. Plain JSON throughout (snapshots).
  */
 
@@ -109,6 +111,17 @@ export interface Presence {
   to: number | null;
 }
 
+/** The rows of a table's records that are present at `t`, in row order. */
+export function rowsPresentAt(table: RecordTable<Presence>, t: number): number[] {
+  const { from, to } = table.columns;
+  const rows: number[] = [];
+  for (let row = 0; row < from.length; row++) {
+    const end = to[row];
+    if (from[row] <= t && (end === null || t < end)) rows.push(row);
+  }
+  return rows;
+}
+
 /** Active on [startsOn 00:00Z, day after endsOn 00:00Z). */
 export interface LeaseRecord extends Presence {
   leaseId: string;
@@ -120,21 +133,16 @@ export interface LeaseRecord extends Presence {
   oneOffCost: Money | null;
 }
 
-export interface RemovedRef {
-  id: string;
-  to: number;
-}
-
 export interface RackRecord extends Presence {
   rackId: string;
   heightU: number;
   maxPowerKw: number | null;
-  /** Devices and feeds with no removal recorded (including planned ones). */
-  openDeviceIds: string[];
+  /** Devices (rows of `PopAggregate.devices`) and feeds with no removal recorded (including planned ones). */
+  openDevices: number[];
   openFeedIds: string[];
   /** Removed ones, sorted by removal time: the ones still present after t are a suffix. */
-  removedDevices: RemovedRef[];
-  removedFeeds: RemovedRef[];
+  removedDevices: number[];
+  removedFeedIds: string[];
   timeline: StepTimeline;
 }
 
@@ -148,14 +156,19 @@ export interface FeedRecord extends Presence {
   oneOffCost: Money | null;
 }
 
-export interface DeviceRecord extends Presence {
-  deviceId: string;
+/** A device's row; its id is `deviceId`. */
+export interface DeviceFields extends Presence {
+  /** The rack record's own string (one per rack, not one per device). */
   rackId: string;
   positionU: number;
   heightU: number;
   drawKw: number;
   /** Counts at `from`. */
   purchaseCost: Money | null;
+}
+
+export interface DeviceRecord extends DeviceFields {
+  deviceId: string;
 }
 
 export interface CircuitRecord extends Presence {
@@ -167,14 +180,17 @@ export interface CircuitRecord extends Presence {
   oneOffCost: Money | null;
 }
 
-/** Present on [from, min(until, release)). */
-export interface ReservationRecord extends Presence {
-  reservationId: string;
+/** A reservation's row, present on [from, min(until, release)); its id is `reservationId`. */
+export interface ReservationFields extends Presence {
   resource: CapacityResource;
   amount: number;
   reservedAt: number;
   until: number | null;
   releasedAt: number | null;
+}
+
+export interface ReservationRecord extends ReservationFields {
+  reservationId: string;
 }
 
 export interface Transition {
@@ -192,15 +208,66 @@ export interface PopAggregate {
   leases: IdIndex<LeaseRecord>;
   racks: IdIndex<RackRecord>;
   feeds: IdIndex<FeedRecord>;
-  devices: IdIndex<DeviceRecord>;
+  devices: RecordTable<DeviceFields>;
   circuits: IdIndex<CircuitRecord>;
-  reservations: IdIndex<ReservationRecord>;
+  reservations: RecordTable<ReservationFields>;
   timeline: StepTimeline;
   /** Latest instant at which something was added or starts: a close must come after it. */
   lastAdditionAt: number | null;
 }
 
 export type PopState = PopAggregate | null;
+
+/** A device read out of its row (a copy). */
+export function deviceAt(pop: PopAggregate, row: number): DeviceRecord {
+  const { rackId, positionU, heightU, drawKw, from, to, purchaseCost } = pop.devices.columns;
+  return {
+    deviceId: pop.devices.ids[row],
+    rackId: rackId[row],
+    positionU: positionU[row],
+    heightU: heightU[row],
+    drawKw: drawKw[row],
+    from: from[row],
+    to: to[row],
+    purchaseCost: purchaseCost[row],
+  };
+}
+
+export function findDevice(pop: PopAggregate, deviceId: string): DeviceRecord | undefined {
+  const row = rowOf(pop.devices, deviceId);
+  return row < 0 ? undefined : deviceAt(pop, row);
+}
+
+/** A reservation read out of its row (a copy). */
+export function reservationAt(pop: PopAggregate, row: number): ReservationRecord {
+  const { resource, amount, reservedAt, from, until, to, releasedAt } = pop.reservations.columns;
+  return {
+    reservationId: pop.reservations.ids[row],
+    resource: resource[row],
+    amount: amount[row],
+    reservedAt: reservedAt[row],
+    from: from[row],
+    until: until[row],
+    to: to[row],
+    releasedAt: releasedAt[row],
+  };
+}
+
+export function findReservation(pop: PopAggregate, reservationId: string): ReservationRecord | undefined {
+  const row = rowOf(pop.reservations, reservationId);
+  return row < 0 ? undefined : reservationAt(pop, row);
+}
+
+/** When a removed feed (by id) was removed: the order of `RackRecord.removedFeedIds`. */
+export function feedRemovedAt(pop: PopAggregate): (feedId: string) => number {
+  return (feedId) => (lookup(pop.feeds, feedId) as FeedRecord).to as number;
+}
+
+/** When a removed device (by row) was removed: the order of `RackRecord.removedDevices`. */
+export function deviceRemovedAt(pop: PopAggregate): (row: number) => number {
+  const { to } = pop.devices.columns;
+  return (row) => to[row] as number;
+}
 
 export function initialPopState(): PopState {
   return null;
