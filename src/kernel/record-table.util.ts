@@ -53,6 +53,12 @@ export function addRow<R extends object>(table: RecordTable<R>, id: string, reco
   return row;
 }
 
+/** The record with this id as `read` takes it out of its row, or undefined. */
+export function findRecord<R extends object, T>(table: RecordTable<R>, id: string, read: (table: RecordTable<R>, row: number) => T): T | undefined {
+  const row = rowOf(table, id);
+  return row < 0 ? undefined : read(table, row);
+}
+
 function rehashed(ids: readonly string[], size: number): number[] {
   const slots = freeSlots(size);
   ids.forEach((id, row) => place(slots, id, row));

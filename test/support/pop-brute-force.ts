@@ -29,11 +29,11 @@ const EPSILON = 1e-6;
 
 /** The PoP's device records, read out of their rows. */
 export function allDevices(pop: PopAggregate): DeviceRecord[] {
-  return pop.devices.ids.map((_, row) => deviceAt(pop, row));
+  return pop.devices.ids.map((_, row) => deviceAt(pop.devices, row));
 }
 
 export function allReservations(pop: PopAggregate): ReservationRecord[] {
-  return pop.reservations.ids.map((_, row) => reservationAt(pop, row));
+  return pop.reservations.ids.map((_, row) => reservationAt(pop.reservations, row));
 }
 
 export function bruteForceViolations(pop: PopAggregate): string[] {

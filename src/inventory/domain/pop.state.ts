@@ -1,7 +1,7 @@
 import { Filled } from '../../kernel/decider.types';
 import { IdIndex, lookup } from '../../kernel/id-index.util';
 import { Money } from '../../kernel/money.types';
-import { RecordTable, rowOf } from '../../kernel/record-table.util';
+import { RecordTable } from '../../kernel/record-table.util';
 import { linearBound, MetricSet, metricSet, StepPoint, StepTimeline, TimelineBound } from '../../kernel/step-timeline.util';
 import { rackUsableKw } from './capacity.math';
 import { RegisterPopData } from './pop.commands';
@@ -171,6 +171,12 @@ export interface DeviceRecord extends DeviceFields {
   deviceId: string;
 }
 
+/** A device read out of its row (a copy); each column read on its own (record-table.util.ts). */
+export function deviceAt({ ids, columns: c }: RecordTable<DeviceFields>, row: number): DeviceRecord {
+  const placement = { rackId: c.rackId[row], positionU: c.positionU[row], heightU: c.heightU[row], drawKw: c.drawKw[row] };
+  return { deviceId: ids[row], ...placement, from: c.from[row], to: c.to[row], purchaseCost: c.purchaseCost[row] };
+}
+
 export interface CircuitRecord extends Presence {
   circuitId: string;
   type: CircuitType;
@@ -191,6 +197,11 @@ export interface ReservationFields extends Presence {
 
 export interface ReservationRecord extends ReservationFields {
   reservationId: string;
+}
+
+export function reservationAt({ ids, columns: c }: RecordTable<ReservationFields>, row: number): ReservationRecord {
+  const amount = { resource: c.resource[row], amount: c.amount[row], reservedAt: c.reservedAt[row] };
+  return { reservationId: ids[row], ...amount, from: c.from[row], until: c.until[row], to: c.to[row], releasedAt: c.releasedAt[row] };
 }
 
 export interface Transition {
@@ -217,46 +228,6 @@ export interface PopAggregate {
 }
 
 export type PopState = PopAggregate | null;
-
-/** A device read out of its row (a copy). */
-export function deviceAt(pop: PopAggregate, row: number): DeviceRecord {
-  const { rackId, positionU, heightU, drawKw, from, to, purchaseCost } = pop.devices.columns;
-  return {
-    deviceId: pop.devices.ids[row],
-    rackId: rackId[row],
-    positionU: positionU[row],
-    heightU: heightU[row],
-    drawKw: drawKw[row],
-    from: from[row],
-    to: to[row],
-    purchaseCost: purchaseCost[row],
-  };
-}
-
-export function findDevice(pop: PopAggregate, deviceId: string): DeviceRecord | undefined {
-  const row = rowOf(pop.devices, deviceId);
-  return row < 0 ? undefined : deviceAt(pop, row);
-}
-
-/** A reservation read out of its row (a copy). */
-export function reservationAt(pop: PopAggregate, row: number): ReservationRecord {
-  const { resource, amount, reservedAt, from, until, to, releasedAt } = pop.reservations.columns;
-  return {
-    reservationId: pop.reservations.ids[row],
-    resource: resource[row],
-    amount: amount[row],
-    reservedAt: reservedAt[row],
-    from: from[row],
-    until: until[row],
-    to: to[row],
-    releasedAt: releasedAt[row],
-  };
-}
-
-export function findReservation(pop: PopAggregate, reservationId: string): ReservationRecord | undefined {
-  const row = rowOf(pop.reservations, reservationId);
-  return row < 0 ? undefined : reservationAt(pop, row);
-}
 
 /** When a removed feed (by id) was removed: the order of `RackRecord.removedFeedIds`. */
 export function feedRemovedAt(pop: PopAggregate): (feedId: string) => number {

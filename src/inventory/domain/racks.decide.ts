@@ -1,5 +1,6 @@
 import { RuleViolationError } from '../../kernel/domain.errors';
 import { lookup } from '../../kernel/id-index.util';
+import { findRecord } from '../../kernel/record-table.util';
 import { requireNonNegative, requirePositive, requirePositiveInteger } from '../../kernel/number.guards';
 import { instantMs, isoOf } from '../../kernel/time.util';
 import {
@@ -9,7 +10,7 @@ import { DeviceInstalled, DeviceRemoved, PowerFeedAdded, PowerFeedRemoved, RackI
 import { effectsOf } from './pop-effects.evolve';
 import { assertNewId, assertNotClosed, assertPhysical, requireRackFor, requireRemovable } from './pop.guards';
 import { assertPopInvariants, assertRackPower } from './pop-timeline.rules';
-import { deviceAt, deviceRemovedAt, feedRemovedAt, findDevice, PopAggregate, RackRecord } from './pop.state';
+import { deviceAt, deviceRemovedAt, feedRemovedAt, PopAggregate, RackRecord } from './pop.state';
 
 /** Racks, power feeds and devices: physical PoPs only. */
 
@@ -91,7 +92,7 @@ export function installDevice(command: InstallDevice, pop: PopAggregate): Device
   const at = instantMs(command.effectiveAt, 'effectiveAt');
   const subject = `device ${d.deviceId}`;
   assertPhysical(pop, subject);
-  assertNewId(findDevice(pop, d.deviceId), d.deviceId, 'device', pop.popId);
+  assertNewId(findRecord(pop.devices, d.deviceId, deviceAt), d.deviceId, 'device', pop.popId);
   assertNotClosed(pop, subject, at);
   const rack = requireRackFor(pop, d.rackId, subject, at);
   const placement = { positionU: requirePositiveInteger(d.positionU, 'positionU'), heightU: requirePositiveInteger(d.heightU, 'heightU') };
@@ -102,7 +103,7 @@ export function installDevice(command: InstallDevice, pop: PopAggregate): Device
   const { positionU, heightU } = pop.devices.columns;
   const clashing = devicesPresentFrom(pop, rack, at).find((row) => positionU[row] <= top && placement.positionU <= positionU[row] + heightU[row] - 1);
   if (clashing !== undefined) {
-    const clash = deviceAt(pop, clashing);
+    const clash = deviceAt(pop.devices, clashing);
     throw new RuleViolationError(
       'SPACE_OVERLAP',
       `${subject} (${units(placement)}) would overlap device ${clash.deviceId} (${units(clash)}) in rack ${rack.rackId} at ${isoOf(Math.max(at, clash.from))}`,
@@ -125,7 +126,7 @@ export function installDevice(command: InstallDevice, pop: PopAggregate): Device
 export function removeDevice(command: RemoveDevice, pop: PopAggregate): DeviceRemoved[] {
   const { popId, deviceId } = command.data;
   const at = instantMs(command.effectiveAt, 'effectiveAt');
-  requireRemovable(findDevice(pop, deviceId), deviceId, 'device', pop.popId, at);
+  requireRemovable(findRecord(pop.devices, deviceId, deviceAt), deviceId, 'device', pop.popId, at);
   return [{ type: 'DeviceRemoved', data: { popId, deviceId }, effectiveAt: isoOf(at) }];
 }
 
