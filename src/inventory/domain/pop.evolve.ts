@@ -111,8 +111,8 @@ function record(pop: PopAggregate, event: Exclude<PopEvent, PopRegistered>, at: 
     case 'DeviceInstalled': {
       const { deviceId, rackId, positionU, heightU, powerDrawWatts, purchaseCost } = event.data;
       const rack = lookup(pop.racks, rackId) as RackRecord;
-      const record = { rackId: rack.rackId, positionU, heightU, drawKw: powerDrawWatts / 1000, from: at, to: null, purchaseCost: purchaseCost ?? null };
-      rack.openDevices.push(addRow(pop.devices, deviceId, record));
+      const fields = { rackId: rack.rackId, positionU, heightU, drawKw: powerDrawWatts / 1000, from: at, to: null, purchaseCost: purchaseCost ?? null };
+      rack.openDevices.push(addRow(pop.devices, deviceId, fields));
       added(pop, at);
       return;
     }

@@ -200,8 +200,8 @@ export interface ReservationRecord extends ReservationFields {
 }
 
 export function reservationAt({ ids, columns: c }: RecordTable<ReservationFields>, row: number): ReservationRecord {
-  const amount = { resource: c.resource[row], amount: c.amount[row], reservedAt: c.reservedAt[row] };
-  return { reservationId: ids[row], ...amount, from: c.from[row], until: c.until[row], to: c.to[row], releasedAt: c.releasedAt[row] };
+  const held = { resource: c.resource[row], amount: c.amount[row], reservedAt: c.reservedAt[row] };
+  return { reservationId: ids[row], ...held, from: c.from[row], until: c.until[row], to: c.to[row], releasedAt: c.releasedAt[row] };
 }
 
 export interface Transition {
