@@ -1,5 +1,6 @@
 import { popUsableKw, rackUsableKw } from '../../src/inventory/domain/capacity.math';
 import {
+  deviceAt,
   DeviceRecord,
   FeedRecord,
   PopAggregate,
@@ -13,6 +14,8 @@ import {
   RackMetric,
   RackRecord,
   rackTotalsOf,
+  reservationAt,
+  ReservationRecord,
 } from '../../src/inventory/domain/pop.state';
 import { pointAt } from '../../src/kernel/step-timeline.util';
 
@@ -23,6 +26,15 @@ import { pointAt } from '../../src/kernel/step-timeline.util';
  */
 
 const EPSILON = 1e-6;
+
+/** The PoP's device records, read out of their rows. */
+export function allDevices(pop: PopAggregate): DeviceRecord[] {
+  return pop.devices.ids.map((_, row) => deviceAt(pop.devices, row));
+}
+
+export function allReservations(pop: PopAggregate): ReservationRecord[] {
+  return pop.reservations.ids.map((_, row) => reservationAt(pop.reservations, row));
+}
 
 export function bruteForceViolations(pop: PopAggregate): string[] {
   const violations: string[] = [];
@@ -79,7 +91,7 @@ type RackContents = Map<string, { feeds: FeedRecord[]; devices: DeviceRecord[] }
 function contentsByRack(pop: PopAggregate): RackContents {
   const contents: RackContents = new Map(Object.values(pop.racks).map((rack) => [rack.rackId, { feeds: [], devices: [] }]));
   for (const feed of Object.values(pop.feeds)) contents.get(feed.rackId)?.feeds.push(feed);
-  for (const device of Object.values(pop.devices)) contents.get(device.rackId)?.devices.push(device);
+  for (const device of allDevices(pop)) contents.get(device.rackId)?.devices.push(device);
   return contents;
 }
 
@@ -103,9 +115,9 @@ function rackAt(contents: RackContents, rack: RackRecord, t: number): { values: 
 function popAt(pop: PopAggregate, contents: RackContents, t: number): Record<PopMetric, number> {
   const present = (item: Presence) => isPresent(item, t);
   const racks = Object.values(pop.racks).filter(present);
-  const devices = Object.values(pop.devices).filter(present);
+  const devices = allDevices(pop).filter(present);
   const leases = Object.values(pop.leases).filter(present);
-  const reservations = Object.values(pop.reservations).filter(present);
+  const reservations = allReservations(pop).filter(present);
   const reservedOf = (resource: string) => sum(reservations.filter((reservation) => reservation.resource === resource).map((reservation) => reservation.amount));
   return {
     racks: racks.length,
@@ -129,9 +141,9 @@ function instantsOf(pop: PopAggregate): number[] {
     ...Object.values(pop.leases),
     ...Object.values(pop.racks),
     ...Object.values(pop.feeds),
-    ...Object.values(pop.devices),
+    ...allDevices(pop),
     ...Object.values(pop.circuits),
-    ...Object.values(pop.reservations),
+    ...allReservations(pop),
   ];
   const instants = new Set<number>();
   for (const record of records) {

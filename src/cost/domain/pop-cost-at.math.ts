@@ -1,4 +1,5 @@
 import { Money } from '../../kernel/money.types';
+import { RecordTable } from '../../kernel/record-table.util';
 import { instantMs } from '../../kernel/time.util';
 import { PopKind, PopStatus } from '../../inventory/domain/pop.enums';
 import { COST_CATEGORIES, CostCategory } from './cost.enums';
@@ -31,7 +32,7 @@ export interface PopCostRecords {
   /** Present on [from, to); one-offs count at `from`. */
   feeds: Readonly<Record<string, Interval & { monthlyCost: Money | null; oneOffCost: Money | null }>>;
   circuits: Readonly<Record<string, Interval & { monthlyCost: Money; oneOffCost: Money | null }>>;
-  devices: Readonly<Record<string, { from: number; purchaseCost: Money | null }>>;
+  devices: RecordTable<{ from: number; purchaseCost: Money | null }>;
 }
 
 /** The PoP's capacity at the same instant, for the unit costs (as `capacity` answers it, rounded). */
@@ -81,7 +82,8 @@ export function popCostAt(pop: PopCostRecords, asOf: string, capacity: UnitCostD
     if (active(circuit)) recurring('CONNECTIVITY', circuit.monthlyCost);
     once(circuit.oneOffCost, circuit.from);
   }
-  for (const device of Object.values(pop.devices)) once(device.purchaseCost, device.from);
+  const { from, purchaseCost } = pop.devices.columns;
+  purchaseCost.forEach((cost, row) => once(cost, from[row]));
   if (pop.kind === 'VIRTUAL') {
     const closed = pop.transitions.find((transition) => transition.status === 'CLOSED');
     if (active({ from: pop.registeredAt, to: closed ? closed.at : null })) recurring('CLOUD', pop.profile.monthlyCost);

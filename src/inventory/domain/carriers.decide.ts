@@ -1,3 +1,4 @@
+import { lookup } from '../../kernel/id-index.util';
 import { requireNonNegativeInteger, requirePositive } from '../../kernel/number.guards';
 import { instantMs, isoOf } from '../../kernel/time.util';
 import { ConnectCarrier, DisconnectCarrier } from './pop.commands';
@@ -5,14 +6,14 @@ import { CarrierConnected, CarrierDisconnected } from './pop.events';
 import { effectsOf } from './pop-effects.evolve';
 import { assertNewId, assertNotClosed, requireRemovable } from './pop.guards';
 import { assertPopInvariants } from './pop-timeline.rules';
-import { CircuitRecord, PopAggregate } from './pop.state';
+import { PopAggregate } from './pop.state';
 
 /** Carrier circuits, on physical and virtual PoPs alike. */
 
 export function connectCarrier(command: ConnectCarrier, pop: PopAggregate): CarrierConnected[] {
   const d = command.data;
   const at = instantMs(command.effectiveAt, 'effectiveAt');
-  assertNewId(pop.circuits, d.circuitId, 'circuit', pop.popId);
+  assertNewId(lookup(pop.circuits, d.circuitId), d.circuitId, 'circuit', pop.popId);
   assertNotClosed(pop, `circuit ${d.circuitId}`, at);
   const data = {
     popId: d.popId,
@@ -31,7 +32,7 @@ export function connectCarrier(command: ConnectCarrier, pop: PopAggregate): Carr
 export function disconnectCarrier(command: DisconnectCarrier, pop: PopAggregate): CarrierDisconnected[] {
   const { popId, circuitId } = command.data;
   const at = instantMs(command.effectiveAt, 'effectiveAt');
-  requireRemovable<CircuitRecord>(pop.circuits, circuitId, 'circuit', pop.popId, at);
+  requireRemovable(lookup(pop.circuits, circuitId), circuitId, 'circuit', pop.popId, at);
   const event: CarrierDisconnected = { type: 'CarrierDisconnected', data: { popId, circuitId }, effectiveAt: isoOf(at) };
   assertPopInvariants(pop, effectsOf(pop, event).pop);
   return [event];

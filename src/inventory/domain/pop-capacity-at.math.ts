@@ -1,7 +1,7 @@
 import { instantMs } from '../../kernel/time.util';
 import { popStatusAt } from './pop-lifecycle.rules';
 import { CapacityResource, CircuitType, PopStatus } from './pop.enums';
-import { CircuitRecord, PopAggregate, Presence } from './pop.state';
+import { CircuitRecord, PopAggregate, Presence, rowsPresentAt } from './pop.state';
 import {
   CapacityStatus,
   capacityStatus,
@@ -176,10 +176,11 @@ function tallyAt(pop: PopAggregate, at: string): { racks: RackTally[]; popWide: 
   const t = instantMs(at, 'asOf');
   const present = (item: Presence) => item.from <= t && (item.to === null || t < item.to);
   const reserved: ReservedAmounts = { SPACE_U: 0, POWER_KW: 0, BANDWIDTH_MBPS: 0 };
-  for (const reservation of Object.values(pop.reservations).filter(present)) reserved[reservation.resource] += reservation.amount;
+  const { resource, amount } = pop.reservations.columns;
+  for (const row of rowsPresentAt(pop.reservations, t)) reserved[resource[row]] += amount[row];
   const contracting = Object.values(pop.leases).filter((lease) => present(lease) && lease.contractedPowerKw !== null);
   return {
-    racks: tallyRacks(pop, present),
+    racks: tallyRacks(pop, t, present),
     popWide: {
       reserved,
       contractedKw: sum(contracting.map((lease) => lease.contractedPowerKw as number)),
@@ -190,7 +191,7 @@ function tallyAt(pop: PopAggregate, at: string): { racks: RackTally[]; popWide: 
 }
 
 /** Racks present at the instant with their present feeds and devices, ordered by rackId. */
-function tallyRacks(pop: PopAggregate, present: (item: Presence) => boolean): RackTally[] {
+function tallyRacks(pop: PopAggregate, t: number, present: (item: Presence) => boolean): RackTally[] {
   const tallies = new Map<string, RackTally>();
   for (const { rackId, heightU, maxPowerKw } of Object.values(pop.racks).filter(present)) {
     tallies.set(rackId, { rackId, heightU, maxPowerKw, aKw: 0, bKw: 0, aFeeds: 0, bFeeds: 0, usedU: 0, allocatedKw: 0 });
@@ -205,10 +206,11 @@ function tallyRacks(pop: PopAggregate, present: (item: Presence) => boolean): Ra
       tally.bFeeds += 1;
     }
   }
-  for (const device of Object.values(pop.devices).filter(present)) {
-    const tally = tallies.get(device.rackId) as RackTally;
-    tally.usedU += device.heightU;
-    tally.allocatedKw += device.drawKw;
+  const { rackId, heightU, drawKw } = pop.devices.columns;
+  for (const row of rowsPresentAt(pop.devices, t)) {
+    const tally = tallies.get(rackId[row]) as RackTally;
+    tally.usedU += heightU[row];
+    tally.allocatedKw += drawKw[row];
   }
   return [...tallies.values()].sort((a, b) => byCodePoint(a.rackId, b.rackId));
 }

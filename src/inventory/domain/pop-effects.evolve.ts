@@ -1,11 +1,13 @@
 import { feedKw, rackUsableKw } from './capacity.math';
 import { lookup } from '../../kernel/id-index.util';
+import { findRecord } from '../../kernel/record-table.util';
 import { StepChange, sweep } from '../../kernel/step-timeline.util';
 import { DAY_MS, dayStart } from '../../kernel/time.util';
 import { CapacityResource, FeedSide } from './pop.enums';
 import { PopEvent } from './pop.events';
 import {
   CircuitRecord,
+  deviceAt,
   DeviceRecord,
   FeedRecord,
   LeaseRecord,
@@ -16,6 +18,7 @@ import {
   RackMetric,
   rackTotalsOf,
   RackRecord,
+  reservationAt,
   ReservationRecord,
 } from './pop.state';
 
@@ -73,7 +76,7 @@ export function effectsOf(pop: PopAggregate, event: PopEvent): PopEffects {
       return deviceEffects(lookup(pop.racks, rackId) as RackRecord, heightU, powerDrawWatts / 1000, at, 1);
     }
     case 'DeviceRemoved': {
-      const device = lookup(pop.devices, event.data.deviceId) as DeviceRecord;
+      const device = findRecord(pop.devices, event.data.deviceId, deviceAt) as DeviceRecord;
       return deviceEffects(lookup(pop.racks, device.rackId) as RackRecord, device.heightU, device.drawKw, at, -1);
     }
     case 'CarrierConnected':
@@ -87,7 +90,7 @@ export function effectsOf(pop: PopAggregate, event: PopEvent): PopEffects {
       return popOnly([{ from: Date.parse(from), until: until === null ? Infinity : Date.parse(until), delta: { [RESERVED_METRIC[resource]]: amount } }]);
     }
     case 'ReservationReleased': {
-      const reservation = lookup(pop.reservations, event.data.reservationId) as ReservationRecord;
+      const reservation = findRecord(pop.reservations, event.data.reservationId, reservationAt) as ReservationRecord;
       const delta = { [RESERVED_METRIC[reservation.resource]]: -reservation.amount };
       return popOnly([{ from: Math.max(reservation.from, at), until: reservation.to ?? Infinity, delta }]);
     }

@@ -1,13 +1,17 @@
 import { feedKw } from './capacity.math';
 import { lookup, store } from '../../kernel/id-index.util';
+import { addRow, emptyTable, rowOf } from '../../kernel/record-table.util';
 import { applyChanges, emptyTimeline } from '../../kernel/step-timeline.util';
 import { DAY_MS, dayStart } from '../../kernel/time.util';
+import { CAPACITY_RESOURCES, CapacityResource } from './pop.enums';
 import { PopEvent, PopRegistered } from './pop.events';
 import { effectsOf } from './pop-effects.evolve';
 import { nextStatus, TransitionEventType } from './pop-lifecycle.rules';
 import {
   CircuitRecord,
-  DeviceRecord,
+  DeviceFields,
+  deviceRemovedAt,
+  feedRemovedAt,
   FeedRecord,
   LeaseRecord,
   PopAggregate,
@@ -15,8 +19,7 @@ import {
   PopState,
   rackMetricSet,
   RackRecord,
-  RemovedRef,
-  ReservationRecord,
+  ReservationFields,
 } from './pop.state';
 
 /**
@@ -43,9 +46,9 @@ function registeredPop(event: PopRegistered): PopAggregate {
     leases: {},
     racks: {},
     feeds: {},
-    devices: {},
+    devices: emptyTable<DeviceFields>({ rackId: [], positionU: [], heightU: [], drawKw: [], from: [], to: [], purchaseCost: [] }),
     circuits: {},
-    reservations: {},
+    reservations: emptyTable<ReservationFields>({ resource: [], amount: [], reservedAt: [], from: [], until: [], to: [], releasedAt: [] }),
     timeline: emptyTimeline(),
     lastAdditionAt: null,
   };
@@ -79,10 +82,10 @@ function record(pop: PopAggregate, event: Exclude<PopEvent, PopRegistered>, at: 
         maxPowerKw,
         from: at,
         to: null,
-        openDeviceIds: [],
+        openDevices: [],
         openFeedIds: [],
         removedDevices: [],
-        removedFeeds: [],
+        removedFeedIds: [],
         timeline: emptyTimeline(),
       });
       added(pop, at);
@@ -102,21 +105,23 @@ function record(pop: PopAggregate, event: Exclude<PopEvent, PopRegistered>, at: 
       const feed = lookup(pop.feeds, event.data.feedId) as FeedRecord;
       feed.to = at;
       const rack = lookup(pop.racks, feed.rackId) as RackRecord;
-      close(rack.openFeedIds, rack.removedFeeds, feed.feedId, at);
+      close(rack.openFeedIds, rack.removedFeedIds, feed.feedId, feedRemovedAt(pop));
       return;
     }
     case 'DeviceInstalled': {
       const { deviceId, rackId, positionU, heightU, powerDrawWatts, purchaseCost } = event.data;
-      store(pop.devices, deviceId, { deviceId, rackId, positionU, heightU, drawKw: powerDrawWatts / 1000, from: at, to: null, purchaseCost: purchaseCost ?? null });
-      (lookup(pop.racks, rackId) as RackRecord).openDeviceIds.push(deviceId);
+      const rack = lookup(pop.racks, rackId) as RackRecord;
+      const fields = { rackId: rack.rackId, positionU, heightU, drawKw: powerDrawWatts / 1000, from: at, to: null, purchaseCost: purchaseCost ?? null };
+      rack.openDevices.push(addRow(pop.devices, deviceId, fields));
       added(pop, at);
       return;
     }
     case 'DeviceRemoved': {
-      const device = lookup(pop.devices, event.data.deviceId) as DeviceRecord;
-      device.to = at;
-      const rack = lookup(pop.racks, device.rackId) as RackRecord;
-      close(rack.openDeviceIds, rack.removedDevices, device.deviceId, at);
+      const row = rowOf(pop.devices, event.data.deviceId);
+      const { to, rackId } = pop.devices.columns;
+      to[row] = at;
+      const rack = lookup(pop.racks, rackId[row]) as RackRecord;
+      close(rack.openDevices, rack.removedDevices, row, deviceRemovedAt(pop));
       return;
     }
     case 'CarrierConnected': {
@@ -132,14 +137,18 @@ function record(pop: PopAggregate, event: Exclude<PopEvent, PopRegistered>, at: 
       const { reservationId, resource, amount } = event.data;
       const from = Date.parse(event.data.from);
       const until = event.data.until === null ? null : Date.parse(event.data.until);
-      store(pop.reservations, reservationId, { reservationId, resource, amount, reservedAt: at, from, until, to: until, releasedAt: null });
+      // The enum's own string: one parsed from each event's JSON would be a copy per reservation.
+      const known = CAPACITY_RESOURCES.find((name) => name === resource) as CapacityResource;
+      addRow(pop.reservations, reservationId, { resource: known, amount, reservedAt: at, from, until, to: until, releasedAt: null });
       added(pop, Math.max(at, from));
       return;
     }
     case 'ReservationReleased': {
-      const reservation = lookup(pop.reservations, event.data.reservationId) as ReservationRecord;
-      reservation.releasedAt = at;
-      reservation.to = Math.max(reservation.from, reservation.until === null ? at : Math.min(at, reservation.until));
+      const row = rowOf(pop.reservations, event.data.reservationId);
+      const { releasedAt, to, from, until } = pop.reservations.columns;
+      releasedAt[row] = at;
+      const end = until[row];
+      to[row] = Math.max(from[row], end === null ? at : Math.min(at, end));
       return;
     }
   }
@@ -158,10 +167,11 @@ function added(pop: PopAggregate, at: number): void {
   if (pop.lastAdditionAt === null || at > pop.lastAdditionAt) pop.lastAdditionAt = at;
 }
 
-/** Moves an id from the open list to the removed list, keeping the latter sorted by removal time. */
-function close(open: string[], removed: RemovedRef[], id: string, at: number): void {
-  open.splice(open.indexOf(id), 1);
+/** Moves a removed item (its removal already recorded: `toOf`) from the open list to the removed list, keeping the latter sorted by removal time. */
+function close<T>(open: T[], removed: T[], item: T, toOf: (item: T) => number): void {
+  open.splice(open.indexOf(item), 1);
+  const at = toOf(item);
   let index = removed.length;
-  while (index > 0 && removed[index - 1].to > at) index--;
-  removed.splice(index, 0, { id, to: at });
+  while (index > 0 && toOf(removed[index - 1]) > at) index--;
+  removed.splice(index, 0, item);
 }

@@ -1,5 +1,5 @@
 import { NotFoundError, RuleViolationError } from '../../kernel/domain.errors';
-import { IdIndex, lookup } from '../../kernel/id-index.util';
+import { lookup } from '../../kernel/id-index.util';
 import { isoOf } from '../../kernel/time.util';
 import { closedAt } from './pop-lifecycle.rules';
 import { PopAggregate, PopState, Presence, RackRecord } from './pop.state';
@@ -25,14 +25,13 @@ export function assertNotClosed(pop: PopAggregate, subject: string, ...instants:
   }
 }
 
-/** Ids are unique per PoP and kind forever, removed ones included. */
-export function assertNewId(index: IdIndex<unknown>, id: string, kind: string, popId: string): void {
-  if (lookup(index, id)) throw new RuleViolationError('DUPLICATE_ID', `${kind} ${id} already exists in PoP ${popId}`);
+/** Ids are unique per PoP and kind forever, removed ones included: `found` is the record with the id, if any. */
+export function assertNewId(found: unknown, id: string, kind: string, popId: string): void {
+  if (found !== undefined) throw new RuleViolationError('DUPLICATE_ID', `${kind} ${id} already exists in PoP ${popId}`);
 }
 
-/** Something to remove at `at`: present then, with no removal recorded yet. */
-export function requireRemovable<T extends Presence>(index: IdIndex<T>, id: string, kind: string, popId: string, at: number): T {
-  const record = lookup(index, id);
+/** Something to remove at `at`: present then, with no removal recorded yet. `record`: the one with the id, if any. */
+export function requireRemovable<T extends Presence>(record: T | undefined, id: string, kind: string, popId: string, at: number): T {
   if (!record) throw new RuleViolationError('UNKNOWN_ID', `${kind} ${id} does not exist in PoP ${popId}`);
   if (record.to !== null) throw new RuleViolationError('UNKNOWN_ID', `${kind} ${id} is already removed from ${isoOf(record.to)}`);
   if (at < record.from) throw new RuleViolationError('UNKNOWN_ID', `${kind} ${id} is present only from ${isoOf(record.from)}, not at ${isoOf(at)}`);

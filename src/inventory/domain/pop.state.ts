@@ -1,6 +1,7 @@
 import { Filled } from '../../kernel/decider.types';
-import { IdIndex } from '../../kernel/id-index.util';
+import { IdIndex, lookup } from '../../kernel/id-index.util';
 import { Money } from '../../kernel/money.types';
+import { RecordTable } from '../../kernel/record-table.util';
 import { linearBound, MetricSet, metricSet, StepPoint, StepTimeline, TimelineBound } from '../../kernel/step-timeline.util';
 import { rackUsableKw } from './capacity.math';
 import { RegisterPopData } from './pop.commands';
@@ -13,6 +14,7 @@ import { CapacityResource, CircuitType, FeedSide, PopKind, PopStatus } from './p
  * - `timeline`: PoP-wide totals as step functions of business time;
  * - per rack, its own timeline (feeds per side, device draw) and its devices split into open
  *   ones and removed ones sorted by removal time.
+ * Devices and reservations, a record per event of a long history, are kept by column (record-table.util.ts).
  * All instants are epoch milliseconds. Plain JSON throughout (snapshots).
  */
 
@@ -109,6 +111,17 @@ export interface Presence {
   to: number | null;
 }
 
+/** The rows of a table's records that are present at `t`, in row order. */
+export function rowsPresentAt(table: RecordTable<Presence>, t: number): number[] {
+  const { from, to } = table.columns;
+  const rows: number[] = [];
+  for (let row = 0; row < from.length; row++) {
+    const end = to[row];
+    if (from[row] <= t && (end === null || t < end)) rows.push(row);
+  }
+  return rows;
+}
+
 /** Active on [startsOn 00:00Z, day after endsOn 00:00Z). */
 export interface LeaseRecord extends Presence {
   leaseId: string;
@@ -120,21 +133,16 @@ export interface LeaseRecord extends Presence {
   oneOffCost: Money | null;
 }
 
-export interface RemovedRef {
-  id: string;
-  to: number;
-}
-
 export interface RackRecord extends Presence {
   rackId: string;
   heightU: number;
   maxPowerKw: number | null;
-  /** Devices and feeds with no removal recorded (including planned ones). */
-  openDeviceIds: string[];
+  /** Devices (rows of `PopAggregate.devices`) and feeds with no removal recorded (including planned ones). */
+  openDevices: number[];
   openFeedIds: string[];
   /** Removed ones, sorted by removal time: the ones still present after t are a suffix. */
-  removedDevices: RemovedRef[];
-  removedFeeds: RemovedRef[];
+  removedDevices: number[];
+  removedFeedIds: string[];
   timeline: StepTimeline;
 }
 
@@ -148,14 +156,25 @@ export interface FeedRecord extends Presence {
   oneOffCost: Money | null;
 }
 
-export interface DeviceRecord extends Presence {
-  deviceId: string;
+/** A device's row; its id is `deviceId`. */
+export interface DeviceFields extends Presence {
+  /** The rack record's own string (one per rack, not one per device). */
   rackId: string;
   positionU: number;
   heightU: number;
   drawKw: number;
   /** Counts at `from`. */
   purchaseCost: Money | null;
+}
+
+export interface DeviceRecord extends DeviceFields {
+  deviceId: string;
+}
+
+/** A device read out of its row (a copy); each column read on its own (record-table.util.ts). */
+export function deviceAt({ ids, columns: c }: RecordTable<DeviceFields>, row: number): DeviceRecord {
+  const placement = { rackId: c.rackId[row], positionU: c.positionU[row], heightU: c.heightU[row], drawKw: c.drawKw[row] };
+  return { deviceId: ids[row], ...placement, from: c.from[row], to: c.to[row], purchaseCost: c.purchaseCost[row] };
 }
 
 export interface CircuitRecord extends Presence {
@@ -167,14 +186,22 @@ export interface CircuitRecord extends Presence {
   oneOffCost: Money | null;
 }
 
-/** Present on [from, min(until, release)). */
-export interface ReservationRecord extends Presence {
-  reservationId: string;
+/** A reservation's row, present on [from, min(until, release)); its id is `reservationId`. */
+export interface ReservationFields extends Presence {
   resource: CapacityResource;
   amount: number;
   reservedAt: number;
   until: number | null;
   releasedAt: number | null;
+}
+
+export interface ReservationRecord extends ReservationFields {
+  reservationId: string;
+}
+
+export function reservationAt({ ids, columns: c }: RecordTable<ReservationFields>, row: number): ReservationRecord {
+  const held = { resource: c.resource[row], amount: c.amount[row], reservedAt: c.reservedAt[row] };
+  return { reservationId: ids[row], ...held, from: c.from[row], until: c.until[row], to: c.to[row], releasedAt: c.releasedAt[row] };
 }
 
 export interface Transition {
@@ -192,15 +219,26 @@ export interface PopAggregate {
   leases: IdIndex<LeaseRecord>;
   racks: IdIndex<RackRecord>;
   feeds: IdIndex<FeedRecord>;
-  devices: IdIndex<DeviceRecord>;
+  devices: RecordTable<DeviceFields>;
   circuits: IdIndex<CircuitRecord>;
-  reservations: IdIndex<ReservationRecord>;
+  reservations: RecordTable<ReservationFields>;
   timeline: StepTimeline;
   /** Latest instant at which something was added or starts: a close must come after it. */
   lastAdditionAt: number | null;
 }
 
 export type PopState = PopAggregate | null;
+
+/** When a removed feed (by id) was removed: the order of `RackRecord.removedFeedIds`. */
+export function feedRemovedAt(pop: PopAggregate): (feedId: string) => number {
+  return (feedId) => (lookup(pop.feeds, feedId) as FeedRecord).to as number;
+}
+
+/** When a removed device (by row) was removed: the order of `RackRecord.removedDevices`. */
+export function deviceRemovedAt(pop: PopAggregate): (row: number) => number {
+  const { to } = pop.devices.columns;
+  return (row) => to[row] as number;
+}
 
 export function initialPopState(): PopState {
   return null;

@@ -1,5 +1,6 @@
 import { RuleViolationError } from '../../kernel/domain.errors';
 import { lookup } from '../../kernel/id-index.util';
+import { findRecord } from '../../kernel/record-table.util';
 import { requireNonNegative, requirePositive, requirePositiveInteger } from '../../kernel/number.guards';
 import { instantMs, isoOf } from '../../kernel/time.util';
 import {
@@ -9,7 +10,7 @@ import { DeviceInstalled, DeviceRemoved, PowerFeedAdded, PowerFeedRemoved, RackI
 import { effectsOf } from './pop-effects.evolve';
 import { assertNewId, assertNotClosed, assertPhysical, requireRackFor, requireRemovable } from './pop.guards';
 import { assertPopInvariants, assertRackPower } from './pop-timeline.rules';
-import { DeviceRecord, FeedRecord, PopAggregate, RackRecord, RemovedRef } from './pop.state';
+import { deviceAt, deviceRemovedAt, feedRemovedAt, PopAggregate, RackRecord } from './pop.state';
 
 /** Racks, power feeds and devices: physical PoPs only. */
 
@@ -19,7 +20,7 @@ export function installRack(command: InstallRack, pop: PopAggregate): RackInstal
   const at = instantMs(command.effectiveAt, 'effectiveAt');
   const subject = `rack ${d.rackId}`;
   assertPhysical(pop, subject);
-  assertNewId(pop.racks, d.rackId, 'rack', pop.popId);
+  assertNewId(lookup(pop.racks, d.rackId), d.rackId, 'rack', pop.popId);
   assertNotClosed(pop, subject, at);
   if (!Object.values(pop.leases).some((lease) => lease.from <= at && (lease.to === null || at < lease.to))) {
     throw new RuleViolationError('NO_LEASE', `${subject} needs an active lease at ${isoOf(at)}; PoP ${pop.popId} has none then`);
@@ -40,10 +41,10 @@ export function installRack(command: InstallRack, pop: PopAggregate): RackInstal
 export function removeRack(command: RemoveRack, pop: PopAggregate): RackRemoved[] {
   const { popId, rackId } = command.data;
   const at = instantMs(command.effectiveAt, 'effectiveAt');
-  const rack = requireRemovable(pop.racks, rackId, 'rack', pop.popId, at);
+  const rack = requireRemovable(lookup(pop.racks, rackId), rackId, 'rack', pop.popId, at);
   const remaining = [
-    ...stillThere(rack.openDeviceIds, rack.removedDevices, at).map((id) => `device ${id}`),
-    ...stillThere(rack.openFeedIds, rack.removedFeeds, at).map((id) => `feed ${id}`),
+    ...stillThere(rack.openDevices, rack.removedDevices, deviceRemovedAt(pop), at).map((row) => `device ${pop.devices.ids[row]}`),
+    ...stillThere(rack.openFeedIds, rack.removedFeedIds, feedRemovedAt(pop), at).map((id) => `feed ${id}`),
   ];
   if (remaining.length > 0) {
     throw new RuleViolationError('RACK_NOT_EMPTY', `rack ${rackId} still holds ${remaining.join(', ')} at or after ${isoOf(at)}`);
@@ -59,7 +60,7 @@ export function addPowerFeed(command: AddPowerFeed, pop: PopAggregate): PowerFee
   const at = instantMs(command.effectiveAt, 'effectiveAt');
   const subject = `feed ${d.feedId}`;
   assertPhysical(pop, subject);
-  assertNewId(pop.feeds, d.feedId, 'feed', pop.popId);
+  assertNewId(lookup(pop.feeds, d.feedId), d.feedId, 'feed', pop.popId);
   assertNotClosed(pop, subject, at);
   requireRackFor(pop, d.rackId, subject, at);
   const data = {
@@ -81,7 +82,7 @@ export function addPowerFeed(command: AddPowerFeed, pop: PopAggregate): PowerFee
 export function removePowerFeed(command: RemovePowerFeed, pop: PopAggregate): PowerFeedRemoved[] {
   const { popId, feedId } = command.data;
   const at = instantMs(command.effectiveAt, 'effectiveAt');
-  requireRemovable<FeedRecord>(pop.feeds, feedId, 'feed', pop.popId, at);
+  requireRemovable(lookup(pop.feeds, feedId), feedId, 'feed', pop.popId, at);
   return [checkedPower(pop, { type: 'PowerFeedRemoved', data: { popId, feedId }, effectiveAt: isoOf(at) })];
 }
 
@@ -91,7 +92,7 @@ export function installDevice(command: InstallDevice, pop: PopAggregate): Device
   const at = instantMs(command.effectiveAt, 'effectiveAt');
   const subject = `device ${d.deviceId}`;
   assertPhysical(pop, subject);
-  assertNewId(pop.devices, d.deviceId, 'device', pop.popId);
+  assertNewId(findRecord(pop.devices, d.deviceId, deviceAt), d.deviceId, 'device', pop.popId);
   assertNotClosed(pop, subject, at);
   const rack = requireRackFor(pop, d.rackId, subject, at);
   const placement = { positionU: requirePositiveInteger(d.positionU, 'positionU'), heightU: requirePositiveInteger(d.heightU, 'heightU') };
@@ -99,8 +100,10 @@ export function installDevice(command: InstallDevice, pop: PopAggregate): Device
   if (top > rack.heightU) {
     throw new RuleViolationError('OUT_OF_RACK', `${subject} would occupy ${units(placement)}, beyond the ${rack.heightU} U of rack ${rack.rackId}`);
   }
-  const clash = devicesPresentFrom(pop, rack, at).find((other) => other.positionU <= top && placement.positionU <= other.positionU + other.heightU - 1);
-  if (clash) {
+  const { positionU, heightU } = pop.devices.columns;
+  const clashing = devicesPresentFrom(pop, rack, at).find((row) => positionU[row] <= top && placement.positionU <= positionU[row] + heightU[row] - 1);
+  if (clashing !== undefined) {
+    const clash = deviceAt(pop.devices, clashing);
     throw new RuleViolationError(
       'SPACE_OVERLAP',
       `${subject} (${units(placement)}) would overlap device ${clash.deviceId} (${units(clash)}) in rack ${rack.rackId} at ${isoOf(Math.max(at, clash.from))}`,
@@ -123,7 +126,7 @@ export function installDevice(command: InstallDevice, pop: PopAggregate): Device
 export function removeDevice(command: RemoveDevice, pop: PopAggregate): DeviceRemoved[] {
   const { popId, deviceId } = command.data;
   const at = instantMs(command.effectiveAt, 'effectiveAt');
-  requireRemovable<DeviceRecord>(pop.devices, deviceId, 'device', pop.popId, at);
+  requireRemovable(findRecord(pop.devices, deviceId, deviceAt), deviceId, 'device', pop.popId, at);
   return [{ type: 'DeviceRemoved', data: { popId, deviceId }, effectiveAt: isoOf(at) }];
 }
 
@@ -136,19 +139,21 @@ function checkedPower<E extends PowerFeedAdded | PowerFeedRemoved | DeviceInstal
 }
 
 /**
- * Devices of the rack present at some instant ≥ `at`: the open ones and those removed after `at`, but not one
+ * The rows of the rack's devices present at some instant ≥ `at`: the open ones and those removed after `at`, but not one
  * removed at the instant it was installed (present over no time at all).
  */
-function devicesPresentFrom(pop: PopAggregate, rack: RackRecord, at: number): DeviceRecord[] {
-  return stillThere(rack.openDeviceIds, rack.removedDevices, at)
-    .map((id) => lookup(pop.devices, id) as DeviceRecord)
-    .filter((device) => device.to === null || device.from < device.to);
+function devicesPresentFrom(pop: PopAggregate, rack: RackRecord, at: number): number[] {
+  const { from, to } = pop.devices.columns;
+  return stillThere(rack.openDevices, rack.removedDevices, deviceRemovedAt(pop), at).filter((row) => {
+    const end = to[row];
+    return end === null || from[row] < end;
+  });
 }
 
-/** Ids still present at or after `at`: every open one and the suffix of removed ones removed after it. */
-function stillThere(open: readonly string[], removed: readonly RemovedRef[], at: number): string[] {
-  const later: string[] = [];
-  for (let index = removed.length - 1; index >= 0 && removed[index].to > at; index--) later.push(removed[index].id);
+/** Items still present at or after `at`: every open one and the suffix of removed ones removed (`toOf`) after it. */
+function stillThere<T>(open: readonly T[], removed: readonly T[], toOf: (item: T) => number, at: number): T[] {
+  const later: T[] = [];
+  for (let index = removed.length - 1; index >= 0 && toOf(removed[index]) > at; index--) later.push(removed[index]);
   return [...open, ...later];
 }
 

@@ -1,13 +1,13 @@
 import { InvalidInputError, RuleViolationError } from '../../kernel/domain.errors';
-import { lookup } from '../../kernel/id-index.util';
 import { requirePositive } from '../../kernel/number.guards';
+import { findRecord } from '../../kernel/record-table.util';
 import { instantMs, isoOf } from '../../kernel/time.util';
 import { ReleaseReservation, ReserveCapacity } from './pop.commands';
 import { CapacityReserved, ReservationReleased } from './pop.events';
 import { effectsOf } from './pop-effects.evolve';
 import { assertNewId, assertNotClosed, assertPhysical } from './pop.guards';
 import { assertPopInvariants } from './pop-timeline.rules';
-import { PopAggregate } from './pop.state';
+import { PopAggregate, reservationAt } from './pop.state';
 
 /**
  * Reservations hold capacity on [from, until) against everything else; to use reserved capacity,
@@ -22,7 +22,7 @@ export function reserveCapacity(command: ReserveCapacity, pop: PopAggregate): Ca
   const at = instantMs(command.effectiveAt, 'effectiveAt');
   const subject = `reservation ${d.reservationId}`;
   if (d.resource !== 'BANDWIDTH_MBPS') assertPhysical(pop, `a ${d.resource} ${subject}`);
-  assertNewId(pop.reservations, d.reservationId, 'reservation', pop.popId);
+  assertNewId(findRecord(pop.reservations, d.reservationId, reservationAt), d.reservationId, 'reservation', pop.popId);
   const from = d.from == null ? at : instantMs(d.from, 'from');
   const until = d.until == null ? null : instantMs(d.until, 'until');
   if (until !== null && until <= from) throw new InvalidInputError('until', `${subject} must end after it starts (${isoOf(from)}), not at ${isoOf(until)}`);
@@ -49,7 +49,7 @@ export function reserveCapacity(command: ReserveCapacity, pop: PopAggregate): Ca
 export function releaseReservation(command: ReleaseReservation, pop: PopAggregate): ReservationReleased[] {
   const { popId, reservationId } = command.data;
   const at = instantMs(command.effectiveAt, 'effectiveAt');
-  const reservation = lookup(pop.reservations, reservationId);
+  const reservation = findRecord(pop.reservations, reservationId, reservationAt);
   const unknown = (why: string) => new RuleViolationError('UNKNOWN_ID', `reservation ${reservationId} ${why}`);
   if (!reservation) throw unknown(`does not exist in PoP ${pop.popId}`);
   if (reservation.releasedAt !== null) throw unknown(`is already released at ${isoOf(reservation.releasedAt)}`);

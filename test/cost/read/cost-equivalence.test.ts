@@ -18,6 +18,7 @@ import { Money } from '../../../src/kernel/money.types';
 import { loadConfig } from '../../../src/platform/config/app.config';
 import { PostgresEventStore } from '../../../src/platform/event-store/postgres-event-store.adapter';
 import { ProjectionEngine } from '../../../src/platform/projections/projection.engine';
+import { allDevices } from '../../support/pop-brute-force';
 import { testDatabases } from '../../support/test-databases';
 import { seededRandom } from '../../support/seeded-random';
 
@@ -106,8 +107,8 @@ function instantsOf(pops: PopAggregate[], count: number): string[] {
   for (const pop of pops) {
     bounds.add(pop.registeredAt);
     for (const { at } of pop.transitions) bounds.add(at).add(at - 1);
-    for (const index of [pop.leases, pop.feeds, pop.circuits, pop.devices]) {
-      for (const item of Object.values(index)) {
+    for (const records of [Object.values(pop.leases), Object.values(pop.feeds), Object.values(pop.circuits), allDevices(pop)]) {
+      for (const item of records) {
         for (const bound of [item.from, 'to' in item ? item.to : null]) {
           if (bound === null) continue;
           const month = new Date(bound);

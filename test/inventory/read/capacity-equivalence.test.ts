@@ -3,8 +3,9 @@ import { describe, test } from 'node:test';
 import { popCapacityAnswer } from '../../../src/inventory/domain/pop-capacity-at.math';
 import { PopCommand } from '../../../src/inventory/domain/pop.commands';
 import { CapacityResource, CIRCUIT_TYPES } from '../../../src/inventory/domain/pop.enums';
-import { PopAggregate } from '../../../src/inventory/domain/pop.state';
+import { PopAggregate, Presence } from '../../../src/inventory/domain/pop.state';
 import { InvalidInputError, NotFoundError, RuleViolationError } from '../../../src/kernel/domain.errors';
+import { allDevices, allReservations } from '../../support/pop-brute-force';
 import { testDatabases } from '../../support/test-databases';
 import { thresholdsOf } from '../../../src/inventory/read/get-capacity.query';
 import { at, config, PlanningHarness, popCommands, withPlanning } from './planning-harness';
@@ -127,9 +128,9 @@ function reference(pop: PopAggregate, asOf: string) {
 function instantsOf(pops: PopAggregate[], count: number): string[] {
   const bounds = new Set<number>();
   for (const pop of pops) {
-    for (const index of [pop.leases, pop.racks, pop.feeds, pop.devices, pop.circuits, pop.reservations]) {
-      for (const { from, to } of Object.values(index)) for (const bound of [from, to]) if (bound !== null) bounds.add(bound).add(bound - 1);
-    }
+    const records: Presence[] = [...allDevices(pop), ...allReservations(pop)];
+    for (const index of [pop.leases, pop.racks, pop.feeds, pop.circuits]) records.push(...Object.values(index));
+    for (const { from, to } of records) for (const bound of [from, to]) if (bound !== null) bounds.add(bound).add(bound - 1);
   }
   const sorted = [...bounds].sort((a, b) => a - b);
   const step = Math.max(1, sorted.length / count);
