@@ -431,10 +431,7 @@ export class CommandExecutor {
     const { streamId, cached, events } = decision;
     this.metrics.eventsAppended.inc({ category: categoryOf(streamId) }, events.length);
     cached.state = decision.state;
-    events.forEach((event, k) => {
-      const revision = appended.revision - (events.length - 1 - k);
-      this.remember(cached, { ...event, streamId, revision, position: appended.position, recordedAt: '' });
-    });
+    events.forEach((event, k) => this.remember(cached, event.metadata.commandId, event.eventId, appended.revision - (events.length - 1 - k), appended.position));
     if (this.cache.get(streamId) === cached) this.cache.set(streamId, cached); // weighed again, with its new events
     for (const { index, first, count } of decision.decided) {
       const revision = appended.revision - (events.length - first - count);
@@ -487,13 +484,16 @@ export class CommandExecutor {
 
   private apply<S, E extends DomainEventLike>(decider: Pick<Decider<never, S, E, never>, 'evolve'>, cached: CachedStream<S>, recorded: RecordedEvent): void {
     cached.state = decider.evolve(cached.state, { type: recorded.type, data: recorded.data, effectiveAt: recorded.metadata.effectiveAt } as E);
-    this.remember(cached, recorded);
+    this.remember(cached, recorded.metadata.commandId, recorded.eventId, recorded.revision, recorded.position);
   }
 
-  /** Moves the cached revision to the event and files it under its command (for duplicates). */
-  private remember<S>(cached: CachedStream<S>, recorded: RecordedEvent): void {
-    cached.revision = recorded.revision;
-    cached.commands.record(recorded.metadata.commandId, recorded.eventId, recorded.revision, recorded.position);
+  /**
+   * Moves the cached revision to an event and files it under its command (for duplicates). Takes the
+   * fields, not a RecordedEvent: an appended event would otherwise be copied into one per event.
+   */
+  private remember<S>(cached: CachedStream<S>, commandId: string, eventId: string, revision: number, position: string): void {
+    cached.revision = revision;
+    cached.commands.record(commandId, eventId, revision, position);
   }
 
   /**

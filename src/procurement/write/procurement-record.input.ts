@@ -1,4 +1,3 @@
-import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { hash } from 'node:crypto';
 import { FieldError } from '../../platform/api/errors/api-error.types';
@@ -6,6 +5,7 @@ import { parseDate } from '../../platform/api/scalars/date.scalar';
 import { parseDateTime } from '../../platform/api/scalars/date-time.scalar';
 import { PopCommandInput } from '../../inventory';
 import { toFieldErrors, nulCharacterFields } from '../../platform/api/validation/validation.pipe';
+import { plainToInput } from '../../platform/api/validation/plain-input.transform';
 import { PROCUREMENT_KIND_NAMES, ProcurementKind, procurementKind } from './procurement-kinds.rules';
 
 export const MAX_EXTERNAL_ID_LENGTH = 200;
@@ -62,7 +62,7 @@ export function checkRecord(raw: Record<string, unknown>): RecordCheck {
   errors.push(...nulCharacterFields(fields));
   let input: PopCommandInput | undefined;
   if (kind) {
-    input = attempt(() => plainToInstance(kind.input, fields));
+    input = attempt(() => plainToInput(kind.input, fields));
     if (!input) return { valid: false, externalId: id ?? null, fields: [...errors, { field: 'record', message: 'record fields cannot be read' }] };
     errors.push(...toFieldErrors(validateSync(input, { whitelist: true, forbidNonWhitelisted: true })));
     for (const field of kind.dateFields) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { getMetadataStorage, IsString, MinLength, validateSync } from 'class-validator';
+import { getFromContainer, getMetadataStorage, IsString, MinLength, Validate, validateSync, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
 // The pipe's module puts the memo in place when it is loaded, as in the service.
 import '../../../src/platform/api/validation/validation.pipe';
 
@@ -40,4 +40,31 @@ test('the rules of a class are kept apart per group', () => {
   assert.deepEqual(messages(new Grouped(), ['loose']), []);
   assert.deepEqual(messages(new Grouped(), ['strict']), ['name must be longer than or equal to 3 characters']);
   assert.deepEqual(messages(new Grouped(), ['loose']), []);
+});
+
+test("a custom rule's validator is made once, on first use, and kept for every validation", () => {
+  let made = 0;
+  @ValidatorConstraint({ name: 'even' })
+  class Even implements ValidatorConstraintInterface {
+    constructor() {
+      made++;
+    }
+    validate(value: unknown) {
+      return typeof value === 'number' && value % 2 === 0;
+    }
+    defaultMessage() {
+      return 'count must be even';
+    }
+  }
+  class Counted {
+    @Validate(Even)
+    count: number;
+  }
+  assert.equal(made, 0);
+  const counted = (count: number) => Object.assign(new Counted(), { count });
+  assert.deepEqual(messages(counted(3)), ['count must be even']);
+  assert.deepEqual(messages(counted(4)), []);
+  assert.equal(made, 1);
+  assert.equal(getFromContainer(Even), getFromContainer(Even));
+  assert.equal(made, 1);
 });

@@ -1,9 +1,10 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiError, FieldError } from '../errors/api-error.types';
-import { memoizeValidationMetadata } from './validation-metadata.util';
+import { indexValidatorInstances, memoizeValidationMetadata } from './validation-metadata.util';
 
-// Everything that validates input imports this file: the memo is in place before the first validation.
+// Everything that validates input imports this file: the memo and the index are in place before the first validation.
 memoizeValidationMetadata();
+indexValidatorInstances();
 
 /** Flattens class-validator errors into `extensions.fields` entries such as `monthlyCost.amount`. */
 export function toFieldErrors(errors: ValidationError[], prefix = ''): FieldError[] {
