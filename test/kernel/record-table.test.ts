@@ -8,8 +8,8 @@ interface Item {
   note: string | null;
 }
 
-function tableOf(ids: string[]): RecordTable<Item> {
-  const table = emptyTable<Item>({ at: [], note: [] });
+function tableOf(ids: string[], seed?: number): RecordTable<Item> {
+  const table = emptyTable<Item>({ at: [], note: [] }, seed);
   ids.forEach((id, index) => assert.equal(addRow(table, id, { at: index * 1.5, note: index % 2 ? null : id }), index));
   return table;
 }
@@ -32,6 +32,13 @@ describe('record table', () => {
       assert.deepEqual(copy, table);
       ids.forEach((id, row) => assert.equal(rowOf(copy, id), row, id));
     }
+  });
+
+  it("keeps its seed: a table made with another process's seed still finds its ids, placed elsewhere", () => {
+    const [ours, theirs] = [tableOf(ids), tableOf(ids, (tableOf([]).seed + 1) >>> 0)];
+    assert.notDeepEqual(theirs.slots, ours.slots);
+    const copy = JSON.parse(JSON.stringify(theirs)) as RecordTable<Item>;
+    ids.forEach((id, row) => assert.equal(rowOf(copy, id), row, id));
   });
 
   it('refuses an id it holds', () => {

@@ -14,6 +14,9 @@ type PropertyPlan = { custom: true } | { custom: false; typed: TypeMetadata | un
 /** Target types class-transformer converts a value to (String(value), new Date(value), ...): left to it. */
 const CONVERTED: ReadonlySet<unknown> = new Set([String, Number, Boolean, Date, Buffer, Map]);
 
+/** Keys whose plan a class keeps: well above any input class's properties. */
+const MAX_PLANNED_KEYS = 256;
+
 /** Per class: its properties' plans, or null for a class with @Expose/@Exclude (left to class-transformer). */
 const plans = new Map<Constructor, Map<string, PropertyPlan> | null>();
 
@@ -40,7 +43,11 @@ function copied(cls: Constructor, plain: object): object | undefined {
     const descriptor = Object.getOwnPropertyDescriptor(cls.prototype, key);
     if ((descriptor && !descriptor.set) || instance[key] instanceof Function) continue;
     let plan = properties.get(key);
-    if (!plan) properties.set(key, (plan = planOf(cls, key)));
+    if (!plan) {
+      plan = planOf(cls, key);
+      // Keys come from clients (an unknown one is refused only later, by validation): a bounded memo.
+      if (properties.size < MAX_PLANNED_KEYS) properties.set(key, plan);
+    }
     if (plan.custom) return undefined;
     const { typed } = plan;
     const type: unknown = typed && (typed.typeFunction ? typed.typeFunction({ newObject: instance, object: source, property: key }) : typed.reflectedType);
