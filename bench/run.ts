@@ -447,7 +447,7 @@ async function soak(results: BenchResults, storage: ServiceStorage, sizes: NonNu
     results.record(
       'soak_rss_growth_ratio',
       s.ratios.memory,
-      `memory in use ${s.memoryMeasure === 'after a full collection' ? `after the last full collection (RSS less the free JS heap, read by the service as one ends) ${last.memoryMb.afterFullGc.toFixed(0)} vs ${first.memoryMb.afterFullGc.toFixed(0)} MB` : `lowest in the window (no full collection under load to read it after) ${last.memoryMb.inUse.toFixed(0)} vs ${first.memoryMb.inUse.toFixed(0)} MB`}, ${last.fullGcs} and ${first.fullGcs} full collections in those windows; plain RSS median ${last.memoryMb.rssMedian.toFixed(0)} vs ${first.memoryMb.rssMedian.toFixed(0)} MB (${s.ratios.rss.toFixed(2)})`,
+      `memory in use ${s.memoryMeasure === 'after a full collection' ? `after the last full collection (the JS heap in use as it ended, plus RSS outside the JS heap a second later) ${last.memoryMb.afterFullGc.toFixed(0)} vs ${first.memoryMb.afterFullGc.toFixed(0)} MB` : `lowest in the window (no full collection under load to read it after) ${last.memoryMb.inUse.toFixed(0)} vs ${first.memoryMb.inUse.toFixed(0)} MB`}, ${last.fullGcs} and ${first.fullGcs} full collections in those windows; plain RSS median ${last.memoryMb.rssMedian.toFixed(0)} vs ${first.memoryMb.rssMedian.toFixed(0)} MB (${s.ratios.rss.toFixed(2)})`,
     );
   } finally {
     await service.stop();

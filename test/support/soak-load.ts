@@ -10,8 +10,8 @@ import { KEYS } from './test-app';
  *
  * Resident memory is sampled every second from the service's own /metrics and compared as memory in
  * use right after a full collection (when V8 ran one under load before the first window's end and another
- * after it; else at its lowest in each window) (`popledger_memory_in_use_after_full_gc_bytes`: RSS less the free
- * part of the JS heap, read by the service when a full collection ends), as of each window's end. Read at
+ * after it; else at its lowest in each window) (`popledger_memory_in_use_after_full_gc_bytes`: the JS heap
+ * in use as a full collection ends plus the resident memory outside it a second later), as of each window's end. Read at
  * any other moment, memory in use also counts the garbage promoted since the last full collection, which
  * V8 lets grow to a multiple of the live heap before it collects it: between two windows that alone swung
  * the ratio from 0.71 to 1.38 on one build (docs/operations.md, "Long histories and the soak"). A leak, in
