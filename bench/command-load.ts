@@ -1,5 +1,6 @@
 import { graphqlFailure, type CommandMix } from '../test/support/command-mix';
 import { runLoad } from '../test/support/http-load';
+import { processCpu } from '../test/support/service-process';
 import { percentile } from './latency';
 
 export interface CommandLoadResult {
@@ -10,10 +11,15 @@ export interface CommandLoadResult {
   failed: number;
   notProjected: number;
   failures: Record<string, number>;
+  /** Per accepted command over the measured load, when the service's pid was given: see `describeCpu`. */
+  cpu?: { cpuMs: number; runnableWaitMs: number };
 }
 
-/** Warm-up (unmeasured), then `seconds` of closed-loop load from `connections` clients, each command a distinct valid one. */
-export async function measureCommands(url: string, secret: string, mix: CommandMix, seconds: number, warmupSeconds: number, connections = 16): Promise<CommandLoadResult> {
+/**
+ * Warm-up (unmeasured), then `seconds` of closed-loop load from `connections` clients, each command a
+ * distinct valid one; with `servicePid`, the service's CPU over the measured load too.
+ */
+export async function measureCommands(url: string, secret: string, mix: CommandMix, seconds: number, warmupSeconds: number, connections = 16, servicePid?: number): Promise<CommandLoadResult> {
   let notProjected = 0;
   const failure = (status: number, body: string): string | null => {
     const reason = graphqlFailure(status, body);
@@ -23,7 +29,9 @@ export async function measureCommands(url: string, secret: string, mix: CommandM
   const load = (durationS: number) => runLoad({ url, path: '/graphql', headers: { authorization: `Bearer ${secret}` }, connections, durationS, body: () => mix.next(), failure });
   await load(warmupSeconds);
   notProjected = 0;
+  const before = servicePid === undefined ? undefined : processCpu(servicePid);
   const result = await load(seconds);
+  const after = servicePid === undefined ? undefined : processCpu(servicePid);
   if (mix.slotsLeft < 0) throw new Error('the slot PoPs ran out of free slots: give them more racks');
   return {
     perS: result.okPerSecond,
@@ -33,7 +41,17 @@ export async function measureCommands(url: string, secret: string, mix: CommandM
     failed: result.failed,
     notProjected,
     failures: result.failures,
+    cpu: before && after && result.ok > 0 ? { cpuMs: (after.cpuMs - before.cpuMs) / result.ok, runnableWaitMs: (after.runnableWaitMs - before.runnableWaitMs) / result.ok } : undefined,
   };
+}
+
+/**
+ * The service's CPU per command, the figure that survives a crowded machine, and its main thread's wait
+ * for a core per command, which a CPU profile counts as time spent where the thread was preempted.
+ */
+export function describeCpu(result: CommandLoadResult): string {
+  if (!result.cpu) return '';
+  return `; service CPU ${result.cpu.cpuMs.toFixed(2)} ms per command, its main thread runnable but waiting for a core ${result.cpu.runnableWaitMs.toFixed(2)} ms per command`;
 }
 
 export function describeFailures(result: { failed: number; failures: Record<string, number>; notProjected?: number }): string {

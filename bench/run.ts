@@ -11,7 +11,7 @@ import { appendToStorage, chain, openStorageStore } from '../test/support/storag
 import { API_KEYS, KEYS } from '../test/support/test-app';
 import { benchPop, longStreamPop } from './bench-pops';
 import { FULL, MAX_COMMAND_RATE, QUICK, type BenchSizes } from './bench-sizes';
-import { describeFailures, measureCommands } from './command-load';
+import { describeCpu, describeFailures, measureCommands } from './command-load';
 import { consoleScriptKb, measureConsoleNetworkView } from './console-bench';
 import { compareEventStores } from './event-store-bench';
 import { machineInfo } from './machine';
@@ -244,9 +244,9 @@ async function serviceOnPostgres(results: BenchResults, network: ServiceStorage,
     });
     await part(results, ['commands_per_s_pg', 'command_p99_ms_pg', 'commands_not_projected'], async () => {
       const mix = new CommandMix(loadPops, loadRacks, 'pg', new Date(now).toISOString());
-      const c = await measureCommands(url, KEYS.planner, mix, sizes.commands.seconds, sizes.commands.warmupSeconds, sizes.commands.connections);
+      const c = await measureCommands(url, KEYS.planner, mix, sizes.commands.seconds, sizes.commands.warmupSeconds, sizes.commands.connections, service.pid);
       const failures = describeFailures(c);
-      results.record('commands_per_s_pg', c.perS, `${c.ok} accepted in ${sizes.commands.seconds} s, ${sizes.commands.connections} clients, installDevice/reserveCapacity over ${loadPops.length} PoPs, read-your-writes on${failures ? `; ${failures}` : ''}`);
+      results.record('commands_per_s_pg', c.perS, `${c.ok} accepted in ${sizes.commands.seconds} s, ${sizes.commands.connections} clients, installDevice/reserveCapacity over ${loadPops.length} PoPs, read-your-writes on${describeCpu(c)}${failures ? `; ${failures}` : ''}`);
       results.record('command_p99_ms_pg', c.p99Ms, `p50 ${c.p50Ms.toFixed(1)} ms`);
       countNotProjected(results, 'PostgreSQL', c.notProjected);
     });
@@ -365,9 +365,9 @@ async function serviceOnPglite(results: BenchResults, pglite: ServiceStorage, si
   try {
     if (!(await waitForProjections(service.url, KEYS.admin))) throw new Error('projections did not catch up with the seeded log');
     const mix = new CommandMix(pops, racks, 'pgl', new Date(now).toISOString());
-    const c = await measureCommands(service.url, KEYS.planner, mix, sizes.pglite.seconds, sizes.pglite.warmupSeconds);
+    const c = await measureCommands(service.url, KEYS.planner, mix, sizes.pglite.seconds, sizes.pglite.warmupSeconds, undefined, service.pid);
     const failures = describeFailures(c);
-    results.record('commands_per_s_pglite', c.perS, `${c.ok} accepted in ${sizes.pglite.seconds} s, 16 clients, p50 ${c.p50Ms.toFixed(1)} ms, p99 ${c.p99Ms.toFixed(1)} ms, read-your-writes on${failures ? `; ${failures}` : ''}`);
+    results.record('commands_per_s_pglite', c.perS, `${c.ok} accepted in ${sizes.pglite.seconds} s, 16 clients, p50 ${c.p50Ms.toFixed(1)} ms, p99 ${c.p99Ms.toFixed(1)} ms, read-your-writes on${describeCpu(c)}${failures ? `; ${failures}` : ''}`);
     countNotProjected(results, 'PGlite', c.notProjected);
   } finally {
     await service.stop();

@@ -146,6 +146,23 @@ async function healthy(url: string): Promise<boolean> {
   }
 }
 
+/**
+ * CPU time of a live process (every thread, user and system, ms) and how long its main thread has waited
+ * runnable for a core (ms), from Linux's /proc. On a shared machine a thread is preempted mostly when it
+ * wakes another process, as a socket write to PostgreSQL does, and V8's `--cpu-prof` puts that wait on the
+ * frame it interrupted: this tells CPU from waiting (docs/operations.md, "The write path, stage by stage").
+ */
+export function processCpu(pid: number): { cpuMs: number; runnableWaitMs: number } {
+  // Fields after the command name, from the state (field 3) on: utime and stime are fields 14 and 15.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // In USER_HZ, which Linux fixes at 100 for what /proc reports.
+  const cpuMs = (Number(fields[11]) + Number(fields[12])) * 10;
+  // The main thread's time on a core and waiting on a run queue, in ns.
+  const [, waitNs] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ').map(Number);
+  return { cpuMs, runnableWaitMs: waitNs / 1e6 };
+}
+
 /** Resident and peak resident memory (kB) of a live process; zeros once it is gone. */
 export function processMemoryKb(pid: number): { rss: number; peak: number } {
   try {
