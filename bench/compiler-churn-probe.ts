@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandMix, racksFor } from '../test/support/command-mix';
@@ -21,9 +21,10 @@ const MARK_EVERY_S = 5;
  * Each round starts every given build (default: this one) in turn on a fresh schema of the PostgreSQL server
  * (DATABASE_URL) seeded with slot PoPs only, with `--trace-opt --trace-deopt` (their output in a file), sends
  * `warmup` seconds of the bench's command load, then measures `seconds` more: the service's CPU per command
- * from /proc, and per 5 s the optimizations, deoptimizations and compile time (the background thread's wall
+ * from /proc (and the part of it on threads other than the main one), and per 5 s the optimizations, deoptimizations and compile time (the background thread's wall
  * time, which a loaded machine inflates). After `settle` seconds of the measured load, the functions still
- * (re)compiled, by compile time: the ones that never settle.
+ * (re)compiled, by compile time: the ones that never settle. V8 writes its traces through a buffered stdout,
+ * so an interval's lines may land in the next one by a buffer's worth (a few dozen lines).
  */
 async function main(): Promise<void> {
   const mains = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
@@ -49,12 +50,14 @@ async function main(): Promise<void> {
             const mix = new CommandMix(pops, racks, `c${round}b${b}`, new Date(now).toISOString());
             await measureCommands(service.url, KEYS.planner, mix, warmup, 0);
             writeSync(marks, `\n${MARK}\n`);
+            const threadsBefore = backgroundCpuMs(service.pid);
             const timer = setInterval(() => writeSync(marks, `\n${MARK}\n`), MARK_EVERY_S * 1_000);
             const c = await measureCommands(service.url, KEYS.planner, mix, seconds, 0, undefined, service.pid).finally(() => clearInterval(timer));
             // The end of the load: what follows (the service stopping) is not counted.
             writeSync(marks, `\n${MARK}\n`);
+            const background = (backgroundCpuMs(service.pid) - threadsBefore) / Math.max(c.ok, 1);
             const failures = describeFailures(c);
-            console.log(`${main} (round ${round + 1}): ${Math.round(c.perS)} commands/s${describeCpu(c)}${failures ? `; ${failures}` : ''}`);
+            console.log(`${main} (round ${round + 1}): ${Math.round(c.perS)} commands/s${describeCpu(c)}, ${background.toFixed(3)} ms of it on threads other than the main one (compiler, GC, libuv)${failures ? `; ${failures}` : ''}`);
             console.log(describeChurn(readFileSync(trace, 'utf8'), settle));
           } finally {
             closeSync(marks);
@@ -68,6 +71,22 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** CPU (user and system, ms) of every thread of a process but its main one, from /proc; a thread gone meanwhile is not counted. */
+function backgroundCpuMs(pid: number): number {
+  let ms = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    if (tid === String(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ms += (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  return ms;
 }
 
 /** Per interval of the measured load, and in total from `settle` seconds on, what the trace shows. */
