@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -25,6 +25,8 @@ export interface StartOptions {
   env: Record<string, string>;
   startTimeoutMs?: number;
   main?: string;
+  /** The service's stdout appended to this file instead of kept (V8's --trace-opt/--trace-deopt write there, far more than `output` keeps). */
+  stdoutFile?: string;
 }
 
 /** Variables of the service's configuration contract that must come only from `env`, never from ours. */
@@ -51,8 +53,11 @@ interface Child {
   exitedWith(): string;
 }
 
-function spawnChild(args: string[], env: NodeJS.ProcessEnv): Child {
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnChild(args: string[], env: NodeJS.ProcessEnv, stdoutFile?: string): Child {
+  const stdout = stdoutFile === undefined ? 'pipe' : openSync(stdoutFile, 'a');
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', stdout, 'pipe'] });
+  // The child holds its own copy of the descriptor.
+  if (typeof stdout === 'number') closeSync(stdout);
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20_000);
@@ -75,7 +80,7 @@ export async function startServiceProcess(options: StartOptions): Promise<Servic
   const env = childEnv({ ...options.env, PORT: String(port) });
   // SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/profiles": profile the service a benchmark loads.
   const nodeArgs = process.env.SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const { child, output, exit, exited, exitedWith } = spawnChild([...nodeArgs, options.main ?? SERVICE_MAIN], env);
+  const { child, output, exit, exited, exitedWith } = spawnChild([...nodeArgs, options.main ?? SERVICE_MAIN], env, options.stdoutFile);
   const url = `http://127.0.0.1:${port}`;
   const service: ServiceProcess = {
     url,
