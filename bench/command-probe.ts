@@ -18,16 +18,20 @@ const MAX_RATE = 2_000;
 
 /**
  * The command load of the bench alone, for A/B work on the GraphQL command path: `node dist/bench/command-probe.js
- * [<main.js> ...] [--seconds=10] [--rounds=1]`. Each round starts every given build (default: this one) in turn on a
- * fresh schema of the PostgreSQL server (DATABASE_URL) seeded with 50 slot PoPs, sends 3 s of warm-up, then measures
- * `seconds` of installDevice/reserveCapacity from 16 clients: commands/s, and the service's CPU per command from
- * /proc (a load-independent figure). SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=..." profiles it.
+ * [<main.js> ...] [--seconds=10] [--rounds=1] [--rate=<commands/s>]`. Each round starts every given build (default:
+ * this one) in turn on a fresh schema of the PostgreSQL server (DATABASE_URL) seeded with 50 slot PoPs, sends 3 s of
+ * warm-up, then measures `seconds` of installDevice/reserveCapacity from 16 clients (closed loop, or at `rate` in
+ * all): commands/s, and the service's CPU per command from /proc (a load-independent figure).
+ * SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=..." profiles it.
  */
 async function main(): Promise<void> {
   const mains = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
   const option = (name: string, fallback: number) => Number(process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
   const seconds = option('seconds', 10);
   const rounds = option('rounds', 1);
+  // A fixed rate (commands/s over all clients) keeps the projections' batches the same size in A and B,
+  // which a closed loop does not: fewer commands per batch cost more CPU per command.
+  const rate = option('rate', 0);
   const warmup = 3;
   if (mains.length === 0) mains.push(SERVICE_MAIN);
   const pops = Array.from({ length: POPS }, (_, i) => `load${i}`);
@@ -42,7 +46,7 @@ async function main(): Promise<void> {
         try {
           const mix = new CommandMix(pops, racks, 'cp', new Date(now).toISOString());
           const load = (durationS: number) =>
-            runLoad({ url: service.url, path: '/graphql', headers: { authorization: `Bearer ${KEYS.planner}` }, connections: 16, durationS, body: () => mix.next(), failure: graphqlFailure });
+            runLoad({ url: service.url, path: '/graphql', headers: { authorization: `Bearer ${KEYS.planner}` }, connections: 16, durationS, ...(rate > 0 ? { overallRate: rate } : {}), body: () => mix.next(), failure: graphqlFailure });
           await load(warmup);
           const before = cpuTicks(service.pid);
           const measured = await load(seconds);
