@@ -77,10 +77,10 @@ export async function createApp(config: AppConfig, print: (line: string) => void
   fastify.addHook('onRequest', securityHeadersHook());
   await serveWebPages(fastify);
   // A browser opening the GraphQL endpoint gets the GraphiQL IDE.
-  fastify.addHook('onRequest', (request, reply, done) => {
-    // Answered: the later hooks and the handler do not run.
-    if (request.method === 'GET' && request.url === '/graphql' && (request.headers.accept ?? '').includes('text/html')) void reply.redirect('/graphiql');
-    else done();
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (request.method === 'GET' && request.url === '/graphql' && (request.headers.accept ?? '').includes('text/html')) {
+      await reply.redirect('/graphiql');
+    }
   });
   // Per request: resolve the key once, limit the rate per key (route-level onRequest hooks run after
   // these), then refuse GraphQL without a key before its body is even read.

@@ -1,4 +1,4 @@
-import type { FastifyRequest, onRequestHookHandler, preParsingHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors/api-error.types';
 import { GRAPHQL_PATH } from '../graphql.config';
 import type { ApiKeyService } from './api-key.service';
@@ -13,15 +13,12 @@ export function isPublicRoute(request: FastifyRequest): boolean {
 /**
  * An `onRequest` hook: resolves the bearer key once per request, before the rate limit (which is keyed
  * by it) and the guards (which reuse it). An invalid key is not refused here: each route decides.
- * Hooks with a callback, not async: no promise and microtask per request for work that never waits.
  */
-export function resolvePrincipal(keys: ApiKeyService): onRequestHookHandler {
-  return (request, _reply, done) => {
-    if (!isPublicRoute(request)) {
-      const principal = keys.authenticate(request.headers.authorization);
-      if (principal) (request as AuthenticatedRequest).principal = principal;
-    }
-    done();
+export function resolvePrincipal(keys: ApiKeyService) {
+  return async (request: FastifyRequest): Promise<void> => {
+    if (isPublicRoute(request)) return;
+    const principal = keys.authenticate(request.headers.authorization);
+    if (principal) (request as AuthenticatedRequest).principal = principal;
   };
 }
 
@@ -30,7 +27,6 @@ export function resolvePrincipal(keys: ApiKeyService): onRequestHookHandler {
  * valid key, introspection and `__typename` included, so the endpoint reveals nothing without one. The
  * error goes through Mercurius's handler: a GraphQL body with `extensions.code` UNAUTHENTICATED, HTTP 401.
  */
-export const refuseAnonymousGraphql: preParsingHookHandler = (request, _reply, _payload, done) => {
-  if (request.routeOptions.url === GRAPHQL_PATH && !(request as AuthenticatedRequest).principal) done(ApiError.unauthenticated());
-  else done();
-};
+export async function refuseAnonymousGraphql(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+  if (request.routeOptions.url === GRAPHQL_PATH && !(request as AuthenticatedRequest).principal) throw ApiError.unauthenticated();
+}
