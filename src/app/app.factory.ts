@@ -8,6 +8,7 @@ import { refuseAnonymousGraphql, resolvePrincipal } from '../platform/api/auth/r
 import { clientErrorHandler } from '../platform/api/http/client-error.util';
 import { rateLimitOptions } from '../platform/api/http/rate-limit.config';
 import { securityHeaders, webPageRouteHeaders } from '../platform/api/http/security-headers.config';
+import { securityHeadersHook } from '../platform/api/http/security-headers.util';
 import { serveWebPages } from '../platform/api/http/web-pages.util';
 import { sendProblem } from '../platform/api/errors/problem-details.util';
 import { toApiError } from '../platform/api/errors/to-api-error.util';
@@ -73,6 +74,7 @@ export async function createApp(config: AppConfig, print: (line: string) => void
   // their own scripts and styles (all served from here, no other host) and call the API.
   fastify.addHook('onRoute', webPageRouteHeaders);
   await app.register(fastifyHelmet, securityHeaders);
+  fastify.addHook('onRequest', securityHeadersHook());
   await serveWebPages(fastify);
   // A browser opening the GraphQL endpoint gets the GraphiQL IDE.
   fastify.addHook('onRequest', async (request, reply) => {

@@ -8,7 +8,9 @@ import { AddPowerFeedInput } from '../../../src/inventory/write/rack.input';
 import { ConnectCarrierInput } from '../../../src/inventory/write/carrier.input';
 import { InstallDeviceInput } from '../../../src/inventory/write/device.input';
 import { MoneyInput } from '../../../src/platform/api/money.graphql';
+import { ApiError } from '../../../src/platform/api/errors/api-error.types';
 import { plainToInput } from '../../../src/platform/api/validation/plain-input.transform';
+import { inputValidationPipe } from '../../../src/platform/api/validation/validation.pipe';
 
 const money = { amount: '450.00', currency: 'EUR' };
 const carrier = { popId: 'p1', circuitId: 'c1', carrier: 'Cogent', type: 'TRANSIT', bandwidthMbps: 1_000, monthlyCost: money };
@@ -76,5 +78,31 @@ describe('plainToInput', () => {
     assert.equal(same(Transformed, { code: 'fra' }).code, 'FRA');
     assert.deepEqual(same(Converted, { count: '3', at: '2026-01-01T00:00:00Z' }), Object.assign(new Converted(), { count: 3, at: new Date('2026-01-01T00:00:00Z') }));
     assert.equal(fallbacks, 3);
+  });
+});
+
+describe('the input validation pipe', () => {
+  const validate = (value: unknown) => inputValidationPipe.transform(value, { type: 'body', metatype: InstallDeviceInput, data: 'input' });
+
+  it('builds a GraphQL input of plain JSON with plainToInput, not class-transformer', async () => {
+    const purchaseCost = { ...money };
+    const built = await validate({ ...device, purchaseCost });
+    assert.deepStrictEqual(built, original(InstallDeviceInput, { ...device, purchaseCost }));
+    assert.equal(fallbacks, 0);
+  });
+
+  it('refuses what class-validator refuses, with the same fields (unknown properties, nested ones too)', async () => {
+    await assert.rejects(validate({ ...device, positionU: 0, colour: 'blue', purchaseCost: { ...money, extra: 1 } }), (error: unknown) => {
+      assert.ok(error instanceof ApiError && error.code === 'BAD_USER_INPUT', String(error));
+      const fields = (error.extensions.fields as Array<{ field: string }>).map((f) => f.field).sort();
+      assert.deepEqual(fields, ['colour', 'positionU', 'purchaseCost.extra']);
+      return true;
+    });
+    assert.equal(fallbacks, 0);
+  });
+
+  it('leaves an array where an object is expected to class-transformer, and refuses it', async () => {
+    await assert.rejects(validate([device]), ApiError);
+    assert.equal(fallbacks, 1);
   });
 });

@@ -1,17 +1,23 @@
 import type { FastifyHelmetOptions } from '@fastify/helmet';
 import type { RouteOptions } from 'fastify';
+import type { HelmetOptions } from 'helmet';
 
 /**
  * Helmet's headers on every answer (HSTS, nosniff, frame and referrer policies, cross-origin policies…)
  * with a Content-Security-Policy that lets an API answer load nothing at all.
  */
-export const securityHeaders: FastifyHelmetOptions = {
-  global: true,
+export const apiHelmetOptions: HelmetOptions = {
   contentSecurityPolicy: {
     useDefaults: false,
     directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
   },
 };
+
+/**
+ * @fastify/helmet's options: `apiHelmetOptions`, not `global`: with it the plugin builds helmet's
+ * middleware again on every request; securityHeadersHook applies one built once instead.
+ */
+export const securityHeaders: FastifyHelmetOptions = { ...apiHelmetOptions, global: false };
 
 /**
  * The pages the service serves itself (web-pages.util.ts): the planning console and GraphiQL. Every

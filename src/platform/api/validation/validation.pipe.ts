@@ -1,5 +1,7 @@
-import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
+import { instanceToPlain, plainToInstance } from 'class-transformer';
 import { ApiError, FieldError } from '../errors/api-error.types';
+import { plainToInput } from './plain-input.transform';
 import { indexValidatorInstances, memoizeValidationMetadata } from './validation-metadata.util';
 
 // Everything that validates input imports this file: the memo and the index are in place before the first validation.
@@ -43,7 +45,21 @@ class InputValidationPipe extends ValidationPipe {
   }
 }
 
+/**
+ * class-transformer for the pipe, with each input object (JSON from a request) built by plainToInput:
+ * the same instance, without class-transformer's metadata searches per property (a command's largest
+ * part of validation). Anything else, or any call with options, goes to class-transformer itself.
+ */
+const inputTransformer: NonNullable<ValidationPipeOptions['transformerPackage']> = {
+  plainToInstance: (cls, plain, options) =>
+    options === undefined && typeof plain === 'object' && plain !== null
+      ? (plainToInput(cls as new () => object, plain as Record<string, unknown>) as never)
+      : plainToInstance(cls, plain, options),
+  classToPlain: instanceToPlain,
+};
+
 export const inputValidationPipe = new InputValidationPipe({
+  transformerPackage: inputTransformer,
   whitelist: true,
   forbidNonWhitelisted: true,
   transform: true,
