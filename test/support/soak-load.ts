@@ -47,6 +47,8 @@ export interface SoakWindow {
   afterFullGcPartsMb: Record<string, number>;
   /** Full collections that ended in the window. */
   fullGcs: number;
+  /** Time the service spent in garbage collection during the window, ms: full (major) and young-generation (minor) collections. */
+  gcMs: { major: number; minor: number };
   /** Commands that answered `projected: false` (their read-your-writes wait timed out). */
   notProjected: number;
 }
@@ -79,6 +81,8 @@ export interface MemorySample {
   fullGcs: number;
   /** `afterFullGcMb` by part (`popledger_memory_in_use_after_full_gc_part_bytes`): JS heap spaces, external, native rest. */
   afterFullGcPartsMb: Record<string, number>;
+  /** Milliseconds spent in garbage collection since the service started, by kind (major, minor, incremental, weakcb). */
+  gcMs: Record<string, number>;
 }
 
 /**
@@ -98,7 +102,10 @@ export async function memorySample(url: string): Promise<MemorySample | null> {
     const afterFullGcPartsMb = Object.fromEntries(
       [...text.matchAll(/^popledger_memory_in_use_after_full_gc_part_bytes\{part="([^"]+)"\} (\S+)$/gm)].map(([, part, bytes]) => [part, Number(bytes) / 1_048_576]),
     );
-    return Number.isFinite(inUseMb) ? { rssMb, inUseMb, heapUsedMb, afterFullGcMb, fullGcs, afterFullGcPartsMb } : null;
+    const gcMs = Object.fromEntries(
+      [...text.matchAll(/^popledger_nodejs_gc_duration_seconds_sum\{kind="([^"]+)"\} (\S+)$/gm)].map(([, kind, seconds]) => [kind, Number(seconds) * 1_000]),
+    );
+    return Number.isFinite(inUseMb) ? { rssMb, inUseMb, heapUsedMb, afterFullGcMb, fullGcs, afterFullGcPartsMb, gcMs } : null;
   } catch {
     return null;
   }
@@ -169,7 +176,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       rssPeak: Math.max(...memory.map((m) => m.rssMb)),
     };
     const fullGcs = start && end ? end.fullGcs - start.fullGcs : 0;
-    return { label, result, p99: percentile99(result.latenciesMs), memoryMb, afterFullGcPartsMb: end?.afterFullGcPartsMb ?? {}, fullGcs, notProjected: stale };
+    const gcSpent = (kind: string) => (start && end ? (end.gcMs[kind] ?? 0) - (start.gcMs[kind] ?? 0) : NaN);
+    const gcMs = { major: gcSpent('major'), minor: gcSpent('minor') };
+    return { label, result, p99: percentile99(result.latenciesMs), memoryMb, afterFullGcPartsMb: end?.afterFullGcPartsMb ?? {}, fullGcs, gcMs, notProjected: stale };
   };
   const max = await load(options.measureS);
   const maxNotProjected = stale;
@@ -200,7 +209,7 @@ export function soakNotProjected(soak: SoakResult): number {
   return soak.maxNotProjected + [soak.warmup, ...soak.settled].reduce((n, w) => n + w.notProjected, 0);
 }
 
-/** The rows of a table of the windows: label, answered/s, failed, projected: false, p99, memory in use after a full collection and lowest, RSS. */
+/** The rows of a table of the windows: label, answered/s, failed, projected: false, p99, memory in use after a full collection and lowest, RSS, time in garbage collection. */
 export function soakRows(soak: SoakResult): string[][] {
   return [soak.warmup, ...soak.settled].map((w) => [
     w.label,
@@ -211,6 +220,7 @@ export function soakRows(soak: SoakResult): string[][] {
     `${w.memoryMb.afterFullGc.toFixed(0)} (${w.fullGcs})`,
     w.memoryMb.inUse.toFixed(0),
     `${w.memoryMb.rssMedian.toFixed(0)} / ${w.memoryMb.rssPeak.toFixed(0)}`,
+    `${w.gcMs.major.toFixed(0)} / ${w.gcMs.minor.toFixed(0)}`,
   ]);
 }
 
@@ -225,4 +235,4 @@ export function soakMemoryPartRows(soak: SoakResult): { header: string[]; rows: 
   return { header: ['MB after full GC', ...windows.map((w) => w.label)], rows };
 }
 
-export const SOAK_HEADER = ['window', 'answered/s', 'failed', 'projected: false', 'p99 ms', 'in use after full GC MB (full GCs)', 'lowest in use MB', 'RSS MB median / peak'];
+export const SOAK_HEADER = ['window', 'answered/s', 'failed', 'projected: false', 'p99 ms', 'in use after full GC MB (full GCs)', 'lowest in use MB', 'RSS MB median / peak', 'GC ms full / young'];
