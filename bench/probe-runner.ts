@@ -1,15 +1,11 @@
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
 import { createServiceStorage } from '../test/support/service-storage';
-import { startServiceProcess, SERVICE_MAIN, type ServiceProcess } from '../test/support/service-process';
+import { processCpu, startServiceProcess, SERVICE_MAIN, type ServiceProcess } from '../test/support/service-process';
 import { appendToStorage } from '../test/support/storage-store';
 import { API_KEYS } from '../test/support/test-app';
 import { benchPop } from './bench-pops';
 
 const DAY = 86_400_000;
-
-/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
-const TICKS_PER_S = 100;
 
 /** The builds (main.js paths) on a probe's command line, this one if none, and its `--name=<number>` options. */
 export function probeArguments(): { mains: string[]; option: (name: string, fallback: number) => number } {
@@ -51,15 +47,9 @@ export async function runProbe(
 
 /** Microseconds of user plus system CPU a process spends in `work` (from /proc, whatever else runs on the machine). */
 export async function serviceCpuUs<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; cpuUs: number }> {
-  const before = cpuTicks(pid);
+  const before = processCpu(pid).cpuMs;
   const result = await work();
-  return { result, cpuUs: ((cpuTicks(pid) - before) / TICKS_PER_S) * 1e6 };
-}
-
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
+  return { result, cpuUs: (processCpu(pid).cpuMs - before) * 1_000 };
 }
 
 /** Runs a probe's main, failing the process on an error. */

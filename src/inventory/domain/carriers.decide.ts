@@ -13,7 +13,7 @@ import { PopAggregate } from './pop.state';
 export function connectCarrier(command: ConnectCarrier, pop: PopAggregate): CarrierConnected[] {
   const d = command.data;
   const at = instantMs(command.effectiveAt, 'effectiveAt');
-  assertNewId(lookup(pop.circuits, d.circuitId), d.circuitId, 'circuit', pop.popId);
+  assertNewId(lookup(pop.circuits, d.circuitId) !== undefined, d.circuitId, 'circuit', pop.popId);
   assertNotClosed(pop, `circuit ${d.circuitId}`, at);
   const data = {
     popId: d.popId,

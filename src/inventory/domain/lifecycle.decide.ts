@@ -41,7 +41,7 @@ export function leaseSite(command: LeaseSite, pop: PopAggregate): SiteLeased[] {
   const at = instantMs(command.effectiveAt, 'effectiveAt');
   const subject = `lease ${d.leaseId}`;
   assertPhysical(pop, subject);
-  assertNewId(lookup(pop.leases, d.leaseId), d.leaseId, 'lease', pop.popId);
+  assertNewId(lookup(pop.leases, d.leaseId) !== undefined, d.leaseId, 'lease', pop.popId);
   const startsAt = dayStartMs(d.startsOn, 'startsOn');
   if (d.endsOn != null) assertEndsOnOrAfter(dayStartMs(d.endsOn, 'endsOn'), startsAt, d.leaseId);
   assertNotClosed(pop, subject, at, startsAt);

@@ -25,9 +25,9 @@ export function assertNotClosed(pop: PopAggregate, subject: string, ...instants:
   }
 }
 
-/** Ids are unique per PoP and kind forever, removed ones included: `found` is the record with the id, if any. */
-export function assertNewId(found: unknown, id: string, kind: string, popId: string): void {
-  if (found !== undefined) throw new RuleViolationError('DUPLICATE_ID', `${kind} ${id} already exists in PoP ${popId}`);
+/** Ids are unique per PoP and kind forever, removed ones included: `taken` when a record has the id. */
+export function assertNewId(taken: boolean, id: string, kind: string, popId: string): void {
+  if (taken) throw new RuleViolationError('DUPLICATE_ID', `${kind} ${id} already exists in PoP ${popId}`);
 }
 
 /** Something to remove at `at`: present then, with no removal recorded yet. `record`: the one with the id, if any. */

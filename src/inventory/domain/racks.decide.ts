@@ -1,6 +1,6 @@
 import { RuleViolationError } from '../../kernel/domain.errors';
 import { lookup } from '../../kernel/id-index.util';
-import { findRecord } from '../../kernel/record-table.util';
+import { findRecord, rowOf } from '../../kernel/record-table.util';
 import { requireNonNegative, requirePositive, requirePositiveInteger } from '../../kernel/number.guards';
 import { instantMs, isoOf } from '../../kernel/time.util';
 import {
@@ -20,7 +20,7 @@ export function installRack(command: InstallRack, pop: PopAggregate): RackInstal
   const at = instantMs(command.effectiveAt, 'effectiveAt');
   const subject = `rack ${d.rackId}`;
   assertPhysical(pop, subject);
-  assertNewId(lookup(pop.racks, d.rackId), d.rackId, 'rack', pop.popId);
+  assertNewId(lookup(pop.racks, d.rackId) !== undefined, d.rackId, 'rack', pop.popId);
   assertNotClosed(pop, subject, at);
   if (!Object.values(pop.leases).some((lease) => lease.from <= at && (lease.to === null || at < lease.to))) {
     throw new RuleViolationError('NO_LEASE', `${subject} needs an active lease at ${isoOf(at)}; PoP ${pop.popId} has none then`);
@@ -60,7 +60,7 @@ export function addPowerFeed(command: AddPowerFeed, pop: PopAggregate): PowerFee
   const at = instantMs(command.effectiveAt, 'effectiveAt');
   const subject = `feed ${d.feedId}`;
   assertPhysical(pop, subject);
-  assertNewId(lookup(pop.feeds, d.feedId), d.feedId, 'feed', pop.popId);
+  assertNewId(lookup(pop.feeds, d.feedId) !== undefined, d.feedId, 'feed', pop.popId);
   assertNotClosed(pop, subject, at);
   requireRackFor(pop, d.rackId, subject, at);
   const data = {
@@ -92,7 +92,7 @@ export function installDevice(command: InstallDevice, pop: PopAggregate): Device
   const at = instantMs(command.effectiveAt, 'effectiveAt');
   const subject = `device ${d.deviceId}`;
   assertPhysical(pop, subject);
-  assertNewId(findRecord(pop.devices, d.deviceId, deviceAt), d.deviceId, 'device', pop.popId);
+  assertNewId(rowOf(pop.devices, d.deviceId) >= 0, d.deviceId, 'device', pop.popId);
   assertNotClosed(pop, subject, at);
   const rack = requireRackFor(pop, d.rackId, subject, at);
   const placement = { positionU: requirePositiveInteger(d.positionU, 'positionU'), heightU: requirePositiveInteger(d.heightU, 'heightU') };

@@ -1,6 +1,6 @@
 import { InvalidInputError, RuleViolationError } from '../../kernel/domain.errors';
 import { requirePositive } from '../../kernel/number.guards';
-import { findRecord } from '../../kernel/record-table.util';
+import { findRecord, rowOf } from '../../kernel/record-table.util';
 import { instantMs, isoOf } from '../../kernel/time.util';
 import { ReleaseReservation, ReserveCapacity } from './pop.commands';
 import { CapacityReserved, ReservationReleased } from './pop.events';
@@ -22,7 +22,7 @@ export function reserveCapacity(command: ReserveCapacity, pop: PopAggregate): Ca
   const at = instantMs(command.effectiveAt, 'effectiveAt');
   const subject = `reservation ${d.reservationId}`;
   if (d.resource !== 'BANDWIDTH_MBPS') assertPhysical(pop, `a ${d.resource} ${subject}`);
-  assertNewId(findRecord(pop.reservations, d.reservationId, reservationAt), d.reservationId, 'reservation', pop.popId);
+  assertNewId(rowOf(pop.reservations, d.reservationId) >= 0, d.reservationId, 'reservation', pop.popId);
   const from = d.from == null ? at : instantMs(d.from, 'from');
   const until = d.until == null ? null : instantMs(d.until, 'until');
   if (until !== null && until <= from) throw new InvalidInputError('until', `${subject} must end after it starts (${isoOf(from)}), not at ${isoOf(until)}`);
