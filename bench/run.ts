@@ -432,7 +432,7 @@ async function soak(results: BenchResults, storage: ServiceStorage, sizes: NonNu
   try {
     if (!(await waitForProjections(service.url, KEYS.admin))) throw new Error('projections did not catch up with the seeded log');
     const { measureS, warmupS, windowS, windows } = sizes;
-    const s = await runSoak({ url: service.url, pops, racks, measureS, warmupS, windowS, windows, connections: 16, label: 'bsoak' });
+    const s = await runSoak({ url: service.url, pops, racks, measureS, warmupS, windowS, windows, connections: 16, label: 'bsoak', databaseUrl: storage.env.DATABASE_URL });
     for (const row of soakRows(s)) console.log(`    ${row.join(' | ')}`);
     const parts = soakMemoryPartRows(s);
     for (const row of [parts.header, ...parts.rows]) console.log(`    ${row.join(' | ')}`);

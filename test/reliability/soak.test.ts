@@ -34,14 +34,14 @@ describe('reliability: soak at half the measured maximum', { timeout: sized(300_
     const sut = await startServiceUnderTest('soak', (storage) => appendToStorage(storage, pops.map((popId) => slotPopBuilder(popId, racks, liveAt).toStream())));
     try {
       assert.ok(await waitForProjections(sut.url, KEYS.admin, 120_000), 'projections catch up with the prepared log');
-      const soak = await runSoak({ url: sut.url, pops, racks, measureS: MEASURE_S, warmupS: WARMUP_S, windowS: WINDOW_S, windows: SETTLED_WINDOWS, connections: CONNECTIONS, label: 'soak' });
+      const soak = await runSoak({ url: sut.url, pops, racks, measureS: MEASURE_S, warmupS: WARMUP_S, windowS: WINDOW_S, windows: SETTLED_WINDOWS, connections: CONNECTIONS, label: 'soak', databaseUrl: sut.storage.env.DATABASE_URL });
       const health = await fetch(`${sut.url}/health`).then((r) => r.status, () => 0);
       const { max, rate, ratios, settled } = soak;
       const [first] = settled;
       const last = settled[settled.length - 1];
       printTable(`Soak: max ${max.okPerSecond.toFixed(0)} req/s closed-loop (${max.failed} failed), then ${rate} req/s: ${WARMUP_S} s warm-up, ${SETTLED_WINDOWS} × ${WINDOW_S} s (${sut.storage.kind})`, SOAK_HEADER, [
         ...soakRows(soak),
-        [`last ÷ first settled (memory: ${soak.memoryMeasure})`, `${ratios.throughput.toFixed(3)} (≥ ${THROUGHPUT_RATIO})`, '', '', `${ratios.p99.toFixed(2)} (≤ ${P99_RATIO})`, `${ratios.memory.toFixed(2)} (≤ ${RSS_GROWTH_RATIO})`, '', ratios.rss.toFixed(2), ''],
+        [`last ÷ first settled (memory: ${soak.memoryMeasure})`, `${ratios.throughput.toFixed(3)} (≥ ${THROUGHPUT_RATIO})`, '', '', `${ratios.p99.toFixed(2)} (≤ ${P99_RATIO})`, '', '', `${ratios.memory.toFixed(2)} (≤ ${RSS_GROWTH_RATIO})`, '', ratios.rss.toFixed(2), ''],
       ]);
       const parts = soakMemoryPartRows(soak);
       printTable('Memory in use after the last full collection, by part', parts.header, parts.rows);

@@ -46,6 +46,8 @@ export interface LoadOptions {
   body(): string;
   /** Why an answer counts as a failure, or null for a success. */
   failure(status: number, body: string): string | null;
+  /** What kind of request an answer is for (e.g. command or read), to report latencies per kind. */
+  kind?(body: string): string;
 }
 
 export interface LoadResult {
@@ -56,6 +58,8 @@ export interface LoadResult {
   seconds: number;
   okPerSecond: number;
   latenciesMs: number[];
+  /** Latencies by `kind` of answer (empty without `kind`). */
+  latenciesByKindMs: Record<string, number[]>;
 }
 
 export function runLoad(options: LoadOptions): Promise<LoadResult> {
@@ -64,6 +68,9 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
     let failed = 0;
     const failures: Record<string, number> = {};
     const latenciesMs: number[] = [];
+    const latenciesByKindMs: Record<string, number[]> = {};
+    // autocannon hands a request its body just before it emits the answer's 'response' event (httpClient.js).
+    let lastKind: string | undefined;
     const fail = (reason: string) => {
       failed += 1;
       const key = reason.slice(0, 160);
@@ -83,6 +90,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
             headers: { 'content-type': 'application/json', ...options.headers },
             setupRequest: (request) => ({ ...request, body: options.body() }),
             onResponse: (status, body) => {
+              lastKind = options.kind?.(body);
               const reason = options.failure(status, body);
               if (reason === null) ok += 1;
               else fail(reason);
@@ -93,10 +101,14 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
       (error, result) => {
         if (error) return reject(error);
         for (let i = 0; i < result.errors; i++) fail('connection error or timeout');
-        resolve({ ok, failed, failures, seconds: result.duration, okPerSecond: ok / result.duration, latenciesMs });
+        resolve({ ok, failed, failures, seconds: result.duration, okPerSecond: ok / result.duration, latenciesMs, latenciesByKindMs });
       },
     );
-    instance.on('response', (_client, _status, _bytes, responseTimeMs) => latenciesMs.push(responseTimeMs));
+    instance.on('response', (_client, _status, _bytes, responseTimeMs) => {
+      latenciesMs.push(responseTimeMs);
+      if (lastKind !== undefined) (latenciesByKindMs[lastKind] ??= []).push(responseTimeMs);
+      lastKind = undefined;
+    });
   });
 }
 

@@ -1,5 +1,6 @@
 import { CommandMix, graphqlFailure } from './command-mix';
 import { runLoad, type LoadResult } from './http-load';
+import { PostgresActivitySampler, type PostgresActivity } from './postgres-activity';
 import { KEYS } from './test-app';
 
 /**
@@ -32,12 +33,18 @@ export interface SoakOptions {
   connections: number;
   /** Command ids are `<label>-…`: unique per run. */
   label: string;
+  /** The PostgreSQL server the service uses, if any: its WAL and checkpoints are reported per window. */
+  databaseUrl?: string;
 }
 
 export interface SoakWindow {
   label: string;
   result: LoadResult;
   p99: number;
+  /** p99 of commands and of reads apart (reads by query: capacity, pops, history). */
+  p99ByKind: Record<string, number>;
+  /** What the PostgreSQL server did meanwhile (null on the embedded default). */
+  database: PostgresActivity | null;
   /**
    * Memory in use after the last full collection as of the window's end (NaN before the service's first),
    * memory in use at its lowest in the window, and the median and peak of plain RSS.
@@ -120,6 +127,11 @@ function percentile99(samples: number[]): number {
   return sorted[Math.max(0, Math.ceil(sorted.length * 0.99) - 1)] ?? NaN;
 }
 
+/** Reads are named by their query (the first field of the answer); anything else answers a command. */
+function requestKind(body: string): string {
+  return /^\{"data":\{"(capacity|pops|history)"/.exec(body)?.[1] ?? 'command';
+}
+
 function notProjected(status: number, body: string): boolean {
   if (status !== 200 || !body.includes('"projected":false')) return false;
   const data = (JSON.parse(body) as { data?: Record<string, { projected?: boolean } | null> }).data ?? {};
@@ -157,16 +169,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       durationS,
       overallRate,
       body: next,
+      kind: requestKind,
       failure: (status, body) => {
         if (notProjected(status, body)) stale += 1;
         return graphqlFailure(status, body);
       },
     });
+  const database = options.databaseUrl ? await PostgresActivitySampler.connect(options.databaseUrl) : null;
   const window = async (label: string, durationS: number, rate: number): Promise<SoakWindow> => {
     stale = 0;
     const samples: Array<Promise<MemorySample | null>> = [];
     const sampler = setInterval(() => samples.push(memorySample(url)), MEMORY_SAMPLE_MS);
-    const result = await load(durationS, rate).finally(() => clearInterval(sampler));
+    const loaded = load(durationS, rate).finally(() => clearInterval(sampler));
+    const { value: result, activity } = database ? await database.around(loaded) : { value: await loaded, activity: null };
     const memory = (await Promise.all(samples)).filter((sample): sample is MemorySample => sample !== null);
     const [start, end] = [memory[0], memory[memory.length - 1]];
     const memoryMb = {
@@ -178,15 +193,24 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const fullGcs = start && end ? end.fullGcs - start.fullGcs : 0;
     const gcSpent = (kind: string) => (start && end ? (end.gcMs[kind] ?? 0) - (start.gcMs[kind] ?? 0) : NaN);
     const gcMs = { major: gcSpent('major'), minor: gcSpent('minor') };
-    return { label, result, p99: percentile99(result.latenciesMs), memoryMb, afterFullGcPartsMb: end?.afterFullGcPartsMb ?? {}, fullGcs, gcMs, notProjected: stale };
+    const p99ByKind = Object.fromEntries(Object.entries(result.latenciesByKindMs).map(([kind, ms]) => [kind, percentile99(ms)]));
+    return { label, result, p99: percentile99(result.latenciesMs), p99ByKind, database: activity, memoryMb, afterFullGcPartsMb: end?.afterFullGcPartsMb ?? {}, fullGcs, gcMs, notProjected: stale };
   };
-  const max = await load(options.measureS);
-  const maxNotProjected = stale;
-  const rate = Math.max(1, Math.floor(max.okPerSecond / 2));
   const { warmupS, windowS } = options;
-  const warmup = await window(`warm-up 0-${warmupS} s`, warmupS, rate);
+  let max: LoadResult;
+  let maxNotProjected: number;
+  let rate: number;
+  let warmup: SoakWindow;
   const settled: SoakWindow[] = [];
-  for (let i = 0; i < options.windows; i++) settled.push(await window(`${warmupS + i * windowS}-${warmupS + (i + 1) * windowS} s`, windowS, rate));
+  try {
+    max = await load(options.measureS);
+    maxNotProjected = stale;
+    rate = Math.max(1, Math.floor(max.okPerSecond / 2));
+    warmup = await window(`warm-up 0-${warmupS} s`, warmupS, rate);
+    for (let i = 0; i < options.windows; i++) settled.push(await window(`${warmupS + i * windowS}-${warmupS + (i + 1) * windowS} s`, windowS, rate));
+  } finally {
+    await database?.close();
+  }
   const [first] = settled;
   const last = settled[settled.length - 1];
   const afterFullGc = warmup.fullGcs + first.fullGcs > 0 && settled.slice(1).some((w) => w.fullGcs > 0);
@@ -209,7 +233,7 @@ export function soakNotProjected(soak: SoakResult): number {
   return soak.maxNotProjected + [soak.warmup, ...soak.settled].reduce((n, w) => n + w.notProjected, 0);
 }
 
-/** The rows of a table of the windows: label, answered/s, failed, projected: false, p99, memory in use after a full collection and lowest, RSS, time in garbage collection. */
+/** The rows of a table of the windows: label, answered/s, failed, projected: false, p99 (all, and by kind), what PostgreSQL did, memory in use after a full collection and lowest, RSS, time in garbage collection. */
 export function soakRows(soak: SoakResult): string[][] {
   return [soak.warmup, ...soak.settled].map((w) => [
     w.label,
@@ -217,11 +241,19 @@ export function soakRows(soak: SoakResult): string[][] {
     String(w.result.failed),
     String(w.notProjected),
     w.p99.toFixed(1),
+    ['command', 'capacity', 'pops', 'history'].map((kind) => (w.p99ByKind[kind] ?? NaN).toFixed(1)).join(' / '),
+    w.database ? databaseCell(w.database) : '',
     `${w.memoryMb.afterFullGc.toFixed(0)} (${w.fullGcs})`,
     w.memoryMb.inUse.toFixed(0),
     `${w.memoryMb.rssMedian.toFixed(0)} / ${w.memoryMb.rssPeak.toFixed(0)}`,
     `${w.gcMs.major.toFixed(0)} / ${w.gcMs.minor.toFixed(0)}`,
   ]);
+}
+
+/** WAL written, and seconds the checkpointer was seen writing / syncing (and checkpoints that ended, with their write and sync time). */
+function databaseCell(d: PostgresActivity): string {
+  const ended = d.checkpointsEnded > 0 ? `; ${d.checkpointsEnded} ended (${(d.checkpointWriteMs / 1_000).toFixed(0)} s write, ${d.checkpointSyncMs.toFixed(0)} ms sync)` : '';
+  return `${d.walMb.toFixed(0)} MB, ${d.checkpointWritingS} / ${d.checkpointSyncingS} s${ended}`;
 }
 
 /**
@@ -235,4 +267,4 @@ export function soakMemoryPartRows(soak: SoakResult): { header: string[]; rows: 
   return { header: ['MB after full GC', ...windows.map((w) => w.label)], rows };
 }
 
-export const SOAK_HEADER = ['window', 'answered/s', 'failed', 'projected: false', 'p99 ms', 'in use after full GC MB (full GCs)', 'lowest in use MB', 'RSS MB median / peak', 'GC ms full / young'];
+export const SOAK_HEADER = ['window', 'answered/s', 'failed', 'projected: false', 'p99 ms', 'p99 ms command / capacity / pops / history', 'PostgreSQL: WAL, checkpointer writing / syncing', 'in use after full GC MB (full GCs)', 'lowest in use MB', 'RSS MB median / peak', 'GC ms full / young'];
