@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { createServiceStorage } from '../test/support/service-storage';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { createServiceStorage, withClient } from '../test/support/service-storage';
 import { processCpu, startServiceProcess, SERVICE_MAIN, type ServiceProcess } from '../test/support/service-process';
 import { appendToStorage } from '../test/support/storage-store';
 import { API_KEYS } from '../test/support/test-app';
@@ -51,6 +52,46 @@ export async function serviceCpuUs<T>(pid: number, work: () => Promise<T>): Prom
   const result = await work();
   return { result, cpuUs: (processCpu(pid).cpuMs - before) * 1_000 };
 }
+
+/**
+ * CPU (ms, user plus system) of the PostgreSQL backends serving process `pid` at the server of `databaseUrl`
+ * on this machine, by backend: the process's TCP sockets to the server's port (from /proc), matched to
+ * pg_stat_activity's client ports. Two snapshots' difference is the server's CPU for the process meanwhile.
+ */
+export async function backendCpuMs(pid: number, databaseUrl: string): Promise<Map<number, number>> {
+  const sockets = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    const inode = /^socket:\[(\d+)\]$/.exec(readlinkSyncOrEmpty(`/proc/${pid}/fd/${fd}`))?.[1];
+    if (inode !== undefined) sockets.add(inode);
+  }
+  const serverPort = `:${Number(new URL(databaseUrl).port || 5432).toString(16).toUpperCase().padStart(4, '0')}`;
+  const ports: number[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      // sl, local address, remote address, ..., inode (the tenth field).
+      const fields = line.trim().split(/\s+/);
+      if (fields.length > 9 && sockets.has(fields[9]) && fields[2].endsWith(serverPort)) ports.push(parseInt(fields[1].split(':')[1], 16));
+    }
+  }
+  const { rows } = await withClient(databaseUrl, (client) => client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE client_port = ANY($1::int[])', [ports]));
+  return new Map(rows.map(({ pid: backend }) => [backend, processCpu(backend).cpuMs]));
+}
+
+/** The CPU (ms) backends spent between two snapshots of backendCpuMs (one that is gone by the second is left out). */
+export function backendCpuSpentMs(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number {
+  let spent = 0;
+  for (const [backend, cpuMs] of after) spent += cpuMs - (before.get(backend) ?? 0);
+  return spent;
+}
+
+const readlinkSyncOrEmpty = (path: string) => {
+  try {
+    return readlinkSync(path);
+  } catch {
+    // The descriptor closed since the directory was read.
+    return '';
+  }
+};
 
 /** Runs a probe's main, failing the process on an error. */
 export function runMain(main: () => Promise<void>): void {

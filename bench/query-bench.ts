@@ -24,7 +24,8 @@ const COST_SUMMARY = `query($groupBy: CostGroupBy!, $currency: String) { costSum
   key popCount monthlyRecurring { amount currency } converted { amount currency }
 } }`;
 
-const RESIDENCY = `{ residencyReport {
+/** The whole residency report as the bench asks for it (asOf: now when not given). */
+export const RESIDENCY_REPORT = `query($asOf: DateTime) { residencyReport(asOf: $asOf) {
   asOf summary { compliant violations unassessed byCountry { countryCode compliant violations unassessed } }
   rows { workloadId tenant dataCategory popId popCode countryCode role placedAt policyId outcome reason
          evidence { eventId type streamId effectiveAt recordedAt actor } }
@@ -119,7 +120,7 @@ export async function measureResidencyReport(url: string, secret: string, runs: 
   const client = new GraphqlClient(url, secret);
   try {
     const samples = await sequentialLatencies(runs, 1, async () => {
-      const answer = await client.query<{ residencyReport: { rows: unknown[] } }>(RESIDENCY);
+      const answer = await client.query<{ residencyReport: { rows: unknown[] } }>(RESIDENCY_REPORT);
       if (answer.errors?.length || !answer.data) throw new Error(`residencyReport: ${JSON.stringify(answer.errors).slice(0, 300)}`);
       rows = answer.data.residencyReport.rows.length;
     });

@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyService } from '../platform/api/auth/api-key.service';
 import { refuseAnonymousGraphql, resolvePrincipal } from '../platform/api/auth/request-principal.util';
 import { clientErrorHandler } from '../platform/api/http/client-error.util';
+import { largeAnswerAsBuffer } from '../platform/api/http/large-answer.util';
 import { rateLimitOptions } from '../platform/api/http/rate-limit.config';
 import { securityHeaders, webPageRouteHeaders } from '../platform/api/http/security-headers.config';
 import { securityHeadersHook } from '../platform/api/http/security-headers.util';
@@ -59,7 +60,7 @@ export async function createApp(config: AppConfig, print: (line: string) => void
     if (route.errorHandler === undefined && this.errorHandler === unhandled) route.errorHandler = problemDetails;
   });
   // Graceful close (closeGracefully): once it begins, every answer closes its keep-alive connection, so
-  // the HTTP server is drained when the requests in flight are answered.
+  // the HTTP server is drained when the requests in flight are answered. Large answers go as bytes.
   let closing = false;
   fastify.addHook('preClose', (done) => {
     closing = true;
@@ -67,7 +68,7 @@ export async function createApp(config: AppConfig, print: (line: string) => void
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) void reply.header('connection', 'close');
-    done(null, payload);
+    done(null, largeAnswerAsBuffer(payload));
   });
   if (tracingStarted()) traceRequests(fastify, GRAPHQL_PATH);
   // Security headers on every answer; the console and GraphiQL pages get a policy that lets them load
