@@ -21,9 +21,14 @@ export async function createIndexes(q: SqlQueryable, projection: Projection, t: 
   await run(q, projection.createIndexes?.(t));
 }
 
+/**
+ * One ANALYZE per table, all at once: through a pool each samples on its own connection, so a projection's
+ * largest table, not the sum of its tables, sets how long this takes. All settle before a failure is thrown.
+ */
 export async function analyzeTables(q: SqlQueryable, projections: Projection[], t: TableNames): Promise<void> {
-  const tables = quotedTables(projections, t);
-  if (tables) await q.query(`ANALYZE ${tables}`);
+  const tables = projections.flatMap(({ tables }) => tables.map((base) => quoteIdent(t(base))));
+  const analyzed = await Promise.allSettled(tables.map((table) => q.query(`ANALYZE ${table}`)));
+  for (const outcome of analyzed) if (outcome.status === 'rejected') throw outcome.reason;
 }
 
 export async function dropTables(q: SqlQueryable, projections: Projection[], t: TableNames): Promise<void> {
