@@ -21,21 +21,25 @@ export async function createIndexes(q: SqlQueryable, projection: Projection, t: 
   await run(q, projection.createIndexes?.(t));
 }
 
+/**
+ * One ANALYZE per table, all at once: through a pool each samples on its own connection, so a projection's
+ * largest table, not the sum of its tables, sets how long this takes. All settle before a failure is thrown.
+ */
 export async function analyzeTables(q: SqlQueryable, projections: Projection[], t: TableNames): Promise<void> {
-  const tables = quotedTables(projections, t);
-  if (tables) await q.query(`ANALYZE ${tables}`);
+  const analyzed = await Promise.allSettled(quotedTables(projections, t).map((table) => q.query(`ANALYZE ${table}`)));
+  for (const outcome of analyzed) if (outcome.status === 'rejected') throw outcome.reason;
 }
 
 export async function dropTables(q: SqlQueryable, projections: Projection[], t: TableNames): Promise<void> {
   const views = quotedViews(projections, t);
   if (views) await q.query(`DROP VIEW IF EXISTS ${views}`);
   const tables = quotedTables(projections, t);
-  if (tables) await q.query(`DROP TABLE IF EXISTS ${tables}`);
+  if (tables.length > 0) await q.query(`DROP TABLE IF EXISTS ${tables.join(', ')}`);
 }
 
-/** The projections' physical tables as a comma-separated SQL list ('' for none). */
-function quotedTables(projections: Projection[], t: TableNames): string {
-  return projections.flatMap(({ tables }) => tables.map((base) => quoteIdent(t(base)))).join(', ');
+/** The projections' physical tables, quoted for SQL. */
+function quotedTables(projections: Projection[], t: TableNames): string[] {
+  return projections.flatMap(({ tables }) => tables.map((base) => quoteIdent(t(base))));
 }
 
 function quotedViews(projections: Projection[], t: TableNames): string {

@@ -56,8 +56,8 @@ export async function rebuildProjections(ctx: RebuildContext, projections: Proje
     const replay = new Replay(ctx, projections, await ctx.store.countAfter(null));
     await replay.toHead();
     // Statistics before the tables go live: else the planner guesses at a million fresh rows until autovacuum comes by.
-    // Each projection's on its own connection: a server builds and samples several tables at once. All
-    // settle before a failure drops the tables.
+    // Each projection's indexes on its own connection, then each of its tables sampled on its own: a server
+    // builds and samples several tables at once. All settle before a failure drops the tables.
     const indexed = await Promise.allSettled(
       projections.map(async (projection) => {
         await createIndexes(ctx.sql, projection, rebuildTables);
