@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyService } from '../platform/api/auth/api-key.service';
+import { useBindWithoutDeprecatedAccessor } from '../platform/api/http/async-resource-bind.util';
 import { refuseAnonymousGraphql, resolvePrincipal } from '../platform/api/auth/request-principal.util';
 import { clientErrorHandler } from '../platform/api/http/client-error.util';
 import { rateLimitOptions } from '../platform/api/http/rate-limit.config';
@@ -31,6 +32,9 @@ export const MAX_HEADER_BYTES = 16 * 1024;
  * serve. It installs no signal handler: main.ts closes it with `closeGracefully` on SIGTERM and SIGINT.
  */
 export async function createApp(config: AppConfig, print: (line: string) => void = console.log): Promise<NestFastifyApplication> {
+  // Fastify's body parser and Nest's interceptors bind a callback per request: without this, each request's
+  // objects outlive the young collections (async-resource-bind.util.ts).
+  useBindWithoutDeprecatedAccessor();
   const logger = createLogger(config.LOG_LEVEL);
   // During a graceful close a request that still arrives on an open keep-alive connection is served (its
   // answer closes the connection) rather than refused with a 503.
