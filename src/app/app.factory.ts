@@ -1,4 +1,3 @@
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -8,7 +7,7 @@ import { useBindWithoutDeprecatedAccessor } from '../platform/api/http/async-res
 import { refuseAnonymousGraphql, resolvePrincipal } from '../platform/api/auth/request-principal.util';
 import { clientErrorHandler } from '../platform/api/http/client-error.util';
 import { rateLimitOptions } from '../platform/api/http/rate-limit.config';
-import { securityHeaders, webPageRouteHeaders } from '../platform/api/http/security-headers.config';
+import { webPageRouteHeaders } from '../platform/api/http/security-headers.config';
 import { securityHeadersHook } from '../platform/api/http/security-headers.util';
 import { serveWebPages } from '../platform/api/http/web-pages.util';
 import { sendProblem } from '../platform/api/errors/problem-details.util';
@@ -77,7 +76,6 @@ export async function createApp(config: AppConfig, print: (line: string) => void
   // Security headers on every answer; the console and GraphiQL pages get a policy that lets them load
   // their own scripts and styles (all served from here, no other host) and call the API.
   fastify.addHook('onRoute', webPageRouteHeaders);
-  await app.register(fastifyHelmet, securityHeaders);
   fastify.addHook('onRequest', securityHeadersHook());
   await serveWebPages(fastify);
   // A browser opening the GraphQL endpoint gets the GraphiQL IDE.
