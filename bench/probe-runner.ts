@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { createServiceStorage, withClient } from '../test/support/service-storage';
+import { createServiceStorage, withClient, type ServiceStorage } from '../test/support/service-storage';
 import { processCpu, startServiceProcess, SERVICE_MAIN, type ServiceProcess } from '../test/support/service-process';
 import { appendToStorage } from '../test/support/storage-store';
 import { API_KEYS } from '../test/support/test-app';
+import type { SeedStream } from '../src/tools/seed/stream-builder.seed';
 import { benchPop } from './bench-pops';
 
 const DAY = 86_400_000;
@@ -16,33 +17,42 @@ export function probeArguments(): { mains: string[]; option: (name: string, fall
   return { mains, option };
 }
 
+/** The slot PoPs a probe's schema is seeded with: `pops` with `racks` racks each, live for 60 days, and any `more` streams. */
+export interface ProbeSeed {
+  pops: readonly string[];
+  racks: number;
+  more?: (liveAt: number) => SeedStream[];
+}
+
 /**
  * An A/B probe's rounds: in each, every build in turn on a fresh schema of the PostgreSQL server (DATABASE_URL)
- * seeded with the bench's slot PoPs `pops` (live for 60 days, `racks` racks each), served without a practical
- * rate limit; `measure` prints what it measured on the service.
+ * seeded with `seed`, served without a practical rate limit; `measure` prints what it measured on the service.
  */
-export async function runProbe(
-  mains: readonly string[],
-  rounds: number,
-  slotPops: { pops: readonly string[]; racks: number },
-  measure: (service: ServiceProcess, main: string) => Promise<void>,
-): Promise<void> {
-  const liveAt = Date.now() - 60 * DAY;
+export async function runProbe(mains: readonly string[], rounds: number, seed: ProbeSeed, measure: (service: ServiceProcess, main: string) => Promise<void>): Promise<void> {
   for (let round = 0; round < rounds; round++) {
+    for (const main of mains) await withSeededServices([main], seed, ([service]) => measure(service, main));
+  }
+}
+
+/**
+ * Every build at once, each on a fresh schema of its own seeded with `seed`: for A/B work on a machine whose load
+ * drifts, the builds then measured side by side share whatever else runs.
+ */
+export async function withSeededServices(mains: readonly string[], seed: ProbeSeed, work: (services: ServiceProcess[]) => Promise<void>): Promise<void> {
+  const liveAt = Date.now() - 60 * DAY;
+  const storages: ServiceStorage[] = [];
+  const services: ServiceProcess[] = [];
+  try {
     for (const main of mains) {
       const storage = await createServiceStorage('postgres', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', 'probe');
-      try {
-        await appendToStorage(storage, slotPops.pops.map((popId, i) => benchPop(popId, slotPops.racks, i, liveAt)));
-        const service = await startServiceProcess({ env: { ...storage.env, API_KEYS, RATE_LIMIT_PER_SECOND: '1000000' }, main });
-        try {
-          await measure(service, main);
-        } finally {
-          await service.stop();
-        }
-      } finally {
-        await storage.dispose();
-      }
+      storages.push(storage);
+      await appendToStorage(storage, [...seed.pops.map((popId, i) => benchPop(popId, seed.racks, i, liveAt)), ...(seed.more?.(liveAt) ?? [])]);
+      services.push(await startServiceProcess({ env: { ...storage.env, API_KEYS, RATE_LIMIT_PER_SECOND: '1000000' }, main }));
     }
+    await work(services);
+  } finally {
+    for (const service of services) await service.stop();
+    for (const storage of storages) await storage.dispose();
   }
 }
 

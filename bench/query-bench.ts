@@ -2,7 +2,7 @@ import { Prng } from '../src/tools/seed/prng.util';
 import { GraphqlClient } from './graphql-client';
 import { sequentialLatencies, summary } from './latency';
 
-const CAPACITY = `query($popId: ID!) { capacity(popId: $popId) {
+export const CAPACITY = `query($popId: ID!) { capacity(popId: $popId) {
   popId code countryCode status overall
   space { totalU usedU reservedU freeU utilizationPercent status }
   power { provisionedKw usableKw allocatedKw reservedKw headroomKw utilizationPercent redundant status }
@@ -10,7 +10,7 @@ const CAPACITY = `query($popId: ID!) { capacity(popId: $popId) {
 } }`;
 
 /** The capacity query with every rack's space and power (the `capacity_racks_p99_ms` shape). */
-const CAPACITY_RACKS = `query($popId: ID!) { capacity(popId: $popId) {
+export const CAPACITY_RACKS = `query($popId: ID!) { capacity(popId: $popId) {
   popId overall
   space { totalU usedU freeU status racks { rackId totalU usedU freeU provisionedKw usableKw allocatedKw } }
   power { usableKw allocatedKw headroomKw status }

@@ -1,14 +1,14 @@
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyService } from '../platform/api/auth/api-key.service';
+import { useBindWithoutDeprecatedAccessor } from '../platform/api/http/async-resource-bind.util';
 import { refuseAnonymousGraphql, resolvePrincipal } from '../platform/api/auth/request-principal.util';
 import { clientErrorHandler } from '../platform/api/http/client-error.util';
 import { largeAnswerAsBuffer } from '../platform/api/http/large-answer.util';
 import { rateLimitOptions } from '../platform/api/http/rate-limit.config';
-import { securityHeaders, webPageRouteHeaders } from '../platform/api/http/security-headers.config';
+import { webPageRouteHeaders } from '../platform/api/http/security-headers.config';
 import { securityHeadersHook } from '../platform/api/http/security-headers.util';
 import { serveWebPages } from '../platform/api/http/web-pages.util';
 import { sendProblem } from '../platform/api/errors/problem-details.util';
@@ -32,6 +32,9 @@ export const MAX_HEADER_BYTES = 16 * 1024;
  * serve. It installs no signal handler: main.ts closes it with `closeGracefully` on SIGTERM and SIGINT.
  */
 export async function createApp(config: AppConfig, print: (line: string) => void = console.log): Promise<NestFastifyApplication> {
+  // Fastify's body parser and Nest's interceptors bind a callback per request: without this, each request's
+  // objects outlive the young collections (async-resource-bind.util.ts).
+  useBindWithoutDeprecatedAccessor();
   const logger = createLogger(config.LOG_LEVEL);
   // During a graceful close a request that still arrives on an open keep-alive connection is served (its
   // answer closes the connection) rather than refused with a 503.
@@ -74,7 +77,6 @@ export async function createApp(config: AppConfig, print: (line: string) => void
   // Security headers on every answer; the console and GraphiQL pages get a policy that lets them load
   // their own scripts and styles (all served from here, no other host) and call the API.
   fastify.addHook('onRoute', webPageRouteHeaders);
-  await app.register(fastifyHelmet, securityHeaders);
   fastify.addHook('onRequest', securityHeadersHook());
   await serveWebPages(fastify);
   // A browser opening the GraphQL endpoint gets the GraphiQL IDE.

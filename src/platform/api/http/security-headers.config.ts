@@ -1,4 +1,3 @@
-import type { FastifyHelmetOptions } from '@fastify/helmet';
 import type { RouteOptions } from 'fastify';
 import type { HelmetOptions } from 'helmet';
 
@@ -12,12 +11,6 @@ export const apiHelmetOptions: HelmetOptions = {
     directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
   },
 };
-
-/**
- * @fastify/helmet's options: `apiHelmetOptions`, not `global`: with it the plugin builds helmet's
- * middleware again on every request; securityHeadersHook applies one built once instead.
- */
-export const securityHeaders: FastifyHelmetOptions = { ...apiHelmetOptions, global: false };
 
 /**
  * The pages the service serves itself (web-pages.util.ts): the planning console and GraphiQL. Every
@@ -42,9 +35,17 @@ export const webPageContentSecurityPolicy = {
   },
 };
 
+/** A route's own helmet options, in its config: they override `apiHelmetOptions` (securityHeadersHook). */
+export interface HelmetRouteConfig {
+  helmet?: HelmetOptions;
+}
+
 /** An `onRoute` hook: gives the console's and GraphiQL's routes their policy (register it before they are added). */
-export function webPageRouteHeaders(route: RouteOptions & { helmet?: unknown }): void {
-  if (pageOf(route.url, 'graphiql') || pageOf(route.url, 'console')) route.helmet = { contentSecurityPolicy: webPageContentSecurityPolicy };
+export function webPageRouteHeaders(route: RouteOptions): void {
+  if (pageOf(route.url, 'graphiql') || pageOf(route.url, 'console')) {
+    const helmet: HelmetRouteConfig = { helmet: { contentSecurityPolicy: webPageContentSecurityPolicy } };
+    route.config = { ...route.config, ...helmet } as RouteOptions['config'];
+  }
 }
 
 function pageOf(url: string, page: string): boolean {
@@ -52,7 +53,7 @@ function pageOf(url: string, page: string): boolean {
 }
 
 /**
- * The headers helmet sets with `securityHeaders`, for the few answers written before a request exists
+ * The headers helmet sets with `apiHelmetOptions`, for the few answers written before a request exists
  * (a malformed request line, oversize headers: see client-error.util.ts). A test keeps them equal.
  */
 export const RAW_ANSWER_SECURITY_HEADERS: Readonly<Record<string, string>> = {

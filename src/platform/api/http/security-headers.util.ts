@@ -1,17 +1,52 @@
+import type { ServerResponse } from 'node:http';
 import type { onRequestHookHandler } from 'fastify';
-import helmet from 'helmet';
-import { apiHelmetOptions } from './security-headers.config';
+import helmet, { type HelmetOptions } from 'helmet';
+import { apiHelmetOptions, type HelmetRouteConfig } from './security-headers.config';
+
+/** A header write of helmet's: set to `value`, or removed when it is undefined. */
+type HeaderWrite = readonly [name: string, value: string | number | readonly string[] | undefined];
 
 /**
- * An `onRequest` hook (register it right after @fastify/helmet): helmet's headers of `apiHelmetOptions`
- * on the answer of every route without a policy of its own (webPageRouteHeaders: @fastify/helmet
- * applies those). What @fastify/helmet does with `global: true`, but from one helmet middleware built
- * here, where the plugin builds one per request (its options parsed again, ~2.5% of a command's CPU).
+ * What helmet's middleware of `options` does to an answer's headers, in its order, recorded once: every value
+ * is fixed (no directive is a function of the request, no nonces), so the same writes hold for any request.
+ */
+function recordedHelmetWrites(options: HelmetOptions): HeaderWrite[] {
+  const writes: HeaderWrite[] = [];
+  const response = {
+    setHeader: (name: string, value: string | number | readonly string[]) => writes.push([name, value]),
+    removeHeader: (name: string) => writes.push([name, undefined]),
+  };
+  let failure: unknown;
+  helmet(options)({} as never, response as never, (error?: unknown) => (failure = error));
+  if (failure !== undefined) throw failure;
+  return writes;
+}
+
+/**
+ * An `onRequest` hook: helmet's headers on every answer, of `apiHelmetOptions` overridden by the route's own
+ * (`config.helmet`, webPageRouteHeaders), as @fastify/helmet sets them, written in helmet's order from what
+ * helmet's middleware was recorded doing once per policy. @fastify/helmet ran helmet's middleware chain per
+ * request and gave each reply a new closure (its `reply.helmet`), and both kept every request's objects alive
+ * through the young collections (docs/operations.md, "The capacity query's read path").
  */
 export function securityHeadersHook(): onRequestHookHandler {
-  const apply = helmet(apiHelmetOptions);
+  const apiWrites = recordedHelmetWrites(apiHelmetOptions);
+  const routeWrites = new WeakMap<HelmetOptions, HeaderWrite[]>();
   return (request, reply, done) => {
-    if ((request.routeOptions.config as { helmet?: unknown }).helmet !== undefined) return done();
-    apply(request.raw, reply.raw, done as (error?: unknown) => void);
+    const own = (request.routeOptions.config as HelmetRouteConfig).helmet;
+    let writes = apiWrites;
+    if (own) {
+      writes = routeWrites.get(own) ?? recordedHelmetWrites({ ...apiHelmetOptions, ...own } as HelmetOptions);
+      routeWrites.set(own, writes);
+    }
+    applyWrites(reply.raw, writes);
+    done();
   };
+}
+
+function applyWrites(response: ServerResponse, writes: readonly HeaderWrite[]): void {
+  for (const [name, value] of writes) {
+    if (value === undefined) response.removeHeader(name);
+    else response.setHeader(name, value);
+  }
 }
