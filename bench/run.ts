@@ -182,7 +182,7 @@ async function storeComparison(results: BenchResults, databaseUrl: string, sizes
   const c = await compareEventStores(databaseUrl, sizes.stores);
   const shape = `${sizes.stores.streams} streams, ${sizes.stores.events} single-event appends by ${sizes.stores.concurrency} concurrent callers, best of ${sizes.stores.rounds}`;
   results.record('append_vs_emmett_ratio', c.oursAppendPerS / c.emmettAppendPerS, `ours ${Math.round(c.oursAppendPerS)} vs Emmett ${Math.round(c.emmettAppendPerS)} events/s; ${shape}`);
-  results.record('read_vs_emmett_ratio', c.oursReadPerS / c.emmettReadPerS, `ours ${Math.round(c.oursReadPerS)} vs Emmett ${Math.round(c.emmettReadPerS)} events/s; every stream read back by ${sizes.stores.concurrency} concurrent readers`);
+  results.record('read_vs_emmett_ratio', c.oursReadPerS / c.emmettReadPerS, `ours ${Math.round(c.oursReadPerS)} vs Emmett ${Math.round(c.emmettReadPerS)} events/s; every stream read back by ${sizes.stores.concurrency} concurrent readers after one untimed pass`);
   results.record('append_fraction_of_raw_insert', c.oursAppendPerS / c.rawInsertPerS, `raw batched INSERT (1,000 rows per statement, 4 connections) ${Math.round(c.rawInsertPerS)} events/s`);
 }
 

@@ -112,8 +112,9 @@ export class PostgresEventStore implements EventStore {
    * rising global positions) in the order given; the first failed check rolls them all back. When every
    * expected revision is `no_stream` or a number (what a copy of a log sends), the group is written set
    * by set: the streams locked as es_append locks them, their revisions checked in one read, then one
-   * upsert of es_streams and one INSERT of every event, so a thousand small appends cost a few
-   * statements. Otherwise it is one es_append_all, which checks each append in turn.
+   * upsert of es_streams, one write of every event (COPY on a server when they are many) and one read
+   * of their positions, so a thousand small appends cost a few statements. Otherwise it is one
+   * es_append_all, which checks each append in turn.
    */
   async appendMany(appends: readonly AppendRequest[]): Promise<AppendResult[]> {
     if (appends.length === 0) return [];
@@ -139,17 +140,15 @@ export class PostgresEventStore implements EventStore {
          ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision`,
         [streams, streams.map((streamId) => plan.after.get(streamId) as number)],
       );
-      const { rows } = await tx.query<{ stream_id: string; revision: string; transaction_id: string; global_position: string }>(
-        `INSERT INTO es_events (stream_id, revision, event_id, type, data, metadata)
-         SELECT e.stream_id, e.revision, e.id, e.type, e.data, e.metadata
-         FROM ROWS FROM (json_to_recordset($1) AS (stream_id text, revision bigint, id uuid, type text, data json, metadata json))
-           WITH ORDINALITY AS e (stream_id, revision, id, type, data, metadata, ord)
-         ORDER BY e.ord
-         RETURNING stream_id, revision, transaction_id, global_position`,
-        [JSON.stringify(plan.events)],
+      // COPY on a server for many rows (insertColumns). The rows take their global positions from the
+      // sequence in the order given, which only rises: the k-th position of this transaction is the k-th event's.
+      await tx.insertColumns('es_events', EVENT_INSERT_COLUMNS, plan.columns);
+      const { rows } = await tx.query<{ transaction_id: string; positions: string }>(
+        `SELECT pg_current_xact_id() AS transaction_id, string_agg(global_position::text, ',' ORDER BY global_position) AS positions
+           FROM es_events WHERE transaction_id = pg_current_xact_id()`,
       );
-      const positions = new Map(rows.map((row) => [`${Number(row.revision)}/${row.stream_id}`, toPosition(row.transaction_id, row.global_position)]));
-      return plan.lastRevisions.map((revision, i) => ({ revision, position: positions.get(`${revision}/${appends[i].streamId}`) as string }));
+      const positions = rows[0].positions.split(',');
+      return plan.lastRevisions.map((revision, i) => ({ revision, position: toPosition(rows[0].transaction_id, positions[plan.lastIndexes[i]]) }));
     }, true);
     if (!observed) this.announce();
     return result;
@@ -472,11 +471,14 @@ interface AppendPlan {
   before: Map<string, { revision: number; append: AppendRequest }>;
   /** Per stream: its revision after the group. */
   after: Map<string, number>;
-  /** Every event with its stream and revision, in order. */
-  events: Array<{ stream_id: string; revision: number; id: string; type: string; data: Record<string, unknown>; metadata: NewEvent['metadata'] }>;
-  /** Per append: the revision of its last event. */
+  /** Every event with its stream and revision, in order, column by column as EVENT_INSERT_COLUMNS. */
+  columns: [string[], number[], string[], string[], string[], string[]];
+  /** Per append: the revision of its last event, and that event's index in `columns`. */
   lastRevisions: number[];
+  lastIndexes: number[];
 }
+
+const EVENT_INSERT_COLUMNS = { stream_id: 'text', revision: 'int8', event_id: 'uuid', type: 'text', data: 'json', metadata: 'json' } as const;
 
 /**
  * Where every expected revision is `no_stream` or a number: each event's revision, and what each stream
@@ -485,19 +487,26 @@ interface AppendPlan {
  */
 function planAppends(appends: readonly AppendRequest[]): AppendPlan | null {
   if (appends.some(({ expectedRevision }) => typeof expectedRevision !== 'number' && expectedRevision !== 'no_stream')) return null;
-  const plan: AppendPlan = { before: new Map(), after: new Map(), events: [], lastRevisions: [] };
+  const plan: AppendPlan = { before: new Map(), after: new Map(), columns: [[], [], [], [], [], []], lastRevisions: [], lastIndexes: [] };
+  const [streamIds, revisions, eventIds, types, data, metadata] = plan.columns;
   for (const append of appends) {
     const expected = append.expectedRevision === 'no_stream' ? -1 : (append.expectedRevision as number);
     const at = plan.after.get(append.streamId);
     if (at === undefined) plan.before.set(append.streamId, { revision: expected, append });
     else if (at !== expected) throw wrongRevision(append, at < 0 ? null : at);
     let revision = expected;
-    for (const { eventId, type, data, metadata } of append.events) {
+    for (const event of append.events) {
       revision += 1;
-      plan.events.push({ stream_id: append.streamId, revision, id: eventId, type, data, metadata });
+      streamIds.push(append.streamId);
+      revisions.push(revision);
+      eventIds.push(event.eventId);
+      types.push(event.type);
+      data.push(JSON.stringify(event.data));
+      metadata.push(JSON.stringify(event.metadata));
     }
     plan.after.set(append.streamId, revision);
     plan.lastRevisions.push(revision);
+    plan.lastIndexes.push(streamIds.length - 1);
   }
   return plan;
 }

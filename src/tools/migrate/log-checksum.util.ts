@@ -9,12 +9,27 @@ import type { RecordedEvent } from '../../platform/event-store/event-store.port'
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  // Built by appending, without the intermediate arrays of map/filter/join: the checksum of a copy
+  // spells every event of both logs this way, and most objects' keys come already sorted or nearly.
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let index = 0; index < value.length; index++) text += (index === 0 ? '' : ',') + canonicalJson(value[index]);
+    return `${text}]`;
+  }
   const object = value as Record<string, unknown>;
-  const keys = Object.keys(object)
-    .filter((key) => object[key] !== undefined)
-    .sort();
-  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(object[key])}`).join(',')}}`;
+  const keys = Object.keys(object);
+  for (let index = 1; index < keys.length; index++) {
+    if (keys[index - 1] > keys[index]) {
+      keys.sort();
+      break;
+    }
+  }
+  let text = '{';
+  for (const key of keys) {
+    const item = object[key];
+    if (item !== undefined) text += (text.length === 1 ? '' : ',') + JSON.stringify(key) + ':' + canonicalJson(item);
+  }
+  return `${text}}`;
 }
 
 /** What the checksum covers of an event: everything a copy must preserve (not its position or recordedAt, which each store assigns). */

@@ -25,6 +25,7 @@ describe('migrate: log checksum', () => {
   test('canonical JSON sorts the keys of every object and keeps arrays in order', () => {
     assert.equal(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: null }], c: 'x' } }), '{"a":{"c":"x","d":[3,{"y":null,"z":1}]},"b":1}');
     assert.equal(canonicalJson({ a: undefined, b: 1 }), JSON.stringify({ b: 1 }));
+    assert.equal(canonicalJson({ a: 1, b: undefined, c: [undefined, 'é"\\'], d: {} }), '{"a":1,"c":[null,"é\\"\\\\"],"d":{}}');
   });
 
   test('the same events give the same digest whatever the key order, position and append time', () => {
