@@ -12,7 +12,8 @@ export interface TestDatabase {
 
 export interface TestDatabaseFactory {
   name: 'pglite' | 'postgres';
-  create(): Promise<TestDatabase>;
+  /** `planLifetimeMs` as the clients take it; `poolSize` for the server (default TEST_POOL_SIZE). */
+  create(options?: { planLifetimeMs?: number; poolSize?: number }): Promise<TestDatabase>;
 }
 
 /** Small pools: test files run in parallel processes against one server. */
@@ -28,8 +29,8 @@ export function testDatabases(): TestDatabaseFactory[] {
   const databaseUrl = process.env.DATABASE_URL;
   const pglite: TestDatabaseFactory = {
     name: 'pglite',
-    async create() {
-      const sql = await PgliteSqlClient.create({ initialData: await emptyPgliteCluster() });
+    async create(options = {}) {
+      const sql = await PgliteSqlClient.create({ initialData: await emptyPgliteCluster(), planLifetimeMs: options.planLifetimeMs });
       return { sql, dispose: () => sql.close() };
     },
   };
@@ -37,9 +38,9 @@ export function testDatabases(): TestDatabaseFactory[] {
   const serverOnly = process.env.TEST_DATABASES === 'postgres';
   const postgres: TestDatabaseFactory = {
     name: 'postgres',
-    async create() {
+    async create(options = {}) {
       const schema = `test_${randomBytes(6).toString('hex')}`;
-      const sql = await createSqlClient({ databaseUrl, schema, poolSize: TEST_POOL_SIZE });
+      const sql = await createSqlClient({ databaseUrl, schema, poolSize: options.poolSize ?? TEST_POOL_SIZE, planLifetimeMs: options.planLifetimeMs });
       return {
         sql,
         async dispose() {

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { PGlite, Results, protocol as PgliteProtocol, parse as PgliteParse } from '@electric-sql/pglite';
 import { insertByUnnest } from './column-inserts.sql';
-import type { SqlClient, SqlColumnTypes, SqlQueryable } from './sql-client.port';
+import { PLAN_LIFETIME_MS, type SqlClient, type SqlColumnTypes, type SqlQueryable } from './sql-client.port';
 
 /** Same JS types as the node-postgres client (see postgres-sql-client.adapter.ts): exact int8, dates as text. */
 const PARSERS = {
@@ -40,24 +40,25 @@ export class PgliteSqlClient implements SqlClient {
     query: (text, params) => this.run(text, params),
     insertColumns: (table, columns, values) => insertByUnnest(this.connection, table, columns, values),
   };
-  /** Statement name by SQL text (Map order: least recently used first). */
-  private readonly prepared = new Map<string, string>();
+  /** Statement name and when it was prepared, by SQL text (Map order: least recently used first). */
+  private readonly prepared = new Map<string, { name: string; preparedAt: number }>();
   private statements = 0;
 
   private constructor(
     private readonly db: PGlite,
     private readonly wire: Wire,
+    private readonly planLifetimeMs: number,
   ) {}
 
   /**
    * `dataDir` undefined: in memory. `initialData`: a data directory dumped by PGlite's
    * dumpDataDir(), much faster to start from than a new cluster (tests use it).
    */
-  static async create(options: { dataDir?: string; initialData?: Blob } = {}): Promise<PgliteSqlClient> {
+  static async create(options: { dataDir?: string; initialData?: Blob; planLifetimeMs?: number } = {}): Promise<PgliteSqlClient> {
     // PGlite is ESM-only; SWC keeps this dynamic import as import().
     const { PGlite, protocol, parse } = await import('@electric-sql/pglite');
     const db = await PGlite.create(options.dataDir, { parsers: PARSERS, loadDataDir: options.initialData });
-    return new PgliteSqlClient(db, { serialize: protocol.serialize, parseResults: parse.parseResults });
+    return new PgliteSqlClient(db, { serialize: protocol.serialize, parseResults: parse.parseResults }, options.planLifetimeMs ?? PLAN_LIFETIME_MS);
   }
 
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }> {
@@ -129,9 +130,14 @@ export class PgliteSqlClient implements SqlClient {
       return toResult(results[results.length - 1] as Results<R>);
     }
     const { serialize } = this.wire;
-    const known = this.prepared.get(text);
-    const name = known ?? `s${++this.statements}`;
+    let known = this.prepared.get(text);
     if (known) this.prepared.delete(text); // set again below, as the most recently used
+    // Past its lifetime, prepared again: its plan then follows the tables' sizes as they are (PLAN_LIFETIME_MS).
+    if (known && performance.now() - known.preparedAt > this.planLifetimeMs) {
+      await this.closeStatement(known.name);
+      known = undefined;
+    }
+    const name = known?.name ?? `s${++this.statements}`;
     const message = concat([
       ...(known ? [] : [serialize.parse({ name, text })]),
       serialize.bind({ statement: name, values: params.map(toParameter) }),
@@ -147,9 +153,9 @@ export class PgliteSqlClient implements SqlClient {
       await this.closeStatement(name);
       throw error;
     }
-    this.prepared.set(text, name);
+    this.prepared.set(text, known ?? { name, preparedAt: performance.now() });
     if (this.prepared.size > MAX_PREPARED) {
-      const [[oldest, oldestName]] = this.prepared;
+      const [[oldest, { name: oldestName }]] = this.prepared;
       this.prepared.delete(oldest);
       await this.closeStatement(oldestName);
     }

@@ -2,7 +2,7 @@ import { finished } from 'node:stream/promises';
 import { Client, Pool, types, type ClientConfig, type PoolClient, type QueryConfig, type QueryResult } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { insertByUnnest } from './column-inserts.sql';
-import type { SqlClient, SqlColumnTypes, SqlQueryable } from './sql-client.port';
+import { PLAN_LIFETIME_MS, type SqlClient, type SqlColumnTypes, type SqlQueryable } from './sql-client.port';
 
 export interface PostgresSqlClientOptions {
   databaseUrl: string;
@@ -10,6 +10,8 @@ export interface PostgresSqlClientOptions {
   schema?: string;
   /** Default 20. */
   poolSize?: number;
+  /** Default PLAN_LIFETIME_MS: a pooled connection, with its prepared statements, is replaced this often. */
+  planLifetimeMs?: number;
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
@@ -53,7 +55,10 @@ export class PostgresSqlClient implements SqlClient {
       types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         oid === DATE_OID ? (value: string) => value : types.getTypeParser(oid, format)) as typeof types.getTypeParser },
     };
-    const pool = new Pool({ ...connection, max: options.poolSize ?? 20 });
+    // A connection past its lifetime is closed once idle and a new one prepares its statements afresh: their
+    // plans follow the tables' sizes (PLAN_LIFETIME_MS); one reconnection per connection a minute costs nothing.
+    const maxLifetimeSeconds = Math.max(1, Math.round((options.planLifetimeMs ?? PLAN_LIFETIME_MS) / 1_000));
+    const pool = new Pool({ ...connection, max: options.poolSize ?? 20, maxLifetimeSeconds });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', () => undefined);
     return new PostgresSqlClient(pool, connection);

@@ -12,12 +12,14 @@ export interface SqlClientOptions {
   schema?: string;
   /** PostgreSQL only: connection pool size (default 20). */
   poolSize?: number;
+  /** How long a prepared statement's plan is kept (default PLAN_LIFETIME_MS). */
+  planLifetimeMs?: number;
 }
 
 export async function createSqlClient(options: SqlClientOptions): Promise<SqlClient> {
   if (options.databaseUrl) {
-    return PostgresSqlClient.create({ databaseUrl: options.databaseUrl, schema: options.schema, poolSize: options.poolSize });
+    return PostgresSqlClient.create({ databaseUrl: options.databaseUrl, schema: options.schema, poolSize: options.poolSize, planLifetimeMs: options.planLifetimeMs });
   }
   if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
-  return PgliteSqlClient.create({ dataDir: options.dataDir });
+  return PgliteSqlClient.create({ dataDir: options.dataDir, planLifetimeMs: options.planLifetimeMs });
 }

@@ -30,3 +30,12 @@ export interface SqlClient extends SqlQueryable {
 }
 
 export const SQL_CLIENT = Symbol('SQL_CLIENT');
+
+/**
+ * How long a named prepared statement's plan is kept before the statement is prepared again (ms). The server
+ * caches a generic plan after five executions and keeps it until the statement is closed or its tables are
+ * analyzed again: a plan made while a read model's table held a few hundred rows (a sequential scan and a hash
+ * join) stayed in use when it held fifty thousand, so a projection batch cost more with every change recorded
+ * (docs/operations.md, "Plans made on small tables"). Re-preparing takes the tables' sizes as they are now.
+ */
+export const PLAN_LIFETIME_MS = 60_000;

@@ -249,3 +249,31 @@ for (const database of testDatabases()) {
     }
   });
 }
+
+for (const database of testDatabases()) {
+  describe(`SqlClient on ${database.name}: prepared statements`, () => {
+    test('are prepared again once their plan lifetime has passed, so their plans follow the tables as they grow', TIMEOUT, async () => {
+      // One connection on the server, so the session asked is the one that ran the statement.
+      const { sql, dispose } = await database.create({ planLifetimeMs: 1_000, poolSize: 1 });
+      try {
+        const marker = 'plan-lifetime-probe';
+        const run = () => sql.query(`SELECT $1::int AS n /* ${marker} */`, [1]);
+        // The marker is a parameter here, so this statement does not list itself.
+        const preparedAt = async () =>
+          (await sql.query<{ at: string }>('SELECT prepare_time::text AS at FROM pg_prepared_statements WHERE statement LIKE $1', [`%${marker}%`])).rows.map((row) => row.at);
+        await run();
+        const [first] = await preparedAt();
+        assert.ok(first, 'the statement was prepared');
+        await run();
+        assert.deepEqual(await preparedAt(), [first], 'within its lifetime the statement is used as prepared');
+        await new Promise((resolve) => setTimeout(resolve, 1_300));
+        await run();
+        const again = await preparedAt();
+        assert.equal(again.length, 1);
+        assert.ok(again[0] > first, `prepared again after its lifetime (${first} then ${again[0]})`);
+      } finally {
+        await dispose();
+      }
+    });
+  });
+}
