@@ -148,7 +148,8 @@ export class PostgresEventStore implements EventStore {
            FROM es_events WHERE transaction_id = pg_current_xact_id()`,
       );
       const positions = rows[0].positions.split(',');
-      return plan.lastRevisions.map((revision, i) => ({ revision, position: toPosition(rows[0].transaction_id, positions[plan.lastIndexes[i]]) }));
+      const [, revisions] = plan.columns;
+      return plan.lastIndexes.map((index) => ({ revision: revisions[index], position: toPosition(rows[0].transaction_id, positions[index]) }));
     }, true);
     if (!observed) this.announce();
     return result;
@@ -473,8 +474,7 @@ interface AppendPlan {
   after: Map<string, number>;
   /** Every event with its stream and revision, in order, column by column as EVENT_INSERT_COLUMNS. */
   columns: [string[], number[], string[], string[], string[], string[]];
-  /** Per append: the revision of its last event, and that event's index in `columns`. */
-  lastRevisions: number[];
+  /** Per append: its last event's index in `columns`. */
   lastIndexes: number[];
 }
 
@@ -487,7 +487,7 @@ const EVENT_INSERT_COLUMNS = { stream_id: 'text', revision: 'int8', event_id: 'u
  */
 function planAppends(appends: readonly AppendRequest[]): AppendPlan | null {
   if (appends.some(({ expectedRevision }) => typeof expectedRevision !== 'number' && expectedRevision !== 'no_stream')) return null;
-  const plan: AppendPlan = { before: new Map(), after: new Map(), columns: [[], [], [], [], [], []], lastRevisions: [], lastIndexes: [] };
+  const plan: AppendPlan = { before: new Map(), after: new Map(), columns: [[], [], [], [], [], []], lastIndexes: [] };
   const [streamIds, revisions, eventIds, types, data, metadata] = plan.columns;
   for (const append of appends) {
     const expected = append.expectedRevision === 'no_stream' ? -1 : (append.expectedRevision as number);
@@ -505,7 +505,6 @@ function planAppends(appends: readonly AppendRequest[]): AppendPlan | null {
       metadata.push(JSON.stringify(event.metadata));
     }
     plan.after.set(append.streamId, revision);
-    plan.lastRevisions.push(revision);
     plan.lastIndexes.push(streamIds.length - 1);
   }
   return plan;

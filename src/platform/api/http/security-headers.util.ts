@@ -34,10 +34,10 @@ export function securityHeadersHook(): onRequestHookHandler {
   const routeWrites = new WeakMap<HelmetOptions, HeaderWrite[]>();
   return (request, reply, done) => {
     const own = (request.routeOptions.config as HelmetRouteConfig).helmet;
-    let writes = apiWrites;
-    if (own) {
-      writes = routeWrites.get(own) ?? recordedHelmetWrites({ ...apiHelmetOptions, ...own } as HelmetOptions);
-      routeWrites.set(own, writes);
+    let writes = own ? routeWrites.get(own) : apiWrites;
+    if (!writes) {
+      writes = recordedHelmetWrites({ ...apiHelmetOptions, ...own } as HelmetOptions);
+      routeWrites.set(own as HelmetOptions, writes);
     }
     applyWrites(reply.raw, writes);
     done();
