@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { CommandMix, graphqlFailure, racksFor } from '../test/support/command-mix';
+import { CommandMix, racksFor } from '../test/support/command-mix';
 import { runLoad } from '../test/support/http-load';
 import { KEYS } from '../test/support/test-app';
-import { describeFailures } from './command-load';
+import { describeFailures, projectionCounter } from './command-load';
 import { percentile } from './latency';
 import { backendCpuMs, backendCpuSpentMs, probeArguments, runMain, runProbe, serviceCpuUs } from './probe-runner';
 
@@ -32,14 +32,16 @@ async function main(): Promise<void> {
   const now = Date.now();
   await runProbe(mains, option('rounds', 1), { pops, racks }, async (service, main) => {
     const mix = new CommandMix(pops, racks, 'cp', new Date(now).toISOString());
+    const projection = projectionCounter();
     const load = (durationS: number) =>
-      runLoad({ url: service.url, path: '/graphql', headers: { authorization: `Bearer ${KEYS.planner}` }, connections: 16, durationS, ...(rate > 0 ? { overallRate: rate } : {}), body: () => mix.next(), failure: graphqlFailure });
+      runLoad({ url: service.url, path: '/graphql', headers: { authorization: `Bearer ${KEYS.planner}` }, connections: 16, durationS, ...(rate > 0 ? { overallRate: rate } : {}), body: () => mix.next(), failure: projection.failure });
     await load(WARMUP_S);
+    projection.reset();
     const backendsBefore = await backendCpuMs(service.pid, databaseUrl);
     const { result, cpuUs } = await serviceCpuUs(service.pid, () => load(seconds));
     const serverUs = backendCpuSpentMs(backendsBefore, await backendCpuMs(service.pid, databaseUrl)) * 1_000;
     const commands = result.ok + result.failed;
-    const failures = describeFailures(result);
+    const failures = describeFailures({ ...result, notProjected: projection.notProjected() });
     const latency = `p50 ${percentile(result.latenciesMs, 0.5).toFixed(1)} / p99 ${percentile(result.latenciesMs, 0.99).toFixed(1)} ms`;
     console.log(`${main}: ${Math.round(result.okPerSecond)} commands/s, ${latency}, CPU per command ${Math.round(cpuUs / commands)} µs service, ${Math.round(serverUs / commands)} µs its PostgreSQL backends (${commands} commands)${failures ? `; ${failures}` : ''}`);
   });
