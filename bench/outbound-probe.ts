@@ -27,7 +27,8 @@ async function main(): Promise<void> {
   const rounds = option('rounds', 1);
   const pops = Array.from({ length: POPS }, (_, i) => `load${i}`);
   const racks = racksFor(POPS, MAX_RATE, WARMUP_S + 2 * seconds + 2);
-  const receiver = await WebhookReceiver.start();
+  const receiver = await WebhookReceiver.start({ keep: false });
+  let delivered = 0;
   try {
     await runProbe(mains, rounds, { pops, racks }, async (service, main) => {
       const mix = new CommandMix(pops, racks, 'ob', new Date().toISOString());
@@ -35,9 +36,9 @@ async function main(): Promise<void> {
         const backends = await backendCpuMs(service.pid, DATABASE_URL);
         const serviceBefore = processCpu(service.pid).cpuMs;
         const ownBefore = process.cpuUsage();
-        const deliveriesBefore = receiver.deliveries.length;
+        const deliveredBefore = delivered;
         const { ok, perS } = await during();
-        const deliveries = receiver.deliveries.length - deliveriesBefore;
+        const deliveries = delivered - deliveredBefore;
         const own = process.cpuUsage(ownBefore);
         const server = backendCpuSpentMs(backends, await backendCpuMs(service.pid, DATABASE_URL));
         const perCommand = (ms: number) => `${Math.round((ms * 1_000) / ok)} µs`;
@@ -49,7 +50,10 @@ async function main(): Promise<void> {
       const load = (s: number) => measureCommands(service.url, KEYS.planner, mix, s, 0);
       await load(WARMUP_S);
       await phase('without', () => load(seconds));
-      const hook = receiver.endpoint(`/probe-${service.pid}`, SECRET, () => 204);
+      const hook = receiver.endpoint(`/probe-${service.pid}`, SECRET, () => {
+        delivered += 1;
+        return 204;
+      });
       const created = await graphql(service.url, KEYS.admin, 'mutation($input: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $input) { subscriptionId } }', {
         input: { subscriptionId: 'probe', url: hook, eventTypes: ['INVENTORY_CHANGED', 'CAPACITY_STATUS_CHANGED'], secret: SECRET },
       });
@@ -60,7 +64,6 @@ async function main(): Promise<void> {
         await caughtUp(service.url);
         return result;
       });
-      receiver.deliveries.length = 0;
     });
   } finally {
     await receiver.close();
