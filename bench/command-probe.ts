@@ -12,14 +12,15 @@ const MAX_RATE = 2_000;
 
 /**
  * The command load of the bench alone, for A/B work on the GraphQL command path: `node dist/bench/command-probe.js
- * [<main.js> ...] [--seconds=10] [--rounds=1] [--rate=<commands/s>]`. Each round starts every given build (default:
- * this one) in turn on a fresh schema of the PostgreSQL server (DATABASE_URL) seeded with 50 slot PoPs, sends 3 s of
+ * [<main.js> ...] [--seconds=10] [--rounds=1] [--rate=<commands/s>] [--store=postgres|pglite]`. Each round starts every
+ * given build (default: this one) in turn on a fresh schema of the PostgreSQL server (DATABASE_URL) or, with
+ * `--store=pglite`, a fresh PGlite directory (the embedded default) seeded with 50 slot PoPs, sends 3 s of
  * warm-up, then measures `seconds` of installDevice/reserveCapacity from 16 clients (closed loop, or at `rate` in
  * all): commands/s, and the service's CPU per command from /proc (a load-independent figure).
  * SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=..." profiles it.
  */
 async function main(): Promise<void> {
-  const { mains, option } = probeArguments();
+  const { mains, option, store } = probeArguments();
   const seconds = option('seconds', 10);
   // A fixed rate (commands/s over all clients) keeps the projections' batches the same size in A and B,
   // which a closed loop does not: fewer commands per batch cost more CPU per command.
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
     const commands = result.ok + result.failed;
     const failures = describeFailures(result);
     console.log(`${main}: ${Math.round(result.okPerSecond)} commands/s, ${Math.round(cpuUs / commands)} µs service CPU per command (${commands} commands)${failures ? `; ${failures}` : ''}`);
-  });
+  }, store);
 }
 
 runMain(main);
