@@ -574,10 +574,7 @@ export class StepTable<M extends string> {
     for (const write of writes) {
       for (const full of write.blocks.filter((candidate) => candidate.oldPoints === 0 && candidate.points > 2 * this.blockSize)) {
         const rows = full.inserted.sort((a, b) => compare(inserts.at[a], inserts.at[b]));
-        const cuts = this.cut(
-          full,
-          rows.map((row) => ({ at: inserts.at[row], values: Float64Array.from(inserts.metrics, (values) => values[row]) })),
-        );
+        const cuts = this.cut(full, rows.length, (i) => inserts.at[rows[i]], (i, m) => inserts.metrics[m][rows[i]]);
         cuts.forEach((cut, c) => {
           for (const row of rows.slice((c + 1) * this.blockSize, (c + 2) * this.blockSize)) block[row] = cut.id;
         });
@@ -609,7 +606,8 @@ export class StepTable<M extends string> {
     for (const row of rows) pointsOf[Number(row.n) - 1].push({ at: instantOf(row.at), values: this.valuesOf(row) });
     const moves: { keys: string[]; block: Block }[] = [];
     full.forEach(({ write, block }, f) => {
-      const cuts = this.cut(block, pointsOf[f].sort((a, b) => compare(a.at, b.at)));
+      const points = pointsOf[f].sort((a, b) => compare(a.at, b.at));
+      const cuts = this.cut(block, points.length, (i) => points[i].at, (i, m) => points[i].values[m]);
       write.blocks.push(...cuts);
       for (const cut of cuts) moves.push({ keys: write.keys, block: cut });
     });
@@ -623,23 +621,28 @@ export class StepTable<M extends string> {
   }
 
   /**
-   * Cuts a block of `points` (its stored values, in time order) into blocks of blockSize points after the first
-   * blockSize, which stay in it: returns the new blocks, with the same base and their ranges from the points.
+   * Cuts a block of `count` points (in time order: the i-th one's instant and stored values) into blocks of
+   * blockSize points after the first blockSize, which stay in it: returns the new blocks, with the same base and
+   * their ranges from the points.
    */
-  private cut(block: Block, points: { at: string; values: Float64Array }[]): Block[] {
+  private cut(block: Block, count: number, at: (i: number) => string, value: (i: number, m: number) => number): Block[] {
     const rangeOf = (first: number) => {
-      const part = points.slice(first, first + this.blockSize);
-      const [min, max] = [part[0].values.slice(), part[0].values.slice()];
-      for (const { values } of part) {
-        lower(min, values);
-        raise(max, values);
+      const end = Math.min(count, first + this.blockSize);
+      const min = new Float64Array(this.metricNames.length).fill(Infinity);
+      const max = new Float64Array(this.metricNames.length).fill(-Infinity);
+      for (let i = first; i < end; i++) {
+        for (let m = 0; m < min.length; m++) {
+          const v = value(i, m);
+          if (v < min[m]) min[m] = v;
+          if (v > max[m]) max[m] = v;
+        }
       }
-      return { points: part.length, min, max };
+      return { points: end - first, min, max };
     };
     const cuts: Block[] = [];
-    for (let first = this.blockSize; first < points.length; first += this.blockSize) {
-      const { points: count, min, max } = rangeOf(first);
-      cuts.push({ ...this.block(points[first].at, block.base, count, min, max), oldBase: block.base });
+    for (let first = this.blockSize; first < count; first += this.blockSize) {
+      const { points, min, max } = rangeOf(first);
+      cuts.push({ ...this.block(at(first), block.base, points, min, max), oldBase: block.base });
     }
     cuts.forEach((cut, c) => (cut.until = cuts[c + 1]?.id ?? block.until));
     Object.assign(block, rangeOf(0), { until: cuts[0].id, dirty: true, recount: false });
