@@ -12,15 +12,16 @@ const MAX_RATE = 2_000;
 
 /**
  * The command load of the bench alone, for A/B work on the GraphQL command path: `node dist/bench/command-probe.js
- * [<main.js> ...] [--seconds=10] [--rounds=1] [--rate=<commands/s>] [--pops=50]`. Each round starts every given build
- * (default: this one) in turn on a fresh schema of the PostgreSQL server (DATABASE_URL) seeded with `pops` slot PoPs,
- * sends 3 s of warm-up, then measures `seconds` of installDevice/reserveCapacity from 16 clients (closed loop, or at
- * `rate` in all): commands/s, p50/p99, and the CPU per command of the service and of its PostgreSQL backends, from
- * /proc (load-independent figures).
+ * [<main.js> ...] [--seconds=10] [--rounds=1] [--rate=<commands/s>] [--pops=50] [--store=postgres|pglite]`. Each round
+ * starts every given build (default: this one) in turn on a fresh schema of the PostgreSQL server (DATABASE_URL) or,
+ * with `--store=pglite`, a fresh PGlite directory (the embedded default) seeded with `pops` slot PoPs, sends 3 s of
+ * warm-up, then measures `seconds` of installDevice/reserveCapacity from 16 clients (closed loop, or at `rate` in
+ * all): commands/s, p50/p99, answers `projected: false`, and the CPU per command of the service and, on a server, of
+ * its PostgreSQL backends, from /proc (load-independent figures).
  * SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=..." profiles it.
  */
 async function main(): Promise<void> {
-  const { mains, option } = probeArguments();
+  const { mains, option, store } = probeArguments();
   const seconds = option('seconds', 10);
   // A fixed rate (commands/s over all clients) keeps the projections' batches the same size in A and B,
   // which a closed loop does not: fewer commands per batch cost more CPU per command.
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   const pops = Array.from({ length: popCount }, (_, i) => `load${i}`);
   const racks = racksFor(popCount, MAX_RATE, seconds + WARMUP_S);
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const backends = async (pid: number) => (store === 'postgres' ? backendCpuMs(pid, databaseUrl) : new Map<number, number>());
   const now = Date.now();
   await runProbe(mains, option('rounds', 1), { pops, racks }, async (service, main) => {
     const mix = new CommandMix(pops, racks, 'cp', new Date(now).toISOString());
@@ -37,14 +39,15 @@ async function main(): Promise<void> {
       runLoad({ url: service.url, path: '/graphql', headers: { authorization: `Bearer ${KEYS.planner}` }, connections: 16, durationS, ...(rate > 0 ? { overallRate: rate } : {}), body: () => mix.next(), failure: projection.failure });
     await load(WARMUP_S);
     projection.reset();
-    const backendsBefore = await backendCpuMs(service.pid, databaseUrl);
+    const backendsBefore = await backends(service.pid);
     const { result, cpuUs } = await serviceCpuUs(service.pid, () => load(seconds));
-    const serverUs = backendCpuSpentMs(backendsBefore, await backendCpuMs(service.pid, databaseUrl)) * 1_000;
+    const serverUs = backendCpuSpentMs(backendsBefore, await backends(service.pid)) * 1_000;
     const commands = result.ok + result.failed;
     const failures = describeFailures({ ...result, notProjected: projection.notProjected() });
     const latency = `p50 ${percentile(result.latenciesMs, 0.5).toFixed(1)} / p99 ${percentile(result.latenciesMs, 0.99).toFixed(1)} ms`;
-    console.log(`${main}: ${Math.round(result.okPerSecond)} commands/s, ${latency}, CPU per command ${Math.round(cpuUs / commands)} µs service, ${Math.round(serverUs / commands)} µs its PostgreSQL backends (${commands} commands)${failures ? `; ${failures}` : ''}`);
-  });
+    const server = store === 'postgres' ? `, ${Math.round(serverUs / commands)} µs its PostgreSQL backends` : '';
+    console.log(`${main}: ${Math.round(result.okPerSecond)} commands/s, ${latency}, CPU per command ${Math.round(cpuUs / commands)} µs service${server} (${commands} commands)${failures ? `; ${failures}` : ''}`);
+  }, store);
 }
 
 runMain(main);

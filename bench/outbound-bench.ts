@@ -35,7 +35,7 @@ export async function measureOutbound(
 ): Promise<OutboundResult> {
   const rounds = sizes.rounds ?? 2;
   const load = (mix: CommandMix) => measureCommands(url, plannerSecret, mix, sizes.seconds, sizes.warmupSeconds, sizes.connections);
-  const receiver = await WebhookReceiver.start();
+  const receiver = await WebhookReceiver.start({ keep: false });
   const arrivals = new Map<string, number>();
   const ratesWithout: number[] = [];
   const ratesWith: number[] = [];

@@ -3,19 +3,28 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServiceStorage, withClient, type ServiceStorage } from '../test/support/service-storage';
 import { processCpu, startServiceProcess, SERVICE_MAIN, type ServiceProcess } from '../test/support/service-process';
 import { appendToStorage } from '../test/support/storage-store';
-import { API_KEYS } from '../test/support/test-app';
+import { waitForProjections } from '../test/support/service-client';
+import { API_KEYS, KEYS } from '../test/support/test-app';
 import type { SeedStream } from '../src/tools/seed/stream-builder.seed';
 import { benchPop } from './bench-pops';
 
 const DAY = 86_400_000;
 
-/** The builds (main.js paths) on a probe's command line, this one if none, and its `--name=<number>` options. */
-export function probeArguments(): { mains: string[]; option: (name: string, fallback: number) => number } {
+/**
+ * The builds (main.js paths) on a probe's command line, this one if none, its `--name=<number>` options and
+ * `--store=postgres|pglite` (default postgres).
+ */
+export function probeArguments(): { mains: string[]; option: (name: string, fallback: number) => number; store: StoreKind } {
   const mains = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
   if (mains.length === 0) mains.push(SERVICE_MAIN);
-  const option = (name: string, fallback: number) => Number(process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
-  return { mains, option };
+  const text = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const option = (name: string, fallback: number) => Number(text(name) ?? fallback);
+  const store = text('store') ?? 'postgres';
+  if (store !== 'postgres' && store !== 'pglite') throw new Error(`--store=${store}: postgres or pglite`);
+  return { mains, option, store };
 }
+
+export type StoreKind = ServiceStorage['kind'];
 
 /** The slot PoPs a probe's schema is seeded with: `pops` with `racks` racks each, live for 60 days, and any `more` streams. */
 export interface ProbeSeed {
@@ -25,12 +34,13 @@ export interface ProbeSeed {
 }
 
 /**
- * An A/B probe's rounds: in each, every build in turn on a fresh schema of the PostgreSQL server (DATABASE_URL)
- * seeded with `seed`, served without a practical rate limit; `measure` prints what it measured on the service.
+ * An A/B probe's rounds: in each, every build in turn on fresh storage seeded with `seed` (a schema of the
+ * PostgreSQL server at DATABASE_URL, or a PGlite directory), served without a practical rate limit; `measure`
+ * prints what it measured on the service.
  */
-export async function runProbe(mains: readonly string[], rounds: number, seed: ProbeSeed, measure: (service: ServiceProcess, main: string) => Promise<void>): Promise<void> {
+export async function runProbe(mains: readonly string[], rounds: number, seed: ProbeSeed, measure: (service: ServiceProcess, main: string) => Promise<void>, store: StoreKind = 'postgres'): Promise<void> {
   for (let round = 0; round < rounds; round++) {
-    for (const main of mains) await withSeededServices([main], seed, ([service]) => measure(service, main));
+    for (const main of mains) await withSeededServices([main], seed, ([service]) => measure(service, main), store);
   }
 }
 
@@ -38,16 +48,18 @@ export async function runProbe(mains: readonly string[], rounds: number, seed: P
  * Every build at once, each on a fresh schema of its own seeded with `seed`: for A/B work on a machine whose load
  * drifts, the builds then measured side by side share whatever else runs.
  */
-export async function withSeededServices(mains: readonly string[], seed: ProbeSeed, work: (services: ServiceProcess[]) => Promise<void>): Promise<void> {
+export async function withSeededServices(mains: readonly string[], seed: ProbeSeed, work: (services: ServiceProcess[]) => Promise<void>, store: StoreKind = 'postgres'): Promise<void> {
   const liveAt = Date.now() - 60 * DAY;
   const storages: ServiceStorage[] = [];
   const services: ServiceProcess[] = [];
   try {
     for (const main of mains) {
-      const storage = await createServiceStorage('postgres', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', 'probe');
+      const storage = await createServiceStorage(store, process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', 'probe');
       storages.push(storage);
       await appendToStorage(storage, [...seed.pops.map((popId, i) => benchPop(popId, seed.racks, i, liveAt)), ...(seed.more?.(liveAt) ?? [])]);
-      services.push(await startServiceProcess({ env: { ...storage.env, API_KEYS, RATE_LIMIT_PER_SECOND: '1000000' }, main }));
+      const service = await startServiceProcess({ env: { ...storage.env, API_KEYS, RATE_LIMIT_PER_SECOND: '1000000' }, main });
+      services.push(service);
+      if (!(await waitForProjections(service.url, KEYS.admin))) throw new Error('projections did not catch up with the seeded log');
     }
     await work(services);
   } finally {

@@ -1,17 +1,18 @@
 import 'reflect-metadata';
 import { KEYS } from '../test/support/test-app';
 import { measureProcurement, procurementRacksFor, ProcurementRecords } from './procurement-bench';
-import { probeArguments, runMain, runProbe, serviceCpuUs } from './probe-runner';
+import { backendCpuMs, backendCpuSpentMs, probeArguments, runMain, runProbe, serviceCpuUs } from './probe-runner';
 
 const DAY = 86_400_000;
 const POPS = 50;
+const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /**
  * The procurement part of the bench alone, for A/B work on the record path: `node dist/bench/procurement-probe.js
  * [<main.js> ...] [--batches=10] [--rounds=1]`. Each round starts every given build (default: this one) in turn on
  * a fresh schema of the PostgreSQL server (DATABASE_URL) seeded with the bench's 50 procurement PoPs only, sends
  * one warm-up batch, then measures the bench's 1,000-record batches: records/s, and the service's CPU per record
- * from /proc (a load-independent figure). SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=..." profiles it.
+ * and its PostgreSQL backends' from /proc (load-independent figures). SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=..." profiles it.
  */
 async function main(): Promise<void> {
   const { mains, option } = probeArguments();
@@ -23,9 +24,12 @@ async function main(): Promise<void> {
     const records = new ProcurementRecords(pops, 'pb', new Date(now - DAY).toISOString());
     await measureProcurement(service.url, KEYS.procurement, records, 0);
     // measureProcurement sends one more batch than it measures: its own warm-up, counted here too.
+    const backends = await backendCpuMs(service.pid, databaseUrl);
     const { result: measured, cpuUs } = await serviceCpuUs(service.pid, () => measureProcurement(service.url, KEYS.procurement, records, batches));
+    const serverUs = backendCpuSpentMs(backends, await backendCpuMs(service.pid, databaseUrl)) * 1_000;
+    const records1k = (batches + 1) * 1_000;
     const problems = measured.problems.length > 0 ? `; ${measured.problems.length} problem(s): ${measured.problems[0]}` : '';
-    console.log(`${main}: ${Math.round(measured.perS)} records/s, ${Math.round(cpuUs / ((batches + 1) * 1_000))} µs service CPU per record${problems}`);
+    console.log(`${main}: ${Math.round(measured.perS)} records/s, ${Math.round(cpuUs / records1k)} µs service CPU and ${Math.round(serverUs / records1k)} µs PostgreSQL CPU per record${problems}`);
   });
 }
 

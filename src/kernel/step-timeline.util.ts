@@ -311,7 +311,31 @@ function addRange<K extends string>(timeline: StepTimeline, metrics: MetricSet<K
     let end = start;
     while (end < count && instantOf(block, end) < until) end++;
     for (const key in delta) addToColumn(block, metrics.position[key], start, end, delta[key] as number);
-    computeTops(block, metrics);
+    if (block.tops.length === metrics.bounds.length && raisesMargins(metrics, delta)) raiseTops(block, metrics, start, end);
+    else computeTops(block, metrics);
+  }
+}
+
+/** Whether `delta` moves every bound's margin up or not at all, alike at every point (no guard changes). */
+function raisesMargins<K extends string>(metrics: MetricSet<K>, delta: Partial<Record<K, number>>): boolean {
+  for (const bound of metrics.bounds) {
+    const shift = bound.shift(delta);
+    if (shift === null || shift < 0) return false;
+  }
+  return true;
+}
+
+/**
+ * The tops of a block whose points [start, end) had margins moved up: the points outside kept theirs, so
+ * each top is the old one or a moved point's margin. A delivery at the end of a timeline moves one point
+ * of its block, where `computeTops` would visit them all.
+ */
+function raiseTops<K extends string>(block: StepBlock, metrics: MetricSet<K>, start: number, end: number): void {
+  const { bounds } = metrics;
+  const point = new Array<number>(block.lazy.length);
+  for (let i = start; i < end; i++) {
+    materializeInto(block, i, point);
+    for (let k = 0; k < bounds.length; k++) block.tops[k] = Math.max(block.tops[k], bounds[k].margin(point));
   }
 }
 

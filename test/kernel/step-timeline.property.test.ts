@@ -75,6 +75,13 @@ function check(history: StepChange<Key>[], probe: StepChange<Key>[]): void {
   for (const c of history) applyChanges(timeline, METRICS, [c]);
   const instants = timeline.blocks.flatMap((block) => block.at);
   assert.equal(instants.length, timeline.size);
+  // Each block's tops bound its points' margins (scan skips a block by them), whether recounted or only raised.
+  for (const block of timeline.blocks) {
+    for (const at of block.at) {
+      const point = pointAt(timeline, METRICS, at);
+      METRICS.bounds.forEach((bound, k) => assert.ok(bound.margin(point) <= block.tops[k] + 1e-9, `top ${k} of the block at ${block.at[0]} below the margin at ${at}`));
+    }
+  }
   // Values at every instant (and between instants) equal the sums of the changes in force.
   for (const at of instantsOf(history)) {
     close(pointAt(timeline, METRICS, at), naiveAt(history, at), `at ${at}`);

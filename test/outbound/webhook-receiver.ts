@@ -30,8 +30,11 @@ export class WebhookReceiver {
   private server?: Server;
   url = '';
 
-  static async start(): Promise<WebhookReceiver> {
-    const receiver = new WebhookReceiver();
+  private constructor(private readonly keep: boolean) {}
+
+  /** `keep: false` (the bench): deliveries are checked and answered but not kept, so a long load does not grow the heap. */
+  static async start(options: { keep?: boolean } = {}): Promise<WebhookReceiver> {
+    const receiver = new WebhookReceiver(options.keep ?? true);
     await receiver.listen(0);
     return receiver;
   }
@@ -113,7 +116,7 @@ export class WebhookReceiver {
         answered: typeof outcome === 'object' ? ('redirect' in outcome ? 302 : outcome.status) : outcome,
         at: Date.now(),
       };
-      this.deliveries.push(delivery);
+      if (this.keep) this.deliveries.push(delivery);
       if (outcome === 'hang') this.hanging.add(response);
       else if (outcome === 'reset') request.socket.destroy();
       else if (outcome === 'huge') {

@@ -13,6 +13,7 @@ export interface OutboxRow {
   eventId: string;
   type: string;
   popId: string;
+  /** JSON.stringify's output (serializeEvent): no raw newline. */
   body: string;
   sourcePosition: string;
 }
@@ -48,7 +49,9 @@ export async function lockOutboxState(q: SqlQueryable, requests: AnnouncedReques
 
 /**
  * Appends `rows` (in order, from `state.nextSeq` on) and moves the state, in the caller's transaction and
- * one statement (a projection batch pays a round trip per statement).
+ * one statement (a projection batch pays a round trip per statement). The bodies go as one text, one a line:
+ * a body is JSON.stringify's output, which never holds a raw newline, and as array elements each of its
+ * quotes would be escaped by the client and unescaped by the server (a procurement batch sends 1,000 bodies).
  */
 export async function recordOutbox(q: SqlQueryable, state: OutboxState, rows: OutboxRow[], position: string): Promise<void> {
   const emit = state.emitPosition === null || state.emitPosition < position ? position : state.emitPosition;
@@ -62,7 +65,7 @@ export async function recordOutbox(q: SqlQueryable, state: OutboxState, rows: Ou
   await q.query(
     `WITH appended AS (
        INSERT INTO outbox_events (seq, event_id, type, pop_id, body, source_position)
-       SELECT * FROM unnest($4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+       SELECT * FROM unnest($4::bigint[], $5::text[], $6::text[], $7::text[], string_to_array($8::text, E'\\n'), $9::text[])
        ON CONFLICT (event_id) DO NOTHING
      )
      ${moveState}`,
@@ -72,7 +75,7 @@ export async function recordOutbox(q: SqlQueryable, state: OutboxState, rows: Ou
       rows.map((row) => row.eventId),
       rows.map((row) => row.type),
       rows.map((row) => row.popId),
-      rows.map((row) => row.body),
+      rows.map((row) => row.body).join('\n'),
       rows.map((row) => row.sourcePosition),
     ],
   );

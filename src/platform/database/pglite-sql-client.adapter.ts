@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { PGlite, Results, protocol as PgliteProtocol, parse as PgliteParse } from '@electric-sql/pglite';
+import type { PGlite, Results, protocol as PgliteProtocol } from '@electric-sql/pglite';
 import { insertByUnnest } from './column-inserts.sql';
+import { readWireAnswer, type WireResult } from './pglite-wire.util';
 import { PLAN_LIFETIME_MS, type SqlClient, type SqlColumnTypes, type SqlQueryable } from './sql-client.port';
 
 /** Same JS types as the node-postgres client (see postgres-sql-client.adapter.ts): exact int8, dates as text. */
@@ -17,7 +18,7 @@ const MAX_PREPARED = 256;
 
 interface Wire {
   serialize: typeof PgliteProtocol.serialize;
-  parseResults: typeof PgliteParse.parseResults;
+  DatabaseError: typeof PgliteProtocol.messages.DatabaseError;
 }
 
 /**
@@ -29,6 +30,8 @@ interface Wire {
  * like node-postgres sends them, so SQL and parameters behave the same in both modes. Each distinct
  * text is parsed once into a named prepared statement and then only bound and executed: PGlite runs
  * in this process, so parse analysis and rewriting of every statement would cost the service's own CPU.
+ * Their answers and those of BEGIN, COMMIT and ROLLBACK are read from PGlite's raw output (pglite-wire.util.ts)
+ * rather than through its message parser; notifications in them reach this client's listeners.
  */
 export class PgliteSqlClient implements SqlClient {
   readonly kind = 'pglite' as const;
@@ -43,6 +46,8 @@ export class PgliteSqlClient implements SqlClient {
   /** Statement name and when it was prepared, by SQL text (Map order: least recently used first). */
   private readonly prepared = new Map<string, { name: string; preparedAt: number }>();
   private statements = 0;
+  /** By channel as PostgreSQL names it; PGlite's own listeners get the notifications of db.exec's answers. */
+  private readonly listeners = new Map<string, Set<(payload: string) => void>>();
 
   private constructor(
     private readonly db: PGlite,
@@ -56,9 +61,9 @@ export class PgliteSqlClient implements SqlClient {
    */
   static async create(options: { dataDir?: string; initialData?: Blob; planLifetimeMs?: number } = {}): Promise<PgliteSqlClient> {
     // PGlite is ESM-only; SWC keeps this dynamic import as import().
-    const { PGlite, protocol, parse } = await import('@electric-sql/pglite');
+    const { PGlite, protocol } = await import('@electric-sql/pglite');
     const db = await PGlite.create(options.dataDir, { parsers: PARSERS, loadDataDir: options.initialData });
-    return new PgliteSqlClient(db, { serialize: protocol.serialize, parseResults: parse.parseResults }, options.planLifetimeMs ?? PLAN_LIFETIME_MS);
+    return new PgliteSqlClient(db, { serialize: protocol.serialize, DatabaseError: protocol.messages.DatabaseError }, options.planLifetimeMs ?? PLAN_LIFETIME_MS);
   }
 
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }> {
@@ -71,15 +76,15 @@ export class PgliteSqlClient implements SqlClient {
 
   transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
-      await this.db.exec('BEGIN');
+      await this.simple('BEGIN');
       try {
         const result = await this.holding(() => fn(this.connection));
-        const [commit] = await this.db.exec('COMMIT');
+        const commit = await this.simple('COMMIT');
         // COMMIT of a transaction that had a (caught) error rolls back.
         if (commit.command === 'ROLLBACK') throw new Error('Transaction aborted by an earlier error; rolled back');
         return result;
       } catch (error) {
-        if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
+        if (this.db.isInTransaction()) await this.simple('ROLLBACK');
         throw error;
       }
     });
@@ -91,7 +96,14 @@ export class PgliteSqlClient implements SqlClient {
 
   async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
     const unlisten = await this.exclusive(() => this.db.listen(channel, onNotify));
-    return () => this.exclusive(() => unlisten());
+    // As PGlite keys its listeners (toPostgresName): a quoted name as written, else in lower case.
+    const name = channel.startsWith('"') && channel.endsWith('"') ? channel.slice(1, -1) : channel.toLowerCase();
+    const listeners = this.listeners.get(name) ?? new Set();
+    this.listeners.set(name, listeners.add(onNotify));
+    return () => {
+      listeners.delete(onNotify);
+      return this.exclusive(() => unlisten());
+    };
   }
 
   async exec(sql: string): Promise<void> {
@@ -145,9 +157,9 @@ export class PgliteSqlClient implements SqlClient {
       serialize.execute({}),
       serialize.sync(),
     ]);
-    let messages: Awaited<ReturnType<PGlite['execProtocol']>>['messages'];
+    let result: WireResult;
     try {
-      ({ messages } = await this.db.runExclusive(() => this.db.execProtocol(message)));
+      result = await this.exchange(message);
     } catch (error) {
       // The statement may be fine and only these values wrong, but Parse may as well have failed: start over next time.
       await this.closeStatement(name);
@@ -159,7 +171,24 @@ export class PgliteSqlClient implements SqlClient {
       this.prepared.delete(oldest);
       await this.closeStatement(oldestName);
     }
-    return toResult(this.wire.parseResults(messages, this.db.parsers)[0] as Results<R>);
+    return { rows: result.rows as R[], rowCount: result.fieldCount > 0 ? result.rows.length : result.affectedRows };
+  }
+
+  /** A statement without parameters of the simple protocol, its one result. */
+  private simple(text: string): Promise<WireResult> {
+    return this.exchange(this.wire.serialize.query(text));
+  }
+
+  /** Sends a protocol message; its first statement's result, or its first error thrown (as execProtocol does). */
+  private async exchange(message: Uint8Array): Promise<WireResult> {
+    const chunks: Uint8Array[] = [];
+    // The chunks are views of PGlite's memory, reused by its next call: copied.
+    await this.db.runExclusive(() => this.db.execProtocolRawStream(message, { onRawData: (bytes) => chunks.push(bytes.slice()) }));
+    const { results, error } = readWireAnswer(chunks.length === 1 ? chunks[0] : concat(chunks), this.db.parsers, this.wire.DatabaseError, (channel, payload) => {
+      for (const listener of this.listeners.get(channel) ?? []) queueMicrotask(() => listener(payload));
+    });
+    if (error) throw error;
+    return results[0];
   }
 
   /** Closing a statement that does not exist is no error; Close is accepted in an aborted transaction. */

@@ -63,6 +63,8 @@ interface Block {
   until: string | null;
   /** New, or its base or point count changed: written back. */
   dirty: boolean;
+  /** Where this write's new points of the block are in its inserts. */
+  inserted: number[];
 }
 
 interface Seen {
@@ -240,6 +242,7 @@ export class StepTable<M extends string> {
     for (const write of writes) for (const block of write.blocks) this.settleRange(block);
     // Before any split adds blocks: the gaps are between the blocks read.
     const gaps = this.gapsOf(writes);
+    this.cutNew(writes, inserts);
     await this.insert(tx, t(this.pointTable), inserts);
     await this.update(tx, t(this.pointTable), updates);
     // After the points up to each last delta are written: the server takes each block's bounds from all its points.
@@ -369,7 +372,7 @@ export class StepTable<M extends string> {
   }
 
   private block(id: string, base: Float64Array, points: number, min: Float64Array | null, max: Float64Array | null): Block {
-    return { id, oldBase: base, base: base.slice(), points, until: null, dirty: true, oldPoints: points, oldMin: min, oldMax: max, min, max, seen: null, recount: false };
+    return { id, oldBase: base, base: base.slice(), points, until: null, dirty: true, oldPoints: points, oldMin: min, oldMax: max, min, max, seen: null, recount: false, inserted: [] };
   }
 
   /** Each block's base gains the deltas of the earlier blocks. */
@@ -458,6 +461,7 @@ export class StepTable<M extends string> {
         values[m] = after[m] - block.base[m];
       }
       if (!stored) {
+        block.inserted.push(inserts.at.length);
         inserts.push(keys, at, block.id, values);
         block.points++;
         block.dirty = true;
@@ -562,6 +566,24 @@ export class StepTable<M extends string> {
   }
 
   /**
+   * `split` for the blocks whose every point is new in this write (a rebuild's new keys), before their points are
+   * inserted: cut in memory, so the server neither reads them back nor writes them twice.
+   */
+  private cutNew(writes: KeyWrite[], inserts: Columns): void {
+    const block = inserts.block as string[];
+    for (const write of writes) {
+      for (const full of write.blocks.filter((candidate) => candidate.oldPoints === 0 && candidate.points > 2 * this.blockSize)) {
+        const rows = full.inserted.sort((a, b) => compare(inserts.at[a], inserts.at[b]));
+        const cuts = this.cut(full, rows.length, (i) => inserts.at[rows[i]], (i, m) => inserts.metrics[m][rows[i]]);
+        cuts.forEach((cut, c) => {
+          for (const row of rows.slice((c + 1) * this.blockSize, (c + 2) * this.blockSize)) block[row] = cut.id;
+        });
+        write.blocks.push(...cuts);
+      }
+    }
+  }
+
+  /**
    * Cuts each block that outgrew 2·blockSize points into blocks of blockSize points (the last one of 1 to
    * blockSize), named by their first points. They start with the block's base, so no stored value changes;
    * their ranges are taken from the points read.
@@ -585,22 +607,7 @@ export class StepTable<M extends string> {
     const moves: { keys: string[]; block: Block }[] = [];
     full.forEach(({ write, block }, f) => {
       const points = pointsOf[f].sort((a, b) => compare(a.at, b.at));
-      const rangeOf = (first: number) => {
-        const part = points.slice(first, first + this.blockSize);
-        const [min, max] = [part[0].values.slice(), part[0].values.slice()];
-        for (const { values } of part) {
-          lower(min, values);
-          raise(max, values);
-        }
-        return { points: part.length, min, max };
-      };
-      const cuts: Block[] = [];
-      for (let first = this.blockSize; first < points.length; first += this.blockSize) {
-        const { points: count, min, max } = rangeOf(first);
-        cuts.push({ ...this.block(points[first].at, block.base, count, min, max), oldBase: block.base });
-      }
-      cuts.forEach((cut, c) => (cut.until = cuts[c + 1]?.id ?? block.until));
-      Object.assign(block, rangeOf(0), { until: cuts[0].id, dirty: true, recount: false });
+      const cuts = this.cut(block, points.length, (i) => points[i].at, (i, m) => points[i].values[m]);
       write.blocks.push(...cuts);
       for (const cut of cuts) moves.push({ keys: write.keys, block: cut });
     });
@@ -611,6 +618,35 @@ export class StepTable<M extends string> {
         WHERE ${sameMove} AND s.at >= u.block AND s.at < coalesce(u.until, 'infinity')`,
       [...columns.map((_, index) => moves.map(({ keys }) => keys[index])), moves.map(({ block }) => block.id), moves.map(({ block }) => block.until)],
     );
+  }
+
+  /**
+   * Cuts a block of `count` points (in time order: the i-th one's instant and stored values) into blocks of
+   * blockSize points after the first blockSize, which stay in it: returns the new blocks, with the same base and
+   * their ranges from the points.
+   */
+  private cut(block: Block, count: number, at: (i: number) => string, value: (i: number, m: number) => number): Block[] {
+    const rangeOf = (first: number) => {
+      const end = Math.min(count, first + this.blockSize);
+      const min = new Float64Array(this.metricNames.length).fill(Infinity);
+      const max = new Float64Array(this.metricNames.length).fill(-Infinity);
+      for (let i = first; i < end; i++) {
+        for (let m = 0; m < min.length; m++) {
+          const v = value(i, m);
+          if (v < min[m]) min[m] = v;
+          if (v > max[m]) max[m] = v;
+        }
+      }
+      return { points: end - first, min, max };
+    };
+    const cuts: Block[] = [];
+    for (let first = this.blockSize; first < count; first += this.blockSize) {
+      const { points, min, max } = rangeOf(first);
+      cuts.push({ ...this.block(at(first), block.base, points, min, max), oldBase: block.base });
+    }
+    cuts.forEach((cut, c) => (cut.until = cuts[c + 1]?.id ?? block.until));
+    Object.assign(block, rangeOf(0), { until: cuts[0].id, dirty: true, recount: false });
+    return cuts;
   }
 
   /**

@@ -8,6 +8,7 @@ import { GivenEvent } from '../../support/projection-spec';
 import { testDatabases } from '../../support/test-databases';
 import { announced, OutboxWorld, recorded, THRESHOLDS } from './outbox-world';
 import { statementSpy } from '../../support/statement-spy';
+import { inventoryChanged, serializeEvent } from '../../../src/outbound/domain/integration-event.rules';
 
 /**
  * The outbox projection on a real database, fed like the live runner feeds it (all projections of a batch
@@ -67,6 +68,21 @@ describe('outbox projection (docs/outbound-events.md)', { timeout: 300_000 }, ()
           data: { popId: 'p1', resource: 'POWER_KW', from: 'OK', to: 'WARNING', utilizationPercent: 71.5103, effectiveAt: '2027-02-01T00:00:00.000Z' },
         });
       }
+    });
+  });
+
+  it('stores each body exactly as serialized, whatever its text holds (quotes, backslashes, newlines, tabs, non-ASCII)', async () => {
+    const named = (event: ReturnType<typeof popEvents.device>, name: string) => ({ ...event, data: { ...event.data, name } });
+    const events = onPop([
+      ...fedRack(),
+      named(popEvents.device(iso('2027-02-01'), 'd1', 'r1', 1, 1, 100), 'a "quoted" name\nover two lines'),
+      named(popEvents.device(iso('2027-02-02'), 'd2', 'r1', 2, 1, 100), 'back\\slash\ttab, ünïcødé 🚀, \u2028'),
+      named(popEvents.device(iso('2027-02-03'), 'd3', 'r1', 3, 1, 100), ''),
+    ]);
+    await bothWays(events, async (world, log, mode) => {
+      const { rows } = await world.db.sql.query<{ body: string }>(`SELECT body FROM outbox_events WHERE type = 'INVENTORY_CHANGED' ORDER BY seq`);
+      const expected = log.map((event) => serializeEvent(inventoryChanged({ eventId: event.eventId, recordedAt: event.recordedAt, data: event.data })));
+      assert.deepEqual(rows.map(({ body }) => body), expected, mode);
     });
   });
 

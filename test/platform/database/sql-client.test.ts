@@ -129,6 +129,46 @@ for (const database of testDatabases()) {
       assert.deepEqual(payloads, ['one', 'two']);
     });
 
+    test('a notification sent in a transaction arrives once, at commit; none from one rolled back', TIMEOUT, async () => {
+      const payloads: string[] = [];
+      const unlisten = await sql.listen('sql_client_tx', (payload) => payloads.push(payload));
+      await sql.transaction((tx) => tx.query('SELECT pg_notify($1, $2)', ['sql_client_tx', 'committed']));
+      await assert.rejects(
+        sql.transaction(async (tx) => {
+          await tx.query('SELECT pg_notify($1, $2)', ['sql_client_tx', 'rolled back']);
+          throw new Error('undo');
+        }),
+        /undo/,
+      );
+      // A later statement's answer comes after the notification's delivery on both stores.
+      for (let i = 0; i < 20 && payloads.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      await unlisten();
+      assert.deepEqual(payloads, ['committed']);
+    });
+
+    test("a failing statement with parameters throws the server's error with its fields", TIMEOUT, async () => {
+      await sql.exec('CREATE TABLE err_items (id int CONSTRAINT err_items_pk PRIMARY KEY)');
+      await sql.query('INSERT INTO err_items VALUES ($1)', [1]);
+      await assert.rejects(sql.query('INSERT INTO err_items VALUES ($1)', [1]), {
+        code: '23505',
+        constraint: 'err_items_pk',
+        table: 'err_items',
+        detail: 'Key (id)=(1) already exists.',
+        message: 'duplicate key value violates unique constraint "err_items_pk"',
+      });
+    });
+
+    test('a large answer arrives whole: 5,000 rows of 100 characters, nulls kept', TIMEOUT, async () => {
+      const { rows, rowCount } = await sql.query<{ n: number; text: string | null }>(
+        "SELECT n, CASE WHEN n % 7 = 0 THEN NULL ELSE repeat('é', 99) || n % 10 END AS text FROM generate_series(1, $1::int) AS n",
+        [5_000],
+      );
+      assert.equal(rowCount, 5_000);
+      assert.deepEqual(rows[4_999], { n: 5_000, text: `${'é'.repeat(99)}0` });
+      assert.equal(rows.filter((row) => row.text === null).length, 714);
+      assert.equal(rows.reduce((sum, row) => sum + row.n, 0), 12_502_500);
+    });
+
     test('migrations apply in id order, once, and a failing one leaves no trace', TIMEOUT, async () => {
       const migrations = [
         { id: 'test-0002', sql: "INSERT INTO migrated VALUES ('second')" },

@@ -130,6 +130,46 @@ for (const database of testDatabases()) {
       assert.deepEqual(now.map((row) => [row.at.toISOString(), row.units]), expected);
     });
 
+    it('cuts a new key\'s blocks before its points are inserted: the same blocks as a split, without reading or moving a point', async () => {
+      // Given 11 deltas of a key that has no points yet (a rebuild's new key), in one write.
+      const table = steps();
+      const naive = new NaiveSteps();
+      for (let day = 0; day < 11; day++) {
+        const at = new Date(Date.UTC(2026, 0, 1) + day * DAY).toISOString();
+        table.add(['new'], at, { units: day % 3, kw: 0.25 * day });
+        naive.add('new', at, day % 3, 0.25 * day);
+      }
+      // When it is written.
+      const statements: string[] = [];
+      await db.sql.transaction((tx) => table.write(statementSpy(tx, (text) => statements.push(text)), liveTables));
+      // Then the points table was read once (the blocks and points in force, as for any write) and never updated, the view
+      // has the naive points, and the blocks are split's: the first 4 points in the first block, then blocks of 4 named
+      // after their first points.
+      assert.equal(statements.filter((text) => /t_step_points/.test(text) && !/^\s*INSERT/.test(text)).length, 1);
+      assert.deepEqual(statements.filter((text) => /UPDATE t_step_points/.test(text)), []);
+      const points = naive.points('new');
+      const { rows } = await db.sql.query<{ at: Date; units: number; kw: number }>("SELECT at, units, kw FROM t_step WHERE key = 'new' ORDER BY at");
+      assert.deepEqual(rows.map((row) => [row.at.toISOString(), row.units, row.kw]), points);
+      const { rows: blocks } = await db.sql.query<{ block: Date | null; points: number; units_min: number; units_max: number; kw_min: number; kw_max: number; stored: number }>(
+        `SELECT CASE WHEN isfinite(block) THEN block END AS block, points, units_min, units_max, kw_min, kw_max,
+                (SELECT count(*)::int FROM t_step_points p WHERE p.key = b.key AND p.block = b.block) AS stored
+           FROM t_step_blocks b WHERE key = 'new' ORDER BY b.block`,
+      );
+      const parts = [points.slice(0, 4), points.slice(4, 8), points.slice(8)];
+      assert.deepEqual(
+        blocks.map((block) => [block.block?.toISOString() ?? '-infinity', block.points, block.stored, block.units_min, block.units_max, block.kw_min, block.kw_max]),
+        parts.map((part, p) => [
+          p === 0 ? '-infinity' : part[0][0],
+          part.length,
+          part.length,
+          Math.min(...part.map(([, units]) => units)),
+          Math.max(...part.map(([, units]) => units)),
+          Math.min(...part.map(([, , kw]) => kw)),
+          Math.max(...part.map(([, , kw]) => kw)),
+        ]),
+      );
+    });
+
     it('returns every point from the first delta on with the values before and after', async () => {
       const table = steps();
       const { rows } = await db.sql.query<{ at: Date; units: number; kw: number }>("SELECT at, units, kw FROM t_step WHERE key = 'a' ORDER BY at");

@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import { join } from 'node:path';
+import { NetworkGenerator } from '../src/tools/seed/network-generator.seed';
+import { dayStartOf } from '../src/tools/seed/seed-time.util';
+import { waitForProjections } from '../test/support/service-client';
+import { processCpu, startServiceProcess, type ServiceProcess } from '../test/support/service-process';
+import { createServiceStorage } from '../test/support/service-storage';
+import { appendToStorage } from '../test/support/storage-store';
+import { API_KEYS, KEYS } from '../test/support/test-app';
+import { probeArguments, runMain } from './probe-runner';
+import { measureQuery, type PlanningQuery } from './query-bench';
+import { measureRebuild } from './rebuild-bench';
+
+const QUERIES: readonly PlanningQuery[] = ['findCapacity', 'costSummary'];
+
+/**
+ * The bench's network-wide planning queries (`find_capacity_p99_ms`, `cost_summary_p99_ms`) on the full bench's
+ * larger network, for A/B work on how they scale: `node dist/bench/planning-query-probe.js [<main.js> ...]
+ * [--pops=10000] [--queries=300] [--rounds=2]`. Seeds the generated network of `pops` PoPs (as `queries10k` does)
+ * into one fresh schema of the PostgreSQL server, rebuilds its read models, starts every given build on it, then
+ * per round asks each build in turn the bench's random questions one at a time with the lean client, printing
+ * p50/p99/max and the service's CPU per request from /proc.
+ */
+async function main(): Promise<void> {
+  const { mains, option } = probeArguments();
+  const storage = await createServiceStorage('postgres', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', 'probe');
+  const services: ServiceProcess[] = [];
+  try {
+    const generator = new NetworkGenerator({ pops: option('pops', 10_000), years: 3, workloads: 0, seed: 5, endMs: dayStartOf(Date.now()), provenance: { actor: 'bench', source: 'cli' } });
+    await appendToStorage(storage, generator.popStreams(), generator.referenceStreams());
+    await measureRebuild(join(__dirname, '..'), storage.env);
+    for (const main of mains) services.push(await startServiceProcess({ env: { ...storage.env, API_KEYS, RATE_LIMIT_PER_SECOND: '1000000' }, main }));
+    for (const service of services) if (!(await waitForProjections(service.url, KEYS.admin))) throw new Error('projections did not catch up with the seeded log');
+    const popIds = generator.summaries.map((summary) => summary.popId);
+    const count = option('queries', 300);
+    for (let round = 1; round <= option('rounds', 2); round++) {
+      for (const query of QUERIES) {
+        for (const [b, service] of services.entries()) {
+          const before = processCpu(service.pid).cpuMs;
+          const { n, p50, p99, max } = await measureQuery(service.url, KEYS.planner, query, popIds, { count, warmup: 20, budgetMs: 120_000 });
+          const cpuUs = ((processCpu(service.pid).cpuMs - before) * 1_000) / (n + 20);
+          console.log(`round ${round} ${query} ${mains[b]}: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, max ${max.toFixed(1)} ms, service CPU ${Math.round(cpuUs)} µs per request (${n})`);
+        }
+      }
+    }
+  } finally {
+    for (const service of services) await service.stop();
+    await storage.dispose();
+  }
+}
+
+runMain(main);
