@@ -19,16 +19,27 @@ export interface CommandLoadResult {
  * Warm-up (unmeasured), then `seconds` of closed-loop load from `connections` clients, each command a
  * distinct valid one; with `servicePid`, the service's CPU over the measured load too.
  */
-export async function measureCommands(url: string, secret: string, mix: CommandMix, seconds: number, warmupSeconds: number, connections = 16, servicePid?: number): Promise<CommandLoadResult> {
+/** A load's `failure` (graphqlFailure) that also counts the successful answers with `projected: false` since the last `reset`. */
+export function projectionCounter(): { failure(status: number, body: string): string | null; notProjected(): number; reset(): void } {
   let notProjected = 0;
-  const failure = (status: number, body: string): string | null => {
-    const reason = graphqlFailure(status, body);
-    if (reason === null && body.includes('"projected":false')) notProjected += 1;
-    return reason;
+  return {
+    failure: (status, body) => {
+      const reason = graphqlFailure(status, body);
+      if (reason === null && body.includes('"projected":false')) notProjected += 1;
+      return reason;
+    },
+    notProjected: () => notProjected,
+    reset: () => {
+      notProjected = 0;
+    },
   };
-  const load = (durationS: number) => runLoad({ url, path: '/graphql', headers: { authorization: `Bearer ${secret}` }, connections, durationS, body: () => mix.next(), failure });
+}
+
+export async function measureCommands(url: string, secret: string, mix: CommandMix, seconds: number, warmupSeconds: number, connections = 16, servicePid?: number): Promise<CommandLoadResult> {
+  const projection = projectionCounter();
+  const load = (durationS: number) => runLoad({ url, path: '/graphql', headers: { authorization: `Bearer ${secret}` }, connections, durationS, body: () => mix.next(), failure: projection.failure });
   await load(warmupSeconds);
-  notProjected = 0;
+  projection.reset();
   const before = servicePid === undefined ? undefined : processCpu(servicePid);
   const result = await load(seconds);
   const after = servicePid === undefined ? undefined : processCpu(servicePid);
@@ -39,7 +50,7 @@ export async function measureCommands(url: string, secret: string, mix: CommandM
     p99Ms: percentile(result.latenciesMs, 0.99),
     ok: result.ok,
     failed: result.failed,
-    notProjected,
+    notProjected: projection.notProjected(),
     failures: result.failures,
     cpu: before && after && result.ok > 0 ? { cpuMs: (after.cpuMs - before.cpuMs) / result.ok, runnableWaitMs: (after.runnableWaitMs - before.runnableWaitMs) / result.ok } : undefined,
   };

@@ -1,22 +1,23 @@
 import 'reflect-metadata';
-import { CommandMix, graphqlFailure, racksFor } from '../test/support/command-mix';
+import { CommandMix, racksFor } from '../test/support/command-mix';
 import { runLoad } from '../test/support/http-load';
 import { KEYS } from '../test/support/test-app';
-import { describeFailures } from './command-load';
-import { probeArguments, runMain, runProbe, serviceCpuUs } from './probe-runner';
+import { describeFailures, projectionCounter } from './command-load';
+import { percentile } from './latency';
+import { backendCpuMs, backendCpuSpentMs, probeArguments, runMain, runProbe, serviceCpuUs } from './probe-runner';
 
-const POPS = 50;
 const WARMUP_S = 3;
 /** Above any rate this machine reaches: sizes the slot PoPs' racks. */
 const MAX_RATE = 2_000;
 
 /**
  * The command load of the bench alone, for A/B work on the GraphQL command path: `node dist/bench/command-probe.js
- * [<main.js> ...] [--seconds=10] [--rounds=1] [--rate=<commands/s>] [--store=postgres|pglite]`. Each round starts every
- * given build (default: this one) in turn on a fresh schema of the PostgreSQL server (DATABASE_URL) or, with
- * `--store=pglite`, a fresh PGlite directory (the embedded default) seeded with 50 slot PoPs, sends 3 s of
+ * [<main.js> ...] [--seconds=10] [--rounds=1] [--rate=<commands/s>] [--pops=50] [--store=postgres|pglite]`. Each round
+ * starts every given build (default: this one) in turn on a fresh schema of the PostgreSQL server (DATABASE_URL) or,
+ * with `--store=pglite`, a fresh PGlite directory (the embedded default) seeded with `pops` slot PoPs, sends 3 s of
  * warm-up, then measures `seconds` of installDevice/reserveCapacity from 16 clients (closed loop, or at `rate` in
- * all): commands/s, and the service's CPU per command from /proc (a load-independent figure).
+ * all): commands/s, p50/p99, answers `projected: false`, and the CPU per command of the service and, on a server, of
+ * its PostgreSQL backends, from /proc (load-independent figures).
  * SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=..." profiles it.
  */
 async function main(): Promise<void> {
@@ -25,18 +26,27 @@ async function main(): Promise<void> {
   // A fixed rate (commands/s over all clients) keeps the projections' batches the same size in A and B,
   // which a closed loop does not: fewer commands per batch cost more CPU per command.
   const rate = option('rate', 0);
-  const pops = Array.from({ length: POPS }, (_, i) => `load${i}`);
-  const racks = racksFor(POPS, MAX_RATE, seconds + WARMUP_S);
+  const popCount = option('pops', 50);
+  const pops = Array.from({ length: popCount }, (_, i) => `load${i}`);
+  const racks = racksFor(popCount, MAX_RATE, seconds + WARMUP_S);
+  const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const backends = async (pid: number) => (store === 'postgres' ? backendCpuMs(pid, databaseUrl) : new Map<number, number>());
   const now = Date.now();
   await runProbe(mains, option('rounds', 1), { pops, racks }, async (service, main) => {
     const mix = new CommandMix(pops, racks, 'cp', new Date(now).toISOString());
+    const projection = projectionCounter();
     const load = (durationS: number) =>
-      runLoad({ url: service.url, path: '/graphql', headers: { authorization: `Bearer ${KEYS.planner}` }, connections: 16, durationS, ...(rate > 0 ? { overallRate: rate } : {}), body: () => mix.next(), failure: graphqlFailure });
+      runLoad({ url: service.url, path: '/graphql', headers: { authorization: `Bearer ${KEYS.planner}` }, connections: 16, durationS, ...(rate > 0 ? { overallRate: rate } : {}), body: () => mix.next(), failure: projection.failure });
     await load(WARMUP_S);
+    projection.reset();
+    const backendsBefore = await backends(service.pid);
     const { result, cpuUs } = await serviceCpuUs(service.pid, () => load(seconds));
+    const serverUs = backendCpuSpentMs(backendsBefore, await backends(service.pid)) * 1_000;
     const commands = result.ok + result.failed;
-    const failures = describeFailures(result);
-    console.log(`${main}: ${Math.round(result.okPerSecond)} commands/s, ${Math.round(cpuUs / commands)} µs service CPU per command (${commands} commands)${failures ? `; ${failures}` : ''}`);
+    const failures = describeFailures({ ...result, notProjected: projection.notProjected() });
+    const latency = `p50 ${percentile(result.latenciesMs, 0.5).toFixed(1)} / p99 ${percentile(result.latenciesMs, 0.99).toFixed(1)} ms`;
+    const server = store === 'postgres' ? `, ${Math.round(serverUs / commands)} µs its PostgreSQL backends` : '';
+    console.log(`${main}: ${Math.round(result.okPerSecond)} commands/s, ${latency}, CPU per command ${Math.round(cpuUs / commands)} µs service${server} (${commands} commands)${failures ? `; ${failures}` : ''}`);
   }, store);
 }
 

@@ -76,8 +76,11 @@ export class PostgresEventStore implements EventStore {
   private notifyAgain = false;
   private observer?: AppendObserver;
   /**
-   * PGlite runs one statement at a time: appends waiting for it go together. The server runs a few
-   * at once, and those arriving meanwhile go together in the next.
+   * One append statement in flight; those arriving meanwhile go together in the next, and so do those of
+   * the requests already read from the network (`gather`). PGlite runs one statement at a time anyway. On
+   * a server a synchronous commit (its WAL flush) costs the server more CPU than the rest of a one-event
+   * append, so fewer, larger groups cost less per command than several statements in flight, whose
+   * flushes the server serialises anyway.
    */
   private readonly appends = new AppendQueue<PendingAppend, WrittenAppend>(
     async (append) => {
@@ -88,7 +91,7 @@ export class PostgresEventStore implements EventStore {
       const { result, observed } = await this.written(async (q) => (await q.query<AppendRow>('SELECT ok, revision, transaction_id, global_position FROM es_append_all($1)', [JSON.stringify(appends)])).rows, false);
       return result.map((row) => ({ ...row, observed }));
     },
-    { concurrency: this.sql.kind === 'pglite' ? 1 : 4, maxBatch: 200, keyOf: (append) => append.stream, refusedWhole: isStatementError, gather: this.sql.kind === 'pglite' },
+    { concurrency: 1, maxBatch: 200, keyOf: (append) => append.stream, refusedWhole: isStatementError, gather: true },
   );
 
   constructor(

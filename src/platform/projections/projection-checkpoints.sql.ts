@@ -171,6 +171,10 @@ export class ProjectionCheckpoints {
    * What `claim` checks and locks, and the move of the rows to `position` with its notice, in one statement
    * (a projection batch pays a round trip per statement): the move is written before the batch's writes
    * but commits or rolls back with them. Throws CheckpointMovedError, like `claim`, for a row that moved.
+   * The batch's later statements then run on their generic plans: left to choose, the server plans the
+   * step tables' and the outbox's statements afresh on every call (their `unnest` of parameter arrays makes
+   * a generic plan look dearer than it is), and that planning cost more than running them. A generic plan
+   * is made again with each connection or statement (PLAN_LIFETIME_MS), so it follows the tables' sizes.
    */
   async claimAndAdvance(tx: SqlQueryable, expected: ReadonlyMap<string, string | null>, position: string, options: { durable?: boolean } = {}): Promise<void> {
     const names = [...expected.keys()].sort();
@@ -178,7 +182,7 @@ export class ProjectionCheckpoints {
     // MATERIALIZED: every row is locked in name order (as everywhere here) before the update touches it.
     const { rows } = await tx.query<{ moved: string[] | null }>(
       `WITH locked AS MATERIALIZED (
-         SELECT name, position, status FROM projection_checkpoints${this.asynchronousCommit(options)}
+         SELECT name, position, status FROM projection_checkpoints${this.asynchronousCommit(options)}, set_config('plan_cache_mode', 'force_generic_plan', true) AS generic_plans
           WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE OF projection_checkpoints
        ), moved AS (
          UPDATE projection_checkpoints c

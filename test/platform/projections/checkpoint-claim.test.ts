@@ -36,6 +36,17 @@ for (const database of testDatabases()) {
         assert.deepEqual(await positions(sql), [['a', NEXT, 'RUNNING'], ['b', NEXT, 'RUNNING'], ['c', NEXT, 'RUNNING']]);
       }));
 
+    test("the batch's later statements run on generic plans, and only within its transaction", () =>
+      withCheckpoints(async (sql, checkpoints) => {
+        const planMode = async (q: SqlQueryable) => (await q.query<{ mode: string }>(`SELECT current_setting('plan_cache_mode') AS mode`)).rows[0].mode;
+        const during = await sql.transaction(async (tx) => {
+          await checkpoints.claimAndAdvance(tx, new Map([['a', A]]), NEXT);
+          return planMode(tx);
+        });
+        assert.equal(during, 'force_generic_plan');
+        assert.equal(await planMode(sql), 'auto');
+      }));
+
     test('a checkpoint moved or stopped by another writer: CheckpointMovedError names it, and no checkpoint moves', () =>
       withCheckpoints(async (sql, checkpoints) => {
         const attempt = (expected: Array<[string, string | null]>) => sql.transaction((tx) => checkpoints.claimAndAdvance(tx, new Map(expected), NEXT));
