@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { KEYS } from '../test/support/test-app';
-import { waitForProjections } from '../test/support/service-client';
 import { processCpu, type ServiceProcess } from '../test/support/service-process';
 import { benchPop } from './bench-pops';
 import { GraphqlClient } from './graphql-client';
@@ -41,7 +40,6 @@ async function main(): Promise<void> {
   const results: Phase[][] = [];
   for (let round = 0; round < rounds; round++) {
     await withSeededServices(mains, { pops, racks: 2, more: (liveAt) => [benchPop(RACKS_POP, 40, 0, liveAt)] }, async (services) => {
-      for (const service of services) if (!(await waitForProjections(service.url, KEYS.admin))) throw new Error('projections did not catch up with the seeded log');
       const clients = services.map((service) => new GraphqlClient(service.url, KEYS.planner));
       try {
         const warm = pops.slice(popCount - WARMUP_POPS);

@@ -15,10 +15,6 @@ export interface CommandLoadResult {
   cpu?: { cpuMs: number; runnableWaitMs: number };
 }
 
-/**
- * Warm-up (unmeasured), then `seconds` of closed-loop load from `connections` clients, each command a
- * distinct valid one; with `servicePid`, the service's CPU over the measured load too.
- */
 /** A load's `failure` (graphqlFailure) that also counts the successful answers with `projected: false` since the last `reset`. */
 export function projectionCounter(): { failure(status: number, body: string): string | null; notProjected(): number; reset(): void } {
   let notProjected = 0;
@@ -35,6 +31,10 @@ export function projectionCounter(): { failure(status: number, body: string): st
   };
 }
 
+/**
+ * Warm-up (unmeasured), then `seconds` of closed-loop load from `connections` clients, each command a
+ * distinct valid one; with `servicePid`, the service's CPU over the measured load too.
+ */
 export async function measureCommands(url: string, secret: string, mix: CommandMix, seconds: number, warmupSeconds: number, connections = 16, servicePid?: number): Promise<CommandLoadResult> {
   const projection = projectionCounter();
   const load = (durationS: number) => runLoad({ url, path: '/graphql', headers: { authorization: `Bearer ${secret}` }, connections, durationS, body: () => mix.next(), failure: projection.failure });

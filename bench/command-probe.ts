@@ -4,7 +4,7 @@ import { runLoad } from '../test/support/http-load';
 import { KEYS } from '../test/support/test-app';
 import { describeFailures, projectionCounter } from './command-load';
 import { percentile } from './latency';
-import { backendCpuMs, backendCpuSpentMs, probeArguments, runMain, runProbe, serviceCpuUs } from './probe-runner';
+import { backendCpuMs, backendCpuSpentMs, PROBE_DATABASE_URL, probeArguments, runMain, runProbe, serviceCpuUs } from './probe-runner';
 
 const WARMUP_S = 3;
 /** Above any rate this machine reaches: sizes the slot PoPs' racks. */
@@ -29,8 +29,7 @@ async function main(): Promise<void> {
   const popCount = option('pops', 50);
   const pops = Array.from({ length: popCount }, (_, i) => `load${i}`);
   const racks = racksFor(popCount, MAX_RATE, seconds + WARMUP_S);
-  const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const backends = async (pid: number) => (store === 'postgres' ? backendCpuMs(pid, databaseUrl) : new Map<number, number>());
+  const backends = async (pid: number) => (store === 'postgres' ? backendCpuMs(pid, PROBE_DATABASE_URL) : new Map<number, number>());
   const now = Date.now();
   await runProbe(mains, option('rounds', 1), { pops, racks }, async (service, main) => {
     const mix = new CommandMix(pops, racks, 'cp', new Date(now).toISOString());

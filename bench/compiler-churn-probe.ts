@@ -10,6 +10,7 @@ import { API_KEYS, KEYS } from '../test/support/test-app';
 import { benchPop } from './bench-pops';
 import { MAX_COMMAND_RATE } from './bench-sizes';
 import { describeCpu, describeFailures, measureCommands } from './command-load';
+import { PROBE_DATABASE_URL } from './probe-runner';
 
 const DAY = 86_400_000;
 const MARK = '@@churn-probe';
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       for (const [b, main] of mains.entries()) {
         const now = Date.now();
-        const storage = await createServiceStorage('postgres', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', 'churn');
+        const storage = await createServiceStorage('postgres', PROBE_DATABASE_URL, 'churn');
         const trace = join(dir, `${round}-${b}.log`);
         try {
           await appendToStorage(storage, pops.map((popId, i) => benchPop(popId, racks, i, now - 60 * DAY)));

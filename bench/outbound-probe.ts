@@ -4,14 +4,13 @@ import { graphql } from '../test/support/service-client';
 import { processCpu } from '../test/support/service-process';
 import { KEYS } from '../test/support/test-app';
 import { WebhookReceiver } from '../test/outbound/webhook-receiver';
-import { backendCpuMs, backendCpuSpentMs, probeArguments, runMain, runProbe } from './probe-runner';
+import { backendCpuMs, backendCpuSpentMs, PROBE_DATABASE_URL, probeArguments, runMain, runProbe } from './probe-runner';
 import { measureCommands } from './command-load';
 
 const POPS = 50;
 const WARMUP_S = 3;
 const MAX_RATE = 2_000;
 const SECRET = 'probe-webhook-secret-0123456789';
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /**
  * What one webhook subscription costs per command, for A/B work on the delivery path: `node
@@ -33,14 +32,14 @@ async function main(): Promise<void> {
     await runProbe(mains, rounds, { pops, racks }, async (service, main) => {
       const mix = new CommandMix(pops, racks, 'ob', new Date().toISOString());
       const phase = async (label: string, during: () => Promise<{ ok: number; perS: number }>) => {
-        const backends = await backendCpuMs(service.pid, DATABASE_URL);
+        const backends = await backendCpuMs(service.pid, PROBE_DATABASE_URL);
         const serviceBefore = processCpu(service.pid).cpuMs;
         const ownBefore = process.cpuUsage();
         const deliveredBefore = delivered;
         const { ok, perS } = await during();
         const deliveries = delivered - deliveredBefore;
         const own = process.cpuUsage(ownBefore);
-        const server = backendCpuSpentMs(backends, await backendCpuMs(service.pid, DATABASE_URL));
+        const server = backendCpuSpentMs(backends, await backendCpuMs(service.pid, PROBE_DATABASE_URL));
         const perCommand = (ms: number) => `${Math.round((ms * 1_000) / ok)} µs`;
         console.log(
           `${main} ${label}: ${Math.round(perS)} commands/s; per command: service ${perCommand(processCpu(service.pid).cpuMs - serviceBefore)}, ` +

@@ -1,15 +1,10 @@
 import 'reflect-metadata';
-import { join } from 'node:path';
 import { NetworkGenerator } from '../src/tools/seed/network-generator.seed';
 import { dayStartOf } from '../src/tools/seed/seed-time.util';
-import { waitForProjections } from '../test/support/service-client';
-import { processCpu, startServiceProcess, type ServiceProcess } from '../test/support/service-process';
-import { createServiceStorage } from '../test/support/service-storage';
-import { appendToStorage } from '../test/support/storage-store';
-import { API_KEYS, KEYS } from '../test/support/test-app';
-import { probeArguments, runMain } from './probe-runner';
+import { processCpu, type ServiceProcess } from '../test/support/service-process';
+import { KEYS } from '../test/support/test-app';
+import { probeArguments, rebuiltStorage, runMain, startProbeService } from './probe-runner';
 import { measureQuery, type PlanningQuery } from './query-bench';
-import { measureRebuild } from './rebuild-bench';
 
 const QUERIES: readonly PlanningQuery[] = ['findCapacity', 'costSummary'];
 
@@ -23,14 +18,11 @@ const QUERIES: readonly PlanningQuery[] = ['findCapacity', 'costSummary'];
  */
 async function main(): Promise<void> {
   const { mains, option } = probeArguments();
-  const storage = await createServiceStorage('postgres', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', 'probe');
+  const generator = new NetworkGenerator({ pops: option('pops', 10_000), years: 3, workloads: 0, seed: 5, endMs: dayStartOf(Date.now()), provenance: { actor: 'bench', source: 'cli' } });
+  const storage = await rebuiltStorage(generator.popStreams(), generator.referenceStreams());
   const services: ServiceProcess[] = [];
   try {
-    const generator = new NetworkGenerator({ pops: option('pops', 10_000), years: 3, workloads: 0, seed: 5, endMs: dayStartOf(Date.now()), provenance: { actor: 'bench', source: 'cli' } });
-    await appendToStorage(storage, generator.popStreams(), generator.referenceStreams());
-    await measureRebuild(join(__dirname, '..'), storage.env);
-    for (const main of mains) services.push(await startServiceProcess({ env: { ...storage.env, API_KEYS, RATE_LIMIT_PER_SECOND: '1000000' }, main }));
-    for (const service of services) if (!(await waitForProjections(service.url, KEYS.admin))) throw new Error('projections did not catch up with the seeded log');
+    for (const main of mains) services.push(await startProbeService(storage, main));
     const popIds = generator.summaries.map((summary) => summary.popId);
     const count = option('queries', 300);
     for (let round = 1; round <= option('rounds', 2); round++) {

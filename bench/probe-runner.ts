@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServiceStorage, withClient, type ServiceStorage } from '../test/support/service-storage';
 import { processCpu, startServiceProcess, SERVICE_MAIN, type ServiceProcess } from '../test/support/service-process';
 import { appendToStorage } from '../test/support/storage-store';
@@ -7,8 +8,12 @@ import { waitForProjections } from '../test/support/service-client';
 import { API_KEYS, KEYS } from '../test/support/test-app';
 import type { SeedStream } from '../src/tools/seed/stream-builder.seed';
 import { benchPop } from './bench-pops';
+import { measureRebuild } from './rebuild-bench';
 
 const DAY = 86_400_000;
+
+/** The PostgreSQL server the probes use: DATABASE_URL, or the local test database. */
+export const PROBE_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /**
  * The builds (main.js paths) on a probe's command line, this one if none, its `--name=<number>` options and
@@ -54,17 +59,38 @@ export async function withSeededServices(mains: readonly string[], seed: ProbeSe
   const services: ServiceProcess[] = [];
   try {
     for (const main of mains) {
-      const storage = await createServiceStorage(store, process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', 'probe');
+      const storage = await createServiceStorage(store, PROBE_DATABASE_URL, 'probe');
       storages.push(storage);
       await appendToStorage(storage, [...seed.pops.map((popId, i) => benchPop(popId, seed.racks, i, liveAt)), ...(seed.more?.(liveAt) ?? [])]);
-      const service = await startServiceProcess({ env: { ...storage.env, API_KEYS, RATE_LIMIT_PER_SECOND: '1000000' }, main });
-      services.push(service);
-      if (!(await waitForProjections(service.url, KEYS.admin))) throw new Error('projections did not catch up with the seeded log');
+      services.push(await startProbeService(storage, main));
     }
     await work(services);
   } finally {
     for (const service of services) await service.stop();
     for (const storage of storages) await storage.dispose();
+  }
+}
+
+/** `main` served on `storage` without a practical rate limit, once its projections have caught up with the log. */
+export async function startProbeService(storage: ServiceStorage, main: string): Promise<ServiceProcess> {
+  const service = await startServiceProcess({ env: { ...storage.env, API_KEYS, RATE_LIMIT_PER_SECOND: '1000000' }, main });
+  if (!(await waitForProjections(service.url, KEYS.admin))) {
+    await service.stop();
+    throw new Error('projections did not catch up with the seeded log');
+  }
+  return service;
+}
+
+/** A fresh schema of the PostgreSQL server holding `phases` of streams (a generated network's), its read models built by the rebuild CLI. */
+export async function rebuiltStorage(...phases: Array<Iterable<SeedStream>>): Promise<ServiceStorage> {
+  const storage = await createServiceStorage('postgres', PROBE_DATABASE_URL, 'probe');
+  try {
+    await appendToStorage(storage, ...phases);
+    await measureRebuild(join(__dirname, '..'), storage.env);
+    return storage;
+  } catch (error) {
+    await storage.dispose();
+    throw error;
   }
 }
 

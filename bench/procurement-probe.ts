@@ -1,11 +1,10 @@
 import 'reflect-metadata';
 import { KEYS } from '../test/support/test-app';
 import { measureProcurement, procurementRacksFor, ProcurementRecords } from './procurement-bench';
-import { backendCpuMs, backendCpuSpentMs, probeArguments, runMain, runProbe, serviceCpuUs } from './probe-runner';
+import { backendCpuMs, backendCpuSpentMs, PROBE_DATABASE_URL, probeArguments, runMain, runProbe, serviceCpuUs } from './probe-runner';
 
 const DAY = 86_400_000;
 const POPS = 50;
-const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /**
  * The procurement part of the bench alone, for A/B work on the record path: `node dist/bench/procurement-probe.js
@@ -24,12 +23,12 @@ async function main(): Promise<void> {
     const records = new ProcurementRecords(pops, 'pb', new Date(now - DAY).toISOString());
     await measureProcurement(service.url, KEYS.procurement, records, 0);
     // measureProcurement sends one more batch than it measures: its own warm-up, counted here too.
-    const backends = await backendCpuMs(service.pid, databaseUrl);
+    const backends = await backendCpuMs(service.pid, PROBE_DATABASE_URL);
     const { result: measured, cpuUs } = await serviceCpuUs(service.pid, () => measureProcurement(service.url, KEYS.procurement, records, batches));
-    const serverUs = backendCpuSpentMs(backends, await backendCpuMs(service.pid, databaseUrl)) * 1_000;
-    const records1k = (batches + 1) * 1_000;
+    const serverUs = backendCpuSpentMs(backends, await backendCpuMs(service.pid, PROBE_DATABASE_URL)) * 1_000;
+    const recordsSent = (batches + 1) * 1_000;
     const problems = measured.problems.length > 0 ? `; ${measured.problems.length} problem(s): ${measured.problems[0]}` : '';
-    console.log(`${main}: ${Math.round(measured.perS)} records/s, ${Math.round(cpuUs / records1k)} µs service CPU and ${Math.round(serverUs / records1k)} µs PostgreSQL CPU per record${problems}`);
+    console.log(`${main}: ${Math.round(measured.perS)} records/s, ${Math.round(cpuUs / recordsSent)} µs service CPU and ${Math.round(serverUs / recordsSent)} µs PostgreSQL CPU per record${problems}`);
   });
 }
 

@@ -3,7 +3,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { processCpu, processMemoryKb } from '../test/support/service-process';
-import { runMain } from './probe-runner';
+import { PROBE_DATABASE_URL, runMain } from './probe-runner';
 
 /**
  * A/B of the rebuild alone: `node dist/bench/rebuild-probe.js <out dir> [<out dir> ...] --schema=<name> [--rounds=N]`
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   if (builds.length === 0 || !schema) throw new Error('usage: rebuild-probe.js <out dir>... --schema=<name> [--rounds=N] [--names=a,b] [--profile]');
   const rounds = Number(option('rounds') ?? 3);
   const names = option('names')?.split(',') ?? [];
-  const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const base = PROBE_DATABASE_URL;
   for (let round = 0; round < rounds; round++) {
     for (const build of builds) {
       const r = await rebuildOnce(build, base, schema, names, process.argv.includes('--profile'));

@@ -1,18 +1,12 @@
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { NetworkGenerator } from '../src/tools/seed/network-generator.seed';
 import { dayStartOf } from '../src/tools/seed/seed-time.util';
-import { waitForProjections } from '../test/support/service-client';
-import { startServiceProcess } from '../test/support/service-process';
-import { createServiceStorage } from '../test/support/service-storage';
-import { appendToStorage } from '../test/support/storage-store';
-import { API_KEYS, KEYS } from '../test/support/test-app';
+import { KEYS } from '../test/support/test-app';
 import { QUICK } from './bench-sizes';
 import { GraphqlClient } from './graphql-client';
-import { backendCpuMs, backendCpuSpentMs, probeArguments, runMain, serviceCpuUs } from './probe-runner';
+import { backendCpuMs, backendCpuSpentMs, PROBE_DATABASE_URL, probeArguments, rebuiltStorage, runMain, serviceCpuUs, startProbeService } from './probe-runner';
 import { measureResidencyReport, RESIDENCY_REPORT } from './query-bench';
-import { measureRebuild } from './rebuild-bench';
 import { measureResidencyCsv } from './residency-csv-bench';
 
 /**
@@ -29,23 +23,19 @@ async function main(): Promise<void> {
   const { mains, option } = probeArguments();
   const runs = option('runs', 10);
   const csvRuns = option('csv-runs', 3);
-  const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const storage = await createServiceStorage('postgres', databaseUrl, 'probe');
+  const generator = new NetworkGenerator({ ...QUICK.network, seed: 1, endMs: dayStartOf(Date.now()), provenance: { actor: 'bench', source: 'cli' } });
+  const storage = await rebuiltStorage(generator.popStreams(), generator.referenceStreams(), generator.workloadStreams());
   try {
-    const generator = new NetworkGenerator({ ...QUICK.network, seed: 1, endMs: dayStartOf(Date.now()), provenance: { actor: 'bench', source: 'cli' } });
-    await appendToStorage(storage, generator.popStreams(), generator.referenceStreams(), generator.workloadStreams());
-    await measureRebuild(join(__dirname, '..'), storage.env);
     const asOf = new Date().toISOString();
     for (let round = 0; round < option('rounds', 1); round++) {
       for (const main of mains) {
-        const service = await startServiceProcess({ env: { ...storage.env, API_KEYS }, main });
+        const service = await startProbeService(storage, main);
         try {
-          if (!(await waitForProjections(service.url, KEYS.admin))) throw new Error('projections did not catch up with the seeded log');
           // CPU per call of `work` (which makes `calls` requests) of the service and of its PostgreSQL backends.
           const cpuOf = async <T>(calls: number, work: () => Promise<T>) => {
-            const backends = await backendCpuMs(service.pid, databaseUrl);
+            const backends = await backendCpuMs(service.pid, PROBE_DATABASE_URL);
             const { result, cpuUs } = await serviceCpuUs(service.pid, work);
-            const serverMs = backendCpuSpentMs(backends, await backendCpuMs(service.pid, databaseUrl));
+            const serverMs = backendCpuSpentMs(backends, await backendCpuMs(service.pid, PROBE_DATABASE_URL));
             return { result, cpu: `${(cpuUs / 1_000 / calls).toFixed(0)} ms service + ${(serverMs / calls).toFixed(0)} ms server CPU` };
           };
           const report = await cpuOf(runs + 1, () => measureResidencyReport(service.url, KEYS.compliance, runs));
