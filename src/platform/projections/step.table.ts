@@ -161,7 +161,11 @@ export class StepTable<M extends string> {
     this.blockTable = `${table}_blocks`;
   }
 
-  /** The two tables and the view (statements separated by semicolons). */
+  /**
+   * The two tables and the view (statements separated by semicolons). The values (metrics, bounds, point
+   * counts) get no statistics: reads select by key and instant and only return or aggregate the values, so
+   * an ANALYZE (the rebuild's before the swap, autovacuum's) samples the keys, instants and blocks alone.
+   */
   createTable(t: TableNames): string {
     const keys = this.keyColumns.map((column) => `${column} text COLLATE "C" NOT NULL`);
     const metrics = this.metricNames.map((metric) => `${metric} ${this.metrics[metric]} NOT NULL`);
@@ -175,7 +179,9 @@ export class StepTable<M extends string> {
         PRIMARY KEY (${[...this.keyColumns, 'block'].join(', ')}));
       CREATE VIEW ${t(this.table)} AS SELECT ${[...this.keyColumns.map((column) => `p.${column}`), 'p.at', ...sums].join(', ')}
         FROM ${t(this.pointTable)} p
-        CROSS JOIN LATERAL (SELECT ${bases} FROM ${t(this.blockTable)} b WHERE ${sameBlock} OFFSET 0) b`;
+        CROSS JOIN LATERAL (SELECT ${bases} FROM ${t(this.blockTable)} b WHERE ${sameBlock} OFFSET 0) b;
+      ${noStatistics(t(this.pointTable), this.metricNames)};
+      ${noStatistics(t(this.blockTable), ['points', ...this.metricNames.flatMap((metric) => [metric, `${metric}_min`, `${metric}_max`])])}`;
   }
 
   /** Adds `delta` to the values from `at` (ISO 8601) on; an absent `at` (an open end) adds nothing. */
@@ -890,4 +896,9 @@ function canonicalInstant(at: string): string {
 /** ISO instants of one format compare as strings ('-infinity' first). */
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Columns no ANALYZE samples (a statistics target of 0). */
+function noStatistics(table: string, columns: readonly string[]): string {
+  return `ALTER TABLE ${table} ${columns.map((column) => `ALTER COLUMN ${column} SET STATISTICS 0`).join(', ')}`;
 }

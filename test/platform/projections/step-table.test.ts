@@ -181,5 +181,17 @@ for (const database of testDatabases()) {
         rows.slice(3).map((row) => [row.at.toISOString(), [row.units, row.kw], [row.units + 2, row.kw + 0.5]]),
       );
     });
+
+    it('gives the planner statistics of the keys, instants and blocks, and none of the values', async () => {
+      await db.sql.query('ANALYZE t_step_points, t_step_blocks');
+      const { rows } = await db.sql.query<{ tablename: string; columns: string[] }>(
+        `SELECT tablename, array_agg(attname::text ORDER BY attname) AS columns FROM pg_stats
+          WHERE schemaname = current_schema() AND tablename IN ('t_step_points', 't_step_blocks') GROUP BY tablename ORDER BY tablename`,
+      );
+      assert.deepEqual(rows, [
+        { tablename: 't_step_blocks', columns: ['block', 'key'] },
+        { tablename: 't_step_points', columns: ['at', 'block', 'key'] },
+      ]);
+    });
   });
 }
