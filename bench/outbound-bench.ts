@@ -1,6 +1,6 @@
 import { CommandMix } from '../test/support/command-mix';
 import { graphql } from '../test/support/service-client';
-import { WebhookReceiver } from '../test/outbound/webhook-receiver';
+import { WebhookReceiverThread } from './webhook-receiver-thread';
 import { measureCommands } from './command-load';
 import { percentile } from './latency';
 
@@ -21,7 +21,7 @@ const SECRET = 'bench-webhook-secret-0123456789';
 
 /**
  * Outbound events on a running service: the command rate without and with one webhook subscription (a
- * local receiver on loopback that answers 204), interleaved `rounds` times and ending without, on the same
+ * local receiver on loopback, in a worker thread of its own, that answers 204), interleaved `rounds` times and ending without, on the same
  * PoPs (one mix goes on through every run); each subscription is deleted once it has caught up, before the
  * next run without. In the last run with, the lag from each of `lagCommands` sequential commands' answers
  * to the delivery of its INVENTORY_CHANGED (0 when it arrives before the answer).
@@ -35,27 +35,22 @@ export async function measureOutbound(
 ): Promise<OutboundResult> {
   const rounds = sizes.rounds ?? 2;
   const load = (mix: CommandMix) => measureCommands(url, plannerSecret, mix, sizes.seconds, sizes.warmupSeconds, sizes.connections);
-  const receiver = await WebhookReceiver.start({ keep: false });
-  const arrivals = new Map<string, number>();
+  const receiver = await WebhookReceiverThread.start('/bench', SECRET);
   const ratesWithout: number[] = [];
   const ratesWith: number[] = [];
   const lags: number[] = [];
   try {
-    const hook = receiver.endpoint('/bench', SECRET, (_, body) => {
-      if (!arrivals.has(body.id)) arrivals.set(body.id, performance.now());
-      return 204;
-    });
     for (let round = 1; round <= rounds; round++) {
       ratesWithout.push((await load(mixes.without)).perS);
       const subscriptionId = `bench-${round}`;
       const created = await graphql(url, adminSecret, 'mutation($input: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $input) { subscriptionId } }', {
-        input: { subscriptionId, url: hook, eventTypes: ['INVENTORY_CHANGED', 'CAPACITY_STATUS_CHANGED'], secret: SECRET },
+        input: { subscriptionId, url: receiver.url, eventTypes: ['INVENTORY_CHANGED', 'CAPACITY_STATUS_CHANGED'], secret: SECRET },
       });
       if (created.errors) throw new Error(`createWebhookSubscription: ${JSON.stringify(created.errors)}`);
       ratesWith.push((await load(mixes.with)).perS);
       // Let the subscription catch up with the load: before the lag is measured one command at a time, and before the next run without.
       await waitUntil(async () => (await pending(url, adminSecret)) === 0, 300_000);
-      if (round === rounds) lags.push(...(await measureLag(url, plannerSecret, mixes.lag, sizes.lagCommands, receiver, arrivals)));
+      if (round === rounds) lags.push(...(await measureLag(url, plannerSecret, mixes.lag, sizes.lagCommands, receiver)));
       const deleted = await graphql(url, adminSecret, 'mutation($id: ID!) { deleteWebhookSubscription(input: { subscriptionId: $id }) { subscriptionId } }', { id: subscriptionId });
       if (deleted.errors) throw new Error(`deleteWebhookSubscription: ${JSON.stringify(deleted.errors)}`);
     }
@@ -68,7 +63,7 @@ export async function measureOutbound(
       lagP50Ms: percentile(lags, 0.5),
       lagP99Ms: percentile(lags, 0.99),
       lagSamples: lags.length,
-      delivered: arrivals.size,
+      delivered: receiver.arrivals.size,
     };
   } finally {
     await receiver.close();
@@ -76,16 +71,16 @@ export async function measureOutbound(
 }
 
 /** From each sequential command's answer to the arrival of its first event's delivery (0 when it came first). */
-async function measureLag(url: string, secret: string, mix: CommandMix, commands: number, receiver: WebhookReceiver, arrivals: Map<string, number>): Promise<number[]> {
+async function measureLag(url: string, secret: string, mix: CommandMix, commands: number, receiver: WebhookReceiverThread): Promise<number[]> {
   const lags: number[] = [];
   for (let i = 0; i < commands; i++) {
     const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` }, body: mix.next() });
-    const answeredAt = performance.now();
+    const answeredAt = performance.timeOrigin + performance.now();
     const body = (await response.json()) as { data?: Record<string, { eventIds: string[] }> };
     const id = Object.values(body.data ?? {})[0]?.eventIds?.[0];
     if (!id) throw new Error(`a lag command failed: ${JSON.stringify(body)}`);
-    await receiver.waitFor(() => arrivals.has(id), 60_000, `delivery of ${id}`);
-    lags.push(Math.max(0, (arrivals.get(id) as number) - answeredAt));
+    await receiver.waitFor(id, 60_000);
+    lags.push(Math.max(0, (receiver.arrivals.get(id) as number) - answeredAt));
   }
   return lags;
 }

@@ -11,8 +11,9 @@ import { measureResidencyCsv } from './residency-csv-bench';
 
 /**
  * The residency report of the bench alone, for A/B work on the report path: `node dist/bench/residency-probe.js
- * [<main.js> ...] [--runs=10] [--csv-runs=3] [--rounds=1]`. Seeds the 'postgres' section's network (quick sizes,
- * the same seed) once on a fresh schema of the PostgreSQL server (DATABASE_URL) and rebuilds its read models; then
+ * [<main.js> ...] [--runs=10] [--csv-runs=3] [--rounds=1] [--csv-network]`. Seeds the 'postgres' section's network
+ * (quick sizes, the same seed; with `--csv-network` the 'csv' section's: 500 PoPs, 24,000 workloads, over 100,000
+ * rows) once on a fresh schema of the PostgreSQL server (DATABASE_URL) and rebuilds its read models; then
  * each round starts every given build (default: this one) in turn on it and measures `runs` whole GraphQL reports
  * (as `residency_report_ms`) and `csv-runs` CSV downloads (none: 0) of the same network: median wall clock,
  * and the CPU per request of the service and of its PostgreSQL backends from /proc (load-independent figures;
@@ -23,7 +24,9 @@ async function main(): Promise<void> {
   const { mains, option } = probeArguments();
   const runs = option('runs', 10);
   const csvRuns = option('csv-runs', 3);
-  const generator = new NetworkGenerator({ ...QUICK.network, seed: 1, endMs: dayStartOf(Date.now()), provenance: { actor: 'bench', source: 'cli' } });
+  const { pops, workloads } = QUICK.residencyCsv;
+  const network = process.argv.includes('--csv-network') ? { pops, workloads, years: 3, seed: 3 } : { ...QUICK.network, seed: 1 };
+  const generator = new NetworkGenerator({ ...network, endMs: dayStartOf(Date.now()), provenance: { actor: 'bench', source: 'cli' } });
   const storage = await rebuiltStorage(generator.popStreams(), generator.referenceStreams(), generator.workloadStreams());
   try {
     const asOf = new Date().toISOString();

@@ -7,7 +7,7 @@ import { summarize } from '../domain/residency-summary.math';
 import type { Readable } from 'node:stream';
 import { residencyCsvStream } from './residency-report.csv';
 import { ResidencyReport, ResidencyRow } from './residency-report.types';
-import { loadResidencyInput, loadResidencyPolicies, PlacementPage, ResidencyFilter } from './residency-views.reader';
+import { loadResidencyInput, loadResidencySharedViews, PlacementPage, ResidencyFilter } from './residency-views.reader';
 
 /** The residency report at `filter.asOf` (docs/domain.md, "Residency model"): one row per placement, category and policy. */
 export class ResidencyReportQuery extends Query<ResidencyReport> {
@@ -49,12 +49,12 @@ export class ResidencyCsvHandler implements IQueryHandler<ResidencyCsvQuery> {
   /**
    * The rows page after page, in the report's order: pages follow the key order its rows sort by first.
    * The next page is read while this one is evaluated and sent (two pages in memory at most); the
-   * policies are read once.
+   * policies and PoPs are read once.
    */
   private async *pages(filter: ResidencyFilter, size: number): AsyncGenerator<ResidencyRow[]> {
-    const policies = await loadResidencyPolicies(this.sql, filter);
+    const shared = await loadResidencySharedViews(this.sql, filter);
     const load = (after: PlacementPage['after']) => {
-      const loading = loadResidencyInput(this.sql, filter, { after, size }, policies);
+      const loading = loadResidencyInput(this.sql, filter, { after, size }, shared);
       // Taken by the next turn of the loop; a reader that stops early leaves it unawaited.
       loading.catch(() => undefined);
       return loading;

@@ -97,25 +97,25 @@ const isoOrNull = (value: Date | string | null): string | null => (value === nul
  * tenant, with the category, in the country), their workloads and PoPs, and the policies in force at
  * asOf that can apply. With a category filter each workload carries only that category, so that the
  * evaluation yields only its rows. The four reads are independent (a pool runs them side by side).
- * With a page, only that page's placements (and their workloads and PoPs); `policies` (from
- * loadResidencyPolicies) spares each page the same policy read.
+ * With a page, only that page's placements and workloads; `shared` (from loadResidencySharedViews) spares
+ * each page the policy read and the PoP read, which would read the same PoPs again on every page.
  */
 export async function loadResidencyInput(
   sql: SqlQueryable,
   filter: ResidencyFilter,
   page?: PlacementPage,
-  policies?: readonly PolicyView[],
+  shared?: ResidencySharedViews,
 ): Promise<ResidencyInput> {
   const { text: present, params } = presentPlacements(filter, page);
-  const [placements, workloads, pops, resolvedPolicies] = await Promise.all([
+  const [placements, workloads, pops, policies] = await Promise.all([
     sql.query<PlacementRow>(`SELECT workload_id, pop_id, role, withdrawn_at, evidence FROM (${present}) p`, params),
     sql.query<WorkloadRow>(
       `SELECT workload_id, tenant, data_categories, evidence FROM rm_res_workload
         WHERE workload_id IN (SELECT workload_id FROM (${present}) p)`,
       params,
     ),
-    sql.query<PopRow>(`SELECT pop_id, code, country_code, evidence FROM rm_res_pop WHERE pop_id IN (SELECT pop_id FROM (${present}) p)`, params),
-    policies ?? loadResidencyPolicies(sql, filter),
+    shared?.pops ?? readPops(sql, `pop_id IN (SELECT pop_id FROM (${present}) p)`, params),
+    shared?.policies ?? loadResidencyPolicies(sql, filter),
   ]);
 
   return {
@@ -138,9 +138,33 @@ export async function loadResidencyInput(
         evidence: row.evidence,
       }),
     ),
-    pops: pops.rows.map((row): PopView => ({ popId: row.pop_id, code: row.code, countryCode: row.country_code, evidence: row.evidence })),
-    policies: resolvedPolicies,
+    pops,
+    policies,
   };
+}
+
+/** What every page of one report reads alike: the policies that can apply and the PoPs in the filter's country. */
+export interface ResidencySharedViews {
+  policies: readonly PolicyView[];
+  pops: readonly PopView[];
+}
+
+/**
+ * The policies and PoPs for a report read page by page. All PoPs of the filter's country, whether any
+ * page places a workload there or not: they are as many as the network's PoPs, whatever the report's size,
+ * and each page would otherwise read most of them again.
+ */
+export async function loadResidencySharedViews(sql: SqlQueryable, filter: ResidencyFilter): Promise<ResidencySharedViews> {
+  const [policies, pops] = await Promise.all([
+    loadResidencyPolicies(sql, filter),
+    filter.countryCode === null ? readPops(sql, 'true', []) : readPops(sql, 'country_code = $1::text', [filter.countryCode]),
+  ]);
+  return { policies, pops };
+}
+
+async function readPops(sql: SqlQueryable, where: string, params: unknown[]): Promise<PopView[]> {
+  const { rows } = await sql.query<PopRow>(`SELECT pop_id, code, country_code, evidence FROM rm_res_pop WHERE ${where}`, params);
+  return rows.map((row): PopView => ({ popId: row.pop_id, code: row.code, countryCode: row.country_code, evidence: row.evidence }));
 }
 
 /** The policies in force at asOf that can apply within the filter. */
