@@ -146,6 +146,10 @@ export class StepTable<M extends string> {
   private readonly deltas = new Map<string, { keys: string[]; at: Map<string, Float64Array> }>();
   private readonly floats: boolean[];
   private readonly zero: Float64Array;
+  /** The columns `valuesOf` reads per suffix, named once: a name concatenated per row is looked up by content on every read. */
+  private readonly columnsOf: Readonly<Record<'' | '_min' | '_max', readonly string[]>>;
+  /** The write path's statement texts per shape and table names, built once (see `text`). */
+  private readonly texts = new Map<string, string>();
 
   constructor(
     readonly table: string,
@@ -157,6 +161,7 @@ export class StepTable<M extends string> {
     this.index = Object.fromEntries(this.metricNames.map((metric, position) => [metric, position])) as Record<M, number>;
     this.floats = this.metricNames.map((metric) => metrics[metric] === 'float8');
     this.zero = new Float64Array(this.metricNames.length);
+    this.columnsOf = { '': this.metricNames, _min: this.metricNames.map((metric) => `${metric}_min`), _max: this.metricNames.map((metric) => `${metric}_max`) };
     this.pointTable = `${table}_points`;
     this.blockTable = `${table}_blocks`;
   }
@@ -267,45 +272,17 @@ export class StepTable<M extends string> {
    */
   private async readBlocks(tx: SqlQueryable, t: TableNames, writes: KeyWrite[]): Promise<Map<[string, Float64Array], StoredPoint[]>> {
     const columns = this.keyColumns;
-    const table = t(this.blockTable);
-    const sameKey = columns.map((column) => `s.${column} = d.${column}`).join(' AND ');
-    const metrics = [...this.metricNames, ...this.rangeColumns()].map((column) => `s.${column}`).join(', ');
     // Probed: per delta, the block in force and the id of the one after it (`next`), and the points of its range.
     const probes = writes.flatMap((write, w) => (write.probed ? write.deltas.map((delta, d) => ({ w, at: delta[0], delta, prev: write.deltas[d - 1]?.[0] ?? null })) : []));
     const scans = writes.flatMap((write, w) => (write.probed ? [] : [{ w, at: write.deltas[0][0] }]));
-    const n = columns.length;
     const params = (list: { w: number; at: string }[]) => [...columns.map((_, index) => list.map(({ w }) => writes[w].keys[index])), list.map(({ at }) => at), list.map(({ w }) => w)];
-    const points = t(this.pointTable);
-    // Point rows in the block rows' shape: the stored values in the metric columns, the ranges' columns null.
-    const noRanges = this.metricNames.map((metric) => `NULL::${this.metrics[metric]} AS ${metric}_min, NULL::${this.metrics[metric]} AS ${metric}_max`).join(', ');
-    const stored = this.metricNames.map((metric) => `s.${metric}`).join(', ');
+    const tables = `${t(this.blockTable)} ${t(this.pointTable)}`;
     const rows = [
       ...(probes.length === 0
         ? []
         : (
             await tx.query<Record<string, unknown>>(
-              `WITH d AS (
-                 SELECT * FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[], $${n + 2}::int[], $${n + 3}::timestamptz[], $${n + 4}::timestamptz[])
-                   WITH ORDINALITY AS d(${columns.join(', ')}, at, w, prev, key_last, p)
-               )
-               SELECT d.w, d.p, b.* FROM d
-                 CROSS JOIN LATERAL (
-                   (SELECT s.block, s.points, ${metrics}, false AS next, NULL::timestamptz AS at FROM ${table} s WHERE ${sameKey} AND s.block <= d.at ORDER BY s.block DESC LIMIT 1)
-                   UNION ALL
-                   (SELECT s.block, s.points, ${metrics}, true AS next, NULL::timestamptz AS at FROM ${table} s WHERE ${sameKey} AND s.block > d.at ORDER BY s.block LIMIT 1)
-                 ) b
-               UNION ALL
-               SELECT d.w, d.p, r.* FROM d
-                 CROSS JOIN LATERAL (SELECT s.block FROM ${table} s WHERE ${sameKey} AND s.block <= d.at ORDER BY s.block DESC LIMIT 1) f
-                 CROSS JOIN LATERAL (
-                   (SELECT s.block, NULL::int AS points, ${stored}, ${noRanges}, NULL::bool AS next, s.at FROM ${points} s
-                     WHERE ${sameKey} AND s.at >= f.block AND s.at < d.at ORDER BY s.at DESC LIMIT 1)
-                   UNION ALL
-                   (SELECT s.block, NULL::int, ${stored}, ${noRanges}, NULL::bool, s.at FROM ${points} s
-                     WHERE ${sameKey} AND s.at >= d.at AND s.at <= d.key_last
-                       AND s.at < coalesce((SELECT min(s.block) FROM ${table} s WHERE ${sameKey} AND s.block > d.at), 'infinity'))
-                 ) r
-                WHERE d.prev IS NULL OR d.prev < f.block`,
+              this.text(`probe ${tables}`, () => this.readBlocksText(t, true)),
               [...params(probes), probes.map(({ prev }) => prev), probes.map(({ w }) => (writes[w].deltas.at(-1) as [string, Float64Array])[0])],
             )
           ).rows),
@@ -313,12 +290,7 @@ export class StepTable<M extends string> {
         ? []
         : (
             await tx.query<Record<string, unknown>>(
-              `SELECT d.w, b.* FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[], $${n + 2}::int[]) AS d(${columns.join(', ')}, since, w)
-                 CROSS JOIN LATERAL (
-                   (SELECT s.block, s.points, ${metrics} FROM ${table} s WHERE ${sameKey} AND s.block <= d.since ORDER BY s.block DESC LIMIT 1)
-                   UNION ALL
-                   (SELECT s.block, s.points, ${metrics} FROM ${table} s WHERE ${sameKey} AND s.block > d.since)
-                 ) b`,
+              this.text(`scan ${tables}`, () => this.readBlocksText(t, false)),
               params(scans),
             )
           ).rows),
@@ -403,6 +375,49 @@ export class StepTable<M extends string> {
       else high = middle - 1;
     }
     return blocks[low];
+  }
+
+  /** The texts of readBlocks: per delta of the `probed` keys, or from the first delta of the others. */
+  private readBlocksText(t: TableNames, probed: boolean): string {
+    const columns = this.keyColumns;
+    const n = columns.length;
+    const table = t(this.blockTable);
+    const sameKey = columns.map((column) => `s.${column} = d.${column}`).join(' AND ');
+    const metrics = [...this.metricNames, ...this.rangeColumns()].map((column) => `s.${column}`).join(', ');
+    if (!probed) {
+      return `SELECT d.w, b.* FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[], $${n + 2}::int[]) AS d(${columns.join(', ')}, since, w)
+                 CROSS JOIN LATERAL (
+                   (SELECT s.block, s.points, ${metrics} FROM ${table} s WHERE ${sameKey} AND s.block <= d.since ORDER BY s.block DESC LIMIT 1)
+                   UNION ALL
+                   (SELECT s.block, s.points, ${metrics} FROM ${table} s WHERE ${sameKey} AND s.block > d.since)
+                 ) b`;
+    }
+    const points = t(this.pointTable);
+    // Point rows in the block rows' shape: the stored values in the metric columns, the ranges' columns null.
+    const noRanges = this.metricNames.map((metric) => `NULL::${this.metrics[metric]} AS ${metric}_min, NULL::${this.metrics[metric]} AS ${metric}_max`).join(', ');
+    const stored = this.metricNames.map((metric) => `s.${metric}`).join(', ');
+    return `WITH d AS (
+                 SELECT * FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[], $${n + 2}::int[], $${n + 3}::timestamptz[], $${n + 4}::timestamptz[])
+                   WITH ORDINALITY AS d(${columns.join(', ')}, at, w, prev, key_last, p)
+               )
+               SELECT d.w, d.p, b.* FROM d
+                 CROSS JOIN LATERAL (
+                   (SELECT s.block, s.points, ${metrics}, false AS next, NULL::timestamptz AS at FROM ${table} s WHERE ${sameKey} AND s.block <= d.at ORDER BY s.block DESC LIMIT 1)
+                   UNION ALL
+                   (SELECT s.block, s.points, ${metrics}, true AS next, NULL::timestamptz AS at FROM ${table} s WHERE ${sameKey} AND s.block > d.at ORDER BY s.block LIMIT 1)
+                 ) b
+               UNION ALL
+               SELECT d.w, d.p, r.* FROM d
+                 CROSS JOIN LATERAL (SELECT s.block FROM ${table} s WHERE ${sameKey} AND s.block <= d.at ORDER BY s.block DESC LIMIT 1) f
+                 CROSS JOIN LATERAL (
+                   (SELECT s.block, NULL::int AS points, ${stored}, ${noRanges}, NULL::bool AS next, s.at FROM ${points} s
+                     WHERE ${sameKey} AND s.at >= f.block AND s.at < d.at ORDER BY s.at DESC LIMIT 1)
+                   UNION ALL
+                   (SELECT s.block, NULL::int, ${stored}, ${noRanges}, NULL::bool, s.at FROM ${points} s
+                     WHERE ${sameKey} AND s.at >= d.at AND s.at <= d.key_last
+                       AND s.at < coalesce((SELECT min(s.block) FROM ${table} s WHERE ${sameKey} AND s.block > d.at), 'infinity'))
+                 ) r
+                WHERE d.prev IS NULL OR d.prev < f.block`;
   }
 
   /** Per range, the stored points it covers (the one before `since` first, if any), in time order. */
@@ -491,6 +506,23 @@ export class StepTable<M extends string> {
   private async shiftPoints(tx: SqlQueryable, table: string, shifts: Shift[]): Promise<void> {
     if (shifts.length === 0) return;
     const columns = this.keyColumns;
+    const metrics = this.metricNames;
+    const { rows } = await tx.query<Record<string, unknown>>(this.text(`shift ${table}`, () => this.shiftText(table)), [
+      ...columns.map((_, index) => shifts.map(({ keys }) => keys[index])),
+      shifts.map(({ block }) => block.id),
+      shifts.map(({ after }) => after),
+      shifts.map(({ block }) => block.until),
+      ...metrics.flatMap((_, m) => [shifts.map(({ block }) => block.oldBase[m]), shifts.map(({ sum }) => sum[m]), shifts.map(({ block }) => block.base[m])]),
+    ]);
+    for (const row of rows) {
+      const { block } = shifts[Number(row.n) - 1];
+      Object.assign(block, { min: this.valuesOf(row, '_min'), max: this.valuesOf(row, '_max'), recount: false, dirty: true });
+    }
+  }
+
+  /** The shift's text for `table` (shiftPoints). */
+  private shiftText(table: string): string {
+    const columns = this.keyColumns;
     const n = columns.length;
     const metrics = this.metricNames;
     const sameKey = columns.map((column) => `s.${column} = g.${column}`).join(' AND ');
@@ -499,8 +531,7 @@ export class StepTable<M extends string> {
       return `${this.floats[m] ? `CASE WHEN abs(${after}) < ${DRIFT} THEN 0 ELSE ${after} END` : after} - g.${metric}_base`;
     };
     const arrays = metrics.flatMap((metric, m) => [0, 1, 2].map((i) => `$${n + 4 + 3 * m + i}::${this.metrics[metric]}[]`));
-    const { rows } = await tx.query<Record<string, unknown>>(
-      `WITH g AS (
+    return `WITH g AS (
          SELECT * FROM unnest(${this.textParams()}, $${n + 1}::timestamptz[], $${n + 2}::timestamptz[], $${n + 3}::timestamptz[], ${arrays.join(', ')})
            WITH ORDINALITY AS g(${[...columns, 'block', 'after_at', 'until', ...metrics.flatMap((metric) => [`${metric}_old`, `${metric}_sum`, `${metric}_base`]), 'n'].join(', ')})
        ), moved AS (
@@ -512,19 +543,7 @@ export class StepTable<M extends string> {
          FROM (SELECT * FROM moved
                UNION ALL
                SELECT g.n, ${metrics.map((metric) => `s.${metric}`).join(', ')} FROM g JOIN ${table} s ON ${sameKey} AND s.at >= g.block AND s.at <= g.after_at) p
-        GROUP BY n`,
-      [
-        ...columns.map((_, index) => shifts.map(({ keys }) => keys[index])),
-        shifts.map(({ block }) => block.id),
-        shifts.map(({ after }) => after),
-        shifts.map(({ block }) => block.until),
-        ...metrics.flatMap((_, m) => [shifts.map(({ block }) => block.oldBase[m]), shifts.map(({ sum }) => sum[m]), shifts.map(({ block }) => block.base[m])]),
-      ],
-    );
-    for (const row of rows) {
-      const { block } = shifts[Number(row.n) - 1];
-      Object.assign(block, { min: this.valuesOf(row, '_min'), max: this.valuesOf(row, '_max'), recount: false, dirty: true });
-    }
+        GROUP BY n`;
   }
 
   /** Notes a point of the block this write read (`before`: its stored values; null: a new point) and wrote. */
@@ -664,20 +683,9 @@ export class StepTable<M extends string> {
   private async writeBlocks(tx: SqlQueryable, table: string, writes: KeyWrite[], gaps: Gap[]): Promise<void> {
     const dirty = writes.flatMap(({ keys, blocks }) => blocks.filter((block) => block.dirty).map((block) => ({ keys, block })));
     if (dirty.length === 0 && gaps.length === 0) return;
-    const columns = [...this.keyColumns, 'block', 'points', ...this.metricNames, ...this.rangeColumns()];
-    const metricTypes = this.metricNames.map((metric) => this.metrics[metric]);
-    const types = [...this.keyColumns.map(() => 'text'), 'timestamptz', 'int', ...metricTypes, ...metricTypes.flatMap((type) => [type, type])];
     const keyColumns = this.keyColumns;
-    const n = types.length + keyColumns.length;
-    const sum = (metric: string, m: number) => (this.floats[m] ? `CASE WHEN abs(b.${metric} + g.${metric}) < ${DRIFT} THEN 0 ELSE b.${metric} + g.${metric} END` : `b.${metric} + g.${metric}`);
-    const shift = `UPDATE ${table} AS b SET ${this.metricNames.map((metric, m) => `${metric} = ${sum(metric, m)}`).join(', ')}
-         FROM unnest(${keyColumns.map((_, index) => `$${types.length + index + 1}::text[]`).join(', ')}, $${n + 1}::timestamptz[], $${n + 2}::timestamptz[], ${this.metricNames.map((metric, m) => `$${n + 3 + m}::${this.metrics[metric]}[]`).join(', ')})
-           AS g(${[...keyColumns, 'after_at', 'before_at', ...this.metricNames].join(', ')})
-        WHERE ${keyColumns.map((column) => `b.${column} = g.${column}`).join(' AND ')} AND b.block > g.after_at AND b.block < coalesce(g.before_at, 'infinity')`;
     await tx.query(
-      `${gaps.length > 0 ? `WITH shifted AS (${shift}) ` : ''}INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${types.map((type, index) => `$${index + 1}::${type}[]`).join(', ')})
-         ON CONFLICT (${[...keyColumns, 'block'].join(', ')}) DO UPDATE SET
-           ${columns.slice(keyColumns.length + 1).map((column) => `${column} = excluded.${column}`).join(', ')}`,
+      this.text(`blocks ${table} ${gaps.length > 0}`, () => this.blocksText(table, gaps.length > 0)),
       [
         ...keyColumns.map((_, index) => dirty.map(({ keys }) => keys[index])),
         dirty.map(({ block }) => block.id),
@@ -694,6 +702,23 @@ export class StepTable<M extends string> {
             ]),
       ],
     );
+  }
+
+  /** The upsert's text for `table` (writeBlocks), with the gaps' shift when `shifting`. */
+  private blocksText(table: string, shifting: boolean): string {
+    const columns = [...this.keyColumns, 'block', 'points', ...this.metricNames, ...this.rangeColumns()];
+    const metricTypes = this.metricNames.map((metric) => this.metrics[metric]);
+    const types = [...this.keyColumns.map(() => 'text'), 'timestamptz', 'int', ...metricTypes, ...metricTypes.flatMap((type) => [type, type])];
+    const keyColumns = this.keyColumns;
+    const n = types.length + keyColumns.length;
+    const sum = (metric: string, m: number) => (this.floats[m] ? `CASE WHEN abs(b.${metric} + g.${metric}) < ${DRIFT} THEN 0 ELSE b.${metric} + g.${metric} END` : `b.${metric} + g.${metric}`);
+    const shift = `UPDATE ${table} AS b SET ${this.metricNames.map((metric, m) => `${metric} = ${sum(metric, m)}`).join(', ')}
+         FROM unnest(${keyColumns.map((_, index) => `$${types.length + index + 1}::text[]`).join(', ')}, $${n + 1}::timestamptz[], $${n + 2}::timestamptz[], ${this.metricNames.map((metric, m) => `$${n + 3 + m}::${this.metrics[metric]}[]`).join(', ')})
+           AS g(${[...keyColumns, 'after_at', 'before_at', ...this.metricNames].join(', ')})
+        WHERE ${keyColumns.map((column) => `b.${column} = g.${column}`).join(' AND ')} AND b.block > g.after_at AND b.block < coalesce(g.before_at, 'infinity')`;
+    return `${shifting ? `WITH shifted AS (${shift}) ` : ''}INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${types.map((type, index) => `$${index + 1}::${type}[]`).join(', ')})
+         ON CONFLICT (${[...keyColumns, 'block'].join(', ')}) DO UPDATE SET
+           ${columns.slice(keyColumns.length + 1).map((column) => `${column} = excluded.${column}`).join(', ')}`;
   }
 
   /** The ranges of the blocks `settleRange` could not work out, from their points (found by their span of time: the key's index). */
@@ -742,6 +767,26 @@ export class StepTable<M extends string> {
     const first = requests.map((): { at: string; values: Float64Array } | null => null);
     if (requests.length === 0) return { spans, before, first };
     const columns = this.keyColumns;
+    const { rows } = await q.query<Record<string, unknown>>(
+      this.text(`spans ${t(this.table)} ${t(this.blockTable)} ${t(this.pointTable)} ${merged} ${ends}`, () => this.spansText(t, merged, ends)),
+      [...columns.map((_, index) => requests.map(({ keys }) => keys[index])), requests.map(({ since }) => since)],
+    );
+    for (const row of rows) {
+      const r = Number(row.n) - 1;
+      if (row.kind === 'before') before[r] = this.valuesOf(row, '_min');
+      else if (row.kind === 'first') first[r] = { at: instantOf(row.block), values: this.valuesOf(row, '_min') };
+      else spans[r].push({ from: instantOf(row.block), until: null, min: this.valuesOf(row, '_min'), max: this.valuesOf(row, '_max') });
+    }
+    for (const list of spans) {
+      list.sort((a, b) => compare(a.from, b.from));
+      list.forEach((span, s) => (span.until = list[s + 1]?.from ?? null));
+    }
+    return { spans, before, first };
+  }
+
+  /** The text of readSpansAndEnds. */
+  private spansText(t: TableNames, merged: boolean, ends: boolean): string {
+    const columns = this.keyColumns;
     const blocks = t(this.blockTable);
     const sameKey = (alias: string) => columns.map((column) => `${alias}.${column} = d.${column}`).join(' AND ');
     const since = `coalesce(d.since, '-infinity')`;
@@ -762,8 +807,7 @@ export class StepTable<M extends string> {
            UNION ALL
            (SELECT 'first', d.n, v.at, ${point} FROM ${t(this.table)} v WHERE ${sameKey('v')} AND v.at >= ${since} ORDER BY v.at LIMIT 1)
          ) e`;
-    const { rows } = await q.query<Record<string, unknown>>(
-      `SELECT 'span' AS kind, d.n, ${select} FROM ${requested}
+    return `SELECT 'span' AS kind, d.n, ${select} FROM ${requested}
          CROSS JOIN LATERAL (
            (SELECT greatest(f.block, d.since) AS block, ${firstBounds.join(', ')}
               FROM (SELECT s.* FROM ${blocks} s WHERE ${sameKey('s')} AND s.block <= ${since} ORDER BY s.block DESC LIMIT 1) f
@@ -775,20 +819,7 @@ export class StepTable<M extends string> {
              WHERE p.points > 0)
            UNION ALL
            (SELECT s.block, ${later.join(', ')} FROM ${blocks} s WHERE ${sameKey('s')} AND s.block > ${since})
-         ) b${merged ? ' GROUP BY d.n' : ''}${ends ? endRows : ''}`,
-      [...columns.map((_, index) => requests.map(({ keys }) => keys[index])), requests.map(({ since }) => since)],
-    );
-    for (const row of rows) {
-      const r = Number(row.n) - 1;
-      if (row.kind === 'before') before[r] = this.valuesOf(row, '_min');
-      else if (row.kind === 'first') first[r] = { at: instantOf(row.block), values: this.valuesOf(row, '_min') };
-      else spans[r].push({ from: instantOf(row.block), until: null, min: this.valuesOf(row, '_min'), max: this.valuesOf(row, '_max') });
-    }
-    for (const list of spans) {
-      list.sort((a, b) => compare(a.from, b.from));
-      list.forEach((span, s) => (span.until = list[s + 1]?.from ?? null));
-    }
-    return { spans, before, first };
+         ) b${merged ? ' GROUP BY d.n' : ''}${ends ? endRows : ''}`;
   }
 
   /** The columns of the blocks' ranges: each metric's least and greatest stored value. */
@@ -840,7 +871,9 @@ export class StepTable<M extends string> {
 
   /** Values in metric order as a row of the view's columns. */
   rowOf(values: Float64Array): Record<M, number> {
-    return Object.fromEntries(this.metricNames.map((metric, m) => [metric, values[m]])) as Record<M, number>;
+    const row = {} as Record<M, number>;
+    for (let m = 0; m < this.metricNames.length; m++) row[this.metricNames[m]] = values[m];
+    return row;
   }
 
   /** `$n::text[]` for the keys. */
@@ -848,8 +881,22 @@ export class StepTable<M extends string> {
     return this.keyColumns.map((_, index) => `$${index + 1}::text[]`).join(', ');
   }
 
-  private valuesOf(row: Record<string, unknown>, suffix = ''): Float64Array {
-    return Float64Array.from(this.metricNames, (metric) => row[metric + suffix] as number);
+  /**
+   * The text of a statement of shape `key` (with its table names in it), built once: the write path's texts were
+   * built from the columns on every call, and the SQL client then hashed and compared every new copy to find its
+   * prepared name.
+   */
+  private text(key: string, build: () => string): string {
+    let text = this.texts.get(key);
+    if (text === undefined) this.texts.set(key, (text = build()));
+    return text;
+  }
+
+  private valuesOf(row: Record<string, unknown>, suffix: '' | '_min' | '_max' = ''): Float64Array {
+    const columns = this.columnsOf[suffix];
+    const values = new Float64Array(columns.length);
+    for (let m = 0; m < columns.length; m++) values[m] = row[columns[m]] as number;
+    return values;
   }
 
   /** A float metric's value with the drift of adding and subtracting the same amounts taken out. */
