@@ -1,4 +1,3 @@
-import { validateSync } from 'class-validator';
 import { hash } from 'node:crypto';
 import { FieldError } from '../../platform/api/errors/api-error.types';
 import { parseDate } from '../../platform/api/scalars/date.scalar';
@@ -6,6 +5,7 @@ import { parseDateTime } from '../../platform/api/scalars/date-time.scalar';
 import { PopCommandInput } from '../../inventory';
 import { toFieldErrors, nulCharacterFields } from '../../platform/api/validation/validation.pipe';
 import { plainToInput } from '../../platform/api/validation/plain-input.transform';
+import { validateInputSync } from '../../platform/api/validation/compiled-constraints.validators';
 import { PROCUREMENT_KIND_NAMES, ProcurementKind, procurementKind } from './procurement-kinds.rules';
 
 export const MAX_EXTERNAL_ID_LENGTH = 200;
@@ -64,7 +64,7 @@ export function checkRecord(raw: Record<string, unknown>): RecordCheck {
   if (kind) {
     input = attempt(() => plainToInput(kind.input, fields));
     if (!input) return { valid: false, externalId: id ?? null, fields: [...errors, { field: 'record', message: 'record fields cannot be read' }] };
-    errors.push(...toFieldErrors(validateSync(input, { whitelist: true, forbidNonWhitelisted: true })));
+    errors.push(...toFieldErrors(validateInputSync(input, { whitelist: true, forbidNonWhitelisted: true })));
     for (const field of kind.dateFields) {
       const value = fields[field];
       if (typeof value === 'string' && attempt(() => parseDate(value)) === undefined) {

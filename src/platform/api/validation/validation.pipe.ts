@@ -1,6 +1,8 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
 import { instanceToPlain, plainToInstance } from 'class-transformer';
+import type { ValidatorOptions } from 'class-validator';
 import { ApiError, FieldError } from '../errors/api-error.types';
+import { validateInput } from './compiled-constraints.validators';
 import { plainToInput } from './plain-input.transform';
 import { indexValidatorInstances, memoizeValidationMetadata } from './validation-metadata.util';
 
@@ -42,6 +44,10 @@ class InputValidationPipe extends ValidationPipe {
     const nul = metadata.type === 'custom' ? [] : nulCharacterFields(value);
     if (nul.length) throw ApiError.badInput(nul);
     return super.transform(value, metadata);
+  }
+
+  protected override validate(object: object, options?: ValidatorOptions): Promise<ValidationError[]> {
+    return validateInput(object, options ?? {});
   }
 }
 
