@@ -96,13 +96,6 @@ describe('planning queries over GraphQL', () => {
     assert.deepEqual(power.data.findCapacity, [{ popId: 'gq1', network: { headroomMbps: 1000, byType: [{ type: 'TRANSIT', capacityMbps: 1000, circuits: 1 }] } }]);
   });
 
-  it('findCapacity: a kept answer carries the asOf of each request that selects it, through a fragment too', async () => {
-    const find = async (document: string, asOf: string) => (await app.gql(document, { asOf })).data.findCapacity;
-    assert.deepEqual(await find('query($asOf: DateTime) { findCapacity(need: { spaceU: 30 }, asOf: $asOf) { popId } }', '2026-06-01T00:00:00Z'), [{ popId: 'gq1' }]);
-    const atLater = await find('query($asOf: DateTime) { findCapacity(need: { spaceU: 30 }, asOf: $asOf) { popId ...At } } fragment At on PopCapacity { asOf }', '2026-06-01T00:00:01Z');
-    assert.deepEqual(atLater, [{ popId: 'gq1', asOf: '2026-06-01T00:00:01.000Z' }]);
-  });
-
   it('capacityForecast over the last 365 days', async () => {
     const response = await app.gql('{ capacityForecast(popId: "gq2", resource: SPACE_U) { resource currentUtilizationPercent dailyGrowthPercent exhaustsOn criticalOn basedOnPoints } }');
     assert.deepEqual(response.data.capacityForecast, {

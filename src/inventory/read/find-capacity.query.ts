@@ -8,7 +8,7 @@ import { rackCapacity } from '../domain/pop-capacity-at.math';
 import { PopStatus } from '../domain/pop.enums';
 import { GroupName, membersAt } from '../../kernel/country-groups.util';
 import { nonEmpty, PopSelection, PopTotalsRead, readCircuitTypes, readRackTallies, readStepTotals } from './capacity.reader';
-import { ALL_DETAILS, atInstant, CapacityDetails, popCapacity, thresholdsOf } from './get-capacity.query';
+import { atInstant, CapacityDetails, popCapacity, thresholdsOf } from './get-capacity.query';
 import { inventoryProjection } from './inventory.projection';
 import { PopCapacity } from './pop.types';
 
@@ -32,7 +32,7 @@ export class FindCapacityQuery extends Query<PopCapacity[]> {
     readonly need: CapacityNeed,
     readonly asOf: string,
     /** Each costs one more statement. */
-    readonly details: CapacityDetails = ALL_DETAILS,
+    readonly details: CapacityDetails = { racks: true, byType: true },
   ) {
     super();
   }
@@ -81,7 +81,7 @@ export class FindCapacityHandler implements IQueryHandler<FindCapacityQuery> {
       ({ pop, capacity }) => selected(pop) && requested.every((resource) => HEADROOM[resource](capacity) >= (need[resource] as number)),
     );
     const ids = found.map(({ pop }) => pop.popId);
-    if (ids.length === 0 || (!details.racks && !details.byType)) return found.map(({ capacity }) => (details.asOf ? atInstant(capacity, asOf) : capacity));
+    if (ids.length === 0 || (!details.racks && !details.byType)) return found.map(({ capacity }) => atInstant(capacity, asOf));
     const [racks, byType] = await Promise.all([
       details.racks ? readRackTallies(this.sql, asOf, ids) : undefined,
       details.byType ? readCircuitTypes(this.sql, asOf, ids) : undefined,

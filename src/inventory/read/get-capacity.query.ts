@@ -10,15 +10,11 @@ import { PopHeader, readPopCapacityInputs, readStepTotals } from './capacity.rea
 import { inventoryProjection } from './inventory.projection';
 import { PopCapacity } from './pop.types';
 
-/** The parts of a capacity answer that cost reading more rows (`space.racks` and `network.byType`) or a copy (`asOf`). */
+/** The parts of a capacity answer that cost reading more rows: `space.racks` and `network.byType`. */
 export interface CapacityDetails {
   racks: boolean;
   byType: boolean;
-  /** Without it, findCapacity hands out its kept answers as they are, asOf being the instant they were read at. */
-  asOf: boolean;
 }
-
-export const ALL_DETAILS: CapacityDetails = { racks: true, byType: true, asOf: true };
 
 /** A PoP's capacity at `asOf` (docs/domain.md, "Capacity formulas"); null for a PoP that was never registered. */
 export class GetCapacityQuery extends Query<PopCapacity | null> {
@@ -26,7 +22,7 @@ export class GetCapacityQuery extends Query<PopCapacity | null> {
     readonly popId: string,
     /** ISO 8601 instant. */
     readonly asOf: string,
-    readonly details: CapacityDetails = ALL_DETAILS,
+    readonly details: CapacityDetails = { racks: true, byType: true },
   ) {
     super();
   }

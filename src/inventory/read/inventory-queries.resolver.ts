@@ -80,7 +80,7 @@ function now(): string {
 
 /** Which costly parts of a PopCapacity the query selects. */
 function detailsOf(info: GraphQLResolveInfo): CapacityDetails {
-  return { racks: selects(info, ['space', 'racks']), byType: selects(info, ['network', 'byType']), asOf: selects(info, ['asOf']) };
+  return { racks: selects(info, ['space', 'racks']), byType: selects(info, ['network', 'byType']) };
 }
 
 /** Whether the query selects the field at `path` below the current one (through fragments too). */

@@ -179,7 +179,7 @@ for (const database of testDatabases()) {
         await h.run(aws.circuit(at('2026-04-01'), 'c2', 1000, 'TRANSIT'));
         await h.sync();
         const network = async (asOf: string) => {
-          const capacity = await h.capacity('aws2', asOf, { racks: false, byType: true, asOf: true });
+          const capacity = await h.capacity('aws2', asOf, { racks: false, byType: true });
           return [capacity?.asOf, capacity?.status, capacity?.network.capacityMbps, capacity?.network.byType.map(({ type }) => type)];
         };
         assert.deepEqual(await network(at('2026-02-01')), [at('2026-02-01'), 'PLANNED', 1000, ['CLOUD_ONRAMP']]);
