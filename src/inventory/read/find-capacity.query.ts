@@ -45,7 +45,9 @@ const HEADROOM = {
   bandwidthMbps: (capacity: PopCapacity) => capacity.network.headroomMbps,
 } as const;
 
-const RESOURCES = Object.keys(HEADROOM) as (keyof typeof HEADROOM)[];
+type Resource = keyof typeof HEADROOM;
+
+const RESOURCES = Object.keys(HEADROOM) as Resource[];
 
 /**
  * Set-based: every PoP's totals at asOf from the capacity steps in one statement (an index probe per
@@ -56,7 +58,7 @@ const RESOURCES = Object.keys(HEADROOM) as (keyof typeof HEADROOM)[];
  */
 @QueryHandler(FindCapacityQuery)
 export class FindCapacityHandler implements IQueryHandler<FindCapacityQuery> {
-  private readonly network: AsOfAnswers<Array<{ pop: PopTotalsRead; capacity: PopCapacity }>>;
+  private readonly network: AsOfAnswers<KeptNetwork>;
 
   constructor(
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
@@ -71,14 +73,13 @@ export class FindCapacityHandler implements IQueryHandler<FindCapacityQuery> {
     const requested = RESOURCES.filter((resource) => need[resource] != null);
     const network = await this.network.get('pops', asOf, async () => {
       const { pops, until } = await readStepTotals(this.sql, asOf, {}, { until: true });
-      return { value: pops.map((pop) => ({ pop, capacity: popCapacity(pop, pop.totals, [], asOf, thresholds) })), until };
+      return { value: new KeptNetwork(pops.map((pop) => ({ pop, capacity: popCapacity(pop, pop.totals, [], asOf, thresholds) }))), until };
     });
     const selected = selects(selectionOf(need, asOf));
-    const found = network
-      .filter(({ pop }) => selected(pop))
-      .filter(({ capacity }) => requested.every((resource) => HEADROOM[resource](capacity) >= (need[resource] as number)));
     const [primary] = requested;
-    if (primary) found.sort((a, b) => HEADROOM[primary](b.capacity) - HEADROOM[primary](a.capacity) || byCodePoint(a.pop.popId, b.pop.popId));
+    const found = (primary ? network.byHeadroom(primary) : network.pops).filter(
+      ({ pop, capacity }) => selected(pop) && requested.every((resource) => HEADROOM[resource](capacity) >= (need[resource] as number)),
+    );
     const ids = found.map(({ pop }) => pop.popId);
     if (ids.length === 0 || (!details.racks && !details.byType)) return found.map(({ capacity }) => atInstant(capacity, asOf));
     const [racks, byType] = await Promise.all([
@@ -89,6 +90,31 @@ export class FindCapacityHandler implements IQueryHandler<FindCapacityQuery> {
       const totals = { ...pop.totals, circuitTypes: byType?.get(pop.popId) ?? [] };
       return popCapacity(pop, totals, (racks?.get(pop.popId) ?? []).map(rackCapacity), asOf, thresholds);
     });
+  }
+}
+
+interface KeptPop {
+  pop: PopTotalsRead;
+  capacity: PopCapacity;
+}
+
+/**
+ * The network's PoPs as kept, by popId, and by each resource's headroom (most first, then popId) once asked
+ * for: sorted once per kept answer rather than once per request, so a request only filters.
+ */
+class KeptNetwork {
+  private readonly sorted = new Map<Resource, KeptPop[]>();
+
+  constructor(readonly pops: readonly KeptPop[]) {}
+
+  byHeadroom(resource: Resource): readonly KeptPop[] {
+    let sorted = this.sorted.get(resource);
+    if (!sorted) {
+      const headroom = HEADROOM[resource];
+      sorted = [...this.pops].sort((a, b) => headroom(b.capacity) - headroom(a.capacity) || byCodePoint(a.pop.popId, b.pop.popId));
+      this.sorted.set(resource, sorted);
+    }
+    return sorted;
   }
 }
 
