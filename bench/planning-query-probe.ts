@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { NetworkGenerator } from '../src/tools/seed/network-generator.seed';
-import { dayStartOf } from '../src/tools/seed/seed-time.util';
+import { benchNetworks } from './bench-networks';
 import { processCpu, type ServiceProcess } from '../test/support/service-process';
 import { KEYS } from '../test/support/test-app';
 import { probeArguments, rebuiltStorage, runMain, startProbeService } from './probe-runner';
@@ -18,7 +17,7 @@ const QUERIES: readonly PlanningQuery[] = ['findCapacity', 'costSummary'];
  */
 async function main(): Promise<void> {
   const { mains, option } = probeArguments();
-  const generator = new NetworkGenerator({ pops: option('pops', 10_000), years: 3, workloads: 0, seed: 5, endMs: dayStartOf(Date.now()), provenance: { actor: 'bench', source: 'cli' } });
+  const generator = benchNetworks.largeNetwork(option('pops', 10_000));
   const storage = await rebuiltStorage(generator.popStreams(), generator.referenceStreams());
   const services: ServiceProcess[] = [];
   try {

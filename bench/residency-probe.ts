@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
-import { NetworkGenerator } from '../src/tools/seed/network-generator.seed';
-import { dayStartOf } from '../src/tools/seed/seed-time.util';
 import { KEYS } from '../test/support/test-app';
+import { benchNetworks } from './bench-networks';
 import { QUICK } from './bench-sizes';
 import { GraphqlClient } from './graphql-client';
 import { backendCpuMs, backendCpuSpentMs, PROBE_DATABASE_URL, probeArguments, rebuiltStorage, runMain, serviceCpuUs, startProbeService } from './probe-runner';
@@ -24,9 +23,7 @@ async function main(): Promise<void> {
   const { mains, option } = probeArguments();
   const runs = option('runs', 10);
   const csvRuns = option('csv-runs', 3);
-  const { pops, workloads } = QUICK.residencyCsv;
-  const network = process.argv.includes('--csv-network') ? { pops, workloads, years: 3, seed: 3 } : { ...QUICK.network, seed: 1 };
-  const generator = new NetworkGenerator({ ...network, endMs: dayStartOf(Date.now()), provenance: { actor: 'bench', source: 'cli' } });
+  const generator = process.argv.includes('--csv-network') ? benchNetworks.residencyCsv(QUICK.residencyCsv) : benchNetworks.postgres(QUICK.network);
   const storage = await rebuiltStorage(generator.popStreams(), generator.referenceStreams(), generator.workloadStreams());
   try {
     const asOf = new Date().toISOString();

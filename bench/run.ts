@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { NetworkGenerator } from '../src/tools/seed/network-generator.seed';
+import { BENCH_PROVENANCE, benchNetworks } from './bench-networks';
 import { DAY, YEAR, dayStartOf } from '../src/tools/seed/seed-time.util';
 import { CommandMix, racksFor } from '../test/support/command-mix';
 import { runSoak, SOAK_HEADER, soakFailures, soakMemoryPartRows, soakNotProjected, soakRows } from '../test/support/soak-load';
@@ -32,7 +33,6 @@ const BENCH_RATE_LIMIT = '1000000';
 /** The build's output directory (<out>/bench/run.js): the service and the rebuild CLI are next to it. */
 const OUT_DIR = join(__dirname, '..');
 const RESULTS_FILE = join(__dirname, '..', '..', 'bench', 'results', 'latest.json');
-const PROVENANCE = { actor: 'bench', source: 'cli' } as const;
 const REBUILD_METRICS: MetricName[] = ['rebuild_events_per_s_pg', 'rebuild_peak_rss_mb'];
 
 /**
@@ -143,7 +143,7 @@ async function measurePlanningQueries(results: BenchResults, url: string, popIds
 /** A larger generated network (PoPs only, with the reference data and the 40-rack PoP): the planning queries again; the worse figure counts. */
 async function queriesOnLargeNetwork(results: BenchResults, storage: ServiceStorage, pops: number, sizes: BenchSizes): Promise<void> {
   const now = Date.now();
-  const generator = new NetworkGenerator({ pops, years: 3, workloads: 0, seed: 5, endMs: dayStartOf(now), provenance: PROVENANCE });
+  const generator = benchNetworks.largeNetwork(pops, now);
   const started = performance.now();
   await appendToStorage(storage, chain(generator.popStreams(), [benchPop(RACKS_POP, 40, 0, now - 60 * DAY)]), generator.referenceStreams());
   const scale = `${generator.stats.pops} PoPs, ${generator.stats.devices} devices`;
@@ -193,7 +193,7 @@ async function storeComparison(results: BenchResults, databaseUrl: string, sizes
  */
 async function serviceOnPostgres(results: BenchResults, network: ServiceStorage, sizes: BenchSizes): Promise<void> {
   const now = Date.now();
-  const generator = new NetworkGenerator({ ...sizes.network, seed: 1, endMs: dayStartOf(now), provenance: PROVENANCE });
+  const generator = benchNetworks.postgres(sizes.network, now);
   const liveAt = now - 60 * DAY;
   const loadPops = ids('load', sizes.commands.pops);
   const loadRacks = racksFor(loadPops.length, MAX_COMMAND_RATE, sizes.commands.seconds + sizes.commands.warmupSeconds);
@@ -284,7 +284,7 @@ async function rebuildLargeLog(results: BenchResults, network: ServiceStorage, s
   try {
     const events = await store.eventCount();
     if (events < sizes.rebuildEvents) {
-      const topUp = new NetworkGenerator({ pops: 1_000_000, years: 3, seed: 2, endMs: dayStartOf(Date.now()), idPrefix: 'x', maxPopEvents: sizes.rebuildEvents - events, provenance: PROVENANCE });
+      const topUp = new NetworkGenerator({ pops: 1_000_000, years: 3, seed: 2, endMs: dayStartOf(Date.now()), idPrefix: 'x', maxPopEvents: sizes.rebuildEvents - events, provenance: BENCH_PROVENANCE });
       const started = performance.now();
       await store.append(topUp.popStreams());
       console.log(`  topped up with ${topUp.stats.pops} PoPs, ${topUp.stats.events} events in ${seconds(started)} s`);
@@ -311,8 +311,7 @@ function countNotProjected(results: BenchResults, store: string, notProjected: n
 
 /** A generated network with about 100,000 residency rows, its read models rebuilt, then the CSV downloaded. */
 async function residencyCsv(results: BenchResults, storage: ServiceStorage, sizes: BenchSizes): Promise<void> {
-  const { pops, workloads, runs } = sizes.residencyCsv;
-  const generator = new NetworkGenerator({ pops, years: 3, workloads, seed: 3, endMs: dayStartOf(Date.now()), provenance: PROVENANCE });
+  const generator = benchNetworks.residencyCsv(sizes.residencyCsv);
   const started = performance.now();
   await appendToStorage(storage, generator.popStreams(), generator.referenceStreams(), generator.workloadStreams());
   console.log(`  seeded ${generator.stats.pops} PoPs, ${generator.stats.workloads} workloads, ${generator.stats.events} events in ${seconds(started)} s`);
@@ -322,7 +321,7 @@ async function residencyCsv(results: BenchResults, storage: ServiceStorage, size
   const service = await startServiceProcess({ env: { ...storage.env, API_KEYS } });
   try {
     if (!(await waitForProjections(service.url, KEYS.admin))) throw new Error('projections did not catch up with the seeded log');
-    const c = await measureResidencyCsv(service.url, KEYS.compliance, runs, () => service.memoryKb().rss);
+    const c = await measureResidencyCsv(service.url, KEYS.compliance, sizes.residencyCsv.runs, () => service.memoryKb().rss);
     const rss = `service RSS ${c.rssMb.before.toFixed(0)} MB before, at most ${c.rssMb.max.toFixed(0)} MB during, ${c.rssMb.after.toFixed(0)} MB after the downloads`;
     const size = `${c.rows.toLocaleString('en')} rows (${(c.bytes / 2 ** 20).toFixed(1)} MB)`;
     if (c.rows < 100_000) throw new Error(`the report has ${size}, fewer than the metric's 100,000: give the network more workloads`);

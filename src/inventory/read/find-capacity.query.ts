@@ -7,6 +7,7 @@ import { ProjectionEngine } from '../../platform/projections/projection.engine';
 import { rackCapacity } from '../domain/pop-capacity-at.math';
 import { PopStatus } from '../domain/pop.enums';
 import { GroupName, membersAt } from '../../kernel/country-groups.util';
+import { memoize } from '../../kernel/memoize.util';
 import { nonEmpty, PopSelection, PopTotalsRead, readCircuitTypes, readRackTallies, readStepTotals } from './capacity.reader';
 import { atInstant, CapacityDetails, popCapacity, thresholdsOf } from './get-capacity.query';
 import { inventoryProjection } from './inventory.projection';
@@ -103,19 +104,12 @@ interface KeptPop {
  * for: sorted once per kept answer rather than once per request, so a request only filters.
  */
 class KeptNetwork {
-  private readonly sorted = new Map<Resource, KeptPop[]>();
+  readonly byHeadroom = memoize((resource: Resource): readonly KeptPop[] => {
+    const headroom = HEADROOM[resource];
+    return [...this.pops].sort((a, b) => headroom(b.capacity) - headroom(a.capacity) || byCodePoint(a.pop.popId, b.pop.popId));
+  });
 
   constructor(readonly pops: readonly KeptPop[]) {}
-
-  byHeadroom(resource: Resource): readonly KeptPop[] {
-    let sorted = this.sorted.get(resource);
-    if (!sorted) {
-      const headroom = HEADROOM[resource];
-      sorted = [...this.pops].sort((a, b) => headroom(b.capacity) - headroom(a.capacity) || byCodePoint(a.pop.popId, b.pop.popId));
-      this.sorted.set(resource, sorted);
-    }
-    return sorted;
-  }
 }
 
 /** Countries: the ones listed and the members of the groups listed on asOf's date. */
