@@ -29,9 +29,27 @@ export function dayStart(date: string): number {
   return Date.parse(`${date}T00:00:00.000Z`);
 }
 
-/** The normalised form events carry: milliseconds and Z. */
+/** The last answers of `eventInstant` and `isoOf` (pure functions, so a kept answer is always right). */
+let lastParsed = { text: '', ms: NaN };
+let lastFormatted = { ms: NaN, text: '' };
+
+/**
+ * Epoch milliseconds of an event's `effectiveAt` (a stored or decided event: normalised, not validated again).
+ * Deciding and applying one event parse the same string three times in a row (its effects checked, applied, its
+ * record kept), so the last answer is kept.
+ */
+export function eventInstant(effectiveAt: string): number {
+  if (effectiveAt !== lastParsed.text) lastParsed = { text: effectiveAt, ms: Date.parse(effectiveAt) };
+  return lastParsed.ms;
+}
+
+/**
+ * The normalised form events carry: milliseconds and Z. The last answer is kept: the records of an import often
+ * share their instant, and formatting is dearer than parsing. An invalid `ms` (NaN) never matches, so it throws as before.
+ */
 export function isoOf(ms: number): string {
-  return new Date(ms).toISOString();
+  if (ms !== lastFormatted.ms) lastFormatted = { ms, text: new Date(ms).toISOString() };
+  return lastFormatted.text;
 }
 
 export function dateOf(ms: number): string {

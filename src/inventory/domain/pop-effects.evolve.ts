@@ -2,7 +2,7 @@ import { feedKw, rackUsableKw } from './capacity.math';
 import { lookup } from '../../kernel/id-index.util';
 import { findRecord } from '../../kernel/record-table.util';
 import { StepChange, sweep } from '../../kernel/step-timeline.util';
-import { DAY_MS, dayStart } from '../../kernel/time.util';
+import { DAY_MS, dayStart, eventInstant } from '../../kernel/time.util';
 import { CapacityResource, FeedSide } from './pop.enums';
 import { PopEvent } from './pop.events';
 import {
@@ -42,7 +42,7 @@ const RESERVED_METRIC: Record<CapacityResource, PopMetric> = {
 const NOISE = 1e-9;
 
 export function effectsOf(pop: PopAggregate, event: PopEvent): PopEffects {
-  const at = Date.parse(event.effectiveAt);
+  const at = eventInstant(event.effectiveAt);
   switch (event.type) {
     case 'SiteLeased': {
       const { startsOn, endsOn, contractedPowerKw, maxRacks } = event.data;

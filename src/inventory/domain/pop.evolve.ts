@@ -2,7 +2,7 @@ import { feedKw } from './capacity.math';
 import { lookup, store } from '../../kernel/id-index.util';
 import { addRow, emptyTable, rowOf } from '../../kernel/record-table.util';
 import { applyChanges, emptyTimeline } from '../../kernel/step-timeline.util';
-import { DAY_MS, dayStart } from '../../kernel/time.util';
+import { DAY_MS, dayStart, eventInstant } from '../../kernel/time.util';
 import { CAPACITY_RESOURCES, CapacityResource } from './pop.enums';
 import { PopEvent, PopRegistered } from './pop.events';
 import { effectsOf } from './pop-effects.evolve';
@@ -32,7 +32,7 @@ export function evolvePop(state: PopState, event: PopEvent): PopState {
   const effects = effectsOf(state, event);
   applyChanges(state.timeline, POP_METRIC_SET, effects.pop);
   if (effects.rack) applyChanges(effects.rack.rack.timeline, rackMetricSet(effects.rack.rack.maxPowerKw), effects.rack.changes);
-  record(state, event, Date.parse(event.effectiveAt));
+  record(state, event, eventInstant(event.effectiveAt));
   return state;
 }
 
