@@ -7,7 +7,7 @@ import { map, Observable } from 'rxjs';
 import type { MetricsService } from '../../observability/metrics.service';
 import type { AuthenticatedRequest } from '../auth/auth.guard';
 
-/** Bytes of serialized answers kept at most (the POP summaries of 10,000 PoPs are about 1.3 MB each). */
+/** Bytes of serialized answers (and their keys) kept at most (the POP summaries of 10,000 PoPs are about 1.3 MB each). */
 export const KEPT_ANSWER_BYTES = 32 * 1024 * 1024;
 
 /**
@@ -16,7 +16,7 @@ export const KEPT_ANSWER_BYTES = 32 * 1024 * 1024;
  * and the variables. A new kept answer has a new identity, so its predecessor's bytes are never served again
  * and age out (bounded in bytes).
  */
-const answers = new LRUCache<string, Buffer>({ maxSize: KEPT_ANSWER_BYTES, sizeCalculation: (bytes) => bytes.length });
+const answers = new LRUCache<string, Buffer>({ maxSize: KEPT_ANSWER_BYTES, sizeCalculation: (bytes, key) => bytes.length + key.length });
 const identities = new WeakMap<object, number>();
 let lastIdentity = 0;
 
