@@ -6,6 +6,7 @@ import { ApiKeyService } from '../platform/api/auth/api-key.service';
 import { useBindWithoutDeprecatedAccessor } from '../platform/api/http/async-resource-bind.util';
 import { refuseAnonymousGraphql, resolvePrincipal } from '../platform/api/auth/request-principal.util';
 import { clientErrorHandler } from '../platform/api/http/client-error.util';
+import { keepAnswerBytes } from '../platform/api/http/kept-answer-bytes.util';
 import { largeAnswerAsBuffer } from '../platform/api/http/large-answer.util';
 import { rateLimitOptions } from '../platform/api/http/rate-limit.config';
 import { webPageRouteHeaders } from '../platform/api/http/security-headers.config';
@@ -65,6 +66,7 @@ export async function createApp(config: AppConfig, print: (line: string) => void
   // Graceful close (closeGracefully): once it begins, every answer closes its keep-alive connection, so
   // the HTTP server is drained when the requests in flight are answered. Large answers go as bytes.
   let closing = false;
+  keepAnswerBytes(fastify, app.get(MetricsService));
   fastify.addHook('preClose', (done) => {
     closing = true;
     done();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { EUR, mutation, physicalPopSetup } from '../support/fixtures';
+import { applyProjected, EUR, mutation, physicalPopSetup } from '../support/fixtures';
 import { PATIENT_READS, startTestApp, TestApp } from '../support/test-app';
 
 const USD = (amount: string) => ({ amount, currency: 'USD' });
@@ -18,11 +18,7 @@ const SUMMARY = `query($groupBy: CostGroupBy!, $asOf: DateTime, $currency: Strin
 describe('cost over GraphQL', () => {
   let app: TestApp;
 
-  async function ok(name: string, input: Record<string, unknown>) {
-    const response = await app.gql(mutation(name), { input });
-    assert.equal(response.errors, undefined, `${name}: ${JSON.stringify(response.errors)}`);
-    assert.equal(response.data[name].projected, true);
-  }
+  const ok = (name: string, input: Record<string, unknown>) => applyProjected(app, name, input);
 
   before(async () => {
     app = await startTestApp({}, PATIENT_READS);

@@ -1,9 +1,19 @@
 /** GraphQL documents and inputs shared by the API tests. */
+import assert from 'node:assert/strict';
+import type { TestApp } from './test-app';
+
 export const RESULT = 'streamId revision position eventIds duplicate projected';
 
 export function mutation(name: string): string {
   const type = `${name[0].toUpperCase()}${name.slice(1)}Input`;
   return `mutation($input: ${type}!) { ${name}(input: $input) { ${RESULT} } }`;
+}
+
+/** Runs mutation `name` as admin and asserts it succeeded and was answered once projected. */
+export async function applyProjected(app: TestApp, name: string, input: Record<string, unknown>): Promise<void> {
+  const response = await app.gql(mutation(name), { input });
+  assert.equal(response.errors, undefined, `${name}: ${JSON.stringify(response.errors)}`);
+  assert.equal(response.data[name].projected, true);
 }
 
 export const EUR = (amount: string) => ({ amount, currency: 'EUR' });

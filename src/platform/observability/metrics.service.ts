@@ -47,6 +47,13 @@ export class MetricsService implements OnModuleDestroy {
     registers: [this.registry],
   });
 
+  readonly keptAnswerBytes = new Counter({
+    name: 'popledger_kept_answer_bytes_total',
+    help: 'GraphQL answers of fields that keep their answers as bytes (KeptAnswerBytes): sent from kept bytes, or written and kept',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly rateLimited = new Counter({
     name: 'popledger_rate_limited_total',
     help: 'Requests refused with 429 by the per-key rate limit, by key name (anonymous: no valid key, limited per client address)',
