@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { CommandMix, racksFor } from '../test/support/command-mix';
 import { runLoad } from '../test/support/http-load';
+import { memorySample, type MemorySample } from '../test/support/soak-load';
 import { KEYS } from '../test/support/test-app';
 import { describeFailures, projectionCounter } from './command-load';
 import { percentile } from './latency';
@@ -17,7 +18,7 @@ const MAX_RATE = 2_000;
  * with `--store=pglite`, a fresh PGlite directory (the embedded default) seeded with `pops` slot PoPs, sends 3 s of
  * warm-up, then measures `seconds` of installDevice/reserveCapacity from 16 clients (closed loop, or at `rate` in
  * all): commands/s, p50/p99, answers `projected: false`, and the CPU per command of the service and, on a server, of
- * its PostgreSQL backends, from /proc (load-independent figures).
+ * its PostgreSQL backends, from /proc (load-independent figures), and the service's garbage collections.
  * SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=..." profiles it.
  */
 async function main(): Promise<void> {
@@ -39,14 +40,27 @@ async function main(): Promise<void> {
     await load(WARMUP_S);
     projection.reset();
     const backendsBefore = await backends(service.pid);
+    const gcBefore = await memorySample(service.url);
     const { result, cpuUs } = await serviceCpuUs(service.pid, () => load(seconds));
     const serverUs = backendCpuSpentMs(backendsBefore, await backends(service.pid)) * 1_000;
     const commands = result.ok + result.failed;
+    const gc = collections(gcBefore, await memorySample(service.url), commands);
     const failures = describeFailures({ ...result, notProjected: projection.notProjected() });
     const latency = `p50 ${percentile(result.latenciesMs, 0.5).toFixed(1)} / p99 ${percentile(result.latenciesMs, 0.99).toFixed(1)} ms`;
     const server = store === 'postgres' ? `, ${Math.round(serverUs / commands)} µs its PostgreSQL backends` : '';
-    console.log(`${main}: ${Math.round(result.okPerSecond)} commands/s, ${latency}, CPU per command ${Math.round(cpuUs / commands)} µs service${server} (${commands} commands)${failures ? `; ${failures}` : ''}`);
+    console.log(`${main}: ${Math.round(result.okPerSecond)} commands/s, ${latency}, CPU per command ${Math.round(cpuUs / commands)} µs service${server} (${commands} commands); ${gc}${failures ? `; ${failures}` : ''}`);
   }, store);
+}
+
+/**
+ * The service's garbage collections over the measured load (its /metrics): per 1,000 commands the young and full
+ * collections (counts do not depend on the machine's load) and the milliseconds they paused the main thread (which do).
+ */
+function collections(before: MemorySample | null, after: MemorySample | null, commands: number): string {
+  if (!before || !after) return 'no GC figures (a /metrics scrape failed)';
+  const per1000 = (value: number) => ((value * 1_000) / commands).toFixed(1);
+  const pauseMs = Object.keys(after.gcMs).reduce((sum, kind) => sum + after.gcMs[kind] - (before.gcMs[kind] ?? 0), 0);
+  return `per 1,000 commands ${per1000(after.youngGcs - before.youngGcs)} young and ${per1000(after.fullGcs - before.fullGcs)} full collections, ${per1000(pauseMs)} ms of GC pauses`;
 }
 
 runMain(main);
