@@ -43,6 +43,9 @@ export const RESERVED_COLUMN = {
 
 const RACK_STEP_METRICS = { a_kw: 'float8', b_kw: 'float8', a_feeds: 'int', b_feeds: 'int' } as const satisfies Record<string, MetricType>;
 
+/** The metric columns of `rm_pop_step`, which a read selects by name: its timestamps would each be parsed into a Date. */
+export const POP_STEP_METRIC_COLUMNS = Object.keys(POP_STEP_METRICS);
+
 export type PopSteps = StepTable<keyof typeof POP_STEP_METRICS>;
 export type RackSteps = StepTable<keyof typeof RACK_STEP_METRICS>;
 

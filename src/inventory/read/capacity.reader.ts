@@ -1,7 +1,7 @@
 import { SqlQueryable } from '../../platform/database/sql-client.port';
 import { CapacityTotals, CircuitTypeCapacityFigures, PopWideTallies, RackTally } from '../domain/pop-capacity-at.math';
 import { CircuitType, POP_STATUSES, PopStatus } from '../domain/pop.enums';
-import { POP_STEP_TABLE, PopStepRow, totalsOfStep } from './capacity-steps.table';
+import { POP_STEP_METRIC_COLUMNS, POP_STEP_TABLE, PopStepRow, totalsOfStep } from './capacity-steps.table';
 import { INVENTORY_TABLES as T, statusRank } from './inventory.projection';
 
 /**
@@ -215,7 +215,8 @@ type StepTotalsRow = PopStepRow & {
   country_code: string;
   region: string | null;
   status_rank: number;
-  at: Date | null;
+  /** Whether the PoP has a step row at the instant. */
+  stepped: boolean;
   circuit_types?: CircuitTypeCapacityFigures[] | null;
   next_at?: Date | null;
 };
@@ -232,6 +233,8 @@ export interface PopTotalsRead extends PopHeader {
 const NEXT_CHANGE = `least(
   (SELECT n.at FROM ${POP_STEP_TABLE} n WHERE n.pop_id = p.pop_id AND n.at > $1 ORDER BY n.at LIMIT 1),
   (SELECT min(n.effective_at) FROM ${T.status} n WHERE n.pop_id = p.pop_id AND n.effective_at > $1))`;
+
+const STEP_METRICS = POP_STEP_METRIC_COLUMNS.map((column) => `s.${column}`).join(', ');
 
 /**
  * The selected PoPs' totals at the instant from the capacity steps the projection keeps: one index
@@ -254,7 +257,7 @@ export async function readStepTotals(
 ): Promise<PopTotalsRead[] | { pops: PopTotalsRead[]; until: Date | null }> {
   const filter = new PopFilter(asOf).select(selection);
   const { rows } = await sql.query<StepTotalsRow>(
-    `SELECT s.*, p.pop_id, p.code, p.country_code, p.region, ${STATUS_RANK_AT} AS status_rank${circuitTypes ? `, ${CIRCUIT_TYPES_AT} AS circuit_types` : ''}${until ? `, ${NEXT_CHANGE} AS next_at` : ''}
+    `SELECT ${STEP_METRICS}, s.at IS NOT NULL AS stepped, p.pop_id, p.code, p.country_code, p.region, ${STATUS_RANK_AT} AS status_rank${circuitTypes ? `, ${CIRCUIT_TYPES_AT} AS circuit_types` : ''}${until ? `, ${NEXT_CHANGE} AS next_at` : ''}
        FROM ${T.pop} p
        LEFT JOIN LATERAL (SELECT * FROM ${POP_STEP_TABLE} s WHERE s.pop_id = p.pop_id AND s.at <= $1 ORDER BY s.at DESC LIMIT 1) s ON true
       WHERE ${filter.on('p')}
@@ -267,7 +270,7 @@ export async function readStepTotals(
     countryCode: row.country_code,
     region: row.region,
     status: POP_STATUSES[row.status_rank],
-    totals: { ...totalsOfStep(row.at === null ? null : row), circuitTypes: row.circuit_types ?? [] },
+    totals: { ...totalsOfStep(row.stepped ? row : null), circuitTypes: row.circuit_types ?? [] },
   }));
   if (!until) return pops;
   const next = rows.reduce<Date | null>((first, { next_at }) => (next_at && (!first || next_at < first) ? next_at : first), null);
