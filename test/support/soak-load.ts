@@ -82,11 +82,6 @@ export interface MemorySample {
   inUseMb: number;
   /** JS heap in use, garbage not yet collected included: its lows over a window come near the live heap. */
   heapUsedMb: number;
-  /**
-   * The young generation's part of `heapUsedMb` (new and new large-object spaces): mostly garbage of the last
-   * requests, up to the size the service's `--max-semi-space-size` allows.
-   */
-  youngMb: number;
   /** Memory in use as the service read it right after its last full collection; NaN before the first. */
   afterFullGcMb: number;
   /** Full collections since the service started. */
@@ -112,8 +107,6 @@ export async function memorySample(url: string): Promise<MemorySample | null> {
     const heapUsedMb = value('nodejs_heap_size_used_bytes');
     const inUseMb = rssMb - (value('nodejs_heap_size_total_bytes') - heapUsedMb);
     const afterFullGcMb = value('memory_in_use_after_full_gc_bytes') || NaN;
-    const spaceUsed = (space: string) => Number(new RegExp(`^popledger_nodejs_heap_space_size_used_bytes\\{space="${space}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 1_048_576;
-    const youngMb = spaceUsed('new') + spaceUsed('new_large_object');
     const gcCount = (kind: string) => Number(new RegExp(`^popledger_nodejs_gc_duration_seconds_count\\{kind="${kind}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
     const [fullGcs, youngGcs] = [gcCount('major'), gcCount('minor')];
     const afterFullGcPartsMb = Object.fromEntries(
@@ -122,7 +115,7 @@ export async function memorySample(url: string): Promise<MemorySample | null> {
     const gcMs = Object.fromEntries(
       [...text.matchAll(/^popledger_nodejs_gc_duration_seconds_sum\{kind="([^"]+)"\} (\S+)$/gm)].map(([, kind, seconds]) => [kind, Number(seconds) * 1_000]),
     );
-    return Number.isFinite(inUseMb) ? { rssMb, inUseMb, heapUsedMb, youngMb, afterFullGcMb, fullGcs, youngGcs, afterFullGcPartsMb, gcMs } : null;
+    return Number.isFinite(inUseMb) ? { rssMb, inUseMb, heapUsedMb, afterFullGcMb, fullGcs, youngGcs, afterFullGcPartsMb, gcMs } : null;
   } catch {
     return null;
   }
