@@ -7,7 +7,7 @@ const MONEY = 'amount currency';
 const CAPACITY = `popId status overall space { totalU usedU reservedU freeU utilizationPercent status racks { rackId usedU usableKw allocatedKw } }
   power { usableKw allocatedKw reservedKw headroomKw utilizationPercent redundant status } network { capacityMbps reservedMbps headroomMbps status byType { type capacityMbps circuits } }`;
 const COST = `monthlyRecurring { ${MONEY} } byCategory { category monthlyRecurring { ${MONEY} } } oneOff { ${MONEY} } costPerUsableKw { ${MONEY} } costPerU { ${MONEY} } costPerMbps { ${MONEY} }`;
-const SCENARIO = `query($id: ID!) { scenario(scenarioId: $id) { valid
+const SCENARIO = `query($id: ID!, $asOf: DateTime) { scenario(scenarioId: $id, asOf: $asOf) { valid
   steps { stepId outcome rule }
   impact { popId code before { ${CAPACITY} } after { ${CAPACITY} } costBefore { ${COST} } costAfter { ${COST} } } } }`;
 
@@ -26,35 +26,47 @@ export async function measureScenarioEvaluation(
   pops: readonly PopSummary[],
   sizes: QuerySizes,
 ): Promise<ReturnType<typeof summary> & { steps: number; pops: number; accepted: number }> {
-  const live = pops.filter((pop) => pop.transitions.some((t) => t.status === 'LEASED') && pop.transitions.at(-1)?.status === 'LIVE').slice(0, 20);
-  if (live.length < 20) throw new Error(`only ${live.length} LIVE physical PoPs in the network`);
   const client = new GraphqlClient(url, secret);
-  const scenarioId = `bench-${Date.now()}`;
-  const at = new Date(Date.now() + 30 * DAY).toISOString();
-  const steps = live.flatMap(({ popId }) => planFor(popId, at));
   try {
-    const send = async (document: string, variables: Record<string, unknown>) => {
-      const answer = await client.query(document, variables);
-      if (answer.errors?.length) throw new Error(JSON.stringify(answer.errors).slice(0, 300));
-      return answer.data as Record<string, any>;
-    };
-    await send('mutation($input: CreateScenarioInput!) { createScenario(input: $input) { revision } }', { input: { scenarioId, name: 'bench' } });
-    await send('mutation($input: AddScenarioStepsInput!) { addScenarioSteps(input: $input) { revision } }', { input: { scenarioId, steps } });
+    const plan = await createBenchScenario(client, pops);
     let accepted = 0;
     const samples = await sequentialLatencies(
       Math.min(sizes.count, 300),
       sizes.warmup,
       async () => {
-        const data = await send(SCENARIO, { id: scenarioId });
-        if (data.scenario.impact.length !== live.length) throw new Error(`impact for ${data.scenario.impact.length} PoPs`);
-        accepted = data.scenario.steps.filter((step: { outcome: string }) => step.outcome === 'ACCEPTED').length;
+        accepted = (await plan.evaluate()).steps.filter((step: { outcome: string }) => step.outcome === 'ACCEPTED').length;
       },
       sizes.budgetMs,
     );
-    return { ...summary(samples), steps: steps.length, pops: live.length, accepted };
+    return { ...summary(samples), steps: plan.steps, pops: plan.pops, accepted };
   } finally {
     client.close();
   }
+}
+
+/** The bench's scenario, created through `client`: the plan above over the first 20 LIVE physical PoPs of `pops`. */
+export async function createBenchScenario(client: GraphqlClient, pops: readonly PopSummary[]) {
+  const live = pops.filter((pop) => pop.transitions.some((t) => t.status === 'LEASED') && pop.transitions.at(-1)?.status === 'LIVE').slice(0, 20);
+  if (live.length < 20) throw new Error(`only ${live.length} LIVE physical PoPs in the network`);
+  const scenarioId = `bench-${Date.now()}`;
+  const at = new Date(Date.now() + 30 * DAY).toISOString();
+  const steps = live.flatMap(({ popId }) => planFor(popId, at));
+  await send(client, 'mutation($input: CreateScenarioInput!) { createScenario(input: $input) { revision } }', { input: { scenarioId, name: 'bench' } });
+  await send(client, 'mutation($input: AddScenarioStepsInput!) { addScenarioSteps(input: $input) { revision } }', { input: { scenarioId, steps } });
+  return { scenarioId, steps: steps.length, pops: live.length, evaluate: (asOf?: string) => evaluateBenchScenario(client, scenarioId, live.length, asOf) };
+}
+
+/** The evaluation the bench times (at `asOf`, default now), checked for an impact per PoP of the plan. */
+export async function evaluateBenchScenario(client: GraphqlClient, scenarioId: string, pops: number, asOf?: string): Promise<Record<string, any>> {
+  const data = await send(client, SCENARIO, { id: scenarioId, asOf });
+  if (data.scenario.impact.length !== pops) throw new Error(`impact for ${data.scenario.impact.length} PoPs`);
+  return data.scenario;
+}
+
+async function send(client: GraphqlClient, document: string, variables: Record<string, unknown>): Promise<Record<string, any>> {
+  const answer = await client.query(document, variables);
+  if (answer.errors?.length) throw new Error(JSON.stringify(answer.errors).slice(0, 300));
+  return answer.data as Record<string, any>;
 }
 
 function planFor(popId: string, at: string): Array<Record<string, unknown>> {

@@ -274,4 +274,30 @@ describe('scenarios over GraphQL', () => {
       assert.equal((await app.gql(`{ scenario(scenarioId: "late") { name } scenarios { totalCount } }`, {}, role)).errors, undefined, role);
     }
   });
+
+  it('evaluates again from what it kept only while neither the scenario nor the PoPs it names moved', async () => {
+    for (const [name, input] of physicalPopSetup('ams1')) await ok(name, input);
+    await ok('createScenario', { scenarioId: 'kept', name: 'Kept' });
+    const steps = [
+      { stepId: 'a', installDevice: device('k1', 10, 500, '2026-06-01', 'ams1') },
+      { stepId: 'b', installDevice: device('k2', 10, 500, '2026-06-02', 'ams1') }, // the U of k1: rejected while a is in the plan
+    ];
+    await ok('addScenarioSteps', { scenarioId: 'kept', steps });
+    const evaluated = async () => {
+      const s = await scenario('kept', at('2026-07-01'));
+      const [ams1] = s.impact;
+      return { valid: s.valid, steps: s.steps.map((step: any) => [step.stepId, step.outcome, step.rule]), usedU: [ams1.before.space.usedU, ams1.after.space.usedU] };
+    };
+    const first = await scenario('kept', at('2026-07-01'));
+    assert.deepEqual(await scenario('kept', at('2026-07-01')), first);
+    assert.deepEqual(await evaluated(), { valid: false, steps: [['a', 'ACCEPTED', null], ['b', 'REJECTED', 'SPACE_OVERLAP']], usedU: [0, 2] });
+    // A new revision of the scenario.
+    await ok('addScenarioSteps', { scenarioId: 'kept', steps: [{ stepId: 'c', installDevice: device('k3', 12, 500, '2026-06-03', 'ams1') }] });
+    assert.deepEqual(await evaluated(), { valid: false, steps: [['a', 'ACCEPTED', null], ['b', 'REJECTED', 'SPACE_OVERLAP'], ['c', 'ACCEPTED', null]], usedU: [0, 4] });
+    // A new event of the PoP.
+    await ok('installDevice', device('k4', 12, 500, '2026-05-01', 'ams1'));
+    assert.deepEqual(await evaluated(), { valid: false, steps: [['a', 'ACCEPTED', null], ['b', 'REJECTED', 'SPACE_OVERLAP'], ['c', 'REJECTED', 'SPACE_OVERLAP']], usedU: [2, 4] });
+    await ok('removeScenarioStep', { scenarioId: 'kept', stepId: 'a' });
+    assert.deepEqual(await evaluated(), { valid: false, steps: [['b', 'ACCEPTED', null], ['c', 'REJECTED', 'SPACE_OVERLAP']], usedU: [2, 4] });
+  });
 });

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { popCapacityAnswer, PopCapacityAnswer, popDecider, PopState, popStatusAsOf, popStream, thresholdsOf } from '../../inventory';
+import { popCapacityAnswer, PopCapacityAnswer, PopCommand, popDecider, PopState, popStatusAsOf, popStream, thresholdsOf } from '../../inventory';
 import { popCostAt, PopCostFigures } from '../../cost';
 import { WorkloadContext, workloadDecider, WorkloadState } from '../../residency';
 import { ErrorCode } from '../../platform/api/errors/api-error.types';
 import { toApiError } from '../../platform/api/errors/to-api-error.util';
 import { cloneJson } from '../../kernel/json-clone.util';
 import { CommandExecutor } from '../../platform/commands/command-executor.service';
+import { StreamCache } from '../../platform/commands/stream-cache.util';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app.config';
 import { ScenarioStepData } from '../domain/scenario.commands';
 import { scenarioDecider } from '../domain/scenario.decider';
@@ -67,13 +68,36 @@ export interface ScenarioEvaluation {
 
 interface PopSlot {
   popId: string;
+  /** Revision of the PoP's stream the slot was read at. */
+  revision: number;
   /** Evolved by the accepted steps (a copy of the recorded state; only its transitions when no step changes the PoP). */
   after: PopState;
   changed: boolean;
   before: PopCapacityAnswer | null;
   costBefore: PopCostFigures | null;
   code: string | null;
+  /** The PoP's steps' outcomes by index, decided in this evaluation or taken from a kept one (then `after` is that one's, not to be evolved). */
+  outcomes: Map<number, StepOutcomeFields>;
+  kept: boolean;
 }
+
+type StepOutcomeFields = Pick<StepEvaluation, 'outcome' | 'code' | 'rule' | 'reason'>;
+
+/**
+ * A PoP's part of an evaluation, kept for the next one of the same scenario: valid while neither the scenario
+ * (its revision) nor the PoP's stream (its revision) moved, as the deciders are functions of state and command.
+ */
+interface KeptPop {
+  scenarioRevision: number;
+  /** The PoP stream's revision (also the entry's weight, as in the executor's cache). */
+  revision: number;
+  after: PopState;
+  changed: boolean;
+  outcomes: Map<number, StepOutcomeFields>;
+}
+
+/** Budget of the kept PoPs, in their streams' events (some 430 bytes each in a state): about 40 MB at most. */
+const MAX_KEPT_EVENTS = 100_000;
 
 interface WorkloadSlot {
   state: WorkloadState;
@@ -90,6 +114,8 @@ interface WorkloadSlot {
  */
 @Injectable()
 export class ScenarioEvaluator {
+  private readonly kept = new StreamCache<KeptPop>(MAX_KEPT_EVENTS);
+
   constructor(
     private readonly executor: CommandExecutor,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -109,7 +135,8 @@ export class ScenarioEvaluator {
     const impact = options.impact === true;
     const planned = scenario.steps.map((step, index) => planStep(scenario.scenarioId, step, index, now));
     const recorded = new Set<string>();
-    const { pops, workloads } = await this.loadStreams(planned, recorded, impact ? asOf : null);
+    const keepable = keepablePops(scenario, planned);
+    const { pops, workloads } = await this.loadStreams(scenario, planned, recorded, impact ? asOf : null, keepable);
 
     const context: WorkloadContext = { popStatusAt: (popId, at) => popStatusAsOf(pops.get(popId)?.after ?? null, at) };
     const committable: CommittableStep[] = [];
@@ -123,24 +150,24 @@ export class ScenarioEvaluator {
       try {
         if (step.target === 'pop') {
           const slot = pops.get(step.command.data.popId) as PopSlot;
-          const events = popDecider.decide(step.command, slot.after);
-          for (const event of events) slot.after = popDecider.evolve(slot.after, event);
-          slot.changed = true;
-          committable.push(step);
-        } else {
-          const slot = workloads.get(streamId) as WorkloadSlot;
-          const events = workloadDecider.decide(step.command, slot.state, context);
-          for (const event of events) slot.state = workloadDecider.evolve(slot.state, event);
-          committable.push({ ...step, context: frozenContext(popId, pops.get(popId ?? '')?.after ?? null) });
+          const outcome = slot.kept ? (slot.outcomes.get(index) as StepOutcomeFields) : decidePopStep(step.command, index, slot);
+          if (outcome.outcome === 'ACCEPTED') committable.push(step);
+          return { ...done, ...outcome };
         }
+        const slot = workloads.get(streamId) as WorkloadSlot;
+        const events = workloadDecider.decide(step.command, slot.state, context);
+        for (const event of events) slot.state = workloadDecider.evolve(slot.state, event);
+        committable.push({ ...step, context: frozenContext(popId, pops.get(popId ?? '')?.after ?? null) });
         return { ...done, outcome: 'ACCEPTED' };
       } catch (error) {
-        const rejection = toApiError(error);
-        if (rejection.code === 'INTERNAL_SERVER_ERROR') throw error;
-        const rule = typeof rejection.extensions.rule === 'string' ? rejection.extensions.rule : null;
-        return { ...done, outcome: 'REJECTED', code: rejection.code, rule, reason: rejection.message };
+        return { ...done, ...rejectionOf(error) };
       }
     });
+    for (const slot of pops.values()) {
+      if (!slot.kept && keepable.has(slot.popId)) {
+        this.kept.set(keptKey(scenario.scenarioId, slot.popId), { scenarioRevision: scenario.revision, revision: slot.revision, after: slot.after, changed: slot.changed, outcomes: slot.outcomes });
+      }
+    }
 
     return {
       now,
@@ -157,7 +184,7 @@ export class ScenarioEvaluator {
    * lock: the steps' commandIds already accepted there, figures before the plan at `asOf` (when
    * asked), and a copy of the state to evolve.
    */
-  private async loadStreams(planned: PlannedStep[], recorded: Set<string>, asOf: string | null) {
+  private async loadStreams(scenario: ScenarioSnapshot, planned: PlannedStep[], recorded: Set<string>, asOf: string | null, keepable: ReadonlySet<string>) {
     const popIds = new Map<string, boolean>();
     const workloadStreams = new Set<string>();
     for (const step of planned) {
@@ -176,12 +203,18 @@ export class ScenarioEvaluator {
     for (const [popId, changes] of popIds) {
       const streamId = popStream(popId);
       loads.push(
-        this.executor.inspect(popDecider, streamId, ({ state, accepted }) => {
+        this.executor.inspect(popDecider, streamId, ({ state, revision, accepted }) => {
           if (changes) markRecorded(streamId, accepted);
           const before = asOf !== null && state ? popCapacityAnswer(state, asOf, thresholds) : null;
           const costBefore = asOf !== null && state && before ? popCostAt(state, asOf, denominators(before)) : null;
+          const code = state?.profile.code ?? null;
+          const kept = keepable.has(popId) ? this.kept.get(keptKey(scenario.scenarioId, popId)) : undefined;
+          if (kept && kept.revision === revision && kept.scenarioRevision === scenario.revision) {
+            pops.set(popId, { popId, revision, after: kept.after, changed: kept.changed, before, costBefore, code, outcomes: kept.outcomes, kept: true });
+            return;
+          }
           const after = changes ? cloneJson(state) : statusOnly(state);
-          pops.set(popId, { popId, after, changed: false, before, costBefore, code: state?.profile.code ?? null });
+          pops.set(popId, { popId, revision, after, changed: false, before, costBefore, code, outcomes: new Map(), kept: false });
         }, changes ? commandIdsOf(streamId) : []),
       );
     }
@@ -205,6 +238,55 @@ export class ScenarioEvaluator {
     const costAfter = slot.after && after ? popCostAt(slot.after, asOf, denominators(after)) : null;
     return { popId, code: slot.after?.profile.code ?? slot.code, before, after, costBefore, costAfter };
   }
+}
+
+const ACCEPTED: StepOutcomeFields = { outcome: 'ACCEPTED', code: null, rule: null, reason: null };
+
+/** An inventory step decided on its PoP's state in the plan (evolved when accepted), its outcome noted in the slot. */
+function decidePopStep(command: PopCommand, index: number, slot: PopSlot): StepOutcomeFields {
+  let outcome = ACCEPTED;
+  try {
+    const events = popDecider.decide(command, slot.after);
+    for (const event of events) slot.after = popDecider.evolve(slot.after, event);
+    slot.changed = true;
+  } catch (error) {
+    outcome = rejectionOf(error);
+  }
+  slot.outcomes.set(index, outcome);
+  return outcome;
+}
+
+/** A step's rejection as the real command would answer it; anything else (a bug) is thrown on. */
+function rejectionOf(error: unknown): StepOutcomeFields {
+  const rejection = toApiError(error);
+  if (rejection.code === 'INTERNAL_SERVER_ERROR') throw error;
+  const rule = typeof rejection.extensions.rule === 'string' ? rejection.extensions.rule : null;
+  return { outcome: 'REJECTED', code: rejection.code, rule, reason: rejection.message };
+}
+
+/**
+ * The PoPs whose part of the evaluation can be kept for the next one: each of their steps has its own
+ * effectiveAt (not the evaluation's time), and all come before the plan's first workload step (which reads
+ * the PoPs' status as the steps before it leave it, where a kept PoP has only its last state).
+ */
+function keepablePops(scenario: ScenarioSnapshot, planned: readonly PlannedStep[]): Set<string> {
+  const firstWorkload = planned.findIndex((step) => step.target === 'workload');
+  const keepable = new Set<string>();
+  const not = new Set<string>();
+  for (const step of planned) {
+    if (step.target !== 'pop') continue;
+    const own = typeof scenario.steps[step.index].input.effectiveAt === 'string' && (firstWorkload < 0 || step.index < firstWorkload);
+    if (own && !not.has(step.command.data.popId)) keepable.add(step.command.data.popId);
+    else {
+      not.add(step.command.data.popId);
+      keepable.delete(step.command.data.popId);
+    }
+  }
+  return keepable;
+}
+
+function keptKey(scenarioId: string, popId: string): string {
+  return JSON.stringify([scenarioId, popId]);
 }
 
 function denominators(capacity: PopCapacityAnswer) {
