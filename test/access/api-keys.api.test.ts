@@ -153,12 +153,14 @@ describe('stored API keys (docs/api.md, "API keys")', () => {
     try {
       const started = Date.now();
       let requests = 0;
-      while (Date.now() - started < 2100) {
+      // At least 40 requests over at least 2.1 s: on a loaded machine (CI runs lanes side by side) 40 can take longer.
+      while (Date.now() - started < 2100 || requests < 40) {
         await Promise.all(Array.from({ length: 10 }, () => app.gql(POPS, {}, as(key.secret))));
         requests += 10;
       }
-      assert.ok(requests >= 40, `only ${requests} requests`);
-      assert.ok(writes.length >= 1 && writes.length <= 4, `${writes.length} usage writes for ${requests} requests`);
+      // At most one write per flush tick (1 s): ceil(seconds) + 1, so 4 over 2.1 s.
+      const seconds = Math.ceil((Date.now() - started) / 1000);
+      assert.ok(writes.length >= 1 && writes.length <= seconds + 1, `${writes.length} usage writes for ${requests} requests in ${seconds} s`);
     } finally {
       (sql as { query: SqlClient['query'] }).query = query;
     }
