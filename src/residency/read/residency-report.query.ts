@@ -1,12 +1,15 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { SQL_CLIENT, SqlClient } from '../../platform/database/sql-client.port';
+import { AsOfAnswers } from '../../platform/projections/as-of-answers.util';
+import { ProjectionEngine } from '../../platform/projections/projection.engine';
 import { compareText } from '../../kernel/compare-text.util';
 import { evaluateResidency } from '../domain/evaluate-residency.rules';
 import { summarize } from '../domain/residency-summary.math';
 import type { Readable } from 'node:stream';
 import { residencyCsvStream } from './residency-report.csv';
 import { ResidencyReport, ResidencyRow } from './residency-report.types';
+import { residencyProjection } from './residency.projection';
 import { loadResidencyInput, loadResidencySharedViews, PlacementPage, ResidencyFilter } from './residency-views.reader';
 
 /** The residency report at `filter.asOf` (docs/domain.md, "Residency model"): one row per placement, category and policy. */
@@ -16,14 +19,47 @@ export class ResidencyReportQuery extends Query<ResidencyReport> {
   }
 }
 
+/**
+ * The first instant after $1 at which a placement or a policy starts or ends (null: none), i.e. at which
+ * the report's rows may change.
+ */
+const NEXT_RESIDENCY_CHANGE = `SELECT least(
+    (SELECT least(min(placed_at) FILTER (WHERE placed_at > $1::timestamptz), min(withdrawn_at) FILTER (WHERE withdrawn_at > $1::timestamptz)) FROM rm_res_placement),
+    (SELECT least(min(effective_from) FILTER (WHERE effective_from > $1::timestamptz), min(retired_at) FILTER (WHERE retired_at > $1::timestamptz)) FROM rm_res_policy)) AS at`;
+
+/** The next midnight UTC after `asOf`: group membership (and so a row's outcome) is read on asOf's calendar day. */
+const nextUtcDay = (asOf: string) => new Date(`${asOf.slice(0, 10)}T00:00:00.000Z`).getTime() + 86_400_000;
+
+/**
+ * A report's rows and summary are kept per filter while the residency projection has not moved and no
+ * placement or policy starts or ends, nor the UTC day turns, between the instant they were read at and
+ * asOf (AsOfAnswers): compliance asks about "now", and a whole report is read and evaluated anew each time
+ * otherwise. Each answer is a new object with its own asOf and generatedAt around the kept rows.
+ */
 @QueryHandler(ResidencyReportQuery)
 export class ResidencyReportHandler implements IQueryHandler<ResidencyReportQuery> {
-  constructor(@Inject(SQL_CLIENT) private readonly sql: SqlClient) {}
+  private readonly reports: AsOfAnswers<Pick<ResidencyReport, 'rows' | 'summary'>>;
+
+  constructor(
+    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    projections: ProjectionEngine,
+  ) {
+    this.reports = new AsOfAnswers(projections, [residencyProjection.name], 8);
+  }
 
   async execute({ filter }: ResidencyReportQuery): Promise<ResidencyReport> {
-    const rows = evaluateResidency(await loadResidencyInput(this.sql, filter));
-    // The category and country filters already narrowed the input; a row can only match them.
-    return { asOf: filter.asOf, generatedAt: new Date().toISOString(), rows, summary: summarize(rows) };
+    const key = JSON.stringify([filter.tenant, filter.dataCategory, filter.countryCode]);
+    const { rows, summary } = await this.reports.get(key, filter.asOf, async () => {
+      const [input, change] = await Promise.all([
+        loadResidencyInput(this.sql, filter),
+        this.sql.query<{ at: Date | null }>(NEXT_RESIDENCY_CHANGE, [filter.asOf]),
+      ]);
+      const rows = evaluateResidency(input);
+      const next = change.rows[0]?.at?.getTime() ?? Infinity;
+      // The category and country filters already narrowed the input; a row can only match them.
+      return { value: { rows, summary: summarize(rows) }, until: new Date(Math.min(next, nextUtcDay(filter.asOf))) };
+    });
+    return { asOf: filter.asOf, generatedAt: new Date().toISOString(), rows, summary };
   }
 }
 

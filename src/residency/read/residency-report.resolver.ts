@@ -1,10 +1,13 @@
 import { QueryBus } from '@nestjs/cqrs';
-import { Args, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, Info, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { Access } from '../../platform/api/auth/access.decorator';
+import type { AuthenticatedRequest } from '../../platform/api/auth/auth.guard';
+import { keptAnswerList } from '../../platform/api/http/kept-answer-bytes.util';
 import { ResidencyReportQuery } from './residency-report.query';
-import { ResidencyReport, ResidencyReportArgs, residencyFilter } from './residency-report.types';
+import { ResidencyReport, ResidencyReportArgs, ResidencyRow, residencyFilter } from './residency-report.types';
 
-@Resolver()
+@Resolver(() => ResidencyReport)
 export class ResidencyReportResolver {
   constructor(private readonly queries: QueryBus) {}
 
@@ -12,5 +15,14 @@ export class ResidencyReportResolver {
   @Access('complianceRead')
   residencyReport(@Args() args: ResidencyReportArgs): Promise<ResidencyReport> {
     return this.queries.execute(new ResidencyReportQuery(residencyFilter(args)));
+  }
+
+  /**
+   * Kept rows (ResidencyReportHandler) are sent as the bytes written from them for the same request: the
+   * report's asOf differs on every request for "now", its rows only when they may change.
+   */
+  @ResolveField(() => [ResidencyRow])
+  rows(@Parent() report: ResidencyReport, @Context('req') request: AuthenticatedRequest | undefined, @Info() info: GraphQLResolveInfo): ResidencyRow[] {
+    return keptAnswerList(request, info, report.rows);
   }
 }

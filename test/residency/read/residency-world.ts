@@ -161,7 +161,7 @@ export class ResidencyWorld {
     this.placedAt.set(key, new Date(effectiveAt).toISOString());
   }
 
-  private async run(name: string, input: Record<string, unknown>, role: Role = 'admin'): Promise<string> {
+  async run(name: string, input: Record<string, unknown>, role: Role = 'admin'): Promise<string> {
     const response = await this.app.gql(mutation(name), { input }, role);
     assert.equal(response.errors, undefined, `${name}: ${JSON.stringify(response.errors)}`);
     assert.equal(response.data[name].projected, true);

@@ -1,7 +1,9 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, UseInterceptors } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { GraphQLResolveInfo, Kind } from 'graphql';
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { GraphQLResolveInfo } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { map, Observable } from 'rxjs';
 import type { MetricsService } from '../../observability/metrics.service';
@@ -20,9 +22,20 @@ const answers = new LRUCache<string, Buffer>({ maxSize: KEPT_ANSWER_BYTES, sizeC
 const identities = new WeakMap<object, number>();
 let lastIdentity = 0;
 
-/** What the hooks do with a request's answer: send kept bytes in its place, or keep its bytes. */
-type Pending = { send: Buffer } | { keep: string; clean?: boolean };
-const pending = new WeakMap<FastifyRequest, Pending>();
+/**
+ * A kept list of a request's answer: where it sits (response keys from the root), its key, the kept bytes to
+ * send in its place or (once the execution is done) the list to write and keep; and the hole, a string that
+ * stands for it in the serialized answer (random per process and list, so no answer holds it otherwise).
+ */
+interface Pending {
+  path: readonly string[];
+  key: string;
+  hole: string;
+  send?: Buffer;
+  write?: unknown;
+}
+const pending = new WeakMap<FastifyRequest, Pending[]>();
+const HOLE = `\u0000kept answer ${randomUUID()} `;
 
 function identityOf(value: object): number {
   let identity = identities.get(value);
@@ -30,41 +43,42 @@ function identityOf(value: object): number {
   return identity;
 }
 
-/**
- * The key of a request whose whole document is one query field without directives (so the answer is this
- * field's alone), or undefined. The bytes depend on the document's text, the operation chosen, the
- * variables (coerced, so defaults included) and the role (the guard has admitted the caller).
- */
-function requestKey(info: GraphQLResolveInfo, role: string): string | undefined {
-  const selections = info.operation.selectionSet.selections;
-  const source = info.operation.loc?.source.body;
-  if (info.operation.operation !== 'query' || selections.length !== 1 || source === undefined) return undefined;
-  const [field] = selections;
-  if (field.kind !== Kind.FIELD || (field.directives?.length ?? 0) > 0) return undefined;
-  return JSON.stringify([role, info.operation.name?.value ?? null, info.variableValues, source]);
+/** The response keys from the root to a field, or undefined below a list (where it is answered more than once). */
+function responsePath(info: GraphQLResolveInfo): string[] | undefined {
+  const keys: string[] = [];
+  for (let at: GraphQLResolveInfo['path'] | undefined = info.path; at !== undefined; at = at.prev) {
+    if (typeof at.key !== 'string') return undefined;
+    keys.unshift(at.key);
+  }
+  return keys;
 }
 
 /**
- * Behind the guards: when the resolver hands back a list whose answer to this very request was already
- * written, the execution gets an empty list (nothing to complete) and the hooks send the kept bytes instead.
+ * A field's list as the execution should complete it: empty when bytes were written from this very list
+ * (by identity) for the same role, document text, operation, coerced variables and place in the answer,
+ * which the hooks then put in its place; otherwise the list itself, whose bytes the hooks keep. Only in
+ * queries, and for a field not below a list.
  */
+export function keptAnswerList<T>(request: AuthenticatedRequest | undefined, info: GraphQLResolveInfo, list: T[]): T[] {
+  const role = request?.principal?.role;
+  const path = responsePath(info);
+  const source = info.operation.loc?.source.body;
+  if (!request || role === undefined || path === undefined || source === undefined || info.operation.operation !== 'query') return list;
+  const key = `${identityOf(list)} ${JSON.stringify([role, info.operation.name?.value ?? null, info.variableValues, source, path])}`;
+  const send = answers.get(key);
+  const lists = pending.get(request) ?? [];
+  pending.set(request, lists);
+  lists.push({ path, key, hole: `${HOLE}${lists.length}`, send });
+  return send ? [] : list;
+}
+
+/** Behind the guards: a root field's list goes through keptAnswerList. */
 @Injectable()
 class KeptAnswerBytesInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const gql = GqlExecutionContext.create(context);
     const request = gql.getContext<{ req?: AuthenticatedRequest }>().req;
-    const role = request?.principal?.role;
-    const key = request && role !== undefined ? requestKey(gql.getInfo<GraphQLResolveInfo>(), role) : undefined;
-    if (!request || key === undefined) return next.handle();
-    return next.handle().pipe(
-      map((value: unknown) => {
-        if (!Array.isArray(value)) return value;
-        const identified = `${identityOf(value)} ${key}`;
-        const bytes = answers.get(identified);
-        pending.set(request, bytes ? { send: bytes } : { keep: identified });
-        return bytes ? [] : value;
-      }),
-    );
+    return next.handle().pipe(map((value: unknown) => (Array.isArray(value) ? keptAnswerList(request, gql.getInfo<GraphQLResolveInfo>(), value) : value)));
   }
 }
 
@@ -77,28 +91,53 @@ class KeptAnswerBytesInterceptor implements NestInterceptor {
 export const KeptAnswerBytes = () => UseInterceptors(KeptAnswerBytesInterceptor);
 
 /**
- * The server's half (register before other onSend hooks that change the payload): an answer without
- * errors is kept as bytes; a request the interceptor answered with a placeholder gets the kept bytes.
+ * The server's half (register before other onSend hooks that change the payload). Before serialization each
+ * kept list still in the answer (an error may have nulled a parent) gives way to its hole, and a written list
+ * is taken out to be kept if the answer has no errors; after it, each hole is filled with the list's bytes,
+ * kept or written now. JSON.stringify of a part is the route serializer's text of that part (its `data` is
+ * one JSON.stringify), so the answer's bytes are those it would have had.
  */
 export function keepAnswerBytes(fastify: FastifyInstance, metrics: MetricsService): void {
-  fastify.addHook('preSerialization', (request, _reply, payload: { errors?: unknown }, done) => {
-    const todo = pending.get(request);
-    if (todo && 'keep' in todo) todo.clean = payload.errors === undefined;
+  fastify.addHook('preSerialization', (request, _reply, payload: { data?: unknown; errors?: unknown }, done) => {
+    const lists = pending.get(request);
+    if (lists) {
+      pending.set(
+        request,
+        lists.filter((list) => {
+          const parent = list.path.slice(0, -1).reduce<unknown>((value, key) => (value as Record<string, unknown> | null)?.[key], payload.data) as Record<string, unknown> | null;
+          const key = list.path[list.path.length - 1];
+          if (!Array.isArray(parent?.[key]) || (list.send === undefined && payload.errors !== undefined)) return false;
+          if (list.send === undefined) list.write = parent[key];
+          parent[key] = list.hole;
+          return true;
+        }),
+      );
+    }
     done(null, payload);
   });
   fastify.addHook('onSend', (request, reply, payload, done) => {
-    const todo = pending.get(request);
-    if (!todo || reply.statusCode !== 200 || typeof payload !== 'string') return done(null, payload);
-    if ('send' in todo) {
-      // The placeholder's answer: only its errors, if any, could differ from the kept bytes'.
-      if ((JSON.parse(payload) as { errors?: unknown }).errors !== undefined) return done(null, payload);
-      metrics.keptAnswerBytes.inc({ outcome: 'sent' });
-      return done(null, todo.send);
+    const lists = pending.get(request);
+    if (!lists?.length || typeof payload !== 'string') return done(null, payload);
+    const parts: Buffer[] = [];
+    let from = 0;
+    const holes = lists.map((list) => ({ list, at: payload.indexOf(JSON.stringify(list.hole)) }));
+    // Only an answer not serialized from the execution's result (none is known) would lack its holes.
+    for (const { list, at } of holes.filter(({ at }) => at >= 0).sort((a, b) => a.at - b.at)) {
+      let bytes = list.send;
+      if (bytes !== undefined) metrics.keptAnswerBytes.inc({ outcome: 'sent' });
+      else {
+        bytes = Buffer.from(JSON.stringify(list.write));
+        if (reply.statusCode === 200) {
+          answers.set(list.key, bytes);
+          metrics.keptAnswerBytes.inc({ outcome: 'kept' });
+        }
+      }
+      parts.push(Buffer.from(payload.slice(from, at)), bytes);
+      from = at + JSON.stringify(list.hole).length;
     }
-    if (!todo.clean) return done(null, payload);
-    const bytes = Buffer.from(payload);
-    answers.set(todo.keep, bytes);
-    metrics.keptAnswerBytes.inc({ outcome: 'kept' });
-    done(null, bytes);
+    parts.push(Buffer.from(payload.slice(from)));
+    // The parts as they are, not copied into one Buffer (11.7 MB for a residency report), with their length.
+    void reply.header('content-length', String(parts.reduce((length, part) => length + part.length, 0)));
+    done(null, Readable.from(parts, { objectMode: false }));
   });
 }
