@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { sequentialLatencies, summary } from './latency';
 
@@ -5,6 +6,8 @@ export interface ResidencyCsvMeasurement {
   ms: ReturnType<typeof summary>;
   rows: number;
   bytes: number;
+  /** SHA-256 of the last download's bytes (first 12 hex digits): whether builds answer the same. */
+  sha256: string;
   /** The service's resident memory before the first download, the most seen during them, and after. */
   rssMb: { before: number; max: number; after: number };
 }
@@ -19,6 +22,7 @@ export async function measureResidencyCsv(url: string, secret: string, runs: num
   const endpoint = new URL('/reports/residency.csv', url);
   let rows = 0;
   let bytes = 0;
+  let sha256 = '';
   const download = () =>
     new Promise<void>((resolve, reject) => {
       const req = request(endpoint, { agent, headers: { authorization: `Bearer ${secret}` } }, (res) => {
@@ -28,14 +32,17 @@ export async function measureResidencyCsv(url: string, secret: string, runs: num
         }
         let lineBreaks = 0;
         let size = 0;
+        const hash = createHash('sha256');
         res.on('data', (chunk: Buffer) => {
           size += chunk.length;
+          hash.update(chunk);
           for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lineBreaks += 1;
         });
         res.on('end', () => {
           // Generated values hold no line breaks: one per record, the header's included.
           rows = lineBreaks - 1;
           bytes = size;
+          sha256 = hash.digest('hex').slice(0, 12);
           resolve();
         });
         res.on('error', reject);
@@ -51,7 +58,7 @@ export async function measureResidencyCsv(url: string, secret: string, runs: num
     kb.max = kb.before;
     const samples = await sequentialLatencies(runs, 0, download);
     kb.after = serviceRssKb();
-    return { ms: summary(samples), rows, bytes, rssMb: { before: kb.before / 1024, max: kb.max / 1024, after: kb.after / 1024 } };
+    return { ms: summary(samples), rows, bytes, sha256, rssMb: { before: kb.before / 1024, max: kb.max / 1024, after: kb.after / 1024 } };
   } finally {
     clearInterval(sampler);
     agent.destroy();

@@ -45,7 +45,8 @@ async function main(): Promise<void> {
           let csvFigures = '';
           if (csvRuns > 0) {
             const csv = await cpuOf(csvRuns + 1, () => measureResidencyCsv(service.url, KEYS.compliance, csvRuns, () => service.memoryKb().rss));
-            csvFigures = `; CSV ${csv.result.ms.p50.toFixed(0)} ms median, ${csv.cpu} per download (${csv.result.rows} rows, ${csv.result.bytes} bytes)`;
+            csvFigures = `; CSV ${csv.result.ms.p50.toFixed(0)} ms median, ${csv.cpu} per download (${csv.result.rows} rows, ${csv.result.bytes} bytes, ${csv.result.sha256}; RSS ` +
+              `${csv.result.rssMb.before.toFixed(0)}/${csv.result.rssMb.max.toFixed(0)}/${csv.result.rssMb.after.toFixed(0)} MB before/max/after)`;
           }
           console.log(`${main}: report ${report.result.ms.p50.toFixed(0)} ms median (the first ${report.result.firstMs.toFixed(0)} ms), ${report.cpu} per report (${report.result.rows} rows, answer ${hash})${csvFigures}`);
         } finally {

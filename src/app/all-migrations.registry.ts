@@ -1,5 +1,6 @@
 import { inventoryMigrations } from '../inventory';
 import { outboundMigrations } from '../outbound';
+import { residencyMigrations } from '../residency';
 import { apiKeyMigrations } from '../platform/api/auth/api-key.migrations';
 import { AppConfig } from '../platform/config/app.config';
 import { Migration } from '../platform/database/migrations.runner';
@@ -12,5 +13,6 @@ export function allMigrations(config: AppConfig): Migration[] {
     ...apiKeyMigrations,
     ...outboundMigrations,
     ...inventoryMigrations,
+    ...residencyMigrations,
   ].sort((a, b) => a.id.localeCompare(b.id));
 }

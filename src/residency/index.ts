@@ -3,6 +3,7 @@
  * The only way in from other features, the tools and the composition root.
  */
 export { ResidencyModule, residencyProjections } from './residency.module';
+export { residencyMigrations } from './read/residency.migrations';
 export { POLICY_STREAM_PREFIX, WORKLOAD_STREAM_PREFIX, policyStream, workloadStream } from './domain/residency.streams';
 export type { DataCategory, PlacementRole } from './domain/workload.enums';
 export type { WorkloadCommand, WorkloadContext } from './domain/workload.commands';

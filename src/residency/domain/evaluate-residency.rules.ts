@@ -3,6 +3,7 @@ import { memoize } from '../../kernel/memoize.util';
 import { compileRule, groupsOnDay, type Judge } from './residency-policy.rules';
 import type {
   DataCategory,
+  EvidenceRef,
   PlacementView,
   PolicyView,
   PopView,
@@ -11,12 +12,12 @@ import type {
   WorkloadView,
 } from './residency.types';
 
-export interface ResidencyInput {
+export interface ResidencyInput<E = EvidenceRef> {
   /** ISO 8601 instant; group membership is read on its UTC calendar day. */
   asOf: string;
-  workloads: readonly WorkloadView[];
-  placements: readonly PlacementView[];
-  pops: readonly PopView[];
+  workloads: readonly WorkloadView<E>[];
+  placements: readonly PlacementView<E>[];
+  pops: readonly PopView<E>[];
   policies: readonly PolicyView[];
 }
 
@@ -24,6 +25,17 @@ interface Rule {
   policy: PolicyView;
   judge: Judge;
 }
+
+/** Takes one evaluated row, given by its parts (the CSV writes them out without building a row object). */
+export type ResidencyRowSink<E> = (
+  workload: WorkloadView<E>,
+  placement: PlacementView<E>,
+  pop: PopView<E>,
+  dataCategory: DataCategory,
+  policy: PolicyView | null,
+  outcome: ResidencyOutcome,
+  reason: string,
+) => void;
 
 /**
  * One row per (placement present at asOf, data category of its workload, applicable policy); a
@@ -35,6 +47,32 @@ interface Rule {
  * Rows are ordered by workloadId, popId, role, dataCategory, policyId (code-unit order).
  */
 export function evaluateResidency(input: ResidencyInput): EvaluatedResidencyRow[] {
+  const rows: EvaluatedResidencyRow[] = [];
+  // Object literals with a fixed shape (no spreads): a report builds tens of thousands of rows.
+  forEachResidencyRow(input, (workload, placement, pop, dataCategory, policy, outcome, reason) =>
+    rows.push({
+      workloadId: workload.workloadId,
+      tenant: workload.tenant,
+      dataCategory,
+      popId: pop.popId,
+      popCode: pop.code,
+      countryCode: pop.countryCode,
+      role: placement.role,
+      placedAt: placement.placedAt,
+      policyId: policy === null ? null : policy.policyId,
+      outcome,
+      reason,
+      evidence:
+        policy === null
+          ? [workload.evidence, placement.evidence, pop.evidence]
+          : [workload.evidence, placement.evidence, pop.evidence, policy.evidence],
+    }),
+  );
+  return rows;
+}
+
+/** evaluateResidency's rows, in its order, handed to `sink` one by one instead of collected. */
+export function forEachResidencyRow<E>(input: ResidencyInput<E>, sink: ResidencyRowSink<E>): void {
   const asOf = Date.parse(input.asOf);
   if (Number.isNaN(asOf)) throw new RangeError(`asOf is not an ISO 8601 instant: "${input.asOf}"`);
 
@@ -52,47 +90,21 @@ export function evaluateResidency(input: ResidencyInput): EvaluatedResidencyRow[
     )
     .sort(byPlacementKey);
 
-  const rows: EvaluatedResidencyRow[] = [];
   for (const placement of placements) {
     const workload = workloads.get(placement.workloadId)!;
     const pop = pops.get(placement.popId)!;
-    // Object literals with a fixed shape (no spreads): a report builds tens of thousands of rows.
-    const row = (
-      dataCategory: DataCategory,
-      policy: PolicyView | null,
-      outcome: ResidencyOutcome,
-      reason: string,
-    ): EvaluatedResidencyRow => ({
-      workloadId: workload.workloadId,
-      tenant: workload.tenant,
-      dataCategory,
-      popId: pop.popId,
-      popCode: pop.code,
-      countryCode: pop.countryCode,
-      role: placement.role,
-      placedAt: placement.placedAt,
-      policyId: policy === null ? null : policy.policyId,
-      outcome,
-      reason,
-      evidence:
-        policy === null
-          ? [workload.evidence, placement.evidence, pop.evidence]
-          : [workload.evidence, placement.evidence, pop.evidence, policy.evidence],
-    });
-
     for (const dataCategory of categoriesOf(workload.workloadId)) {
       const rules = rulesFor(dataCategory, workload.tenant);
       if (rules.length === 0) {
         const reason = `no residency policy applies to ${dataCategory} for tenant ${workload.tenant}`;
-        rows.push(row(dataCategory, null, 'UNASSESSED', reason));
+        sink(workload, placement, pop, dataCategory, null, 'UNASSESSED', reason);
       }
       for (const { policy, judge } of rules) {
         const { outcome, reason } = judge(pop.countryCode, placement.role);
-        rows.push(row(dataCategory, policy, outcome, reason));
+        sink(workload, placement, pop, dataCategory, policy, outcome, reason);
       }
     }
   }
-  return rows;
 }
 
 /** Policies in force at asOf, compiled once and indexed by (category, tenant), sorted by policyId. */
@@ -123,10 +135,10 @@ const during = (from: string, until: string | null | undefined, at: number) =>
   Date.parse(from) <= at && (until == null || at < Date.parse(until));
 
 const isInForce = (policy: PolicyView, asOf: number) => during(policy.effectiveFrom, policy.retiredAt, asOf);
-const isPresent = (placement: PlacementView, asOf: number) =>
+const isPresent = (placement: PlacementView<unknown>, asOf: number) =>
   during(placement.placedAt, placement.withdrawnAt, asOf);
 
-const byPlacementKey = (a: PlacementView, b: PlacementView) =>
+const byPlacementKey = (a: PlacementView<unknown>, b: PlacementView<unknown>) =>
   compareText(a.workloadId, b.workloadId) ||
   compareText(a.popId, b.popId) ||
   compareText(a.role, b.role) ||

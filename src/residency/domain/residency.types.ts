@@ -20,15 +20,19 @@ export interface EvidenceRef {
   actor: string;
 }
 
-export interface WorkloadView {
+/**
+ * The views are generic in their evidence: the report reads whole references (EvidenceRef), the CSV only
+ * each event's id, from a text column of its own (no JSON to parse per row).
+ */
+export interface WorkloadView<E = EvidenceRef> {
   workloadId: string;
   tenant: string;
   dataCategories: readonly DataCategory[];
   /** WorkloadRegistered. */
-  evidence: EvidenceRef;
+  evidence: E;
 }
 
-export interface PlacementView {
+export interface PlacementView<E = EvidenceRef> {
   workloadId: string;
   popId: string;
   role: PlacementRole;
@@ -36,15 +40,15 @@ export interface PlacementView {
   placedAt: string;
   withdrawnAt?: string | null;
   /** WorkloadPlaced. */
-  evidence: EvidenceRef;
+  evidence: E;
 }
 
-export interface PopView {
+export interface PopView<E = EvidenceRef> {
   popId: string;
   code: string;
   countryCode: string;
   /** The PoP's registration, which states its country. */
-  evidence: EvidenceRef;
+  evidence: E;
 }
 
 export interface PolicyView {

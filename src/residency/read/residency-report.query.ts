@@ -4,13 +4,13 @@ import { SQL_CLIENT, SqlClient } from '../../platform/database/sql-client.port';
 import { AsOfAnswers } from '../../platform/projections/as-of-answers.util';
 import { ProjectionEngine } from '../../platform/projections/projection.engine';
 import { compareText } from '../../kernel/compare-text.util';
-import { evaluateResidency } from '../domain/evaluate-residency.rules';
+import { evaluateResidency, forEachResidencyRow } from '../domain/evaluate-residency.rules';
 import { summarize } from '../domain/residency-summary.math';
 import type { Readable } from 'node:stream';
-import { residencyCsvStream } from './residency-report.csv';
-import { ResidencyReport, ResidencyRow } from './residency-report.types';
+import { ResidencyCsvPage, residencyCsvStream } from './residency-report.csv';
+import { ResidencyReport } from './residency-report.types';
 import { residencyProjection } from './residency.projection';
-import { loadResidencyInput, loadResidencySharedViews, PlacementPage, ResidencyFilter } from './residency-views.reader';
+import { EVENT_IDS, loadResidencyInput, loadResidencySharedViews, PlacementPage, ResidencyFilter } from './residency-views.reader';
 
 /** The residency report at `filter.asOf` (docs/domain.md, "Residency model"): one row per placement, category and policy. */
 export class ResidencyReportQuery extends Query<ResidencyReport> {
@@ -85,12 +85,12 @@ export class ResidencyCsvHandler implements IQueryHandler<ResidencyCsvQuery> {
   /**
    * The rows page after page, in the report's order: pages follow the key order its rows sort by first.
    * The next page is read while this one is evaluated and sent (two pages in memory at most); the
-   * policies and PoPs are read once.
+   * policies and PoPs are read once. Evidence as event ids only (text columns): the CSV shows no more of it.
    */
-  private async *pages(filter: ResidencyFilter, size: number): AsyncGenerator<ResidencyRow[]> {
-    const shared = await loadResidencySharedViews(this.sql, filter);
+  private async *pages(filter: ResidencyFilter, size: number): AsyncGenerator<ResidencyCsvPage> {
+    const shared = await loadResidencySharedViews(this.sql, filter, EVENT_IDS);
     const load = (after: PlacementPage['after']) => {
-      const loading = loadResidencyInput(this.sql, filter, { after, size }, shared);
+      const loading = loadResidencyInput(this.sql, filter, { after, size }, shared, EVENT_IDS);
       // Taken by the next turn of the loop; a reader that stops early leaves it unawaited.
       loading.catch(() => undefined);
       return loading;
@@ -103,7 +103,7 @@ export class ResidencyCsvHandler implements IQueryHandler<ResidencyCsvQuery> {
         const last = input.placements.reduce((max, p) => (compareText(p.workloadId, max.workloadId) || compareText(p.popId, max.popId)) > 0 ? p : max);
         next = load({ workloadId: last.workloadId, popId: last.popId });
       }
-      yield evaluateResidency(input);
+      yield (sink) => forEachResidencyRow(input, sink);
       if (!more) return;
     }
   }

@@ -53,27 +53,40 @@ function presentPlacements(filter: ResidencyFilter, page?: PlacementPage): { tex
   return { text: page ? `${text}\n   ORDER BY p.workload_id COLLATE "C", p.pop_id COLLATE "C" LIMIT ${param(String(page.size))}` : text, params };
 }
 
-interface PlacementRow {
+interface PlacementRow<E> {
   workload_id: string;
   pop_id: string;
   role: PlacementRole;
   withdrawn_at: Date | string | null;
-  evidence: EvidenceRef;
+  effective_at: string;
+  evidence: E;
 }
 
-interface WorkloadRow {
+interface WorkloadRow<E> {
   workload_id: string;
   tenant: string;
   data_categories: DataCategory[];
-  evidence: EvidenceRef;
+  evidence: E;
 }
 
-interface PopRow {
+interface PopRow<E> {
   pop_id: string;
   code: string;
   country_code: string;
-  evidence: EvidenceRef;
+  evidence: E;
 }
+
+/**
+ * What a read selects as a view's evidence, aliased `evidence`: the whole reference (json, for the
+ * report) or the event's id alone (a text column, for the CSV: nothing to parse per row).
+ */
+export interface EvidenceColumn<E> {
+  select: 'evidence' | 'event_id AS evidence';
+  /** Only the type: the rows carry it. */
+  readonly of?: E;
+}
+export const EVIDENCE_REFS: EvidenceColumn<EvidenceRef> = { select: 'evidence' };
+export const EVENT_IDS: EvidenceColumn<string> = { select: 'event_id AS evidence' };
 
 /** A row of rm_res_policy, as both the report and the outbox's violation check read it. */
 export interface PolicyRow {
@@ -100,38 +113,39 @@ const isoOrNull = (value: Date | string | null): string | null => (value === nul
  * With a page, only that page's placements and workloads; `shared` (from loadResidencySharedViews) spares
  * each page the policy read and the PoP read, which would read the same PoPs again on every page.
  */
-export async function loadResidencyInput(
+export async function loadResidencyInput<E = EvidenceRef>(
   sql: SqlQueryable,
   filter: ResidencyFilter,
   page?: PlacementPage,
-  shared?: ResidencySharedViews,
-): Promise<ResidencyInput> {
+  shared?: ResidencySharedViews<E>,
+  evidence: EvidenceColumn<E> = EVIDENCE_REFS as EvidenceColumn<E>,
+): Promise<ResidencyInput<E>> {
   const { text: present, params } = presentPlacements(filter, page);
   const [placements, workloads, pops, policies] = await Promise.all([
-    sql.query<PlacementRow>(`SELECT workload_id, pop_id, role, withdrawn_at, evidence FROM (${present}) p`, params),
-    sql.query<WorkloadRow>(
-      `SELECT workload_id, tenant, data_categories, evidence FROM rm_res_workload
+    sql.query<PlacementRow<E>>(`SELECT workload_id, pop_id, role, withdrawn_at, effective_at, ${evidence.select} FROM (${present}) p`, params),
+    sql.query<WorkloadRow<E>>(
+      `SELECT workload_id, tenant, data_categories, ${evidence.select} FROM rm_res_workload
         WHERE workload_id IN (SELECT workload_id FROM (${present}) p)`,
       params,
     ),
-    shared?.pops ?? readPops(sql, `pop_id IN (SELECT pop_id FROM (${present}) p)`, params),
+    shared?.pops ?? readPops(sql, evidence, `pop_id IN (SELECT pop_id FROM (${present}) p)`, params),
     shared?.policies ?? loadResidencyPolicies(sql, filter),
   ]);
 
   return {
     asOf: filter.asOf,
     placements: placements.rows.map(
-      (row): PlacementView => ({
+      (row): PlacementView<E> => ({
         workloadId: row.workload_id,
         popId: row.pop_id,
         role: row.role,
-        placedAt: row.evidence.effectiveAt,
+        placedAt: row.effective_at,
         withdrawnAt: isoOrNull(row.withdrawn_at),
         evidence: row.evidence,
       }),
     ),
     workloads: workloads.rows.map(
-      (row): WorkloadView => ({
+      (row): WorkloadView<E> => ({
         workloadId: row.workload_id,
         tenant: row.tenant,
         dataCategories: filter.dataCategory === null ? row.data_categories : [filter.dataCategory],
@@ -144,9 +158,9 @@ export async function loadResidencyInput(
 }
 
 /** What every page of one report reads alike: the policies that can apply and the PoPs in the filter's country. */
-export interface ResidencySharedViews {
+export interface ResidencySharedViews<E = EvidenceRef> {
   policies: readonly PolicyView[];
-  pops: readonly PopView[];
+  pops: readonly PopView<E>[];
 }
 
 /**
@@ -154,17 +168,17 @@ export interface ResidencySharedViews {
  * page places a workload there or not: they are as many as the network's PoPs, whatever the report's size,
  * and each page would otherwise read most of them again.
  */
-export async function loadResidencySharedViews(sql: SqlQueryable, filter: ResidencyFilter): Promise<ResidencySharedViews> {
+export async function loadResidencySharedViews<E>(sql: SqlQueryable, filter: ResidencyFilter, evidence: EvidenceColumn<E>): Promise<ResidencySharedViews<E>> {
   const [policies, pops] = await Promise.all([
     loadResidencyPolicies(sql, filter),
-    filter.countryCode === null ? readPops(sql, 'true', []) : readPops(sql, 'country_code = $1::text', [filter.countryCode]),
+    filter.countryCode === null ? readPops(sql, evidence, 'true', []) : readPops(sql, evidence, 'country_code = $1::text', [filter.countryCode]),
   ]);
   return { policies, pops };
 }
 
-async function readPops(sql: SqlQueryable, where: string, params: unknown[]): Promise<PopView[]> {
-  const { rows } = await sql.query<PopRow>(`SELECT pop_id, code, country_code, evidence FROM rm_res_pop WHERE ${where}`, params);
-  return rows.map((row): PopView => ({ popId: row.pop_id, code: row.code, countryCode: row.country_code, evidence: row.evidence }));
+async function readPops<E>(sql: SqlQueryable, evidence: EvidenceColumn<E>, where: string, params: unknown[]): Promise<PopView<E>[]> {
+  const { rows } = await sql.query<PopRow<E>>(`SELECT pop_id, code, country_code, ${evidence.select} FROM rm_res_pop WHERE ${where}`, params);
+  return rows.map((row): PopView<E> => ({ popId: row.pop_id, code: row.code, countryCode: row.country_code, evidence: row.evidence }));
 }
 
 /** The policies in force at asOf that can apply within the filter. */

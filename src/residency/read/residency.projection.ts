@@ -22,6 +22,10 @@ type Batch = Record<(typeof HANDLED)[number], RecordedEvent[]>;
  * - rm_res_placement: one row per WorkloadPlaced, present on [placed_at, withdrawn_at).
  * - rm_res_policy: a policy (defined once per id) in force on [effective_from, retired_at).
  *
+ * Besides its evidence (json), a workload, PoP and placement row keeps its event's id in a text column
+ * (and a placement its effectiveAt as recorded): the CSV shows only these, and reads them without
+ * parsing JSON per row (`->>` would have the server parse it per row instead).
+ *
  * The workload decider places a workload at a PoP only after its earlier stays there ended, and withdraws
  * only the last stay; so a WorkloadWithdrawn ends the placement of its (workload, PoP) recorded last
  * before it in the log, whatever the effective times.
@@ -36,13 +40,15 @@ export const residencyProjection: Projection = {
       workload_id text PRIMARY KEY,
       tenant text NOT NULL,
       data_categories jsonb NOT NULL,
-      evidence json NOT NULL
+      evidence json NOT NULL,
+      event_id text NOT NULL
     );
     CREATE TABLE ${t('rm_res_pop')} (
       pop_id text PRIMARY KEY,
       code text NOT NULL,
       country_code text NOT NULL,
-      evidence json NOT NULL
+      evidence json NOT NULL,
+      event_id text NOT NULL
     );
     CREATE TABLE ${t('rm_res_placement')} (
       workload_id text NOT NULL,
@@ -52,6 +58,8 @@ export const residencyProjection: Projection = {
       role text NOT NULL,
       withdrawn_at timestamptz,
       evidence json NOT NULL,
+      event_id text NOT NULL,
+      effective_at text NOT NULL,
       PRIMARY KEY (workload_id, pop_id, position)
     );
     CREATE TABLE ${t('rm_res_policy')} (
@@ -123,6 +131,7 @@ async function insert(tx: SqlQueryable, table: string, events: RecordedEvent[], 
 }
 
 const EVIDENCE: Column = ['evidence', 'json', evidenceOf];
+const EVENT_ID: Column = ['event_id', 'text', (e) => e.eventId];
 const field = (name: string, source: string): Column => [name, 'text', (e) => text(e, source)];
 
 async function writeWorkloads(tx: SqlQueryable, t: TableNames, registered: RecordedEvent[]): Promise<void> {
@@ -131,11 +140,12 @@ async function writeWorkloads(tx: SqlQueryable, t: TableNames, registered: Recor
     field('tenant', 'tenant'),
     ['data_categories', 'jsonb', (e) => list(e, 'dataCategories')],
     EVIDENCE,
+    EVENT_ID,
   ]);
 }
 
 async function writePops(tx: SqlQueryable, t: TableNames, registered: RecordedEvent[]): Promise<void> {
-  await insert(tx, t('rm_res_pop'), registered, [field('pop_id', 'popId'), field('code', 'code'), field('country_code', 'countryCode'), EVIDENCE]);
+  await insert(tx, t('rm_res_pop'), registered, [field('pop_id', 'popId'), field('code', 'code'), field('country_code', 'countryCode'), EVIDENCE, EVENT_ID]);
 }
 
 async function writePlacements(tx: SqlQueryable, t: TableNames, placed: RecordedEvent[], withdrawn: RecordedEvent[]): Promise<void> {
@@ -146,6 +156,8 @@ async function writePlacements(tx: SqlQueryable, t: TableNames, placed: Recorded
     ['position', 'text', (e) => e.position],
     field('role', 'role'),
     EVIDENCE,
+    EVENT_ID,
+    ['effective_at', 'text', effectiveAt],
   ]);
   if (withdrawn.length === 0) return;
   // After the inserts, so that a withdrawal finds a placement of the same batch; the primary key (there

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { text } from 'node:stream/consumers';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { residencyCsvFileName, residencyCsvStream } from '../../../src/residency/read/residency-report.csv';
+import type { PolicyView } from '../../../src/residency/domain/residency.types';
+import { ResidencyCsvPage, residencyCsvFileName, residencyCsvStream } from '../../../src/residency/read/residency-report.csv';
 import { ResidencyReport, ResidencyRow } from '../../../src/residency/read/residency-report.types';
 
 const tenantsOf = (csv: string) => (parse(csv, { columns: true }) as Array<Record<string, string>>).map((row) => row.tenant);
@@ -22,7 +23,7 @@ function report(rows: Array<Partial<ResidencyRow>>): ResidencyReport {
     policyId: 'gdpr',
     outcome: 'COMPLIANT',
     reason: 'ALLOWED_LOCATIONS: DE is in EU (allowed group)',
-    evidence: [evidence('e1'), evidence('e2')],
+    evidence: [evidence('e1'), evidence('e2'), evidence('e3'), evidence('e4')],
   };
   return {
     asOf: '2026-02-01T10:00:00.000Z',
@@ -32,24 +33,38 @@ function report(rows: Array<Partial<ResidencyRow>>): ResidencyReport {
   };
 }
 
+/** A row as the evaluation hands it to the CSV: workload, placement, PoP and policy, each with its event id. */
+const handOver = (row: ResidencyRow): Parameters<Parameters<ResidencyCsvPage>[0]> => {
+  const [workload, placement, pop, policy] = row.evidence.map((ref) => ref.eventId);
+  return [
+    { workloadId: row.workloadId, tenant: row.tenant, dataCategories: [row.dataCategory], evidence: workload },
+    { workloadId: row.workloadId, popId: row.popId, role: row.role, placedAt: row.placedAt, evidence: placement },
+    { popId: row.popId, code: row.popCode, countryCode: row.countryCode, evidence: pop },
+    row.dataCategory,
+    row.policyId === null ? null : ({ policyId: row.policyId, evidence: evidence(policy) } as PolicyView),
+    row.outcome,
+    row.reason,
+  ];
+};
+
 /** The report's rows streamed as CSV, `pageSize` rows per page. */
 async function residencyCsv({ rows }: ResidencyReport, pageSize = rows.length): Promise<string> {
-  async function* pages() {
-    for (let i = 0; i < rows.length; i += pageSize) yield rows.slice(i, i + pageSize);
+  async function* pages(): AsyncGenerator<ResidencyCsvPage> {
+    for (let i = 0; i < rows.length; i += pageSize) yield (sink) => rows.slice(i, i + pageSize).forEach((row) => sink(...handOver(row)));
   }
   return text(residencyCsvStream(pages()));
 }
 
 describe('residency CSV', () => {
   it('writes RFC 4180: CRLF records, quotes around delimiters, quotes and line breaks', async () => {
-    const csv = await residencyCsv(report([{ tenant: 'Acme, "Europe"\nLtd' }, { tenant: 'cr\ronly', policyId: null, outcome: 'UNASSESSED' }]));
+    const csv = await residencyCsv(report([{ tenant: 'Acme, "Europe"\nLtd' }, { tenant: 'cr\ronly', policyId: null, outcome: 'UNASSESSED', evidence: [evidence('e1'), evidence('e2'), evidence('e3')] }]));
     const lines = csv.split('\r\n');
     assert.equal(lines[0], 'workloadId,tenant,dataCategory,popId,popCode,countryCode,role,placedAt,policyId,outcome,reason,evidence');
     assert.equal(
       lines[1],
-      'w1,"Acme, ""Europe""\nLtd",PERSONAL,p1,P1,DE,PRIMARY,2026-01-10T00:00:00.000Z,gdpr,COMPLIANT,ALLOWED_LOCATIONS: DE is in EU (allowed group),e1 e2',
+      'w1,"Acme, ""Europe""\nLtd",PERSONAL,p1,P1,DE,PRIMARY,2026-01-10T00:00:00.000Z,gdpr,COMPLIANT,ALLOWED_LOCATIONS: DE is in EU (allowed group),e1 e2 e3 e4',
     );
-    assert.equal(lines[2], 'w1,"cr\ronly",PERSONAL,p1,P1,DE,PRIMARY,2026-01-10T00:00:00.000Z,,UNASSESSED,ALLOWED_LOCATIONS: DE is in EU (allowed group),e1 e2');
+    assert.equal(lines[2], 'w1,"cr\ronly",PERSONAL,p1,P1,DE,PRIMARY,2026-01-10T00:00:00.000Z,,UNASSESSED,ALLOWED_LOCATIONS: DE is in EU (allowed group),e1 e2 e3');
     assert.equal(lines[3], '');
     assert.deepEqual(
       tenantsOf(csv),
@@ -75,7 +90,7 @@ describe('residency CSV', () => {
 
   it('writes the bytes csv-stringify writes (RFC 4180, CRLF, quoted line breaks) for awkward values', async () => {
     const awkward = ['', 'plain', 'a,b', 'say "hi"', '"', 'lf\nx', 'cr\rx', 'crlf\r\nx', ' padded ', '=1', '-', 'ü€😀', "it's", '\u2028'];
-    const rows = awkward.map((value, i) => ({ tenant: value, reason: awkward[(i + 3) % awkward.length], policyId: i % 4 === 0 ? null : value, evidence: i % 5 === 0 ? [] : [evidence(value || 'e'), evidence('e2')] }));
+    const rows = awkward.map((value, i) => ({ tenant: value, reason: awkward[(i + 3) % awkward.length], policyId: i % 4 === 0 ? null : value, evidence: [evidence(value || 'e'), evidence('e2'), evidence(awkward[(i + 5) % awkward.length] || 'e'), ...(i % 4 === 0 ? [] : [evidence('e4')])] }));
     const full = report(rows).rows;
     const formula = /^[=+\-@\t\r]/;
     const cells = full.map((row) =>
