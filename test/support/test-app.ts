@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../src/app/app.factory';
 import { AppConfig, loadConfig } from '../../src/platform/config/app.config';
+import { createSqlClient } from '../../src/platform/database/sql-client.factory';
 import { ROLES, Role } from '../../src/platform/api/auth/roles.types';
 import { dropSchema } from './test-databases';
 import { createTestEventStore } from './test-event-store';
@@ -100,4 +101,28 @@ export async function startTestApp(
       await own?.dispose();
     },
   };
+}
+
+/**
+ * Puts `storage`'s read models back as a previous version left them (the upgrade tests): runs `statements` on
+ * its database and forgets the migration `migrationId`, so that the next start applies it again.
+ */
+export async function undoMigration(storage: TestStorage, migrationId: string, statements: string): Promise<void> {
+  const config = loadConfig({ ...storage.env, LOG_LEVEL: 'warn' }, storage.overrides);
+  const sql = await createSqlClient({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, schema: config.databaseSchema });
+  try {
+    await sql.query(statements);
+    await sql.query('DELETE FROM schema_migrations WHERE id = $1', [migrationId]);
+  } finally {
+    await sql.close();
+  }
+}
+
+/** Starts the service on `storage` with patient reads and waits (30 s at most) until every projection has caught up with the log. */
+export async function startCaughtUp(storage: TestStorage): Promise<TestApp> {
+  const app = await startTestApp({}, PATIENT_READS, storage);
+  const lag = async () => (await app.gql<{ projectionStatus: Array<{ lagEvents: number }> }>('{ projectionStatus { lagEvents } }')).data.projectionStatus;
+  const deadline = Date.now() + 30_000;
+  while ((await lag()).some((p) => p.lagEvents > 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  return app;
 }

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { inventoryMigrations } from '../../../src/inventory';
-import { loadConfig } from '../../../src/platform/config/app.config';
-import { createSqlClient } from '../../../src/platform/database/sql-client.factory';
 import { mutation, physicalPopSetup } from '../../support/fixtures';
-import { createTestStorage, PATIENT_READS, startTestApp, TestStorage } from '../../support/test-app';
+import { createTestStorage, PATIENT_READS, startCaughtUp, startTestApp, TestStorage, undoMigration } from '../../support/test-app';
 
 const T0 = '2026-01-01T00:00:00Z';
 
@@ -25,25 +23,15 @@ describe('capacity after an upgrade from step tables without blocks', () => {
       await first.close();
     }
     // The step tables as the previous version made them (plain tables under the views' names), with wrong figures.
-    const config = loadConfig({ ...storage.env, LOG_LEVEL: 'warn' }, storage.overrides);
-    const sql = await createSqlClient({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, schema: config.databaseSchema });
-    try {
-      await sql.query(`DROP VIEW rm_pop_step, rm_rack_step;
+    await undoMigration(storage, inventoryMigrations[1].id, `DROP VIEW rm_pop_step, rm_rack_step;
         DROP TABLE rm_pop_step_points, rm_pop_step_blocks, rm_rack_step_points, rm_rack_step_blocks;
         CREATE TABLE rm_pop_step (pop_id text NOT NULL, at timestamptz NOT NULL, total_u int NOT NULL, used_u int NOT NULL, PRIMARY KEY (pop_id, at));
         CREATE TABLE rm_pop_step__rebuild (pop_id text NOT NULL, at timestamptz NOT NULL, total_u int NOT NULL, used_u int NOT NULL);
         CREATE TABLE rm_rack_step (pop_id text NOT NULL, rack_id text NOT NULL, at timestamptz NOT NULL, a_kw float8 NOT NULL);
         INSERT INTO rm_pop_step VALUES ('up1', '2025-01-01T00:00:00Z', 999, 999)`);
-      await sql.query('DELETE FROM schema_migrations WHERE id = $1', [inventoryMigrations[1].id]);
-    } finally {
-      await sql.close();
-    }
 
-    const upgraded = await startTestApp({}, PATIENT_READS, storage);
+    const upgraded = await startCaughtUp(storage);
     try {
-      const lag = async () => (await upgraded.gql<{ projectionStatus: Array<{ name: string; lagEvents: number }> }>('{ projectionStatus { name lagEvents } }')).data.projectionStatus;
-      const deadline = Date.now() + 30_000;
-      while ((await lag()).some((p) => p.lagEvents > 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
       const capacity = await upgraded.gql('{ capacity(popId: "up1", asOf: "2026-01-01T00:00:00Z") { space { usedU totalU } } }');
       assert.deepEqual(capacity.data.capacity.space, { usedU: 3, totalU: 42 });
     } finally {

@@ -2,10 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ROLES, Role } from '../../../src/platform/api/auth/roles.types';
 import { mutation, physicalPopSetup } from '../../support/fixtures';
-import { loadConfig } from '../../../src/platform/config/app.config';
-import { createSqlClient } from '../../../src/platform/database/sql-client.factory';
 import { inventoryMigrations } from '../../../src/inventory';
-import { createTestStorage, KEYS, PATIENT_READS, startTestApp, TestApp, TestStorage } from '../../support/test-app';
+import { createTestStorage, KEYS, PATIENT_READS, startCaughtUp, startTestApp, TestApp, TestStorage, undoMigration } from '../../support/test-app';
 import { findAll, parseXml, XmlElement } from '../../support/xml-tree';
 
 /**
@@ -190,20 +188,10 @@ describe('rack elevation after an upgrade from tables without names and position
       await first.close();
     }
     // The tables as the previous version made them, its migrations only.
-    const config = loadConfig({ ...storage.env, LOG_LEVEL: 'warn' }, storage.overrides);
-    const sql = await createSqlClient({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, schema: config.databaseSchema });
-    try {
-      await sql.query('ALTER TABLE rm_rack DROP COLUMN name; ALTER TABLE rm_device DROP COLUMN name, DROP COLUMN role, DROP COLUMN position_u');
-      await sql.query('DELETE FROM schema_migrations WHERE id = $1', [inventoryMigrations[0].id]);
-    } finally {
-      await sql.close();
-    }
+    await undoMigration(storage, inventoryMigrations[0].id, 'ALTER TABLE rm_rack DROP COLUMN name; ALTER TABLE rm_device DROP COLUMN name, DROP COLUMN role, DROP COLUMN position_u');
 
-    const upgraded = await startTestApp({}, PATIENT_READS, storage);
+    const upgraded = await startCaughtUp(storage);
     try {
-      const lag = async () => (await upgraded.gql<{ projectionStatus: Array<{ name: string; lagEvents: number }> }>('{ projectionStatus { name lagEvents } }')).data.projectionStatus;
-      const deadline = Date.now() + 30_000;
-      while ((await lag()).some((p) => p.lagEvents > 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
       const answer = await fetch(`${upgraded.url}/pops/up1/racks/r1/elevation.svg?asOf=${T0}`, { headers: { authorization: `Bearer ${KEYS.viewer}` } });
       assert.equal(answer.status, 200);
       const svg = parseXml(await answer.text());
