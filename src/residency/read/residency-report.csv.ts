@@ -64,8 +64,9 @@ function recordWriter(): { sink: ResidencyRowSink<string>; take: () => string } 
     let policyCell = '';
     if (policy !== null) {
       evidence += ` ${policy.evidence.eventId}`;
-      policyCell = policyCells.get(policy) ?? '';
-      if (policyCell === '') policyCells.set(policy, (policyCell = cell(policy.policyId)));
+      let cells = policyCells.get(policy);
+      if (cells === undefined) policyCells.set(policy, (cells = cell(policy.policyId)));
+      policyCell = cells;
     }
     // The outcome is one of three names: nothing to escape.
     text += `${workloadCells}${cell(dataCategory)}${placementCells}${policyCell},${outcome},${cell(reason)},${cell(evidence)}${CRLF}`;

@@ -120,9 +120,12 @@ export function keepAnswerBytes(fastify: FastifyInstance, metrics: MetricsServic
     if (!lists?.length || typeof payload !== 'string') return done(null, payload);
     const parts: Buffer[] = [];
     let from = 0;
-    const holes = lists.map((list) => ({ list, at: payload.indexOf(JSON.stringify(list.hole)) }));
+    const holes = lists.map((list) => {
+      const text = JSON.stringify(list.hole);
+      return { list, text, at: payload.indexOf(text) };
+    });
     // Only an answer not serialized from the execution's result (none is known) would lack its holes.
-    for (const { list, at } of holes.filter(({ at }) => at >= 0).sort((a, b) => a.at - b.at)) {
+    for (const { list, text, at } of holes.filter(({ at }) => at >= 0).sort((a, b) => a.at - b.at)) {
       let bytes = list.send;
       if (bytes !== undefined) metrics.keptAnswerBytes.inc({ outcome: 'sent' });
       else {
@@ -133,7 +136,7 @@ export function keepAnswerBytes(fastify: FastifyInstance, metrics: MetricsServic
         }
       }
       parts.push(Buffer.from(payload.slice(from, at)), bytes);
-      from = at + JSON.stringify(list.hole).length;
+      from = at + text.length;
     }
     parts.push(Buffer.from(payload.slice(from)));
     // The parts as they are, not copied into one Buffer (11.7 MB for a residency report), with their length.
