@@ -88,7 +88,7 @@ describe(`reliability: SIGKILL (${process.env.DATABASE_URL ? 'PostgreSQL server'
     try {
       assert.ok(await waitForProjections(sut.url, KEYS.admin, 120_000), 'projections catch up with the prepared log');
       const mix = new CommandMix(pops, racks, 'crash', new Date().toISOString());
-      const load = await loadUntilKill({ url: sut.url, path: '/graphql', secret: KEYS.planner, clients: CLIENTS, loadMs: LOAD_MS, next: () => ({ body: mix.next() }), kill: () => sut.service.kill() });
+      const load = await loadUntilKill({ url: sut.url, path: '/graphql', secret: KEYS.planner, clients: CLIENTS, loadMs: LOAD_MS, untilAnswered: 1, maxLoadMs: 60_000, next: () => ({ body: mix.next() }), kill: () => sut.service.kill() });
       const acknowledged: Array<{ streamId: string; eventIds: string[] }> = [];
       const refused: string[] = [];
       for (const { status, body } of load.answered) {
@@ -109,7 +109,7 @@ describe(`reliability: SIGKILL (${process.env.DATABASE_URL ? 'PostgreSQL server'
       });
       const defects = streamDefects(live.streams);
       const landed = [...live.streams.values()].reduce((n, stream) => n + stream.length, 0);
-      printTable(`SIGKILL after ${LOAD_MS} ms of commands from ${CLIENTS} clients (${sut.storage.kind})`, ['sent', 'acknowledged', 'refused', '5xx/not JSON', 'unanswered', 'in flight at kill', 'events stored', 'ack. not once', 'entity twice', 'revision defects', 'rebuild replayed', 'read models = rebuild'], [
+      printTable(`SIGKILL after ${load.loadMs} ms of commands from ${CLIENTS} clients (${sut.storage.kind})`, ['sent', 'acknowledged', 'refused', '5xx/not JSON', 'unanswered', 'in flight at kill', 'events stored', 'ack. not once', 'entity twice', 'revision defects', 'rebuild replayed', 'read models = rebuild'], [
         [load.sent, acknowledged.length, refused.length, load.bad.length, load.unanswered.length, load.inFlightAtKill, landed, notOnce.length, entityTwice.length, defects.length, replayed, sameReadModels(live.readModels, rebuilt.readModels)],
       ]);
       console.log(`  live: ${describeReadModels(live.readModels)}; rebuilt: ${describeReadModels(rebuilt.readModels)}`);
@@ -153,7 +153,7 @@ describe(`reliability: SIGKILL (${process.env.DATABASE_URL ? 'PostgreSQL server'
         const records = Array.from({ length: BATCH_RECORDS }, record);
         return { externalIds: records.map((r) => r.externalId as string), body: JSON.stringify({ records }) };
       };
-      const load = await loadUntilKill({ url: sut.url, path: '/integrations/procurement/records', secret: KEYS.procurement, clients: BATCH_CLIENTS, loadMs: BATCH_LOAD_MS, next: nextBatch, kill: () => sut.service.kill() });
+      const load = await loadUntilKill({ url: sut.url, path: '/integrations/procurement/records', secret: KEYS.procurement, clients: BATCH_CLIENTS, loadMs: BATCH_LOAD_MS, untilAnswered: 1, maxLoadMs: 60_000, next: nextBatch, kill: () => sut.service.kill() });
       const problems: string[] = [];
       const acknowledged: Array<{ externalId: string; eventIds: string[] }> = [];
       for (const { status, body } of load.answered) {
@@ -184,7 +184,7 @@ describe(`reliability: SIGKILL (${process.env.DATABASE_URL ? 'PostgreSQL server'
       const acknowledgedNotOnce = acknowledged.flatMap((a) => a.eventIds.filter((id) => events.get(id) !== 1).map((id) => `${a.externalId} ${id}: ${events.get(id) ?? 0}×`));
       const procurementEvents = [...live.streams.values()].flat().filter((e) => e.metadata.source === 'procurement').length;
       const defects = streamDefects(live.streams);
-      printTable(`SIGKILL after ${BATCH_LOAD_MS} ms of ${BATCH_RECORDS}-record procurement batches from ${BATCH_CLIENTS} clients (${sut.storage.kind})`, ['batches sent', 'answered', '5xx/not JSON', 'unanswered (resent)', 'in flight at kill', 'resent: accepted', 'resent: duplicate', 'problems', 'records sent', 'procurement events', 'record not once', 'revision defects', 'read models = rebuild'], [
+      printTable(`SIGKILL after ${load.loadMs} ms of ${BATCH_RECORDS}-record procurement batches from ${BATCH_CLIENTS} clients (${sut.storage.kind})`, ['batches sent', 'answered', '5xx/not JSON', 'unanswered (resent)', 'in flight at kill', 'resent: accepted', 'resent: duplicate', 'problems', 'records sent', 'procurement events', 'record not once', 'revision defects', 'read models = rebuild'], [
         [load.sent, load.answered.length, load.bad.length, load.unanswered.length, load.inFlightAtKill, resent.accepted, resent.duplicates, problems.length, sentIds.length, procurementEvents, recordsNotOnce.length, defects.length, sameReadModels(live.readModels, rebuilt.readModels)],
       ]);
       assert.ok(acknowledged.length > 0, 'batches were answered before the kill');

@@ -19,6 +19,8 @@ export interface LoadOutcome<R> {
   /** Requests sent and not yet answered when the kill came. */
   inFlightAtKill: number;
   sent: number;
+  /** Milliseconds from the first request to the kill. */
+  loadMs: number;
 }
 
 export interface LoadUntilKillOptions<R> {
@@ -27,6 +29,12 @@ export interface LoadUntilKillOptions<R> {
   secret: string;
   clients: number;
   loadMs: number;
+  /**
+   * Keep the load on past `loadMs` until this many requests were answered (at most `maxLoadMs`), so a
+   * slow, loaded machine still kills a service that has answered some requests and not others.
+   */
+  untilAnswered?: number;
+  maxLoadMs?: number;
   /** The next request to send; `body` is its JSON text. */
   next(): R & { body: string };
   /** SIGKILL (called synchronously once the clients stopped sending). */
@@ -34,7 +42,8 @@ export interface LoadUntilKillOptions<R> {
 }
 
 export async function loadUntilKill<R>(options: LoadUntilKillOptions<R>): Promise<LoadOutcome<R>> {
-  const outcome: LoadOutcome<R> = { answered: [], bad: [], unanswered: [], inFlightAtKill: 0, sent: 0 };
+  const outcome: LoadOutcome<R> = { answered: [], bad: [], unanswered: [], inFlightAtKill: 0, sent: 0, loadMs: 0 };
+  const started = Date.now();
   let inFlight = 0;
   let stopped = false;
   const client = async () => {
@@ -74,9 +83,14 @@ export async function loadUntilKill<R>(options: LoadUntilKillOptions<R>): Promis
   };
   const clients = Array.from({ length: options.clients }, client);
   await new Promise((resolve) => setTimeout(resolve, options.loadMs));
+  const deadline = Date.now() + (options.maxLoadMs ?? options.loadMs) - options.loadMs;
+  while (outcome.answered.length + outcome.bad.length < (options.untilAnswered ?? 0) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   // No await between these three: no client sends or finishes a request in between.
   stopped = true;
   outcome.inFlightAtKill = inFlight;
+  outcome.loadMs = Date.now() - started;
   const killed = options.kill();
   await killed;
   await Promise.all(clients);
