@@ -55,15 +55,11 @@ describe(`per-key rate limit (RATE_LIMIT_PER_SECOND=${LIMIT})`, () => {
     return { status: response.status, retryAfter: response.headers.get('retry-after'), body: text.startsWith('{') ? JSON.parse(text) : text };
   };
 
-  it('holds across a burst of 16 concurrent clients with one key, in any second (not per fixed window), and another key is not affected', async () => {
-    // Five requests half a second before the burst: a fixed window opened by them would let the burst
-    // have LIMIT - 5 now and LIMIT more once it closed; a sliding second lets at most LIMIT through.
-    for (let i = 0; i < 5; i++) assert.equal((await graphql('admin')).status, 200);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+  /** 16 clients with the admin key for 0.9 s; meanwhile the planner key asks now and then. */
+  const burstWithBystander = async () => {
     const started = Date.now();
     const hits: Hit[] = [];
     const others: Hit[] = [];
-    // 16 clients with the admin key for 0.9 s; meanwhile the planner key asks now and then.
     await Promise.all([
       ...Array.from({ length: 16 }, async () => {
         while (Date.now() - started < 900) hits.push(await graphql('admin'));
@@ -75,6 +71,22 @@ describe(`per-key rate limit (RATE_LIMIT_PER_SECOND=${LIMIT})`, () => {
         }
       })(),
     ]);
+    return { hits, others };
+  };
+
+  it('holds across a burst of 16 concurrent clients with one key, in any second (not per fixed window), and another key is not affected', async () => {
+    // Five requests half a second before the burst: a fixed window opened by them would let the burst
+    // have LIMIT - 5 now and LIMIT more once it closed; a sliding second lets at most LIMIT through.
+    // A loaded machine may not send enough requests in the 0.9 s: then the key's window is let expire and
+    // the whole burst runs again (at most three times), since what it checks needs more than LIMIT * 2.
+    let hits: Hit[] = [];
+    let others: Hit[] = [];
+    for (let attempt = 0; attempt < 3 && hits.length <= LIMIT * 2; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 1100));
+      for (let i = 0; i < 5; i++) assert.equal((await graphql('admin')).status, 200);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      ({ hits, others } = await burstWithBystander());
+    }
     const ok = hits.filter((h) => h.status === 200).length;
     const limited = hits.filter((h) => h.status === 429);
     assert.ok(hits.length > LIMIT * 2, `only ${hits.length} requests`);
