@@ -79,9 +79,15 @@ export function forEachResidencyRow<E>(input: ResidencyInput<E>, sink: Residency
   const workloads = new Map(input.workloads.map((workload) => [workload.workloadId, workload]));
   const pops = new Map(input.pops.map((pop) => [pop.popId, pop]));
   const rulesFor = applicableRules(input.policies, asOf);
-  const categoriesOf = memoize((workloadId: string) =>
-    [...new Set(workloads.get(workloadId)!.dataCategories)].sort(compareText),
-  );
+  // Looked up once per workload rather than per placement and category: a workload has several placements.
+  const judgedCategoriesOf = memoize((workloadId: string) => {
+    const { dataCategories, tenant } = workloads.get(workloadId)!;
+    return [...new Set(dataCategories)].sort(compareText).map((dataCategory) => {
+      const rules = rulesFor(dataCategory, tenant);
+      const unassessed = rules.length === 0 ? `no residency policy applies to ${dataCategory} for tenant ${tenant}` : null;
+      return { dataCategory, rules, unassessed };
+    });
+  });
 
   const placements = input.placements
     .filter(
@@ -93,12 +99,8 @@ export function forEachResidencyRow<E>(input: ResidencyInput<E>, sink: Residency
   for (const placement of placements) {
     const workload = workloads.get(placement.workloadId)!;
     const pop = pops.get(placement.popId)!;
-    for (const dataCategory of categoriesOf(workload.workloadId)) {
-      const rules = rulesFor(dataCategory, workload.tenant);
-      if (rules.length === 0) {
-        const reason = `no residency policy applies to ${dataCategory} for tenant ${workload.tenant}`;
-        sink(workload, placement, pop, dataCategory, null, 'UNASSESSED', reason);
-      }
+    for (const { dataCategory, rules, unassessed } of judgedCategoriesOf(workload.workloadId)) {
+      if (unassessed !== null) sink(workload, placement, pop, dataCategory, null, 'UNASSESSED', unassessed);
       for (const { policy, judge } of rules) {
         const { outcome, reason } = judge(pop.countryCode, placement.role);
         sink(workload, placement, pop, dataCategory, policy, outcome, reason);

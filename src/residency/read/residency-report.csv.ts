@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { ResidencyRowSink } from '../domain/evaluate-residency.rules';
-import type { PlacementView, PolicyView, PopView } from '../domain/residency.types';
+import type { DataCategory, PlacementView, PolicyView, PopView, ResidencyOutcome } from '../domain/residency.types';
 
 const COLUMNS = [
   'workloadId',
@@ -39,37 +39,73 @@ const HEADER = COLUMNS.join(',') + CRLF;
 /** One page's rows, handed to the sink one by one (the CSV's query: forEachResidencyRow over the page's input). */
 export type ResidencyCsvPage = (sink: ResidencyRowSink<string>) => void;
 
+/** What a policy's records share: its cell, its event id as the evidence's last part, and the cells after the PoP's. */
+interface PolicyParts {
+  cell: string;
+  /** ` <event id>`, which ends the evidence of its records. */
+  evidence: string;
+  /** Whether the event id holds a character that quotes the evidence cell. */
+  evidenceNeedsQuotes: boolean;
+  /** `<policy>,<outcome>,<reason>,` by outcome and reason: a policy gives a few verdicts to many placements. */
+  tails: Record<ResidencyOutcome, Map<string, string>>;
+}
+
+function policyParts(policy: PolicyView): PolicyParts {
+  return {
+    cell: cell(policy.policyId),
+    evidence: ` ${policy.evidence.eventId}`,
+    evidenceNeedsQuotes: NEEDS_QUOTES.test(policy.evidence.eventId),
+    tails: { COMPLIANT: new Map(), VIOLATION: new Map(), UNASSESSED: new Map() },
+  };
+}
+
 /**
  * Writes records from the evaluation's parts, each with its CRLF. Written out rather than through
  * csv-stringify (the same bytes, which a test checks against it): its generic per-field work was most of
- * the time of a 100,000-row download. The cells of a placement (its workload's too) are escaped once for
- * its rows, a PoP's and a policy's once per download: per row, only the category, reason and evidence.
+ * the time of a 100,000-row download. Each cell is escaped once for all the records that share it: a
+ * placement's (its workload's and PoP's too) and its evidence's first three ids once per placement, a
+ * category's once per placement, a policy's and its verdicts' once per download; the outcome never (one of
+ * three names). A record is then about five pieces of text, which the page's bytes are made from.
  */
 function recordWriter(): { sink: ResidencyRowSink<string>; take: () => string } {
   let text = '';
   let placement: PlacementView<string> | null = null;
+  let category: DataCategory | null = null;
   let workloadCells = '';
   let placementCells = '';
+  /** The cells before the policy's: workload, category, PoP and placement, ending with a comma. */
+  let head = '';
+  /** The workload's, placement's and PoP's event ids, and whether they need escaping as a cell. */
+  let evidence = '';
+  let evidenceNeedsCare = false;
   const popCells = new Map<PopView<string>, string>();
-  const policyCells = new Map<PolicyView, string>();
+  const policies = new Map<PolicyView, PolicyParts>();
   const sink: ResidencyRowSink<string> = (workload, placed, pop, dataCategory, policy, outcome, reason) => {
     if (placed !== placement) {
       placement = placed;
+      category = null;
       workloadCells = `${cell(workload.workloadId)},${cell(workload.tenant)},`;
       let cells = popCells.get(pop);
       if (cells === undefined) popCells.set(pop, (cells = `${cell(pop.popId)},${cell(pop.code)},${cell(pop.countryCode)}`));
       placementCells = `,${cells},${cell(placed.role)},${cell(placed.placedAt)},`;
+      evidence = `${workload.evidence} ${placed.evidence} ${pop.evidence}`;
+      evidenceNeedsCare = NEEDS_CARE.test(evidence);
     }
-    let evidence = `${workload.evidence} ${placed.evidence} ${pop.evidence}`;
-    let policyCell = '';
-    if (policy !== null) {
-      evidence += ` ${policy.evidence.eventId}`;
-      let cells = policyCells.get(policy);
-      if (cells === undefined) policyCells.set(policy, (cells = cell(policy.policyId)));
-      policyCell = cells;
+    if (dataCategory !== category) {
+      category = dataCategory;
+      head = `${workloadCells}${cell(dataCategory)}${placementCells}`;
     }
-    // The outcome is one of three names: nothing to escape.
-    text += `${workloadCells}${cell(dataCategory)}${placementCells}${policyCell},${outcome},${cell(reason)},${cell(evidence)}${CRLF}`;
+    if (policy === null) {
+      text += `${head},${outcome},${cell(reason)},${evidenceNeedsCare ? cell(evidence) : evidence}${CRLF}`;
+      return;
+    }
+    let parts = policies.get(policy);
+    if (parts === undefined) policies.set(policy, (parts = policyParts(policy)));
+    let tail = parts.tails[outcome].get(reason);
+    if (tail === undefined) parts.tails[outcome].set(reason, (tail = `${parts.cell},${outcome},${cell(reason)},`));
+    // The policy's id starts no cell and cannot make it a formula: only its quotes or line breaks matter.
+    const all = `${evidence}${parts.evidence}`;
+    text += `${head}${tail}${evidenceNeedsCare || parts.evidenceNeedsQuotes ? cell(all) : all}${CRLF}`;
   };
   const take = () => {
     const taken = text;

@@ -3,14 +3,13 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { SQL_CLIENT, SqlClient } from '../../platform/database/sql-client.port';
 import { AsOfAnswers } from '../../platform/projections/as-of-answers.util';
 import { ProjectionEngine } from '../../platform/projections/projection.engine';
-import { compareText } from '../../kernel/compare-text.util';
 import { evaluateResidency, forEachResidencyRow } from '../domain/evaluate-residency.rules';
 import { summarize } from '../domain/residency-summary.math';
 import type { Readable } from 'node:stream';
 import { ResidencyCsvPage, residencyCsvStream } from './residency-report.csv';
 import { ResidencyReport } from './residency-report.types';
 import { residencyProjection } from './residency.projection';
-import { EVENT_IDS, loadResidencyInput, loadResidencySharedViews, PlacementPage, ResidencyFilter } from './residency-views.reader';
+import { EVENT_IDS, loadResidencyInput, loadResidencyPage, loadResidencySharedViews, PlacementPage, ResidencyFilter } from './residency-views.reader';
 
 /** The residency report at `filter.asOf` (docs/domain.md, "Residency model"): one row per placement, category and policy. */
 export class ResidencyReportQuery extends Query<ResidencyReport> {
@@ -90,7 +89,7 @@ export class ResidencyCsvHandler implements IQueryHandler<ResidencyCsvQuery> {
   private async *pages(filter: ResidencyFilter, size: number): AsyncGenerator<ResidencyCsvPage> {
     const shared = await loadResidencySharedViews(this.sql, filter, EVENT_IDS);
     const load = (after: PlacementPage['after']) => {
-      const loading = loadResidencyInput(this.sql, filter, { after, size }, shared, EVENT_IDS);
+      const loading = loadResidencyPage(this.sql, filter, { after, size }, shared);
       // Taken by the next turn of the loop; a reader that stops early leaves it unawaited.
       loading.catch(() => undefined);
       return loading;
@@ -100,7 +99,8 @@ export class ResidencyCsvHandler implements IQueryHandler<ResidencyCsvQuery> {
       const input = await next;
       const more = input.placements.length >= size;
       if (more) {
-        const last = input.placements.reduce((max, p) => (compareText(p.workloadId, max.workloadId) || compareText(p.popId, max.popId)) > 0 ? p : max);
+        // The page's statement orders by the key: its last placement has the greatest.
+        const last = input.placements[input.placements.length - 1];
         next = load({ workloadId: last.workloadId, popId: last.popId });
       }
       yield (sink) => forEachResidencyRow(input, sink);

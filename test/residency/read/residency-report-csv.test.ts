@@ -47,10 +47,21 @@ const handOver = (row: ResidencyRow): Parameters<Parameters<ResidencyCsvPage>[0]
   ];
 };
 
-/** The report's rows streamed as CSV, `pageSize` rows per page. */
-async function residencyCsv({ rows }: ResidencyReport, pageSize = rows.length): Promise<string> {
+/**
+ * The report's rows streamed as CSV, `pageSize` rows per page; `shared`: equal workloads, placements, PoPs and
+ * policies handed over as one object each, as the evaluation does (the writer escapes their cells once).
+ */
+async function residencyCsv({ rows }: ResidencyReport, pageSize = rows.length, shared = false): Promise<string> {
+  const objects = new Map<string, unknown>();
+  const one = <T>(value: T): T => {
+    if (!shared || value === null || typeof value !== 'object') return value;
+    const key = JSON.stringify(value);
+    if (!objects.has(key)) objects.set(key, value);
+    return objects.get(key) as T;
+  };
+  const handed = rows.map((row) => handOver(row).map(one) as ReturnType<typeof handOver>);
   async function* pages(): AsyncGenerator<ResidencyCsvPage> {
-    for (let i = 0; i < rows.length; i += pageSize) yield (sink) => rows.slice(i, i + pageSize).forEach((row) => sink(...handOver(row)));
+    for (let i = 0; i < handed.length; i += pageSize) yield (sink) => handed.slice(i, i + pageSize).forEach((parts) => sink(...parts));
   }
   return text(residencyCsvStream(pages()));
 }
@@ -90,7 +101,7 @@ describe('residency CSV', () => {
 
   it('writes the bytes csv-stringify writes (RFC 4180, CRLF, quoted line breaks) for awkward values', async () => {
     const awkward = ['', 'plain', 'a,b', 'say "hi"', '"', 'lf\nx', 'cr\rx', 'crlf\r\nx', ' padded ', '=1', '-', 'ü€😀', "it's", '\u2028'];
-    const rows = awkward.map((value, i) => ({ tenant: value, reason: awkward[(i + 3) % awkward.length], policyId: i % 4 === 0 ? null : value, evidence: [evidence(value || 'e'), evidence('e2'), evidence(awkward[(i + 5) % awkward.length] || 'e'), ...(i % 4 === 0 ? [] : [evidence('e4')])] }));
+    const rows = awkward.map((value, i) => ({ tenant: value, reason: awkward[(i + 3) % awkward.length], policyId: i % 4 === 0 ? null : value, evidence: [evidence(value || 'e'), evidence('e2'), evidence(awkward[(i + 5) % awkward.length] || 'e'), ...(i % 4 === 0 ? [] : [evidence(awkward[(i + 7) % awkward.length] || 'e')])] }));
     const full = report(rows).rows;
     const formula = /^[=+\-@\t\r]/;
     const cells = full.map((row) =>
@@ -99,6 +110,22 @@ describe('residency CSV', () => {
     );
     const expected = stringify(cells, { header: true, columns: ['workloadId', 'tenant', 'dataCategory', 'popId', 'popCode', 'countryCode', 'role', 'placedAt', 'policyId', 'outcome', 'reason', 'evidence'], record_delimiter: 'windows', quoted_match: /[\r\n]/ });
     assert.equal(await residencyCsv(report(rows), 3), expected);
+  });
+
+  it('writes the cells of a placement, category, policy and verdict shared by several records as it writes them alone', async () => {
+    const awkward = ['plain', 'a,b', '=1', 'say "hi"'];
+    const rows = report(
+      awkward.flatMap((value, i) =>
+        (['PERSONAL', 'HEALTH'] as const).flatMap((dataCategory) => [
+          // One placement (its workload and PoP) for four records, two policies: the second's event id needs quotes.
+          { workloadId: `w${i}`, tenant: value, dataCategory, policyId: 'gdpr', outcome: 'COMPLIANT' as const, reason: value, evidence: [evidence(value), evidence('e2'), evidence('e3'), evidence('e4')] },
+          { workloadId: `w${i}`, tenant: value, dataCategory, policyId: 'p,2', outcome: i % 2 === 0 ? ('VIOLATION' as const) : ('COMPLIANT' as const), reason: value, evidence: [evidence(value), evidence('e2'), evidence('e3'), evidence('x,"y"')] },
+        ]),
+      ),
+    );
+    const alone = await residencyCsv(rows);
+    assert.equal(await residencyCsv(rows, 3, true), alone);
+    assert.equal(alone.split('\r\n')[8], 'w1,"a,b",HEALTH,p1,P1,DE,PRIMARY,2026-01-10T00:00:00.000Z,"p,2",COMPLIANT,"a,b","a,b e2 e3 x,""y"""');
   });
 
   it('writes only the header for an empty report, and names the file after the asOf date', async () => {
