@@ -50,7 +50,8 @@ export class PopFilter {
   readonly params: unknown[];
   /** Conditions on `rm_pop p` other than the ids. */
   private readonly conditions: string[] = [];
-  private idsParam?: string;
+  /** What a selected row's pop_id is compared with. */
+  private ids?: string;
 
   constructor(asOf: string) {
     this.params = [asOf];
@@ -69,7 +70,10 @@ export class PopFilter {
   }
 
   select(selection: PopSelection): this {
-    if (selection.popIds) this.idsParam = `${this.param(selection.popIds)}::text[]`;
+    // One PoP is compared by equality: PostgreSQL's generic plan of a prepared statement then expects one row,
+    // as a custom plan does, and is kept; with ANY of an array it expects more, so every execution was planned
+    // afresh (0.35–0.45 ms of the server's CPU, twice what executing the capacity query's statement costs).
+    if (selection.popIds) this.ids = selection.popIds.length === 1 ? `= ${this.param(selection.popIds[0])}::text` : `= ANY(${this.param(selection.popIds)}::text[])`;
     if (selection.countryCodes) this.where(`p.country_code = ANY(${this.param(selection.countryCodes)}::text[])`);
     if (selection.regions) this.where(`p.region = ANY(${this.param(selection.regions)}::text[])`);
     if (selection.statuses) this.where(`${STATUS_RANK_AT} = ANY(${this.param(selection.statuses.map(statusRank))}::int[])`);
@@ -79,7 +83,7 @@ export class PopFilter {
   /** Restricts `alias`'s rows (of any table with a pop_id) to the selected PoPs; TRUE when nothing is filtered. */
   on(alias: string): string {
     const parts = [];
-    if (this.idsParam) parts.push(`${alias}.pop_id = ANY(${this.idsParam})`);
+    if (this.ids) parts.push(`${alias}.pop_id ${this.ids}`);
     if (this.conditions.length > 0) {
       parts.push(alias === 'p' ? this.conditions.join(' AND ') : `${alias}.pop_id IN (SELECT p.pop_id FROM ${T.pop} p WHERE ${this.conditions.join(' AND ')})`);
     }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { readPopCapacityInputs, readStepTotals } from '../../../src/inventory/read/capacity.reader';
 import { testDatabases } from '../../support/test-databases';
 import { at, PlanningHarness, popCommands, withPlanning } from './planning-harness';
 
@@ -191,6 +192,24 @@ for (const database of testDatabases()) {
         await h.run(aws.circuit(at('2026-01-01'), 'c3', 500, 'IX_PEERING'));
         await h.sync();
         assert.deepEqual(await network(at('2026-04-01')), [at('2026-04-01'), 'LIVE', 1500, ['IX_PEERING', 'TRANSIT']]);
+      }));
+
+    test('one PoP\'s capacity statements keep their generic plan: they are not planned again on each call', { skip: database.name !== 'postgres' && 'PostgreSQL prepares them' }, () =>
+      withPlanning(database, async (h) => {
+        await buildFra(h);
+        const plans = await h.sql.withConnection(async (conn) => {
+          // PostgreSQL weighs the generic plan against custom ones after five executions.
+          for (let day = 1; day <= 7; day++) {
+            const asOf = at(`2026-03-0${day}`);
+            await readStepTotals(conn, asOf, { popIds: ['fra1'] }, { circuitTypes: true, until: true });
+            await readPopCapacityInputs(conn, asOf, 'fra1');
+          }
+          const { rows } = await conn.query<{ generic: boolean }>(
+            `SELECT generic_plans > 0 AS generic FROM pg_prepared_statements WHERE statement LIKE '%pop_id = $2::text%' ORDER BY statement LIKE '%rm_rack%'`,
+          );
+          return rows.map(({ generic }) => generic);
+        });
+        assert.deepEqual(plans, [true, true]);
       }));
 
     test('a virtual PoP has circuits only', () =>
