@@ -36,6 +36,13 @@ const cell = (value: string | null): string => {
 const CRLF = '\r\n';
 const HEADER = COLUMNS.join(',') + CRLF;
 
+/**
+ * The records' text is turned into bytes whenever it reaches this many UTF-16 code units, not once per page:
+ * encoding a page's text (about 1 MB) had V8 flatten it into a string of the large-object space (over 128 KB),
+ * the download's largest single cost; pieces this size are flattened in the young generation.
+ */
+const CHUNK_CHARS = 32 * 1024;
+
 /** One page's rows, handed to the sink one by one (the CSV's query: forEachResidencyRow over the page's input). */
 export type ResidencyCsvPage = (sink: ResidencyRowSink<string>) => void;
 
@@ -67,8 +74,16 @@ function policyParts(policy: PolicyView): PolicyParts {
  * category's once per placement, a policy's and its verdicts' once per download; the outcome never (one of
  * three names). A record is then about five pieces of text, which the page's bytes are made from.
  */
-function recordWriter(): { sink: ResidencyRowSink<string>; take: () => string } {
-  let text = '';
+function recordWriter(): { sink: ResidencyRowSink<string>; take: () => Buffer } {
+  /** The text not yet turned into bytes: the header first. */
+  let text = HEADER;
+  const chunks: Buffer[] = [];
+  const write = (record: string) => {
+    text += record;
+    if (text.length < CHUNK_CHARS) return;
+    chunks.push(Buffer.from(text));
+    text = '';
+  };
   let placement: PlacementView<string> | null = null;
   let category: DataCategory | null = null;
   let workloadCells = '';
@@ -96,7 +111,7 @@ function recordWriter(): { sink: ResidencyRowSink<string>; take: () => string } 
       head = `${workloadCells}${cell(dataCategory)}${placementCells}`;
     }
     if (policy === null) {
-      text += `${head},${outcome},${cell(reason)},${evidenceNeedsCare ? cell(evidence) : evidence}${CRLF}`;
+      write(`${head},${outcome},${cell(reason)},${evidenceNeedsCare ? cell(evidence) : evidence}${CRLF}`);
       return;
     }
     let parts = policies.get(policy);
@@ -105,37 +120,40 @@ function recordWriter(): { sink: ResidencyRowSink<string>; take: () => string } 
     if (tail === undefined) parts.tails[outcome].set(reason, (tail = `${parts.cell},${outcome},${cell(reason)},`));
     // The policy's id starts no cell and cannot make it a formula: only its quotes or line breaks matter.
     const all = `${evidence}${parts.evidence}`;
-    text += `${head}${tail}${evidenceNeedsCare || parts.evidenceNeedsQuotes ? cell(all) : all}${CRLF}`;
+    write(`${head}${tail}${evidenceNeedsCare || parts.evidenceNeedsQuotes ? cell(all) : all}${CRLF}`);
   };
+  /** The bytes written since the last take, in one Buffer (one write to the socket per page). */
   const take = () => {
-    const taken = text;
+    if (text !== '') chunks.push(Buffer.from(text));
     text = '';
-    return taken;
+    const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+    chunks.length = 0;
+    return bytes;
   };
   return { sink, take };
 }
 
-/** One text chunk per page (a write per record would cost the socket a system call each); the header first, also when there are no rows. */
-async function* pageTexts(pages: AsyncIterable<ResidencyCsvPage>): AsyncGenerator<string> {
+/** One chunk of bytes per page (a write per record would cost the socket a system call each); the header first, also when there are no rows. */
+async function* pageBytes(pages: AsyncIterable<ResidencyCsvPage>): AsyncGenerator<Buffer> {
   const { sink, take } = recordWriter();
-  let text = HEADER;
   for await (const page of pages) {
     page(sink);
-    text += take();
-    if (text !== '') yield text;
-    text = '';
+    const bytes = take();
+    if (bytes.length > 0) yield bytes;
   }
-  if (text !== '') yield text;
+  // The header alone when there were no pages.
+  const bytes = take();
+  if (bytes.length > 0) yield bytes;
 }
 
 /**
  * The rows as RFC 4180 CSV (CRLF, quoted when needed), a header line first; evidence = event ids,
- * space-separated. Streamed: the next page is asked for only when the reader has taken the text of
+ * space-separated. Streamed: the next page is asked for only when the reader has taken the bytes of
  * the one before (backpressure), so memory holds about one page whatever the report's size. A failure
  * while reading destroys the stream (the client sees a cut response, never a complete-looking file).
  */
 export function residencyCsvStream(pages: AsyncIterable<ResidencyCsvPage>): Readable {
-  return Readable.from(pageTexts(pages), { objectMode: false });
+  return Readable.from(pageBytes(pages), { objectMode: false });
 }
 
 /** `residency-<asOf date>.csv`. */

@@ -128,6 +128,17 @@ describe('residency CSV', () => {
     assert.equal(alone.split('\r\n')[8], 'w1,"a,b",HEALTH,p1,P1,DE,PRIMARY,2026-01-10T00:00:00.000Z,"p,2",COMPLIANT,"a,b","a,b e2 e3 x,""y"""');
   });
 
+  it('writes a page of many records, turned into bytes piece by piece, as pages of one record each', async () => {
+    // About 150 bytes a record: one page of 2,000 is several pieces of text; multi-byte characters throughout.
+    const tenants = ['acme', 'ü€😀', '"Zürich", AG', '=été'];
+    const rows = report(Array.from({ length: 2_000 }, (_, i) => ({ workloadId: `w${i}`, tenant: tenants[i % tenants.length] })));
+    const whole = await residencyCsv(rows);
+    assert.equal(whole, await residencyCsv(rows, 1));
+    assert.deepEqual(tenantsOf(whole).slice(0, 4), ['acme', 'ü€😀', '"Zürich", AG', "'=été"]);
+    assert.equal(tenantsOf(whole).length, 2_000);
+    assert.ok(Buffer.byteLength(whole) > 4 * 32 * 1024);
+  });
+
   it('writes only the header for an empty report, and names the file after the asOf date', async () => {
     assert.equal(await residencyCsv(report([])), 'workloadId,tenant,dataCategory,popId,popCode,countryCode,role,placedAt,policyId,outcome,reason,evidence\r\n');
     assert.equal(residencyCsvFileName(report([]).asOf), 'residency-2026-02-01.csv');
