@@ -7,6 +7,7 @@ import { createApp } from '../../src/app/app.factory';
 import { AppConfig, loadConfig } from '../../src/platform/config/app.config';
 import { createSqlClient } from '../../src/platform/database/sql-client.factory';
 import { ROLES, Role } from '../../src/platform/api/auth/roles.types';
+import { emptyPgliteCluster } from './pglite-template';
 import { dropSchema } from './test-databases';
 import { createTestEventStore } from './test-event-store';
 
@@ -66,7 +67,7 @@ async function createReadStorage(options: { persistent?: boolean }): Promise<Tes
     const schema = `test_app_${randomBytes(6).toString('hex')}`;
     return { env: { DATABASE_URL: databaseUrl }, overrides: { databaseSchema: schema }, dispose: () => dropSchema(databaseUrl, schema) };
   }
-  if (!options.persistent) return { env: { DATA_DIR: 'memory://' }, overrides: {}, dispose: async () => undefined };
+  if (!options.persistent) return { env: { DATA_DIR: 'memory://' }, overrides: { pgliteInitialData: await emptyPgliteCluster() }, dispose: async () => undefined };
   const dir = await mkdtemp(join(tmpdir(), 'pop-ledger-test-'));
   return { env: { DATA_DIR: dir }, overrides: {}, dispose: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { createSqlClient } from '../../src/platform/database/sql-client.factory';
 import { PgliteSqlClient } from '../../src/platform/database/pglite-sql-client.adapter';
 import type { SqlClient } from '../../src/platform/database/sql-client.port';
+import { emptyPgliteCluster } from './pglite-template';
 
 export interface TestDatabase {
   sql: SqlClient;
@@ -51,22 +52,6 @@ export function testDatabases(): TestDatabaseFactory[] {
     },
   };
   return serverOnly ? [postgres] : [pglite, postgres];
-}
-
-let emptyCluster: Promise<Blob> | undefined;
-
-/** A new PGlite cluster takes seconds to initialise; loading a dump of one takes far less. Once per process. */
-function emptyPgliteCluster(): Promise<Blob> {
-  emptyCluster ??= (async () => {
-    const { PGlite } = await import('@electric-sql/pglite');
-    const db = await PGlite.create();
-    try {
-      return await db.dumpDataDir('none');
-    } finally {
-      await db.close();
-    }
-  })();
-  return emptyCluster;
 }
 
 export async function dropSchema(databaseUrl: string, schema: string): Promise<void> {

@@ -8,6 +8,8 @@ export interface SqlClientOptions {
   databaseUrl?: string;
   /** PGlite data directory (created if missing); undefined: in memory. */
   dataDir?: string;
+  /** PGlite in memory only: start from this dump of a cluster (PgliteSqlClient.create). */
+  initialData?: Blob;
   /** PostgreSQL only: schema created if absent and used as search_path. */
   schema?: string;
   /** PostgreSQL only: connection pool size (default 20). */
@@ -21,5 +23,5 @@ export async function createSqlClient(options: SqlClientOptions): Promise<SqlCli
     return PostgresSqlClient.create({ databaseUrl: options.databaseUrl, schema: options.schema, poolSize: options.poolSize, planLifetimeMs: options.planLifetimeMs });
   }
   if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
-  return PgliteSqlClient.create({ dataDir: options.dataDir, planLifetimeMs: options.planLifetimeMs });
+  return PgliteSqlClient.create({ dataDir: options.dataDir, initialData: options.initialData, planLifetimeMs: options.planLifetimeMs });
 }

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { loadConfig } from '../../../src/platform/config/app.config';
 import { runMigrations } from '../../../src/platform/database/migrations.runner';
+import { openSqlClient } from '../../../src/platform/database/open-sql-client.factory';
 import type { SqlClient } from '../../../src/platform/database/sql-client.port';
+import { emptyPgliteCluster, emptyPgliteClusterFile } from '../../support/pglite-template';
 import { testDatabases } from '../../support/test-databases';
 
 const TIMEOUT = { timeout: 60_000 };
@@ -228,6 +234,44 @@ for (const database of testDatabases()) {
         );
         assert.deepEqual((await sql.query(text, [1])).rows, [{ tenth: 10 }]);
         assert.equal(await prepared(), '1');
+      });
+
+      test('PGlite in memory: the service starts from the dump of pgliteInitialData, migrated; none elsewhere', TIMEOUT, async () => {
+        const { PGlite } = await import('@electric-sql/pglite');
+        const seeded = await PGlite.create({ loadDataDir: await emptyPgliteCluster() });
+        await seeded.exec("CREATE TABLE seeded (mark text); INSERT INTO seeded VALUES ('from the dump')");
+        const dump = await seeded.dumpDataDir('none');
+        await seeded.close();
+        const migrations = [{ id: 'test-0001', sql: 'CREATE TABLE migrated (step text)' }];
+        const started = await openSqlClient(loadConfig({ DATA_DIR: 'memory://' }, { pgliteInitialData: dump }), migrations);
+        try {
+          assert.deepEqual((await started.query('SELECT mark FROM seeded')).rows, [{ mark: 'from the dump' }]);
+          assert.deepEqual((await started.query("SELECT to_regclass('migrated') IS NOT NULL AS migrated")).rows, [{ migrated: true }]);
+        } finally {
+          await started.close();
+        }
+        // A data directory is the service's own: the dump is not put in it.
+        const dir = await mkdtemp(join(tmpdir(), 'pop-ledger-test-'));
+        const onDisk = await openSqlClient(loadConfig({ DATA_DIR: dir }, { pgliteInitialData: dump }), migrations);
+        try {
+          assert.deepEqual((await onDisk.query("SELECT to_regclass('seeded') IS NULL AS absent")).rows, [{ absent: true }]);
+        } finally {
+          await onDisk.close();
+          await rm(dir, { recursive: true, force: true });
+        }
+      });
+
+      test('PGlite: the empty cluster tests start from is kept in os.tmpdir() and holds no table', TIMEOUT, async () => {
+        const dump = await emptyPgliteCluster();
+        const stored = await readFile(await emptyPgliteClusterFile());
+        assert.ok(Buffer.from(await dump.arrayBuffer()).equals(stored));
+        const { PGlite } = await import('@electric-sql/pglite');
+        const db = await PGlite.create({ loadDataDir: dump });
+        try {
+          assert.deepEqual((await db.query("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'")).rows, [{ n: 0 }]);
+        } finally {
+          await db.close();
+        }
       });
     }
 
