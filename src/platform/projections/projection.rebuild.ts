@@ -84,9 +84,11 @@ const READ_AHEAD = 4;
 /**
  * Transaction chains of a projection whose streams are independent, on a server: while one chain's
  * statements run, the others' JavaScript does, so both the service's and the server's cores work.
- * (PGlite runs one statement at a time: more chains would only mean more statements.)
+ * Two keep both sides busy; each more splits every batch into more, smaller statements (three cost more CPU
+ * per event on both sides: operations.md, "The rebuild, a ninth look"). (PGlite runs one statement at a
+ * time: more chains would only mean more statements.)
  */
-const STREAM_PARTITIONS = 3;
+const STREAM_PARTITIONS = 2;
 
 /**
  * Each projection applies the batches in log order in its own chain of transactions, concurrently
