@@ -25,7 +25,7 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 /** RFC 4180: a field holding the delimiter, a quote or a line break (a lone CR or LF too) goes in quotes, its quotes doubled. */
 const NEEDS_QUOTES = /[",\r\n]/;
 /** Either of the two: one test for the common cell, which needs neither. */
-const NEEDS_CARE = /^[=+\-@\t\r]|[",\r\n]/;
+const NEEDS_CARE = new RegExp(`${FORMULA_START.source}|${NEEDS_QUOTES.source}`);
 
 const cell = (value: string | null): string => {
   if (value === null || !NEEDS_CARE.test(value)) return value ?? '';

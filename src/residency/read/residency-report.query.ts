@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import { ResidencyCsvPage, residencyCsvStream } from './residency-report.csv';
 import { ResidencyReport } from './residency-report.types';
 import { residencyProjection } from './residency.projection';
-import { EVENT_IDS, loadResidencyInput, loadResidencyPage, loadResidencySharedViews, PlacementPage, ResidencyFilter } from './residency-views.reader';
+import { loadResidencyInput, loadResidencyPage, loadResidencySharedViews, PlacementPage, ResidencyFilter } from './residency-views.reader';
 
 /** The residency report at `filter.asOf` (docs/domain.md, "Residency model"): one row per placement, category and policy. */
 export class ResidencyReportQuery extends Query<ResidencyReport> {
@@ -87,7 +87,7 @@ export class ResidencyCsvHandler implements IQueryHandler<ResidencyCsvQuery> {
    * policies and PoPs are read once. Evidence as event ids only (text columns): the CSV shows no more of it.
    */
   private async *pages(filter: ResidencyFilter, size: number): AsyncGenerator<ResidencyCsvPage> {
-    const shared = await loadResidencySharedViews(this.sql, filter, EVENT_IDS);
+    const shared = await loadResidencySharedViews(this.sql, filter);
     const load = (after: PlacementPage['after']) => {
       const loading = loadResidencyPage(this.sql, filter, { after, size }, shared);
       // Taken by the next turn of the loop; a reader that stops early leaves it unawaited.

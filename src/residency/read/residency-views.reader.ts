@@ -81,13 +81,13 @@ interface PopRow<E> {
  * What a read selects as a view's evidence, aliased `evidence`: the whole reference (json, for the
  * report) or the event's id alone (a text column, for the CSV: nothing to parse per row).
  */
-export interface EvidenceColumn<E> {
+interface EvidenceColumn<E> {
   select: 'evidence' | 'event_id AS evidence';
   /** Only the type: the rows carry it. */
   readonly of?: E;
 }
-export const EVIDENCE_REFS: EvidenceColumn<EvidenceRef> = { select: 'evidence' };
-export const EVENT_IDS: EvidenceColumn<string> = { select: 'event_id AS evidence' };
+const EVIDENCE_REFS: EvidenceColumn<EvidenceRef> = { select: 'evidence' };
+const EVENT_IDS: EvidenceColumn<string> = { select: 'event_id AS evidence' };
 
 /** A row of rm_res_policy, as both the report and the outbox's violation check read it. */
 export interface PolicyRow {
@@ -154,7 +154,7 @@ export async function loadResidencyPage(
   sql: SqlQueryable,
   filter: ResidencyFilter,
   page: PlacementPage,
-  shared: ResidencySharedViews<string>,
+  shared: ResidencySharedViews,
 ): Promise<ResidencyInput<string>> {
   const { text, params } = presentPlacements(filter, page, PAGE_COLUMNS);
   const { rows } = await sql.query<PagedPlacementRow>(text, params);
@@ -189,10 +189,10 @@ function workloadView<E>(filter: ResidencyFilter, row: Omit<WorkloadRow<E>, 'dat
   };
 }
 
-/** What every page of one report reads alike: the policies that can apply and the PoPs in the filter's country. */
-export interface ResidencySharedViews<E = EvidenceRef> {
+/** What every page of one CSV reads alike: the policies that can apply and the PoPs in the filter's country (evidence as event ids). */
+export interface ResidencySharedViews {
   policies: readonly PolicyView[];
-  pops: readonly PopView<E>[];
+  pops: readonly PopView<string>[];
 }
 
 /**
@@ -200,10 +200,10 @@ export interface ResidencySharedViews<E = EvidenceRef> {
  * page places a workload there or not: they are as many as the network's PoPs, whatever the report's size,
  * and each page would otherwise read most of them again.
  */
-export async function loadResidencySharedViews<E>(sql: SqlQueryable, filter: ResidencyFilter, evidence: EvidenceColumn<E>): Promise<ResidencySharedViews<E>> {
+export async function loadResidencySharedViews(sql: SqlQueryable, filter: ResidencyFilter): Promise<ResidencySharedViews> {
   const [policies, pops] = await Promise.all([
     loadResidencyPolicies(sql, filter),
-    filter.countryCode === null ? readPops(sql, evidence, 'true', []) : readPops(sql, evidence, 'country_code = $1::text', [filter.countryCode]),
+    filter.countryCode === null ? readPops(sql, EVENT_IDS, 'true', []) : readPops(sql, EVENT_IDS, 'country_code = $1::text', [filter.countryCode]),
   ]);
   return { policies, pops };
 }
