@@ -41,6 +41,13 @@ const BLOCK_SIZE = 128;
  * bases of the later ones in one statement; a key with more (a rebuild) reads all its blocks from the first.
  */
 const PROBED_DELTAS = 16;
+/**
+ * The statement texts of each step-table definition (tables, keys, metrics, block size), shared by its instances:
+ * a projection makes new StepTables for every batch, so texts kept per instance were built again per batch. At
+ * most this many per definition (a process that works on many schemas, the tests, starts afresh past it).
+ */
+const SHARED_TEXTS = new Map<string, Map<string, string>>();
+const MAX_TEXTS = 256;
 
 interface Block {
   id: string;
@@ -148,8 +155,8 @@ export class StepTable<M extends string> {
   private readonly zero: Float64Array;
   /** The columns `valuesOf` reads per suffix, named once: a name concatenated per row is looked up by content on every read. */
   private readonly columnsOf: Readonly<Record<'' | '_min' | '_max', readonly string[]>>;
-  /** The write path's statement texts per shape and table names, built once (see `text`). */
-  private readonly texts = new Map<string, string>();
+  /** The write path's statement texts per shape and table names, built once per definition (see `text`). */
+  private readonly texts: Map<string, string>;
 
   constructor(
     readonly table: string,
@@ -164,6 +171,10 @@ export class StepTable<M extends string> {
     this.columnsOf = { '': this.metricNames, _min: this.metricNames.map((metric) => `${metric}_min`), _max: this.metricNames.map((metric) => `${metric}_max`) };
     this.pointTable = `${table}_points`;
     this.blockTable = `${table}_blocks`;
+    const definition = [table, blockSize, ...keyColumns, ...this.metricNames.map((metric) => `${metric} ${metrics[metric]}`)].join(' ');
+    let texts = SHARED_TEXTS.get(definition);
+    if (texts === undefined) SHARED_TEXTS.set(definition, (texts = new Map()));
+    this.texts = texts;
   }
 
   /**
@@ -888,7 +899,10 @@ export class StepTable<M extends string> {
    */
   private text(key: string, build: () => string): string {
     let text = this.texts.get(key);
-    if (text === undefined) this.texts.set(key, (text = build()));
+    if (text === undefined) {
+      if (this.texts.size >= MAX_TEXTS) this.texts.clear();
+      this.texts.set(key, (text = build()));
+    }
     return text;
   }
 
