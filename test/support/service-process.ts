@@ -27,6 +27,8 @@ export interface StartOptions {
   main?: string;
   /** The service's stdout appended to this file instead of kept (V8's --trace-opt/--trace-deopt write there, far more than `output` keeps). */
   stdoutFile?: string;
+  /** Node flags before main.js, after SERVICE_NODE_ARGS (a probe's A/B of the service's flags). */
+  nodeArgs?: string[];
 }
 
 /** Variables of the service's configuration contract that must come only from `env`, never from ours. */
@@ -80,7 +82,7 @@ export async function startServiceProcess(options: StartOptions): Promise<Servic
   const env = childEnv({ ...options.env, PORT: String(port) });
   // SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/profiles": profile the service a benchmark loads.
   const nodeArgs = process.env.SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const { child, output, exit, exited, exitedWith } = spawnChild([...nodeArgs, options.main ?? SERVICE_MAIN], env, options.stdoutFile);
+  const { child, output, exit, exited, exitedWith } = spawnChild([...nodeArgs, ...(options.nodeArgs ?? []), options.main ?? SERVICE_MAIN], env, options.stdoutFile);
   const url = `http://127.0.0.1:${port}`;
   const service: ServiceProcess = {
     url,
