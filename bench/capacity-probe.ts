@@ -4,7 +4,7 @@ import { processCpu, type ServiceProcess } from '../test/support/service-process
 import { benchPop } from './bench-pops';
 import { GraphqlClient } from './graphql-client';
 import { summary } from './latency';
-import { probeArguments, runMain, withSeededServices } from './probe-runner';
+import { gcOf, probeArguments, runMain, withSeededServices } from './probe-runner';
 import { CAPACITY, CAPACITY_RACKS } from './query-bench';
 
 const RACKS_POP = 'racks40';
@@ -92,14 +92,6 @@ function phaseLines(phase: Phase, mains: readonly string[]): string {
 function medianOf(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
-}
-
-/** Microseconds of garbage collection since the service started, and how many young-generation collections. */
-async function gcOf(service: ServiceProcess): Promise<{ us: number; scavenges: number }> {
-  const text = await fetch(`${service.url}/metrics`, { headers: { authorization: `Bearer ${KEYS.admin}` } }).then((response) => response.text());
-  const seconds = [...text.matchAll(/^popledger_nodejs_gc_duration_seconds_sum\{kind="[^"]+"\} (\S+)$/gm)].reduce((sum, [, value]) => sum + Number(value), 0);
-  const scavenges = Number(/^popledger_nodejs_gc_duration_seconds_count\{kind="minor"\} (\S+)$/m.exec(text)?.[1] ?? NaN);
-  return { us: seconds * 1e6, scavenges };
 }
 
 /** Measures `work` on every service: its CPU (/proc) and garbage collection over it. */

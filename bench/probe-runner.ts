@@ -141,6 +141,14 @@ const readlinkSyncOrEmpty = (path: string) => {
   }
 };
 
+/** Microseconds of garbage collection since the service started, and how many young- and old-generation collections. */
+export async function gcOf(service: ServiceProcess): Promise<{ us: number; scavenges: number; fulls: number }> {
+  const text = await fetch(`${service.url}/metrics`, { headers: { authorization: `Bearer ${KEYS.admin}` } }).then((response) => response.text());
+  const seconds = [...text.matchAll(/^popledger_nodejs_gc_duration_seconds_sum\{kind="[^"]+"\} (\S+)$/gm)].reduce((sum, [, value]) => sum + Number(value), 0);
+  const count = (kind: string) => Number(new RegExp(`^popledger_nodejs_gc_duration_seconds_count\\{kind="${kind}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { us: seconds * 1e6, scavenges: count('minor'), fulls: count('major') };
+}
+
 /** Runs a probe's main, failing the process on an error. */
 export function runMain(main: () => Promise<void>): void {
   main().catch((error: unknown) => {

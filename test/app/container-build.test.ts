@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { loadConfig } from '../../src/platform/config/app.config';
+import { SERVICE_LAUNCHER } from '../support/service-process';
 import Ajv from 'ajv';
 import { parse as parseYaml } from 'yaml';
 
@@ -87,21 +88,24 @@ describe('Dockerfile', () => {
       rmSync(scratch, { recursive: true, force: true });
     }
     assert.match(dockerfile, /^COPY --from=build \/app\/dist\/src \.\/dist\/src$/m);
-    assert.match(dockerfile, /^CMD \["node", "dist\/src\/main\.js"\]$/m);
+    // The image, `npm start` and the tests' and bench's service processes run main.js through scripts/service.sh (its Node flags).
+    assert.match(dockerfile, /^CMD \["sh", "scripts\/service\.sh", "dist\/src\/main\.js"\]$/m);
+    assert.match(dockerfile, /^COPY scripts\/service\.sh \.\/scripts\/service\.sh$/m);
+    assert.equal(relative(ROOT, SERVICE_LAUNCHER), join('scripts', 'service.sh'));
     // package.json's start script runs the same file.
     const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     assert.match(scripts.build, /^swc src test bench console\/src\/model -d dist -q && node scripts\/build-web\.mjs$/);
     // The pages the service serves (/console, /graphiql) are built by the same script and copied into the image.
     assert.match(dockerfile, /^RUN node scripts\/build-web\.mjs$/m);
     assert.match(dockerfile, /^COPY --from=build \/app\/dist\/web \.\/dist\/web$/m);
-    assert.match(scripts.start, /node dist\/src\/main\.js$/);
+    assert.match(scripts.start, / sh scripts\/service\.sh dist\/src\/main\.js$/);
   });
 
   test('.dockerignore keeps the context to what the Dockerfile copies', () => {
     const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
     for (const name of ['.git', 'node_modules', 'dist', 'data', 'test', 'bench']) assert.ok(ignored.includes(name), `${name} is ignored`);
     const copied = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((match) => match[1].split(/\s+/));
-    assert.deepEqual(copied, ['package.json', 'package-lock.json', '.swcrc', 'src', 'console', 'scripts/build-web.mjs', 'package.json', 'package-lock.json']);
+    assert.deepEqual(copied, ['package.json', 'package-lock.json', '.swcrc', 'src', 'console', 'scripts/build-web.mjs', 'package.json', 'package-lock.json', 'scripts/service.sh']);
     for (const name of copied) assert.equal(ignored.includes(name), false, `${name} is in the context`);
   });
 });

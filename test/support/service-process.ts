@@ -1,10 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 
 /** The compiled service next to the compiled tests: <out>/test/support -> <out>/src/main.js. */
 export const SERVICE_MAIN = join(__dirname, '..', '..', 'src', 'main.js');
+
+/** The service's launcher, which holds its Node flags, as `npm start` and the image run it: <root>/dist/test/support -> <root>/scripts/service.sh. */
+export const SERVICE_LAUNCHER = join(__dirname, '..', '..', '..', 'scripts', 'service.sh');
 
 export interface ServiceProcess {
   url: string;
@@ -27,6 +30,8 @@ export interface StartOptions {
   main?: string;
   /** The service's stdout appended to this file instead of kept (V8's --trace-opt/--trace-deopt write there, far more than `output` keeps). */
   stdoutFile?: string;
+  /** Node flags before main.js, after SERVICE_NODE_ARGS (a probe's A/B of the service's flags). */
+  nodeArgs?: string[];
 }
 
 /** Variables of the service's configuration contract that must come only from `env`, never from ours. */
@@ -53,9 +58,9 @@ interface Child {
   exitedWith(): string;
 }
 
-function spawnChild(args: string[], env: NodeJS.ProcessEnv, stdoutFile?: string): Child {
+function spawnChild(args: string[], env: NodeJS.ProcessEnv, stdoutFile?: string, command = process.execPath): Child {
   const stdout = stdoutFile === undefined ? 'pipe' : openSync(stdoutFile, 'a');
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', stdout, 'pipe'] });
+  const child = spawn(command, args, { env, stdio: ['ignore', stdout, 'pipe'] });
   // The child holds its own copy of the descriptor.
   if (typeof stdout === 'number') closeSync(stdout);
   let output = '';
@@ -74,13 +79,14 @@ function spawnChild(args: string[], env: NodeJS.ProcessEnv, stdoutFile?: string)
   return { child, output: () => output, exit, exited: () => exitedWith !== '', exitedWith: () => exitedWith };
 }
 
-/** Starts `node dist/src/main.js` on a free loopback port and resolves once /health answers 200. */
+/** Starts `sh scripts/service.sh dist/src/main.js` (node with the service's flags) on a free loopback port and resolves once /health answers 200. */
 export async function startServiceProcess(options: StartOptions): Promise<ServiceProcess> {
   const port = await freePort();
-  const env = childEnv({ ...options.env, PORT: String(port) });
+  // The launcher execs the `node` first on PATH: ours, so the service runs on the Node the tests run on.
+  const env = childEnv({ ...options.env, PORT: String(port), PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` });
   // SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/profiles": profile the service a benchmark loads.
   const nodeArgs = process.env.SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const { child, output, exit, exited, exitedWith } = spawnChild([...nodeArgs, options.main ?? SERVICE_MAIN], env, options.stdoutFile);
+  const { child, output, exit, exited, exitedWith } = spawnChild([SERVICE_LAUNCHER, ...nodeArgs, ...(options.nodeArgs ?? []), options.main ?? SERVICE_MAIN], env, options.stdoutFile, 'sh');
   const url = `http://127.0.0.1:${port}`;
   const service: ServiceProcess = {
     url,
