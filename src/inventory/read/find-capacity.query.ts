@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app.config';
 import { SQL_CLIENT, SqlClient } from '../../platform/database/sql-client.port';
+import { keepItemBytes } from '../../platform/api/http/kept-answer-bytes.util';
 import { AsOfAnswers } from '../../platform/projections/as-of-answers.util';
 import { ProjectionEngine } from '../../platform/projections/projection.engine';
 import { rackCapacity } from '../domain/pop-capacity-at.math';
@@ -32,11 +33,17 @@ export class FindCapacityQuery extends Query<PopCapacity[]> {
   constructor(
     readonly need: CapacityNeed,
     readonly asOf: string,
-    /** Each costs one more statement. */
-    readonly details: CapacityDetails = { racks: true, byType: true },
+    /** Racks and circuits by type each cost one more statement; without asOf, the kept PoPs are answered as they are. */
+    readonly details: FindCapacityDetails = { racks: true, byType: true, asOf: true },
   ) {
     super();
   }
+}
+
+/** What findCapacity's selection asks for beyond the kept totals. */
+export interface FindCapacityDetails extends CapacityDetails {
+  /** False when the selection leaves each PoP's asOf out. */
+  asOf?: boolean;
 }
 
 /** The figure that must cover each amount. */
@@ -82,7 +89,11 @@ export class FindCapacityHandler implements IQueryHandler<FindCapacityQuery> {
       ({ pop, capacity }) => selected(pop) && requested.every((resource) => HEADROOM[resource](capacity) >= (need[resource] as number)),
     );
     const ids = found.map(({ pop }) => pop.popId);
-    if (ids.length === 0 || (!details.racks && !details.byType)) return found.map(({ capacity }) => atInstant(capacity, asOf));
+    if (ids.length === 0 || (!details.racks && !details.byType)) {
+      // Unless asOf is selected, the kept PoPs themselves: the same objects while the network is kept, so
+      // their JSON texts can be kept with them (keptItemList).
+      return found.map(({ capacity }) => (details.asOf === false ? capacity : atInstant(capacity, asOf)));
+    }
     const [racks, byType] = await Promise.all([
       details.racks ? readRackTallies(this.sql, asOf, ids) : undefined,
       details.byType ? readCircuitTypes(this.sql, asOf, ids) : undefined,
@@ -109,7 +120,9 @@ class KeptNetwork {
     return [...this.pops].sort((a, b) => headroom(b.capacity) - headroom(a.capacity) || byCodePoint(a.pop.popId, b.pop.popId));
   });
 
-  constructor(readonly pops: readonly KeptPop[]) {}
+  constructor(readonly pops: readonly KeptPop[]) {
+    keepItemBytes(pops.map(({ capacity }) => capacity));
+  }
 }
 
 /** Countries: the ones listed and the members of the groups listed on asOf's date. */
