@@ -84,10 +84,12 @@ export class FindCapacityHandler implements IQueryHandler<FindCapacityQuery> {
       return { value: new KeptNetwork(pops.map((pop) => ({ pop, capacity: popCapacity(pop, pop.totals, [], asOf, thresholds) }))), until };
     });
     const selected = selects(selectionOf(need, asOf));
-    const [primary] = requested;
-    const found = (primary ? network.byHeadroom(primary) : network.pops).filter(
-      ({ pop, capacity }) => selected(pop) && requested.every((resource) => HEADROOM[resource](capacity) >= (need[resource] as number)),
-    );
+    const { pops, headroom } = network.inOrder(requested[0] ?? 'none');
+    const amounts = requested.map((resource) => ({ figures: headroom[resource], amount: need[resource] as number }));
+    const found: KeptPop[] = [];
+    for (let i = 0; i < pops.length; i++) {
+      if (amounts.every(({ figures, amount }) => figures[i] >= amount) && selected(pops[i].pop)) found.push(pops[i]);
+    }
     const ids = found.map(({ pop }) => pop.popId);
     if (ids.length === 0 || (!details.racks && !details.byType)) {
       // Unless asOf is selected, the kept PoPs themselves: the same objects while the network is kept, so
@@ -115,9 +117,15 @@ interface KeptPop {
  * for: sorted once per kept answer rather than once per request, so a request only filters.
  */
 class KeptNetwork {
-  readonly byHeadroom = memoize((resource: Resource): readonly KeptPop[] => {
-    const headroom = HEADROOM[resource];
-    return [...this.pops].sort((a, b) => headroom(b.capacity) - headroom(a.capacity) || byCodePoint(a.pop.popId, b.pop.popId));
+  /**
+   * The PoPs in one order (none: as kept) with each resource's headroom in that order, side by side in
+   * arrays: a request's filter reads them in a row, where reading them off each PoP's figures took about
+   * a third of a request's CPU on 10,000 PoPs.
+   */
+  readonly inOrder = memoize((order: Resource | 'none'): { pops: readonly KeptPop[]; headroom: Record<Resource, Float64Array> } => {
+    const pops = order === 'none' ? this.pops : [...this.pops].sort((a, b) => HEADROOM[order](b.capacity) - HEADROOM[order](a.capacity) || byCodePoint(a.pop.popId, b.pop.popId));
+    const headroom = Object.fromEntries(RESOURCES.map((resource) => [resource, Float64Array.from(pops, ({ capacity }) => HEADROOM[resource](capacity))]));
+    return { pops, headroom: headroom as Record<Resource, Float64Array> };
   });
 
   constructor(readonly pops: readonly KeptPop[]) {
@@ -137,8 +145,9 @@ function selectionOf(need: CapacityNeed, asOf: string): PopSelection {
 
 /** Whether a PoP is one of the selection (as PopFilter selects in SQL). */
 function selects({ countryCodes, regions, statuses }: PopSelection): (pop: PopTotalsRead) => boolean {
+  const countries = countryCodes && new Set(countryCodes);
   return (pop) =>
-    (!countryCodes || countryCodes.includes(pop.countryCode)) &&
+    (!countries || countries.has(pop.countryCode)) &&
     (!regions || (pop.region !== null && regions.includes(pop.region))) &&
     (!statuses || statuses.includes(pop.status));
 }
