@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { applyProjected, physicalPopSetup } from '../support/fixtures';
-import { MetricsService } from '../../src/platform/observability/metrics.service';
+import { keptAnswerOutcomes, rawAnswer } from '../support/kept-answers';
 import { KEYS, PATIENT_READS, startTestApp, TestApp } from '../support/test-app';
 
 const FIND = `query Find($need: CapacityNeedInput!) { findCapacity(need: $need) {
   popId code countryCode overall space { freeU totalU } power { headroomKw redundant } network { headroomMbps } } }`;
 /** The same question in another text: a selection of its own, so its items' texts are written anew. */
 const FIND_TWIN = `${FIND} `;
-
-interface Raw {
-  status: number;
-  contentType: string | null;
-  body: string;
-}
 
 /**
  * findCapacity's kept PoPs sent as the JSON texts written from them (keptItemList, kept-answer-bytes.util.ts):
@@ -23,20 +17,8 @@ interface Raw {
 describe('findCapacity answers assembled from kept item texts', () => {
   let app: TestApp;
 
-  async function raw(query: string, variables: Record<string, unknown>, secret = KEYS.planner): Promise<Raw> {
-    const response = await fetch(`${app.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    return { status: response.status, contentType: response.headers.get('content-type'), body: await response.text() };
-  }
-
-  async function outcomes(): Promise<{ sent: number; kept: number }> {
-    const metric = await app.app.get(MetricsService).registry.getSingleMetric('popledger_kept_answer_bytes_total')?.get();
-    const count = (outcome: string) => metric?.values.find((value) => value.labels.outcome === outcome)?.value ?? 0;
-    return { sent: count('sent'), kept: count('kept') };
-  }
+  const raw = (query: string, variables: Record<string, unknown>, secret = KEYS.planner) => rawAnswer(app.url, secret, { query, variables });
+  const outcomes = () => keptAnswerOutcomes(app);
 
   /** The answer sent from kept texts equals the twin text's (written anew); returns it, parsed. */
   async function sentFromTexts(need: Record<string, unknown>): Promise<Array<{ popId: string }>> {
