@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { applyProjected, EUR, physicalPopSetup } from '../support/fixtures';
-import { MetricsService } from '../../src/platform/observability/metrics.service';
+import { keptAnswerOutcomes, rawAnswer, RawAnswer as Raw } from '../support/kept-answers';
 import { KEYS, PATIENT_READS, startTestApp, TestApp } from '../support/test-app';
 
 const USD = (amount: string) => ({ amount, currency: 'USD' });
@@ -9,12 +9,6 @@ const SUMMARY = `query Summary($groupBy: CostGroupBy!, $asOf: DateTime, $currenc
   costSummary(groupBy: $groupBy, asOf: $asOf, currency: $currency) { key popCount monthlyRecurring { amount currency } converted { amount currency } } }`;
 /** The same question in another text: a key of its own, so always answered by the uncached path first. */
 const SUMMARY_TWIN = `${SUMMARY} `;
-
-interface Raw {
-  status: number;
-  contentType: string | null;
-  body: string;
-}
 
 /**
  * costSummary's answers kept as bytes (kept-answer-bytes.util.ts): a repeated request is sent the bytes
@@ -24,21 +18,8 @@ interface Raw {
 describe('costSummary answers kept as bytes', () => {
   let app: TestApp;
 
-  async function raw(query: string, variables: Record<string, unknown>, secret = KEYS.viewer): Promise<Raw> {
-    const response = await fetch(`${app.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
-      body: JSON.stringify({ query, variables, operationName: 'Summary' }),
-    });
-    return { status: response.status, contentType: response.headers.get('content-type'), body: await response.text() };
-  }
-
-  /** Answers sent from kept bytes and answers written and kept, so far (popledger_kept_answer_bytes_total). */
-  async function outcomes(): Promise<{ sent: number; kept: number }> {
-    const metric = await app.app.get(MetricsService).registry.getSingleMetric('popledger_kept_answer_bytes_total')?.get();
-    const count = (outcome: string) => metric?.values.find((value) => value.labels.outcome === outcome)?.value ?? 0;
-    return { sent: count('sent'), kept: count('kept') };
-  }
+  const raw = (query: string, variables: Record<string, unknown>, secret = KEYS.viewer) => rawAnswer(app.url, secret, { query, variables, operationName: 'Summary' });
+  const outcomes = () => keptAnswerOutcomes(app);
 
   /**
    * Asks three times (at least the later two sent from kept bytes), then the twin text (written anew): all

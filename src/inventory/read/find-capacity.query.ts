@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app.config';
 import { SQL_CLIENT, SqlClient } from '../../platform/database/sql-client.port';
+import { keepItemBytes } from '../../platform/api/http/kept-answer-bytes.util';
 import { AsOfAnswers } from '../../platform/projections/as-of-answers.util';
 import { ProjectionEngine } from '../../platform/projections/projection.engine';
 import { rackCapacity } from '../domain/pop-capacity-at.math';
@@ -32,11 +33,17 @@ export class FindCapacityQuery extends Query<PopCapacity[]> {
   constructor(
     readonly need: CapacityNeed,
     readonly asOf: string,
-    /** Each costs one more statement. */
-    readonly details: CapacityDetails = { racks: true, byType: true },
+    /** Racks and circuits by type each cost one more statement; without asOf, the kept PoPs are answered as they are. */
+    readonly details: FindCapacityDetails = { racks: true, byType: true, asOf: true },
   ) {
     super();
   }
+}
+
+/** What findCapacity's selection asks for beyond the kept totals. */
+export interface FindCapacityDetails extends CapacityDetails {
+  /** False when the selection leaves each PoP's asOf out. */
+  asOf?: boolean;
 }
 
 /** The figure that must cover each amount. */
@@ -77,12 +84,18 @@ export class FindCapacityHandler implements IQueryHandler<FindCapacityQuery> {
       return { value: new KeptNetwork(pops.map((pop) => ({ pop, capacity: popCapacity(pop, pop.totals, [], asOf, thresholds) }))), until };
     });
     const selected = selects(selectionOf(need, asOf));
-    const [primary] = requested;
-    const found = (primary ? network.byHeadroom(primary) : network.pops).filter(
-      ({ pop, capacity }) => selected(pop) && requested.every((resource) => HEADROOM[resource](capacity) >= (need[resource] as number)),
-    );
+    const { pops, headroom } = network.inOrder(requested[0] ?? 'none');
+    const amounts = requested.map((resource) => ({ figures: headroom[resource], amount: need[resource] as number }));
+    const found: KeptPop[] = [];
+    for (let i = 0; i < pops.length; i++) {
+      if (amounts.every(({ figures, amount }) => figures[i] >= amount) && selected(pops[i].pop)) found.push(pops[i]);
+    }
     const ids = found.map(({ pop }) => pop.popId);
-    if (ids.length === 0 || (!details.racks && !details.byType)) return found.map(({ capacity }) => atInstant(capacity, asOf));
+    if (ids.length === 0 || (!details.racks && !details.byType)) {
+      // Unless asOf is selected, the kept PoPs themselves: the same objects while the network is kept, so
+      // their JSON texts can be kept with them (keptItemList).
+      return found.map(({ capacity }) => (details.asOf === false ? capacity : atInstant(capacity, asOf)));
+    }
     const [racks, byType] = await Promise.all([
       details.racks ? readRackTallies(this.sql, asOf, ids) : undefined,
       details.byType ? readCircuitTypes(this.sql, asOf, ids) : undefined,
@@ -104,12 +117,20 @@ interface KeptPop {
  * for: sorted once per kept answer rather than once per request, so a request only filters.
  */
 class KeptNetwork {
-  readonly byHeadroom = memoize((resource: Resource): readonly KeptPop[] => {
-    const headroom = HEADROOM[resource];
-    return [...this.pops].sort((a, b) => headroom(b.capacity) - headroom(a.capacity) || byCodePoint(a.pop.popId, b.pop.popId));
+  /**
+   * The PoPs in one order (none: as kept) with each resource's headroom in that order, side by side in
+   * arrays: a request's filter reads them in a row, where reading them off each PoP's figures took about
+   * a third of a request's CPU on 10,000 PoPs.
+   */
+  readonly inOrder = memoize((order: Resource | 'none'): { pops: readonly KeptPop[]; headroom: Record<Resource, Float64Array> } => {
+    const pops = order === 'none' ? this.pops : [...this.pops].sort((a, b) => HEADROOM[order](b.capacity) - HEADROOM[order](a.capacity) || byCodePoint(a.pop.popId, b.pop.popId));
+    const headroom = Object.fromEntries(RESOURCES.map((resource) => [resource, Float64Array.from(pops, ({ capacity }) => HEADROOM[resource](capacity))]));
+    return { pops, headroom: headroom as Record<Resource, Float64Array> };
   });
 
-  constructor(readonly pops: readonly KeptPop[]) {}
+  constructor(readonly pops: readonly KeptPop[]) {
+    keepItemBytes(pops.map(({ capacity }) => capacity));
+  }
 }
 
 /** Countries: the ones listed and the members of the groups listed on asOf's date. */
@@ -124,8 +145,9 @@ function selectionOf(need: CapacityNeed, asOf: string): PopSelection {
 
 /** Whether a PoP is one of the selection (as PopFilter selects in SQL). */
 function selects({ countryCodes, regions, statuses }: PopSelection): (pop: PopTotalsRead) => boolean {
+  const countries = countryCodes && new Set(countryCodes);
   return (pop) =>
-    (!countryCodes || countryCodes.includes(pop.countryCode)) &&
+    (!countries || countries.has(pop.countryCode)) &&
     (!regions || (pop.region !== null && regions.includes(pop.region))) &&
     (!statuses || statuses.includes(pop.status));
 }

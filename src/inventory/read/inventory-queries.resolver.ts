@@ -1,8 +1,10 @@
 import { QueryBus } from '@nestjs/cqrs';
-import { Args, ID, Info, Int, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Info, Int, Query, Resolver } from '@nestjs/graphql';
 import { GraphQLResolveInfo, Kind, SelectionNode } from 'graphql';
 import { Access } from '../../platform/api/auth/access.decorator';
+import type { AuthenticatedRequest } from '../../platform/api/auth/auth.guard';
 import { ApiError } from '../../platform/api/errors/api-error.types';
+import { keptItemList } from '../../platform/api/http/kept-answer-bytes.util';
 import { CapacityResource } from '../domain/pop.enums';
 import { CapacityResourceEnum } from '../inventory-enums.graphql';
 import { decodeCursor, pageSize } from '../../platform/api/relay.types';
@@ -54,14 +56,17 @@ export class InventoryQueriesResolver {
     return this.queries.execute(new GetCapacityQuery(popId, asOf ?? now(), detailsOf(info)));
   }
 
+  /** Kept PoPs (FindCapacityHandler) are sent as the JSON texts written from them for the same selection. */
   @Query(() => [PopCapacity], { description: 'PoPs whose headroom covers every amount asked for, most headroom first' })
   @Access('planningRead')
-  findCapacity(
+  async findCapacity(
     @Info() info: GraphQLResolveInfo,
+    @Context('req') request: AuthenticatedRequest | undefined,
     @Args('need', { type: () => CapacityNeedInput, nullable: true }) need?: CapacityNeedInput,
     @Args('asOf', { type: () => DateTimeScalar, nullable: true }) asOf?: string,
   ): Promise<PopCapacity[]> {
-    return this.queries.execute(new FindCapacityQuery(need ?? {}, asOf ?? now(), detailsOf(info)));
+    const details = { ...detailsOf(info), asOf: selects(info, ['asOf']) };
+    return keptItemList(request, info, await this.queries.execute(new FindCapacityQuery(need ?? {}, asOf ?? now(), details)));
   }
 
   @Query(() => CapacityForecast, { nullable: true, description: 'Trend of the last 365 days; null when the PoP is unknown' })
