@@ -79,8 +79,12 @@ export async function rebuildProjections(ctx: RebuildContext, projections: Proje
   }
 }
 
-/** Batches read ahead of the slowest projection (memory: a few batches of events). */
-const READ_AHEAD = 4;
+/**
+ * Batches read ahead of the slowest projection (memory: a few batches of events). Two keep the log's read
+ * overlapped with the projections' writes, and a batch's events then die within the rebuild CLI's young
+ * generation (rebuild.cli.ts) instead of being copied out of it (operations.md, "The rebuild, an eleventh look").
+ */
+const READ_AHEAD = 2;
 /**
  * Transaction chains of a projection whose streams are independent, on a server: while one chain's
  * statements run, the others' JavaScript does, so both the service's and the server's cores work.
