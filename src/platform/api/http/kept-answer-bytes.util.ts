@@ -62,16 +62,29 @@ function responsePath(info: GraphQLResolveInfo): string[] | undefined {
  * queries, and for a field not below a list.
  */
 export function keptAnswerList<T>(request: AuthenticatedRequest | undefined, info: GraphQLResolveInfo, list: T[]): T[] {
+  const place = keptPlace(request, info);
+  if (place === undefined) return list;
+  const key = `${identityOf(list)} ${JSON.stringify([place.role, info.operation.name?.value ?? null, info.variableValues, place.source, place.path])}`;
+  const send = answers.get(key);
+  const lists = pendingLists(place.request);
+  lists.push({ path: place.path, key, hole: `${HOLE}${lists.length}`, send });
+  return send ? [] : list;
+}
+
+/** Where a kept list may stand in an answer: a query's field not below a list, for an authenticated caller (else undefined). */
+function keptPlace(request: AuthenticatedRequest | undefined, info: GraphQLResolveInfo) {
   const role = request?.principal?.role;
   const path = responsePath(info);
   const source = info.operation.loc?.source.body;
-  if (!request || role === undefined || path === undefined || source === undefined || info.operation.operation !== 'query') return list;
-  const key = `${identityOf(list)} ${JSON.stringify([role, info.operation.name?.value ?? null, info.variableValues, source, path])}`;
-  const send = answers.get(key);
-  const lists = pending.get(request) ?? [];
-  pending.set(request, lists);
-  lists.push({ path, key, hole: `${HOLE}${lists.length}`, send });
-  return send ? [] : list;
+  if (!request || role === undefined || path === undefined || source === undefined || info.operation.operation !== 'query') return undefined;
+  return { request, role, path, source };
+}
+
+/** The request's kept lists, which a new one joins. */
+function pendingLists(request: FastifyRequest): Pending[] {
+  let lists = pending.get(request);
+  if (lists === undefined) pending.set(request, (lists = []));
+  return lists;
 }
 
 /**
@@ -94,8 +107,11 @@ interface Place {
   of: KeptItems;
   index: number;
 }
-/** Selection keys to ids: an id is never reused, so a text kept under a forgotten key is never sent for another. */
-const selectionIds = new Map<string, number>();
+/**
+ * Selection keys to ids: an id is never reused, so a text kept under a forgotten key is never sent for another;
+ * null for a selection that uses variables or directives (no item takes part).
+ */
+const selectionIds = new Map<string, number | null>();
 let lastSelection = 0;
 
 /**
@@ -140,17 +156,17 @@ function dependsOnRequest(info: GraphQLResolveInfo): boolean {
  * directives; a list with an item not registered is left as it is.
  */
 export function keptItemList<T extends object>(request: AuthenticatedRequest | undefined, info: GraphQLResolveInfo, list: T[]): T[] {
-  const role = request?.principal?.role;
-  const path = responsePath(info);
-  const source = info.operation.loc?.source.body;
-  if (!request || role === undefined || path === undefined || source === undefined || info.operation.operation !== 'query') return list;
-  if (list.length === 0 || !list.every((item) => placeOf(item) !== undefined) || dependsOnRequest(info)) return list;
+  const place = keptPlace(request, info);
+  if (place === undefined || list.length === 0 || !list.every((item) => placeOf(item) !== undefined)) return list;
+  const { role, path, source } = place;
   const key = JSON.stringify([role, info.operation.name?.value ?? null, source, path]);
   let selection = selectionIds.get(key);
   if (selection === undefined) {
     if (selectionIds.size >= 1_000) selectionIds.clear();
-    selectionIds.set(key, (selection = ++lastSelection));
+    // Whether the selection uses variables or directives is a property of the key's text: walked once.
+    selectionIds.set(key, (selection = dependsOnRequest(info) ? null : ++lastSelection));
   }
+  if (selection === null) return list;
   const texts: string[] = [];
   for (const item of list) {
     const { of, index } = placeOf(item) as Place;
@@ -158,8 +174,7 @@ export function keptItemList<T extends object>(request: AuthenticatedRequest | u
     if (text === undefined) break;
     texts.push(text);
   }
-  const lists = pending.get(request) ?? [];
-  pending.set(request, lists);
+  const lists = pendingLists(place.request);
   const hole = `${HOLE}${lists.length}`;
   if (texts.length === list.length) {
     lists.push({ path, key, hole, send: listBytes(texts) });
